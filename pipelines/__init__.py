@@ -1,0 +1,1 @@
+"""Integration Reach: pipelines (sample data, pseudonymisation, ingestion, orchestration)."""

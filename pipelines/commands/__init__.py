@@ -1,0 +1,1 @@
+"""Sub-commands of `reach`: each module has configure(parser) and run(args, home)."""

@@ -1,0 +1,16 @@
+"""`reach build`: dbt build into a new file, quality gate, atomic publish."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipelines.errors import ReachError
+from pipelines.home import Home
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace, home: Home) -> int:
+    raise ReachError("reach build is not built yet")

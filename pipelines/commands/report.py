@@ -1,0 +1,25 @@
+"""`reach report ministry|board`: the fund's indicator workbook and the board pack."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipelines.commands._args import iso_date
+from pipelines.errors import ReachError
+from pipelines.home import Home
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    ministry = kinds.add_parser("ministry", help="the fund's indicator workbook (.xlsx)")
+    board = kinds.add_parser("board", help="the board pack (.pdf or .pptx)")
+    for sub in (ministry, board):
+        sub.add_argument("--from", dest="date_from", type=iso_date, required=True, metavar="D")
+        sub.add_argument("--to", dest="date_to", type=iso_date, required=True, metavar="D")
+        sub.add_argument("--out", required=True, metavar="FILE")
+    ministry.add_argument("--framework", default="amif-2021-2027", metavar="F")
+    board.add_argument("--lang", choices=("cs", "en"), default="cs")
+
+
+def run(args: argparse.Namespace, home: Home) -> int:
+    raise ReachError("reach report is not built yet")

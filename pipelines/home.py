@@ -1,0 +1,48 @@
+"""The warehouse home folder (`--home`, env REACH_HOME, default ./warehouse) and what lives in it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOME = "warehouse"
+
+
+@dataclass(frozen=True)
+class Home:
+    root: Path
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike[str] | None = None) -> Home:
+        chosen = home or os.environ.get("REACH_HOME") or DEFAULT_HOME
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def raw_db(self) -> Path:
+        """Loaded history (raw.* tables) and operational records (meta.*): written by load/check."""
+        return self.root / "raw.duckdb"
+
+    @property
+    def warehouse_db(self) -> Path:
+        """The published warehouse (dbt marts + copies of meta tables); readers open it read-only."""
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def builds_dir(self) -> Path:
+        """Where `reach build` builds a new warehouse file before publishing it by rename."""
+        return self.root / "builds"
+
+    @property
+    def quality_dir(self) -> Path:
+        """Great Expectations Data Docs and result files."""
+        return self.root / "quality"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs"
+
+    def ensure(self) -> Home:
+        for folder in (self.root, self.builds_dir, self.quality_dir, self.logs_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

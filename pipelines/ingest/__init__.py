@@ -1,0 +1,1 @@
+"""Ingestion of operational exports into the raw layer (DuckDB)."""

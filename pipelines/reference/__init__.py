@@ -1,0 +1,1 @@
+"""Reference data derived from libraries (pycountry, babel): countries and Czech districts."""
