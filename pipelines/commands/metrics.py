@@ -16,7 +16,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", default="", metavar="DIM[,DIM]")
     parser.add_argument("--where", action="append", default=[], metavar="DIM=VALUE", help="repeatable")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
-    parser.add_argument("--suppress", action="store_true", help="publish counts 1-4 as <5 and hide what would reveal them")
+    parser.add_argument(
+        "--suppress", action="store_true", help="publish counts 1-4 as <5 and hide what would reveal them"
+    )
 
 
 def run(args: argparse.Namespace, home: Home) -> int:

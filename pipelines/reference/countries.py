@@ -19,10 +19,11 @@ STATELESS = "stateless"
 STATELESS_LABELS = ("bez státní příslušnosti", "XXA", "stateless", "bez státního občanství")
 
 # EU member states, the other EEA states and Switzerland: not third countries.
-EU_EEA_CH = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE "
-    "IS LI NO CH".split()
-)
+EU_EEA_CH = frozenset((
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+    "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    "IS", "LI", "NO", "CH",
+))
 
 # Forms seen in case systems beyond babel's short names.
 ALIASES = {
