@@ -28,12 +28,11 @@ def fmt_decimal(value: float | None, lang: str = "cs", digits: int = 1) -> str:
 
 
 def fmt_percent(share: float | None, lang: str = "cs", digits: int = 0) -> str:
-    """A share 0..1 as a percentage: cs `12 %`, en `12%`."""
+    """A share 0..1 as a percentage: cs `12 %` (no-break space), en `12%`."""
     if share is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
-    if lang != "cs":
-        pattern = pattern.replace(" %", "%")
+    # Czech writes a no-break space before the percent sign; English none.
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + ("\u00a0%" if lang == "cs" else "%")
     return format_percent(share, format=pattern, locale=_locale(lang))
 
 
