@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from pipelines.commands._args import positive_int
 from pipelines.errors import ReachError
@@ -26,17 +28,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-serve", action="store_true", help="stop after the checks (for scripts)")
 
 
-def steps(args: argparse.Namespace, home: Home) -> list[tuple[str, list[str]]]:
-    """The demo's steps as `reach` argument lists (without --home)."""
+def deliveries_in(sample: Path) -> list[str]:
+    """Month deliveries (folders or zips) in name order, which is month order."""
+    if not sample.is_dir():
+        return []
+    found = [p for p in sample.iterdir() if p.is_dir() or p.suffix.lower() == ".zip"]
+    return [str(p) for p in sorted(found, key=lambda p: p.name)]
+
+
+def steps(args: argparse.Namespace, home: Home) -> list[tuple[str, Callable[[], list[str]]]]:
+    """The demo's steps as `reach` argument lists (without --home).
+
+    Each list is built when its turn comes, so the load step sees what generate wrote.
+    """
     sample = home.root / "sample"
     return [
-        ("Generating sample deliveries", [
+        ("Generating sample deliveries", lambda: [
             "generate", str(sample), "--clients", str(args.clients), "--months", str(args.months),
             "--start", SAMPLE_START, "--seed", str(args.seed),
         ]),
-        ("Loading deliveries", ["load", str(sample)]),
-        ("Building the warehouse", ["build"]),
-        ("Checking the published warehouse", ["check"]),
+        ("Loading deliveries", lambda: ["load", *deliveries_in(sample)]),
+        ("Building the warehouse", lambda: ["build"]),
+        ("Checking the published warehouse", lambda: ["check"]),
+        *([] if args.no_serve else [
+            ("Serving the dashboard", lambda: ["serve", "--host", args.host, "--port", str(args.port)]),
+        ]),
     ]
 
 
@@ -44,8 +60,8 @@ def run(args: argparse.Namespace, home: Home) -> int:
     from pipelines.cli import main
 
     home.ensure()
-    for title, step in [*steps(args, home), *([] if args.no_serve else [("Serving the dashboard", [
-        "serve", "--host", args.host, "--port", str(args.port)])])]:
+    for title, make_step in steps(args, home):
+        step = make_step()
         print(f"\n== {title}: reach {' '.join(step)}", flush=True)
         status = main(["--home", str(home.root), *step])
         if status != 0:
