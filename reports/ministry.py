@@ -1,0 +1,35 @@
+"""`write_ministry_workbook`: the fund's indicator workbook for a period (CLI and dashboard)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipelines.errors import ReachError
+from pipelines.targets import ProjectTargets, load_targets
+from reports.framework import load_framework
+from reports.ministry_data import gather_ministry
+from reports.ministry_writer import write_workbook
+
+
+def write_ministry_workbook(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    out: str | Path,
+    framework: str | Path = "amif-2021-2027",
+    targets: ProjectTargets | None = None,
+) -> Path:
+    """Write the workbook to `out` (.xlsx; a path or a file name) and return its path.
+
+    `con` is a read-only connection from pipelines.metrics.open_warehouse. Suppression is always on.
+    """
+    if date_to < date_from:
+        raise ReachError(f"The period ends ({date_to}) before it starts ({date_from}).")
+    path = Path(out)
+    if path.suffix.lower() != ".xlsx":
+        raise ReachError(f"The ministry workbook is an .xlsx file; '{path}' has another extension.")
+    data = gather_ministry(con, load_framework(framework), targets or load_targets(), date_from, date_to)
+    return write_workbook(data, path)
