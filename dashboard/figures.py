@@ -1,0 +1,364 @@
+"""Chart builders shared by the dashboard and the board pack: pure functions (frame + lang -> Figure).
+
+Input frames are polars frames as the metric API returns them: one column per dimension and
+one per metric. A value hidden by suppression is null; an optional `<metric>__flag` column
+("" shown, "<5" small, "x" hidden) lets the hover say why a value is missing.
+Every bar and tile carries `customdata = [dimension, code]` so a click can filter by it.
+These signatures are used by reports/: keep them stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.colors import hex_to_rgb as _hex_tuple
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from dashboard.i18n import REST_CODE, code_label, dimension_name, metric_name, t
+from dashboard.theme import MUTED, PRIMARY, SEQUENTIAL, SERIES, SEX_COLOURS, apply_theme
+from pipelines.contract import CEFR_LEVELS
+from pipelines.formatting import fmt_decimal, fmt_int
+
+FLAG_SUFFIX = "__flag"
+AGE_BANDS = ("0-17", "18-29", "30-44", "45-64", "65+", "unknown")
+
+# Schematic position (column, row; row 0 is north) of each district of the Ústí Region,
+# laid out like the real map: Chomutov and Most west, Louny south-west, Teplice north,
+# Ústí nad Labem centre-north, Děčín north-east, Litoměřice south-east.
+DISTRICT_TILES: dict[str, tuple[float, float]] = {
+    "CZ0422": (0.0, 1.0),  # Chomutov
+    "CZ0425": (1.0, 1.0),  # Most
+    "CZ0424": (1.0, 2.0),  # Louny
+    "CZ0426": (2.0, 0.0),  # Teplice
+    "CZ0427": (3.0, 0.0),  # Ústí nad Labem
+    "CZ0421": (4.0, 0.0),  # Děčín
+    "CZ0423": (3.0, 1.0),  # Litoměřice
+}
+
+
+def flag_column(metric: str) -> str:
+    return metric + FLAG_SUFFIX
+
+
+def format_value(value: float | None, flag: str | None, lang: str, *, digits: int = 0) -> str:
+    """A value as shown: formatted number, `<5`, or `hidden` when suppression removed it."""
+    if value is None:
+        if flag == "<5":
+            return "<5"
+        return t("hidden", lang) if flag else "—"
+    return fmt_decimal(value, lang, digits) if digits else fmt_int(value, lang)
+
+
+def empty_figure(message: str, lang: str, *, title: str | None = None, height: int | None = 360) -> go.Figure:
+    """A chart-sized placeholder that says why there is nothing to draw."""
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                          font={"size": 16, "color": MUTED})
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return apply_theme(figure, lang, title=title, height=height)
+
+
+def _flags(frame: pl.DataFrame, metric: str) -> list[str]:
+    column = flag_column(metric)
+    if column in frame.columns:
+        return [f or "" for f in frame[column].to_list()]
+    return ["" for _ in range(frame.height)]
+
+
+def _has_values(frame: pl.DataFrame, metric: str) -> bool:
+    if frame.is_empty() or metric not in frame.columns:
+        return False
+    values = frame[metric].drop_nulls()
+    flags = [f for f in _flags(frame, metric) if f]
+    return (not values.is_empty() and bool((values != 0).any())) or bool(flags)
+
+
+def top_n_with_rest(frame: pl.DataFrame, dimension: str, metric: str, top_n: int | None,
+                    rest: float | None = None, rest_flag: str = "") -> pl.DataFrame:
+    """The largest `top_n` rows, then one row `__rest__` for the others.
+
+    `rest` is the rest's own figure when the caller computed it (unique people are not additive);
+    without it the rest is the sum of the other rows, right only where each person is in one row.
+    """
+    flag = flag_column(metric)
+    ordered = frame.sort(metric, descending=True, nulls_last=True)
+    if top_n is None or ordered.height <= top_n + 1:
+        return ordered
+    head, tail = ordered.head(top_n), ordered.slice(top_n)
+    rest_value = rest if rest is not None else tail[metric].sum()
+    row: dict[str, Any] = {dimension: REST_CODE, metric: rest_value}
+    if flag in frame.columns:
+        row[flag] = rest_flag
+    rest_row = pl.DataFrame([row], schema={c: frame.schema[c] for c in row})
+    return pl.concat([head.select(list(row)), rest_row], how="vertical_relaxed")
+
+
+def bar_by_dimension(frame: pl.DataFrame, dimension: str, metric: str, lang: str, *,
+                     top_n: int | None = 10, rest: float | None = None, title: str | None = None,
+                     sort: bool = True, digits: int = 0, height: int | None = None,
+                     colour: str = PRIMARY) -> go.Figure:
+    """Horizontal bars of one metric by one dimension, largest on top, the top N plus the rest."""
+    if not _has_values(frame, metric):
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    data = top_n_with_rest(frame, dimension, metric, top_n, rest) if sort else frame
+    codes = data[dimension].to_list()
+    values = data[metric].to_list()
+    flags = _flags(data, metric)
+    labels = [code_label(dimension, code, lang) for code in codes]
+    texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
+    colours = [MUTED if code == REST_CODE else colour for code in codes]
+    figure = go.Figure(go.Bar(
+        x=values, y=labels, orientation="h", text=texts, textposition="outside", cliponaxis=False,
+        marker_color=colours, customdata=[[dimension, code] for code in codes],
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    figure.update_yaxes(autorange="reversed", title=None)
+    figure.update_xaxes(title=metric_name(metric, lang), showgrid=True, rangemode="tozero")
+    bar_height = max(300, 60 + 34 * len(codes)) if height is None else height
+    return apply_theme(figure, lang, title=title, height=bar_height)
+
+
+def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_reached",
+                   group: str = "target_group", title: str | None = None) -> go.Figure:
+    """Monthly lines of a metric, one line per group (target group by default)."""
+    if not _has_values(frame, metric):
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    figure = go.Figure()
+    months = sorted(frame["month"].unique().to_list())
+    ticks = [code_label("month", m, lang) for m in months]
+    groups = frame.group_by(group).agg(pl.col(metric).sum()).sort(metric, descending=True)[group].to_list()
+    for index, code in enumerate(groups):
+        part = frame.filter(pl.col(group) == code).sort("month")
+        flags = _flags(part, metric)
+        figure.add_trace(go.Scatter(
+            x=[code_label("month", m, lang) for m in part["month"].to_list()], y=part[metric].to_list(),
+            name=code_label(group, code, lang), mode="lines+markers",
+            line={"width": 3, "color": SERIES[index % len(SERIES)]},
+            customdata=[[group, code] for _ in range(part.height)],
+            text=[format_value(v, f, lang) for v, f in zip(part[metric].to_list(), flags, strict=True)],
+            hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
+        ))
+    figure.update_xaxes(categoryorder="array", categoryarray=ticks, title=None)
+    figure.update_yaxes(title=metric_name(metric, lang), rangemode="tozero")
+    return apply_theme(figure, lang, title=title)
+
+
+def _tile_colours(values: Sequence[float | None]) -> list[str]:
+    known = [v for v in values if v is not None]
+    top = max(known) if known else 0
+    scale = [[stop, hex_to_rgb(colour)] for stop, colour in SEQUENTIAL]
+    return ["#eef1f5" if v is None else sample_colorscale(scale, (v / top) if top else 0.0)[0] for v in values]
+
+
+def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str | None = None,
+                      digits: int = 0) -> go.Figure:
+    """The seven districts of the Ústí Region as a schematic tile map (plain shapes, works offline)."""
+    by_code = {row["district"]: row for row in frame.iter_rows(named=True)} if "district" in frame.columns else {}
+    codes = list(DISTRICT_TILES)
+    values = [by_code.get(code, {}).get(metric) for code in codes]
+    flags = [by_code.get(code, {}).get(flag_column(metric)) or "" for code in codes]
+    colours = _tile_colours(values)
+    figure = go.Figure()
+    for code, colour, value, flag in zip(codes, colours, values, flags, strict=True):
+        col, row = DISTRICT_TILES[code]
+        figure.add_shape(type="rect", x0=col - 0.47, x1=col + 0.47, y0=-row - 0.47, y1=-row + 0.47,
+                         fillcolor=colour, line={"color": "white", "width": 3}, layer="below")
+        dark = value is not None and colour != "#eef1f5" and _is_dark(colour)
+        text_colour = "white" if dark else "#1b2a3a"
+        figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{code_label('district', code, lang)}</b>",
+                              showarrow=False, font={"size": 14, "color": text_colour})
+        figure.add_annotation(x=col, y=-row - 0.14,
+                              text=format_value(value, flag, lang, digits=digits),
+                              showarrow=False, font={"size": 20, "color": text_colour})
+    texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
+    # Invisible square markers make the whole tile hoverable and clickable.
+    figure.add_trace(go.Scatter(
+        x=[DISTRICT_TILES[c][0] for c in codes], y=[-DISTRICT_TILES[c][1] for c in codes], mode="markers",
+        marker={"symbol": "square", "size": 90, "color": "rgba(0,0,0,0)"},
+        customdata=[["district", c] for c in codes], text=[code_label("district", c, lang) for c in codes],
+        hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>", showlegend=False,
+    ))
+    figure.update_xaxes(visible=False, range=[-0.6, 4.6], fixedrange=True)
+    figure.update_yaxes(visible=False, range=[-2.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
+    rest = [r for r in frame.iter_rows(named=True) if r.get("district") in ("outside_region", "unknown")] \
+        if "district" in frame.columns else []
+    if rest:
+        parts = [f"{code_label('district', r['district'], lang)}: "
+                 f"{format_value(r.get(metric), r.get(flag_column(metric)) or '', lang, digits=digits)}" for r in rest]
+        figure.add_annotation(x=4.6, y=-2.55, xanchor="right", yanchor="bottom", showarrow=False,
+                              text=" · ".join(parts), font={"size": 13, "color": MUTED})
+    return apply_theme(figure, lang, title=title, height=440)
+
+
+def hex_to_rgb(colour: str) -> str:
+    red, green, blue = _hex_tuple(colour)
+    return f"rgb({red}, {green}, {blue})"
+
+
+def _is_dark(hex_colour: str) -> bool:
+    text = hex_colour.strip()
+    if text.startswith("rgb"):
+        red, green, blue = (float(x) for x in text[text.index("(") + 1:text.index(")")].split(",")[:3])
+    else:
+        red, green, blue = (int(text[i:i + 2], 16) for i in (1, 3, 5))
+    return (0.299 * red + 0.587 * green + 0.114 * blue) < 140
+
+
+def district_choropleth(frame: pl.DataFrame, metric: str, geojson: dict[str, Any], lang: str, *,
+                        title: str | None = None, feature_id: str = "properties.code",
+                        center: dict[str, float] | None = None, zoom: float = 7.6) -> go.Figure:
+    """A real map from an operator-supplied district GeoJSON; white background, no tiles, no labels."""
+    if not _has_values(frame, metric):
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    data = frame.filter(pl.col("district").str.starts_with("CZ"))
+    codes = data["district"].to_list()
+    values = data[metric].to_list()
+    texts = [format_value(v, f, lang) for v, f in zip(values, _flags(data, metric), strict=True)]
+    figure = go.Figure(go.Choroplethmap(
+        geojson=geojson, featureidkey=feature_id, locations=codes, z=[v if v is not None else 0 for v in values],
+        colorscale=[list(stop) for stop in SEQUENTIAL], marker_line_color="white", marker_line_width=2,
+        customdata=[["district", c] for c in codes], text=[code_label("district", c, lang) for c in codes],
+        hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>",
+        colorbar={"title": {"text": metric_name(metric, lang)}},
+    ))
+    figure.update_layout(map={"style": "white-bg", "center": center or {"lat": 50.55, "lon": 13.85},
+                              "zoom": zoom})
+    return apply_theme(figure, lang, title=title, height=480)
+
+
+def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_reached",
+                    title: str | None = None) -> go.Figure:
+    """Age bands on the vertical axis, men to the left and women to the right (other/unknown as a note)."""
+    if not _has_values(frame, metric):
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    figure = go.Figure()
+    bands = [code_label("age_band", band, lang) for band in AGE_BANDS]
+    for sex, sign in (("male", -1), ("female", 1)):
+        part = frame.filter(pl.col("sex") == sex)
+        by_band = {r["age_band"]: r for r in part.iter_rows(named=True)}
+        values = [by_band.get(b, {}).get(metric) for b in AGE_BANDS]
+        flags = [by_band.get(b, {}).get(flag_column(metric)) or "" for b in AGE_BANDS]
+        figure.add_trace(go.Bar(
+            y=bands, x=[sign * v if v is not None else None for v in values], orientation="h",
+            name=code_label("sex", sex, lang), marker_color=SEX_COLOURS[sex],
+            text=[format_value(v, f, lang) for v, f in zip(values, flags, strict=True)],
+            textposition="outside", cliponaxis=False,
+            customdata=[["age_band", b] for b in AGE_BANDS],
+            hovertemplate="%{fullData.name}, %{y}: %{text}<extra></extra>",
+        ))
+    top = max([abs(v) for v in frame[metric].drop_nulls().to_list()] or [1])
+    ticks = _symmetric_ticks(top)
+    figure.update_layout(barmode="overlay", bargap=0.15)
+    figure.update_xaxes(range=[-top * 1.3, top * 1.3], tickvals=ticks,
+                        ticktext=[fmt_int(abs(v), lang) for v in ticks], title=metric_name(metric, lang))
+    figure.update_yaxes(categoryorder="array", categoryarray=bands, title=None)
+    others = frame.filter(~pl.col("sex").is_in(["male", "female"]))
+    if not others.is_empty():
+        parts = []
+        for row in others.group_by("sex").agg(pl.col(metric).sum()).iter_rows(named=True):
+            parts.append(f"{code_label('sex', row['sex'], lang)}: {fmt_int(row[metric], lang)}")
+        figure.add_annotation(text=" · ".join(parts), x=1, y=-0.12, xref="paper", yref="paper", showarrow=False,
+                              xanchor="right", yanchor="top", font={"size": 13, "color": MUTED})
+    return apply_theme(figure, lang, title=title)
+
+
+def _symmetric_ticks(top: float) -> list[float]:
+    step = _nice_step(top / 2)
+    count = int(top // step) + 1
+    return [-step * i for i in range(count, 0, -1)] + [0] + [step * i for i in range(1, count + 1)]
+
+
+def _nice_step(raw: float) -> float:
+    if raw <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(raw))) - 1)
+    for multiple in (1, 2, 5, 10):
+        if raw <= multiple * magnitude:
+            return multiple * magnitude
+    return 10 * magnitude
+
+
+def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("contacts", "service_hours"),
+                 dimension: str = "service", title: str | None = None) -> go.Figure:
+    """Side-by-side horizontal bars of several metrics (e.g. contacts and hours) by service."""
+    present = [m for m in metrics if _has_values(frame, m)]
+    if not present:
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    data = frame.sort(present[0], descending=True, nulls_last=True)
+    labels = [code_label(dimension, c, lang) for c in data[dimension].to_list()]
+    figure = make_subplots(rows=1, cols=len(present), shared_yaxes=True, horizontal_spacing=0.06,
+                           subplot_titles=[metric_name(m, lang) for m in present])
+    for index, metric in enumerate(present, start=1):
+        digits = 1 if metric == "service_hours" else 0
+        values = data[metric].to_list()
+        figure.add_trace(go.Bar(
+            x=values, y=labels, orientation="h", marker_color=SERIES[index - 1], name=metric_name(metric, lang),
+            text=[format_value(v, f, lang, digits=digits) for v, f in zip(values, _flags(data, metric), strict=True)],
+            textposition="outside", cliponaxis=False, showlegend=False,
+            customdata=[[dimension, c] for c in data[dimension].to_list()],
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ), row=1, col=index)
+        top = max([v for v in values if v is not None] or [1])
+        figure.update_xaxes(range=[0, top * 1.3], row=1, col=index)
+    figure.update_yaxes(autorange="reversed")
+    return apply_theme(figure, lang, title=title, height=max(320, 90 + 36 * len(labels)))
+
+
+def outcome_bars(frame: pl.DataFrame, lang: str, *, metric: str = "outcomes", title: str | None = None) -> go.Figure:
+    """Outcomes by type, largest first (all types, no rest group)."""
+    return bar_by_dimension(frame, "outcome", metric, lang, top_n=None, title=title, colour=SERIES[1])
+
+
+def cefr_flow(frame: pl.DataFrame, lang: str, *, metric: str = "enrolments", title: str | None = None) -> go.Figure:
+    """Entry -> exit CEFR level as a heatmap: rows entry level, columns exit level, cells enrolments."""
+    if not _has_values(frame, metric):
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    levels = [*CEFR_LEVELS, "unknown"]
+    present_in = [lv for lv in levels if lv in set(frame["level_in"].to_list())]
+    present_out = [lv for lv in levels if lv in set(frame["level_out"].to_list())]
+    cells = {(r["level_in"], r["level_out"]): r for r in frame.iter_rows(named=True)}
+    z, texts = [], []
+    for level_in in present_in:
+        z_row, t_row = [], []
+        for level_out in present_out:
+            cell = cells.get((level_in, level_out), {})
+            value = cell.get(metric)
+            z_row.append(value)
+            t_row.append(format_value(value, cell.get(flag_column(metric)) or "", lang) if cell else "")
+        z.append(z_row)
+        texts.append(t_row)
+    x_labels = [code_label("level_out", lv, lang) for lv in present_out]
+    y_labels = [code_label("level_in", lv, lang) for lv in present_in]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=x_labels, y=y_labels, text=texts, texttemplate="%{text}", textfont={"size": 15},
+        colorscale=[list(stop) for stop in SEQUENTIAL], showscale=False, xgap=3, ygap=3,
+        hovertemplate=f"{dimension_name('level_in', lang)} %{{y}} → {dimension_name('level_out', lang)} %{{x}}: "
+                      "%{text}<extra></extra>",
+    ))
+    figure.update_xaxes(title=dimension_name("level_out", lang), side="bottom", type="category")
+    figure.update_yaxes(title=dimension_name("level_in", lang), autorange="reversed", type="category")
+    return apply_theme(figure, lang, title=title)
+
+
+def month_heatmap(frame: pl.DataFrame, row: str, metric: str, lang: str, *, title: str | None = None) -> go.Figure:
+    """Rows (e.g. branches) × months, cells a metric; empty months stand out as blank cells."""
+    if frame.is_empty():
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    months = sorted(frame["month"].unique().to_list())
+    rows = sorted(frame[row].unique().to_list())
+    cells = {(r[row], r["month"]): r[metric] for r in frame.iter_rows(named=True)}
+    z = [[cells.get((name, m)) for m in months] for name in rows]
+    texts = [[fmt_int(v, lang) if v is not None else "" for v in line] for line in z]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=[code_label("month", m, lang) for m in months], y=[code_label(row, r, lang) for r in rows],
+        text=texts, texttemplate="%{text}", colorscale=[list(stop) for stop in SEQUENTIAL], showscale=False,
+        xgap=2, ygap=2, hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+    ))
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(type="category", autorange="reversed")
+    return apply_theme(figure, lang, title=title, height=max(260, 120 + 40 * len(rows)))
