@@ -1,0 +1,235 @@
+"""Loading deliveries into <home>/raw.duckdb: one DuckDB transaction per delivery.
+
+A delivery is identified by sha256 over its centre and the sorted (file kind, file sha256)
+pairs of its export files, so loading the same files again is recognised and changes
+nothing. Everything a delivery writes (raw rows, quarantine, warnings, file and delivery
+records) is committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.contract import DEFAULT_CENTRE, FILES, FILES_BY_NAME, ExportFile
+from pipelines.errors import ReachError
+from pipelines.home import Home
+from pipelines.ingest.raw_schema import create_raw_layer
+from pipelines.ingest.reading import FileRejected, read_table
+from pipelines.ingest.report import DeliveryReport, FileReport
+from pipelines.ingest.rows import ROW, WARNING_SCHEMA, CheckedFile, check_file
+from pipelines.ingest.sources import DeliveredFile, Delivery, resolve_deliveries
+
+_LOAD_ORDER = {f.name: i for i, f in enumerate(FILES)}  # clients first: orphans are judged against them
+
+
+def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE) -> list[DeliveryReport]:
+    """Load every delivery named by `paths` (in order) for `centre`; one report per delivery."""
+    centre = centre.strip().upper()
+    if not centre:
+        raise ReachError("The centre code is empty; give one with --centre (default ULK).")
+    deliveries = resolve_deliveries([Path(p) for p in paths])
+    home.ensure()
+    con = duckdb.connect(str(home.raw_db))
+    try:
+        create_raw_layer(con)
+        return [load_delivery(con, delivery, centre) for delivery in deliveries]
+    finally:
+        con.close()
+
+
+def delivery_id(centre: str, files: list[DeliveredFile]) -> str:
+    pairs = sorted((f.kind, f.sha256) for f in files if f.kind)
+    digest = hashlib.sha256(centre.encode())
+    for kind, sha in pairs:
+        digest.update(f"\n{kind}:{sha}".encode())
+    return digest.hexdigest()
+
+
+def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: str) -> DeliveryReport:
+    ident = delivery_id(centre, list(delivery.files))
+    if con.execute("SELECT 1 FROM meta.deliveries WHERE delivery_id = ?", [ident]).fetchone():
+        return DeliveryReport(delivery.source, centre, ident, True, None, _previous_files(con, ident))
+    con.begin()
+    try:
+        load_seq = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM meta.deliveries").fetchone()[0]
+        batch = _Batch(con, centre, ident, load_seq, datetime.now(UTC).replace(tzinfo=None))
+        reports = [batch.load_file(f, kind_taken) for f, kind_taken in _in_load_order(delivery.files)]
+        batch.record(delivery.source, reports)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return DeliveryReport(delivery.source, centre, ident, False, load_seq, reports)
+
+
+def _in_load_order(files: tuple[DeliveredFile, ...]) -> list[tuple[DeliveredFile, bool]]:
+    """Files in contract order (clients first), unrecognised last; flags a second file of one kind."""
+    ordered = sorted(files, key=lambda f: (_LOAD_ORDER.get(f.kind or "", len(_LOAD_ORDER)), f.name))
+    seen: set[str] = set()
+    result = []
+    for f in ordered:
+        result.append((f, f.kind in seen))
+        if f.kind:
+            seen.add(f.kind)
+    return result
+
+
+def _previous_files(con: duckdb.DuckDBPyConnection, ident: str) -> list[FileReport]:
+    rows = con.execute(
+        "SELECT file_name, file_kind, status, message, rows_read, rows_loaded, rows_quarantined, warnings, "
+        "file_sha256, file_format, encoding, delimiter FROM meta.load_files WHERE delivery_id = ? "
+        "ORDER BY file_name", [ident],
+    ).fetchall()
+    return [FileReport(*row) for row in rows]
+
+
+class _Batch:
+    """Writes of one delivery inside its open transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, centre: str, ident: str, load_seq: int,
+                 loaded_at: datetime) -> None:
+        self.con, self.centre, self.ident, self.load_seq, self.loaded_at = con, centre, ident, load_seq, loaded_at
+
+    def load_file(self, delivered: DeliveredFile, kind_taken: bool) -> FileReport:
+        kind = delivered.kind
+        if kind is None:
+            return FileReport(delivered.name, None, "ignored",
+                              f"{delivered.name}: not an export file of the contract; ignored.",
+                              sha256=delivered.sha256)
+        if kind_taken:
+            return FileReport(delivered.name, kind, "rejected",
+                              f"{delivered.name}: the delivery holds another {kind} file; this one is rejected.",
+                              sha256=delivered.sha256)
+        data = delivered.read()
+        try:
+            table = read_table(delivered.name, data)
+            del data
+            checked = check_file(FILES_BY_NAME[kind], table)
+        except FileRejected as rejection:
+            return FileReport(delivered.name, kind, "rejected", f"{delivered.name}: {rejection}; file rejected.",
+                              sha256=delivered.sha256)
+        export = FILES_BY_NAME[kind]
+        self._insert_rows(export, delivered, checked.loaded)
+        self._insert_quarantine(export, delivered, checked)
+        warnings = pl.concat(
+            [checked.warnings, self._orphans(export, delivered), _unknown_columns(checked)], how="vertical"
+        )
+        self._insert_warnings(kind, delivered, warnings)
+        return FileReport(
+            delivered.name, kind, "loaded", _unknown_column_note(delivered.name, checked),
+            checked.rows_read, checked.loaded.height, checked.rows_quarantined, warnings.height,
+            delivered.sha256, table.file_format, table.encoding, table.delimiter,
+        )
+
+    def _lineage(self, delivered: DeliveredFile) -> list[pl.Expr]:
+        return [
+            pl.lit(self.centre).alias("_centre"),
+            pl.lit(self.ident).alias("_delivery_id"),
+            pl.lit(self.load_seq, pl.Int64).alias("_load_seq"),
+            pl.lit(delivered.name).alias("_file_name"),
+            pl.lit(delivered.sha256).alias("_file_sha256"),
+            pl.col(ROW).alias("_source_row"),
+            pl.lit(self.loaded_at).alias("_loaded_at"),
+        ]
+
+    def _insert(self, table: str, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        columns = ", ".join(frame.columns)
+        self.con.register("_incoming", frame.to_arrow())
+        try:
+            self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
+    def _insert_rows(self, export: ExportFile, delivered: DeliveredFile, loaded: pl.DataFrame) -> None:
+        self._insert(f"raw.{export.table}",
+                     loaded.select(*[c.name for c in export.columns], *self._lineage(delivered)))
+
+    def _meta(self, kind: str, delivered: DeliveredFile) -> list[pl.Expr]:
+        return [
+            pl.lit(self.ident).alias("delivery_id"),
+            pl.lit(self.centre).alias("centre"),
+            pl.lit(self.load_seq, pl.Int64).alias("load_seq"),
+            pl.lit(delivered.name).alias("file_name"),
+            pl.lit(kind).alias("file_kind"),
+            pl.lit(self.loaded_at).alias("loaded_at"),
+        ]
+
+    def _insert_quarantine(self, export: ExportFile, delivered: DeliveredFile, checked: CheckedFile) -> None:
+        self._insert("meta.quarantine", checked.quarantine.select(
+            *self._meta(export.name, delivered), pl.lit(delivered.sha256).alias("file_sha256"),
+            pl.col(ROW).alias("source_row"), "column_name", "value", "reason", "record",
+        ))
+
+    def _insert_warnings(self, kind: str, delivered: DeliveredFile, warnings: pl.DataFrame) -> None:
+        self._insert("meta.load_warnings", warnings.select(
+            *self._meta(kind, delivered), pl.col(ROW).alias("source_row"), "column_name", "value", "kind",
+            "message",
+        ))
+
+    def _orphans(self, export: ExportFile, delivered: DeliveredFile) -> pl.DataFrame:
+        """Rows just loaded whose client the centre never delivered (this or any earlier delivery)."""
+        referencing = [c for c in export.columns if c.references_client]
+        if not referencing:
+            return pl.DataFrame(schema=WARNING_SCHEMA)
+        header = referencing[0].header
+        arrow = self.con.execute(
+            f"""
+            SELECT r._source_row, r.client_id FROM raw.{export.table} r
+            WHERE r._delivery_id = ? AND r._file_name = ?
+              AND NOT EXISTS (SELECT 1 FROM raw.clients c WHERE c._centre = r._centre AND c.client_id = r.client_id)
+            ORDER BY r._source_row
+            """,
+            [self.ident, delivered.name],
+        ).arrow()
+        orphans = pl.DataFrame(pl.from_arrow(arrow))
+        return orphans.select(
+            pl.col("_source_row").cast(pl.Int32).alias(ROW),
+            pl.lit(header).alias("column_name"),
+            pl.col("client_id").alias("value"),
+            pl.lit("orphan").alias("kind"),
+            pl.format("client '{}' has not been delivered by centre " + self.centre
+                      + "; the row is kept and counts once the client arrives", pl.col("client_id")).alias("message"),
+        ).cast(WARNING_SCHEMA)
+
+    def record(self, source: str, reports: list[FileReport]) -> None:
+        for f in reports:
+            self.con.execute(
+                "INSERT INTO meta.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.ident, self.centre, self.load_seq, f.file_name, f.file_kind, f.sha256, f.file_format,
+                 f.encoding, f.delimiter, f.status, f.message, f.rows_read, f.rows_loaded, f.rows_quarantined,
+                 f.warnings, self.loaded_at],
+            )
+        self.con.execute(
+            "INSERT INTO meta.deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.ident, self.centre, self.load_seq, source, self.loaded_at, len(reports),
+             sum(f.rows_read for f in reports), sum(f.rows_loaded for f in reports),
+             sum(f.rows_quarantined for f in reports)],
+        )
+
+
+def _unknown_columns(checked: CheckedFile) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            ROW: [None] * len(checked.unknown_headers),
+            "column_name": checked.unknown_headers,
+            "value": [None] * len(checked.unknown_headers),
+            "kind": ["unknown_column"] * len(checked.unknown_headers),
+            "message": [f"the column '{h}' is not in the contract; ignored" for h in checked.unknown_headers],
+        },
+        schema=WARNING_SCHEMA,
+    )
+
+
+def _unknown_column_note(file_name: str, checked: CheckedFile) -> str | None:
+    if not checked.unknown_headers:
+        return None
+    listed = ", ".join(f"'{h}'" for h in checked.unknown_headers)
+    plural = "s" if len(checked.unknown_headers) > 1 else ""
+    return f"{file_name}: column{plural} {listed} not in the contract; ignored."

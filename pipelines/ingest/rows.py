@@ -1,0 +1,265 @@
+"""Row rules of the export contract, applied to one file's text table with polars.
+
+`check_file` matches headers, parses every column vectorised, and splits the rows into
+loaded rows (typed, canonical names, codes) and quarantined rows (with one issue per
+broken rule: row, column, value, reason, the whole row as JSON). Values outside a value
+list load as `unknown` and become warnings. Orphans need the warehouse and are found by
+the loader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from pipelines.contract import UNKNOWN, Column, ColumnType, ExportFile
+from pipelines.ingest.reading import FileRejected, TextTable
+from pipelines.ingest.values import (
+    clean_cell,
+    is_valid_client_id,
+    map_distinct,
+    parse_boolean,
+    parse_date,
+    parse_decimal,
+    parse_integer,
+    value_list_resolver,
+)
+from pipelines.normalise import fold_header
+from pipelines.reference.countries import resolve_citizenship
+from pipelines.reference.districts import resolve_district
+
+ROW = "_source_row"
+ISSUE_SCHEMA = {ROW: pl.Int32, "column_name": pl.String, "value": pl.String, "reason": pl.String}
+WARNING_SCHEMA = {
+    ROW: pl.Int32, "column_name": pl.String, "value": pl.String, "kind": pl.String, "message": pl.String,
+}
+T = ColumnType
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    rows_read: int
+    loaded: pl.DataFrame  # canonical columns of the raw table + _source_row
+    quarantine: pl.DataFrame  # ISSUE_SCHEMA + record (JSON of the row as delivered)
+    warnings: pl.DataFrame  # WARNING_SCHEMA
+    unknown_headers: list[str]
+
+    @property
+    def rows_quarantined(self) -> int:
+        return self.quarantine[ROW].n_unique()
+
+
+def match_headers(export: ExportFile, headers: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Canonical column name -> position in the file, and the headers that match no column."""
+    by_folded = {fold_header(c.header): c for c in export.columns}
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for position, header in enumerate(headers):
+        column = by_folded.get(fold_header(header))
+        if column is None:
+            unknown.append(header)
+        elif column.name in positions:
+            raise FileRejected(
+                f"the column '{column.header}' appears twice (as '{headers[positions[column.name]]}' "
+                f"and '{header}')"
+            )
+        else:
+            positions[column.name] = position
+    missing = [c.header for c in export.required_columns if c.name not in positions]
+    if missing:
+        listed = ", ".join(f"'{h}'" for h in missing)
+        raise FileRejected(f"the required column{'s' if len(missing) > 1 else ''} {listed} "
+                           f"{'are' if len(missing) > 1 else 'is'} missing")
+    return positions, unknown
+
+
+def check_file(export: ExportFile, table: TextTable, *, today: date | None = None) -> CheckedFile:
+    positions, unknown_headers = match_headers(export, table.headers)
+    this_year = (today or date.today()).year
+    # Text cells under canonical names; absent optional columns are all-null.
+    frame = table.cells.select(
+        pl.int_range(2, pl.len() + 2, dtype=pl.Int32).alias(ROW),
+        *[
+            (pl.col(f"c{positions[c.name]}") if c.name in positions else pl.lit(None, pl.String)).alias(c.name)
+            for c in export.columns
+        ],
+    )
+    header_of = {c.name: table.headers[positions[c.name]] if c.name in positions else c.header
+                 for c in export.columns}
+
+    typed: list[pl.Expr] = []
+    reasons: list[tuple[Column, pl.Expr]] = []
+    unknowns: list[Column] = []
+    for column in export.columns:
+        value_expr, reason_expr, maps_unknown = _column_rules(column, frame, this_year)
+        if maps_unknown:
+            unknowns.append(column)
+        typed.append(value_expr.alias(column.name))
+        reasons.append((column, reason_expr))
+    for column, reason_expr in _cross_column_rules(export):
+        reasons.append((column, reason_expr))
+
+    # Enumerations, citizenship and districts are mapped on distinct values, then joined back.
+    frame = frame.with_columns(_mapped_codes(column, frame[column.name]) for column in unknowns)
+    checked = frame.with_columns(
+        *typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)]
+    )
+
+    reason_columns = [f"__reason{i}" for i in range(len(reasons))]
+    issues = pl.concat(
+        [
+            frame.select(ROW, pl.lit(header_of[column.name]).alias("column_name"),
+                         pl.col(column.name).alias("value"),
+                         checked[f"__reason{i}"].alias("reason"))
+            .filter(pl.col("reason").is_not_null())
+            for i, (column, _) in enumerate(reasons)
+        ],
+        how="vertical",
+    ).cast(ISSUE_SCHEMA).sort(ROW, maintain_order=True)
+    bad = pl.any_horizontal(pl.col(c).is_not_null() for c in reason_columns) if reason_columns else pl.lit(False)
+    good_rows = checked.filter(~bad)
+
+    loaded = good_rows.select(ROW, *[pl.col(c.name) for c in export.columns])
+    quarantine = issues.join(_records(table, frame.select(ROW)), on=ROW, how="left")
+    good_text = frame.join(loaded.select(ROW), on=ROW, how="semi")
+    warnings = pl.concat(
+        [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns]
+        + [_duplicate_key_warnings(export, loaded)],
+        how="vertical",
+    ).sort(ROW, maintain_order=True)
+    return CheckedFile(frame.height, loaded, quarantine, warnings, unknown_headers)
+
+
+def _code_column(column: Column) -> str:
+    return f"__code_{column.name}"
+
+
+def _resolver(column: Column) -> Callable[[str], str | None]:
+    if column.type is T.COUNTRY:
+        return lambda v: (code if (code := resolve_citizenship(v)) != UNKNOWN else None)
+    if column.type is T.DISTRICT:
+        return resolve_district
+    assert column.values is not None
+    return value_list_resolver(column.values)
+
+
+def _mapped_codes(column: Column, cells: pl.Series) -> pl.Series:
+    cleaned = cells.to_frame().select(clean_cell(pl.col(column.name))).to_series()
+    return map_distinct(cleaned, _resolver(column)).alias(_code_column(column))
+
+
+def _column_rules(column: Column, frame: pl.DataFrame, this_year: int) -> tuple[pl.Expr, pl.Expr, bool]:
+    """(typed value, reason the row is quarantined or null, maps unknown values) for one column."""
+    raw = pl.col(column.name)
+    cell = clean_cell(raw, strip=column.type is not T.TEXT)
+    missing = cell.is_null()
+    required_reason = pl.lit("missing required value") if column.required else pl.lit(None, pl.String)
+    maps_unknown = column.type in (T.ENUM, T.COUNTRY, T.DISTRICT)
+
+    if column.type in (T.TEXT, T.KEY):
+        return cell, pl.when(missing).then(required_reason), False
+    if column.type is T.CLIENT_ID:
+        reason = (pl.when(missing).then(required_reason)
+                  .when(~is_valid_client_id(cell))
+                  .then(pl.lit("invalid client ID (6 to 64 characters of A-Z a-z 0-9 _ -)")))
+        return cell, reason, False
+    if maps_unknown:
+        code = pl.col(_code_column(column))
+        empty = pl.lit(column.empty_value, pl.String)
+        value = pl.when(missing).then(empty).otherwise(pl.coalesce(code, pl.lit(UNKNOWN)))
+        return value, pl.when(missing).then(required_reason), True
+    if column.type is T.BOOLEAN:
+        parsed = parse_boolean(cell)
+        default = pl.lit(False) if column.name == "deleted" else pl.lit(None, pl.Boolean)
+        reason = (pl.when(missing).then(required_reason)
+                  .when(parsed.is_null()).then(pl.lit("not a yes/no value (ano/ne, A/N, 1/0, true/false)")))
+        return pl.when(missing).then(default).otherwise(parsed), reason, False
+    if column.type is T.DATE:
+        parsed = parse_date(cell)
+        reason = (pl.when(missing).then(required_reason)
+                  .when(parsed.is_null()).then(pl.lit("not a date (d.m.yyyy or yyyy-mm-dd)")))
+        return parsed, reason, False
+    # Numbers.
+    parsed = parse_integer(cell) if column.type is T.INTEGER else parse_decimal(cell)
+    kind = "whole number" if column.type is T.INTEGER else "number"
+    low = column.min_value
+    high = this_year if column.name == "birth_year" else column.max_value
+    reason = pl.when(missing).then(required_reason).when(parsed.is_null()).then(pl.lit(f"not a {kind}"))
+    if column.type is T.INTEGER:  # the raw layer stores INTEGER (32-bit)
+        reason = reason.when(~parsed.is_between(-(2**31), 2**31 - 1)).then(pl.lit("number too large"))
+    if low is not None or high is not None:
+        bounds = f"{_number(low) if low is not None else '…'} to {_number(high) if high is not None else '…'}"
+        out_of_range = pl.lit(False)
+        if low is not None:
+            out_of_range = out_of_range | (parsed < low)
+        if high is not None:
+            out_of_range = out_of_range | (parsed > high)
+        reason = reason.when(out_of_range).then(pl.lit(f"out of range ({bounds})"))
+    sql_typed = parsed.cast(pl.Int32, strict=False) if column.type is T.INTEGER else parsed
+    return sql_typed, reason, False
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _cross_column_rules(export: ExportFile) -> list[tuple[Column, pl.Expr]]:
+    """Rules across columns (contract `checks`); the issue is reported on the constrained (left) column."""
+    rules: list[tuple[Column, pl.Expr]] = []
+    for check in export.checks:
+        left, operator, right = check.split()
+        left_col, right_col = export.column(left), export.column(right)
+        parse = parse_date if left_col.type is T.DATE else parse_integer
+        lhs, rhs = parse(clean_cell(pl.col(left))), parse(clean_cell(pl.col(right)))
+        broken = {">=": lhs < rhs, "<=": lhs > rhs}[operator]
+        reason = f"{left_col.header} must be {'at least' if operator == '>=' else 'at most'} {right_col.header}"
+        rules.append((left_col, pl.when(broken.fill_null(False)).then(pl.lit(reason))))
+    return rules
+
+
+def _records(table: TextTable, rows: pl.DataFrame) -> pl.DataFrame:
+    """The whole row as delivered, as JSON {header: cell}; duplicate/empty headers made unique."""
+    names: list[str] = []
+    for position, header in enumerate(table.headers):
+        name = header or f"column {position + 1}"
+        while name in names:
+            name += f" ({position + 1})"
+        names.append(name)
+    renamed = table.cells.rename(dict(zip(table.cells.columns, names, strict=True)))
+    return pl.concat([rows, renamed], how="horizontal").select(
+        ROW, pl.struct(names).struct.json_encode().alias("record")
+    )
+
+
+def _unknown_value_warnings(column: Column, good_text: pl.DataFrame, header: str) -> pl.DataFrame:
+    cell = clean_cell(pl.col(column.name))
+    what = {T.COUNTRY: "a recognised country", T.DISTRICT: "a recognised district"}.get(
+        column.type, f"in the value list of '{header}'"
+    )
+    return good_text.filter(cell.is_not_null() & pl.col(_code_column(column)).is_null()).select(
+        ROW,
+        pl.lit(header).alias("column_name"),
+        cell.alias("value"),
+        pl.lit("unknown_value").alias("kind"),
+        pl.format(f"'{{}}' is not {what}; loaded as {UNKNOWN}", cell).alias("message"),
+    ).cast(WARNING_SCHEMA)
+
+
+def _duplicate_key_warnings(export: ExportFile, loaded: pl.DataFrame) -> pl.DataFrame:
+    """A key repeated within one file: every row after the first is reported; the last row wins."""
+    keys = [c.name for c in export.key_columns]
+    key_text = pl.concat_str([pl.col(k) for k in keys], separator=" / ")
+    key_headers = " / ".join(c.header for c in export.key_columns)
+    return loaded.with_columns(pl.col(ROW).min().over(keys).alias("__first_row")).filter(
+        pl.col(ROW) != pl.col("__first_row")
+    ).select(
+        ROW,
+        pl.lit(key_headers).alias("column_name"),
+        key_text.alias("value"),
+        pl.lit("duplicate_key").alias("kind"),
+        pl.format("the key '{}' already appears at row {} of this file; the later row wins",
+                  key_text, pl.col("__first_row")).alias("message"),
+    ).cast(WARNING_SCHEMA)
