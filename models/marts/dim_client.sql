@@ -1,0 +1,15 @@
+select
+    client_key,
+    centre,
+    client_id,
+    sex,
+    birth_year,
+    nationality,
+    district,
+    residence_district_code,
+    target_group,
+    target_group_derived,
+    residence_status,
+    municipality,
+    registered_on
+from {{ ref('stg_clients') }}

@@ -1,0 +1,2 @@
+select code, label_cs, label_en
+from {{ ref('ref_outcomes') }}

@@ -1,0 +1,2 @@
+select code, kind, label_cs, label_en
+from {{ ref('ref_services') }}

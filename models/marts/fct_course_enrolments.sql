@@ -1,0 +1,22 @@
+select
+    enrolments.enrolment_key,
+    enrolments.centre,
+    enrolments.course_id,
+    enrolments.client_key,
+    courses.course_type,
+    courses.starts_on,
+    courses.ends_on,
+    courses.course_active_to,
+    enrolments.enrolled_on,
+    enrolments.attendance_pct,
+    enrolments.level_in,
+    enrolments.level_out,
+    enrolments.level_gain,
+    enrolments.completed,
+    enrolments.exam,
+    courses.branch
+from {{ ref('stg_course_enrolments') }} as enrolments
+inner join {{ ref('stg_courses') }} as courses
+    on courses.centre = enrolments.centre
+    and courses.course_id = enrolments.course_id
+where not enrolments.is_orphan

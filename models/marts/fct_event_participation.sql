@@ -1,0 +1,13 @@
+select
+    participants.participation_key,
+    participants.centre,
+    participants.event_id,
+    participants.client_key,
+    events.event_type,
+    events.event_date,
+    events.district as event_district
+from {{ ref('stg_event_participants') }} as participants
+inner join {{ ref('stg_events') }} as events
+    on events.centre = participants.centre
+    and events.event_id = participants.event_id
+where not participants.is_orphan

@@ -1,0 +1,12 @@
+select
+    event_key,
+    centre,
+    event_id,
+    event_type,
+    event_date,
+    district,
+    district_code,
+    audience,
+    participants,
+    participants_foreign
+from {{ ref('stg_events') }}

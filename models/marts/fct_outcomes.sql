@@ -1,0 +1,13 @@
+select
+    outcomes.outcome_key,
+    outcomes.centre,
+    outcomes.outcome_id,
+    outcomes.client_key,
+    outcomes.outcome_date,
+    outcomes.outcome,
+    outcomes.verified,
+    (outcomes.outcome_date - clients.registered_on)::integer as days_from_registration
+from {{ ref('stg_outcomes') }} as outcomes
+inner join {{ ref('stg_clients') }} as clients
+    on clients.client_key = outcomes.client_key
+where not outcomes.is_orphan

@@ -1,0 +1,1 @@
+select * from {{ source('meta', 'load_files') }}

@@ -1,0 +1,46 @@
+-- Rows that do not count: the loader's hard quarantine plus the current orphans (rows naming
+-- a client the centre has not delivered; they start counting once the client arrives).
+{% set orphan_sources = [
+    ('stg_contacts', 'kontakty', "json_object('contact_id', contact_id, 'client_id', client_id)"),
+    ('stg_course_enrolments', 'ucastnici_kurzu', "json_object('course_id', course_id, 'client_id', client_id)"),
+    ('stg_event_participants', 'ucastnici_akci', "json_object('event_id', event_id, 'client_id', client_id)"),
+    ('stg_outcomes', 'vysledky', "json_object('outcome_id', outcome_id, 'client_id', client_id)"),
+] %}
+
+select
+    'quarantine' as kind,
+    delivery_id,
+    centre,
+    load_seq,
+    file_name,
+    file_kind,
+    file_sha256,
+    source_row,
+    column_name,
+    value,
+    reason,
+    record,
+    loaded_at
+from {{ source('meta', 'quarantine') }}
+
+{% for model, file_kind, record in orphan_sources %}
+union all
+select
+    'orphan' as kind,
+    orphans._delivery_id as delivery_id,
+    orphans.centre,
+    orphans._load_seq as load_seq,
+    orphans._file_name as file_name,
+    '{{ file_kind }}' as file_kind,
+    orphans._file_sha256 as file_sha256,
+    orphans._source_row as source_row,
+    'ID klienta' as column_name,
+    orphans.client_id as value,
+    'orphan: client not delivered' as reason,
+    ({{ record }})::varchar as record,
+    deliveries.loaded_at
+from {{ ref(model) }} as orphans
+left join {{ source('meta', 'deliveries') }} as deliveries
+    on deliveries.delivery_id = orphans._delivery_id
+where orphans.is_orphan
+{% endfor %}

@@ -1,0 +1,36 @@
+-- Current, non-retracted enrolments; a retracted client's dropped, orphans flagged,
+-- has_course = the course is current and not retracted.
+with latest as (
+    {{ latest_version(source('raw', 'course_enrolments'), ['course_id', 'client_id']) }}
+)
+
+select
+    latest._centre as centre,
+    latest.course_id,
+    latest.client_id,
+    latest._centre || ':' || latest.course_id || ':' || latest.client_id as enrolment_key,
+    latest._centre || ':' || latest.client_id as client_key,
+    latest.enrolled_on,
+    latest.attendance_pct,
+    latest.level_in,
+    latest.level_out,
+    -- metrics.md, level_gains: both levels known and the exit level at least one step higher.
+    coalesce(
+        list_position(['pre-A1', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'], latest.level_out)
+        > list_position(['pre-A1', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'], latest.level_in),
+        false
+    ) as level_gain,
+    coalesce(latest.completed, false) as completed,
+    coalesce(latest.exam, 'not_taken') as exam,
+    register.client_id is null as is_orphan,
+    courses.course_id is not null as has_course,
+    latest._delivery_id,
+    latest._load_seq,
+    latest._file_name,
+    latest._file_sha256,
+    latest._source_row
+from latest
+left join {{ ref('stg_courses') }} as courses
+    on courses.centre = latest._centre
+    and courses.course_id = latest.course_id
+{{ client_child_join('latest') }}
