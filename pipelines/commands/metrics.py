@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pipelines.commands._args import iso_date
-from pipelines.errors import ReachError
 from pipelines.home import Home
+from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.output import to_csv, to_json
+from pipelines.metrics.query import parse_by, parse_where, resolve
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,4 +25,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    raise ReachError("reach metrics is not built yet")
+    query = MetricQuery(
+        date_from=args.date_from,
+        date_to=args.date_to,
+        metrics=tuple(name.strip() for item in args.metric for name in item.split(",") if name.strip()),
+        by=parse_by(args.by),
+        where=parse_where(args.where),
+        suppress=args.suppress,
+    )
+    resolve(query)  # a wrong option is reported before the warehouse is opened
+    con = open_warehouse(home)
+    try:
+        result = compute(con, query)
+    finally:
+        con.close()
+    sys.stdout.write(to_json(result) if args.format == "json" else to_csv(result))
+    return 0

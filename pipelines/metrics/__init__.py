@@ -1,0 +1,24 @@
+"""The metric layer: the only place metric SQL lives (docs/architecture.md, docs/metrics.md).
+
+    con = open_warehouse(home)
+    result = compute(con, MetricQuery(date_from, date_to, metrics=(...), by=(...), where={...}, suppress=True))
+    result.frame, result.flags, result.published()
+"""
+
+from pipelines.metrics.definitions import DIMENSIONS, METRICS, UNIQUE_PEOPLE_METRICS, Dimension, Metric
+from pipelines.metrics.engine import compute
+from pipelines.metrics.query import MetricQuery
+from pipelines.metrics.result import MetricResult
+from pipelines.metrics.warehouse import open_warehouse
+
+__all__ = [
+    "DIMENSIONS",
+    "METRICS",
+    "UNIQUE_PEOPLE_METRICS",
+    "Dimension",
+    "Metric",
+    "MetricQuery",
+    "MetricResult",
+    "compute",
+    "open_warehouse",
+]

@@ -1,0 +1,24 @@
+"""A metric result as the `reach metrics` command prints it: CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from pipelines.metrics.result import MetricResult
+
+
+def to_csv(result: MetricResult) -> str:
+    """Header, then one line per row: dimensions, then metrics as published ("<5", "x" where suppressed)."""
+    published = result.published()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(published.columns)
+    writer.writerows(published.iter_rows())
+    return buffer.getvalue()
+
+
+def to_json(result: MetricResult) -> str:
+    """A list of objects; numbers as numbers, suppressed cells as the strings "<5" or "x", no value as null."""
+    return json.dumps(result.records(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,184 @@
+"""A metric request (period, metrics, grouping, filters) and its validation against the definitions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipelines import contract
+from pipelines.errors import UsageError
+from pipelines.metrics.definitions import (
+    AGE_BANDS,
+    ATTENDANCE_BANDS,
+    DAYS_TO_OUTCOME_BANDS,
+    DIMENSIONS_BY_NAME,
+    METRICS,
+    METRICS_BY_NAME,
+    Metric,
+    applies,
+)
+from pipelines.reference.labels import catalogue
+
+BOOLEAN_VALUES = ("true", "false")
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    date_from: date
+    date_to: date
+    metrics: tuple[str, ...] = ()  # () = every metric that applies to `by` and `where`
+    by: tuple[str, ...] = ()
+    where: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    suppress: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedQuery:
+    """A validated query: the metrics to compute (in output order) and normalised filters."""
+
+    query: MetricQuery
+    metrics: tuple[Metric, ...]
+    by: tuple[str, ...]
+    where: dict[str, tuple[str, ...]]
+
+
+def resolve(query: MetricQuery) -> ResolvedQuery:
+    if query.date_from > query.date_to:
+        raise UsageError(f"The period starts ({query.date_from}) after it ends ({query.date_to}).")
+    by = tuple(query.by)
+    for name in by:
+        _known_dimension(name, "--by")
+    if len(set(by)) != len(by):
+        raise UsageError(f"A dimension is named twice in --by: {', '.join(by)}.")
+    where = {name: tuple(_normalise_value(name, v) for v in values) for name, values in query.where.items()}
+    for name, values in where.items():
+        if not values:
+            raise UsageError(f"The filter on '{name}' names no value.")
+    used = (*by, *(d for d in where if d not in by))
+    if query.metrics:
+        metrics = tuple(_known_metric(name) for name in dict.fromkeys(query.metrics))
+        for metric in metrics:
+            _check_explicit(metric, by, used)
+    else:
+        metrics = tuple(m for m in METRICS if _fits(m, by, used))
+        if not metrics:
+            raise UsageError(
+                f"No metric can be split or filtered by {', '.join(used)} together; "
+                "see docs/metrics.md for which dimensions apply to which metric."
+            )
+    return ResolvedQuery(query, metrics, by, where)
+
+
+def _fits(metric: Metric, by: Sequence[str], used: Sequence[str]) -> bool:
+    return all(applies(metric, d) for d in used) and all(r in by for r in metric.requires)
+
+
+def _check_explicit(metric: Metric, by: Sequence[str], used: Sequence[str]) -> None:
+    for dimension in used:
+        if not applies(metric, dimension):
+            raise UsageError(
+                f"The metric '{metric.name}' cannot be split or filtered by the dimension '{dimension}' "
+                "(see docs/metrics.md for which dimensions apply to which metric)."
+            )
+    for required in metric.requires:
+        if required not in by:
+            raise UsageError(f"The metric '{metric.name}' is only available with --by {required}.")
+
+
+def _known_metric(name: str) -> Metric:
+    metric = METRICS_BY_NAME.get(name)
+    if metric is None:
+        raise UsageError(f"Unknown metric '{name}'. Known metrics: {', '.join(METRICS_BY_NAME)}.")
+    return metric
+
+
+def _known_dimension(name: str, option: str) -> None:
+    if name not in DIMENSIONS_BY_NAME:
+        raise UsageError(
+            f"Unknown dimension '{name}' in {option}. Known dimensions: {', '.join(DIMENSIONS_BY_NAME)}."
+        )
+
+
+_FIXED_VALUES: dict[str, tuple[str, ...]] = {
+    "age_band": AGE_BANDS,
+    "attendance_band": ATTENDANCE_BANDS,
+    "days_to_outcome_band": DAYS_TO_OUTCOME_BANDS,
+    "interpreted": BOOLEAN_VALUES,
+    "verified": BOOLEAN_VALUES,
+    "sex": ("male", "female", "other", "unknown"),
+    "level_in": (*contract.CEFR_LEVELS, "unknown"),
+    "level_out": (*contract.CEFR_LEVELS, "unknown"),
+    "exam": ("passed", "failed", "not_taken"),
+}
+_CATALOGUED = ("residence_status", "target_group", "service", "outcome", "topic", "mode", "course_type",
+               "event_type", "audience")
+_TRUE_WORDS = {"true", "ano", "yes", "1"}
+_FALSE_WORDS = {"false", "ne", "no", "0"}
+
+
+def _normalise_value(dimension: str, raw: str) -> str:
+    """The canonical form of a filter value, or a UsageError saying what the dimension accepts."""
+    _known_dimension(dimension, "--where")
+    value = raw.strip()
+    if dimension in ("interpreted", "verified"):
+        if value.lower() in _TRUE_WORDS:
+            return "true"
+        if value.lower() in _FALSE_WORDS:
+            return "false"
+    if dimension == "nationality":
+        if re.fullmatch(r"[A-Za-z]{2}", value):
+            return value.upper()
+        if value.lower() in ("stateless", "unknown"):
+            return value.lower()
+        raise UsageError(
+            f"'{raw}' is not a value of nationality: use an ISO 3166-1 alpha-2 code (e.g. UA), "
+            "'stateless' or 'unknown'."
+        )
+    if dimension == "district":
+        if re.fullmatch(r"(?i)CZ\d{4}", value):
+            return value.upper()
+        if value.lower() in ("outside_region", "unknown"):
+            return value.lower()
+        raise UsageError(
+            f"'{raw}' is not a value of district: use a district code such as CZ0427, "
+            "'outside_region' or 'unknown'."
+        )
+    if dimension == "month":
+        if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+            return value
+        raise UsageError(f"'{raw}' is not a value of month: use YYYY-MM, e.g. 2023-01.")
+    if dimension in ("branch", "centre"):
+        if value:
+            return value
+        raise UsageError(f"The filter on '{dimension}' has an empty value.")
+    allowed = _FIXED_VALUES.get(dimension)
+    if allowed is None and dimension in _CATALOGUED:
+        allowed = (*catalogue(dimension), "unknown")
+    if allowed is not None:
+        for candidate in allowed:
+            if candidate.lower() == value.lower():
+                return candidate
+        raise UsageError(f"'{raw}' is not a value of {dimension}. Allowed: {', '.join(dict.fromkeys(allowed))}.")
+    raise UsageError(f"The dimension '{dimension}' cannot be filtered.")
+
+
+def parse_where(items: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """`DIM=V1,V2` items (repeatable) -> {dim: values}; values of a repeated dimension are ORed."""
+    where: dict[str, tuple[str, ...]] = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--where '{item}' is not of the form DIM=VALUE[,VALUE...].")
+        _known_dimension(name, "--where")
+        parts = tuple(v.strip() for v in values.split(",") if v.strip())
+        if not parts:
+            raise UsageError(f"--where '{item}' names no value.")
+        where[name] = (*where.get(name, ()), *parts)
+    return where
+
+
+def parse_by(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())

@@ -1,0 +1,39 @@
+"""The figures of one metric query: values, publication flags and the table as published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipelines.metrics.suppression import SHOWN
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    by: tuple[str, ...]
+    metrics: tuple[str, ...]
+    frame: pl.DataFrame  # one column per dimension, then per metric; suppressed values are null
+    flags: pl.DataFrame  # same shape: per metric column "" (shown), "<5" (small) or "x" (hidden)
+
+    def published(self) -> pl.DataFrame:
+        """Every cell as a string as published: the number, "<5", "x", or "" where there is no value."""
+        flags = self.flags.select(self.metrics).rename({m: f"__flag_{m}" for m in self.metrics})
+        return pl.concat([self.frame, flags], how="horizontal").select(
+            [pl.col(d) for d in self.by]
+            + [
+                pl.when(pl.col(f"__flag_{m}") != SHOWN)
+                .then(pl.col(f"__flag_{m}"))
+                .otherwise(pl.col(m).cast(pl.String).fill_null(""))
+                .alias(m)
+                for m in self.metrics
+            ]
+        )
+
+    def records(self) -> list[dict[str, object]]:
+        """Rows as dicts: numbers as numbers, suppressed cells as their flag ("<5" or "x")."""
+        flags = self.flags.select(self.metrics).to_dicts()
+        rows = []
+        for row, row_flags in zip(self.frame.to_dicts(), flags, strict=True):
+            rows.append({k: (row_flags[k] if row_flags.get(k) else v) for k, v in row.items()})
+        return rows

@@ -1,0 +1,102 @@
+"""Disclosure control of unique-people counts: primary `<5` and complementary `x` suppression.
+
+Primary: a count from 1 to 4 is published as `<5`. 0 stays 0.
+
+Complementary (secondary): for every dimension of the grouping that partitions clients (each
+client has exactly one value), the cells that differ only in that dimension add up to a
+margin that is published elsewhere (the grand total, or the cell of the coarser table). A
+reader knows each `<5` cell lies in 1..4 and each `x` cell in 5.. (smaller ones would show
+`<5`), and the margin exactly unless the margin itself is 1..4. From those bounds and the
+margin every hidden cell must stay ambiguous; while one can be pinned down, the smallest
+still visible nonzero cell of the group is hidden as `x`. Repeated until nothing changes.
+
+Non-partitioning dimensions (service, month, outcome, course and event attributes) need no
+complementary cells: one client may appear in several of their values, so the cells do not
+add up to any published figure and subtraction reveals nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+SHOWN = ""
+SMALL = "<5"
+HIDDEN = "x"
+THRESHOLD = 5
+
+
+def primary_flag(value: int) -> str:
+    return SMALL if 0 < value < THRESHOLD else SHOWN
+
+
+def bounds(flag: str, value: int) -> tuple[float, float]:
+    """What a reader of the published table knows about a cell."""
+    if flag == SMALL:
+        return 1, THRESHOLD - 1
+    if flag == HIDDEN:
+        return THRESHOLD, math.inf
+    return value, value
+
+
+def margin_bounds(margin: int) -> tuple[float, float]:
+    """A margin of 1..4 is itself published as `<5`; otherwise it is known exactly."""
+    if 0 < margin < THRESHOLD:
+        return 1, THRESHOLD - 1
+    return margin, margin
+
+
+def pinned_cells(values: Sequence[int], flags: Sequence[str], margin: tuple[float, float]) -> list[int]:
+    """Indices of hidden cells whose value follows exactly from the bounds and the margin."""
+    hidden = [i for i, flag in enumerate(flags) if flag != SHOWN]
+    if not hidden:
+        return []
+    shown_sum = sum(v for v, flag in zip(values, flags, strict=True) if flag == SHOWN)
+    low_sum, high_sum = margin[0] - shown_sum, margin[1] - shown_sum
+    cell_bounds = {i: bounds(flags[i], values[i]) for i in hidden}
+    all_low = sum(b[0] for b in cell_bounds.values())
+    all_high = sum(b[1] for b in cell_bounds.values())
+    pinned = []
+    for i, (low, high) in cell_bounds.items():
+        others_low, others_high = all_low - low, all_high - high
+        can_low = max(low, low_sum - others_high)
+        can_high = min(high, high_sum - others_low)
+        if can_low >= can_high:
+            pinned.append(i)
+    return pinned
+
+
+def groups_of(rows: Sequence[tuple[str, ...]], by: Sequence[str], partitioning: Sequence[str]) -> list[list[int]]:
+    """Row index groups whose cells add up to a published margin (one per partitioning dimension)."""
+    groups: list[list[int]] = []
+    for dimension in partitioning:
+        position = list(by).index(dimension)
+        keyed: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for index, row in enumerate(rows):
+            keyed[row[:position] + row[position + 1 :]].append(index)
+        groups.extend(keyed.values())
+    return groups
+
+
+def suppress_column(
+    values: Sequence[int], rows: Sequence[tuple[str, ...]], by: Sequence[str], partitioning: Sequence[str]
+) -> list[str]:
+    """Flags ("", "<5", "x") of one unique-people column of a grouped table."""
+    flags = [primary_flag(v) for v in values]
+    groups = groups_of(rows, by, partitioning)
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            group_values = [values[i] for i in group]
+            group_flags = [flags[i] for i in group]
+            margin = margin_bounds(sum(group_values))
+            if not pinned_cells(group_values, group_flags, margin):
+                continue
+            candidates = [i for i in group if flags[i] == SHOWN and values[i] > 0]
+            if not candidates:
+                continue  # every nonzero cell is hidden already; only hiding the margin would help
+            flags[min(candidates, key=lambda i: (values[i], rows[i]))] = HIDDEN
+            changed = True
+    return flags
