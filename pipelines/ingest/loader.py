@@ -18,7 +18,7 @@ import polars as pl
 from pipelines.contract import DEFAULT_CENTRE, FILES, FILES_BY_NAME, ExportFile
 from pipelines.errors import ReachError
 from pipelines.home import Home
-from pipelines.ingest.raw_schema import create_raw_layer
+from pipelines.ingest.raw_schema import connect_raw_layer, create_raw_layer
 from pipelines.ingest.reading import FileRejected, read_table
 from pipelines.ingest.report import DeliveryReport, FileReport
 from pipelines.ingest.rows import ROW, WARNING_SCHEMA, CheckedFile, check_file
@@ -34,7 +34,7 @@ def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE) -> l
         raise ReachError("The centre code is empty; give one with --centre (default ULK).")
     deliveries = resolve_deliveries([Path(p) for p in paths])
     home.ensure()
-    con = duckdb.connect(str(home.raw_db))
+    con = connect_raw_layer(str(home.raw_db))
     try:
         create_raw_layer(con)
         return [load_delivery(con, delivery, centre) for delivery in deliveries]
@@ -52,11 +52,11 @@ def delivery_id(centre: str, files: list[DeliveredFile]) -> str:
 
 def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: str) -> DeliveryReport:
     ident = delivery_id(centre, list(delivery.files))
-    if con.execute("SELECT 1 FROM meta.deliveries WHERE delivery_id = ?", [ident]).fetchone():
+    if con.execute("SELECT 1 FROM meta.deliveries WHERE delivery_id = ?", [ident]).fetchall():
         return DeliveryReport(delivery.source, centre, ident, True, None, _previous_files(con, ident))
     con.begin()
     try:
-        load_seq = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM meta.deliveries").fetchone()[0]
+        [(load_seq,)] = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM meta.deliveries").fetchall()
         batch = _Batch(con, centre, ident, load_seq, datetime.now(UTC).replace(tzinfo=None))
         reports = [batch.load_file(f, kind_taken) for f, kind_taken in _in_load_order(delivery.files)]
         batch.record(delivery.source, reports)
@@ -179,15 +179,15 @@ class _Batch:
         if not referencing:
             return pl.DataFrame(schema=WARNING_SCHEMA)
         header = referencing[0].header
-        arrow = self.con.execute(
+        arrow = self.con.sql(
             f"""
             SELECT r._source_row, r.client_id FROM raw.{export.table} r
             WHERE r._delivery_id = ? AND r._file_name = ?
               AND NOT EXISTS (SELECT 1 FROM raw.clients c WHERE c._centre = r._centre AND c.client_id = r.client_id)
             ORDER BY r._source_row
             """,
-            [self.ident, delivered.name],
-        ).arrow()
+            params=[self.ident, delivered.name],
+        ).to_arrow_table()
         orphans = pl.DataFrame(pl.from_arrow(arrow))
         return orphans.select(
             pl.col("_source_row").cast(pl.Int32).alias(ROW),

@@ -109,3 +109,19 @@ def create_raw_layer(con: duckdb.DuckDBPyConnection) -> None:
     for export in FILES:
         con.execute(raw_table_ddl(export))
     con.execute(META_DDL)
+
+
+RAW_CATALOG = "raw_layer"
+
+
+def connect_raw_layer(path: str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection in which `raw.<table>` and `meta.<table>` name the tables of the raw.duckdb at `path`.
+
+    Opened directly, a file called raw.duckdb gives its catalog the name `raw`, which makes the
+    schema name `raw` ambiguous; attached under another name and made current, it does not.
+    """
+    con = duckdb.connect()
+    mode = " (READ_ONLY)" if read_only else ""
+    con.execute(f"ATTACH '{path}' AS {RAW_CATALOG}{mode}")
+    con.execute(f"USE {RAW_CATALOG}")
+    return con
