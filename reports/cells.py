@@ -30,3 +30,9 @@ def column_cells(result: Any, metric: str) -> list[Cell]:
 
 def is_number(cell: Cell) -> bool:
     return isinstance(cell, int | float) and not isinstance(cell, bool)
+
+
+def with_flags(result: Any) -> Any:
+    """The result frame plus a `<metric>__flag` column per metric, as dashboard/figures.py reads it."""
+    flags = result.flags.select(list(result.metrics)).rename({m: m + "__flag" for m in result.metrics})
+    return result.frame.hstack(flags)

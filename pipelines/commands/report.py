@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from pipelines.commands._args import iso_date
 from pipelines.errors import ReachError
@@ -22,4 +23,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    raise ReachError("reach report is not built yet")
+    # Imported here so `reach --help` stays fast (the reports pull in plotly, weasyprint, kaleido).
+    from pipelines.metrics import open_warehouse
+
+    out = Path(args.out)
+    con = open_warehouse(home)
+    try:
+        if args.kind == "ministry":
+            from reports.ministry import write_ministry_workbook
+
+            written = write_ministry_workbook(con, args.date_from, args.date_to, out, framework=args.framework)
+        else:
+            from reports.board.pack import write_board_pack
+
+            written = write_board_pack(con, args.date_from, args.date_to, out, lang=args.lang)
+    except OSError as error:
+        raise ReachError(f"The report could not be written to {out}: {error.strerror or error}.") from None
+    finally:
+        con.close()
+    print(f"reach report {args.kind}: written {written}")
+    return 0

@@ -1,0 +1,1 @@
+"""The board pack: KPIs, trend, reach, outcomes, courses, quality and highlights as PDF or PPTX."""

@@ -1,0 +1,89 @@
+"""The board pack's charts: the dashboard's own Plotly figures (dashboard/figures.py) as PNG files.
+
+All figures are rendered in one batch (one browser start) by kaleido with the system Chromium.
+MathJax is switched off: kaleido would otherwise load it from a CDN, and reports run offline.
+(plotly.io.write_images does the same batch call but cannot switch MathJax off.)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import kaleido
+import plotly.graph_objects as go
+
+from dashboard import figures
+from pipelines.errors import ReachError
+from reports.board.model import BoardData
+
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+CHART_WIDTH, CHART_HEIGHT, CHART_SCALE = 1000, 520, 2
+
+TITLES = {
+    "trend": ("Oslovení klienti po měsících podle cílové skupiny", "Clients reached by month and target group"),
+    "nationality": ("Oslovení klienti podle občanství", "Clients reached by nationality"),
+    "district": ("Oslovení klienti podle okresu bydliště", "Clients reached by district of residence"),
+    "service": ("Oslovení klienti podle služby", "Clients reached by service"),
+    "outcomes": ("Výsledky podle druhu", "Outcomes by type"),
+    "cefr": ("Kurzy češtiny: vstupní a výstupní úroveň (zápisy)", "Czech courses: entry and exit level (enrolments)"),
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    path: Path
+
+
+def title(key: str, lang: str) -> str:
+    cs, en = TITLES[key]
+    return cs if lang == "cs" else en
+
+
+def build_figures(data: BoardData, lang: str) -> dict[str, go.Figure]:
+    """The dashboard's figures for the board pack's frames (titles are set by the page, not the chart)."""
+    c = data.charts
+    return {
+        "trend": figures.trend_by_group(c["trend"], lang),
+        "nationality": figures.bar_by_dimension(c["nationality"], "nationality", "clients_reached", lang, top_n=10),
+        "district": figures.district_tile_map(c["district"], "clients_reached", lang),
+        "service": figures.bar_by_dimension(c["service"], "service", "clients_reached", lang, top_n=None),
+        "outcomes": figures.outcome_bars(c["outcomes"], lang),
+        "cefr": figures.cefr_flow(c["cefr"], lang),
+    }
+
+
+def _browser_path() -> None:
+    # kaleido (choreographer) honours BROWSER_PATH; point it at the system Chromium when unset.
+    if not os.environ.get("BROWSER_PATH"):
+        found = shutil.which("chromium") or (SYSTEM_CHROMIUM if Path(SYSTEM_CHROMIUM).exists() else None)
+        if found:
+            os.environ["BROWSER_PATH"] = found
+
+
+def render(figs: dict[str, go.Figure], folder: Path, lang: str) -> list[Chart]:
+    """Write every figure to `folder/<key>.png` in one kaleido batch."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _browser_path()
+    charts = [Chart(key, title(key, lang), folder / f"{key}.png") for key in figs]
+    specs = [
+        {"fig": figs[chart.key], "path": str(chart.path),
+         "opts": {"format": "png", "width": CHART_WIDTH,
+                  "height": int(figs[chart.key].layout.height or CHART_HEIGHT), "scale": CHART_SCALE}}
+        for chart in charts
+    ]
+    try:
+        kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False}, cancel_on_error=True)
+    except Exception as error:  # kaleido raises several unrelated types when Chromium is missing or dies
+        raise ReachError(
+            f"The board pack's charts could not be drawn with Chromium ({type(error).__name__}: {error}). "
+            f"Install chromium or set BROWSER_PATH to a Chromium/Chrome executable."
+        ) from error
+    missing = [str(c.path) for c in charts if not c.path.is_file()]
+    if missing:
+        raise ReachError(f"Chromium did not write the charts {', '.join(missing)}.")
+    return charts

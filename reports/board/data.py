@@ -1,0 +1,80 @@
+"""The figures of the board pack, gathered from the metric API only (suppression always on)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from pipelines import contract
+from pipelines.metrics import MetricQuery, MetricResult, compute
+from pipelines.targets import ProjectTargets
+from reports.board.model import KPI_METRICS, BoardData, Comparison, Kpi, PartChange, previous_period
+from reports.cells import column_cells, with_flags
+from reports.provenance import read_provenance
+
+LANGUAGE_COURSES = ("czech_a1", "czech_a2", "czech_b1")
+COURSE_TYPES = tuple(dict.fromkeys(contract.COURSE_TYPE.values()))
+# Splits compared with the previous period to explain what drove a change.
+COMPARED = (
+    ("clients_reached", "service"), ("clients_reached", "nationality"), ("clients_reached", "district"),
+    ("contacts", "service"), ("new_clients", "nationality"),
+)
+
+
+def _compute(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, metrics: tuple[str, ...],
+             by: tuple[str, ...] = (), where: dict[str, tuple[str, ...]] | None = None) -> MetricResult:
+    return compute(con, MetricQuery(date_from, date_to, metrics, by, dict(where or {}), suppress=True))
+
+
+def _kpis(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date) -> tuple[Kpi, ...]:
+    prev_from, prev_to = previous_period(date_from, date_to)
+    now = _compute(con, date_from, date_to, KPI_METRICS)
+    before = _compute(con, prev_from, prev_to, KPI_METRICS)
+    return tuple(
+        Kpi(metric, column_cells(now, metric)[0], column_cells(before, metric)[0],
+            targets.pro_rata(metric, date_from, date_to))
+        for metric in KPI_METRICS
+    )
+
+
+def _comparison(con: duckdb.DuckDBPyConnection, metric: str, dimension: str,
+                date_from: date, date_to: date) -> Comparison:
+    prev_from, prev_to = previous_period(date_from, date_to)
+    periods = [_compute(con, f, t, (metric,), (dimension,)) for f, t in ((date_from, date_to), (prev_from, prev_to))]
+    values = [dict(zip(r.frame.get_column(dimension).to_list(), column_cells(r, metric), strict=True))
+              for r in periods]
+    codes = list(dict.fromkeys([*values[0], *values[1]]))
+    return Comparison(metric, dimension, tuple(
+        PartChange(str(code), values[0].get(code, 0), values[1].get(code, 0)) for code in codes
+    ))
+
+
+def _charts(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> dict[str, pl.DataFrame]:
+    def frame(metrics: tuple[str, ...], by: tuple[str, ...],
+              where: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
+        return with_flags(_compute(con, date_from, date_to, metrics, by, where))
+
+    return {
+        "trend": frame(("clients_reached",), ("month", "target_group")),
+        "nationality": frame(("clients_reached",), ("nationality",)),
+        "district": frame(("clients_reached",), ("district",)),
+        "service": frame(("clients_reached",), ("service",)),
+        "outcomes": frame(("outcomes",), ("outcome",)),
+        "cefr": frame(("enrolments",), ("level_in", "level_out"), {"service": LANGUAGE_COURSES}),
+    }
+
+
+def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date) -> BoardData:
+    courses = _compute(con, date_from, date_to,
+                       ("course_participants", "enrolments", "course_completions", "level_gains"),
+                       ("service",), {"service": COURSE_TYPES})
+    return BoardData(
+        date_from=date_from, date_to=date_to, targets=targets,
+        kpis=_kpis(con, targets, date_from, date_to),
+        comparisons=tuple(_comparison(con, m, d, date_from, date_to) for m, d in COMPARED),
+        charts=_charts(con, date_from, date_to),
+        provenance=read_provenance(con),
+        course_results=with_flags(courses),
+    )

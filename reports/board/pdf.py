@@ -1,0 +1,94 @@
+"""The board pack as PDF: HTML laid out by WeasyPrint with DejaVu fonts; only local files, no network."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+from pipelines.formatting import fmt_period
+from reports.board.charts import Chart
+from reports.board.model import BoardData
+from reports.board.tables import course_rows, kpi_rows, quality_rows
+from reports.board.text import t
+
+CSS = """
+@page { size: A4 landscape; margin: 14mm 16mm 14mm 16mm;
+        @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5b6b7b; } }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; color: #1b2a3a; }
+h1 { font-size: 22pt; margin: 0 0 2mm 0; color: #1f4e79; }
+h2 { font-size: 15pt; margin: 0 0 4mm 0; color: #1f4e79; }
+.meta { color: #5b6b7b; margin-bottom: 6mm; }
+section { page-break-after: always; }
+section:last-child { page-break-after: auto; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 5mm; }
+th { background: #dce6f1; text-align: left; padding: 1.6mm 2mm; font-weight: bold; }
+td { padding: 1.4mm 2mm; border-bottom: 0.3pt solid #c8d2dc; }
+td.num, th.num { text-align: right; }
+ul.highlights li { margin-bottom: 2mm; }
+img.chart { width: 100%; max-height: 150mm; object-fit: contain; }
+.pair { display: flex; gap: 6mm; }
+.pair > div { flex: 1; }
+.pair img.chart { max-height: 120mm; }
+.note { color: #5b6b7b; font-size: 8.5pt; }
+.cols { display: flex; gap: 8mm; }
+.cols > div { flex: 1; }
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _table(rows: list[list[str]], numeric_from: int = 1) -> str:
+    head = "".join(
+        f'<th class="{"num" if i >= numeric_from else ""}">{_e(c)}</th>' for i, c in enumerate(rows[0])
+    )
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td class="{"num" if i >= numeric_from else ""}">{_e(c)}</td>' for i, c in enumerate(row)
+        ) + "</tr>"
+        for row in rows[1:]
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _chart(chart: Chart) -> str:
+    return f'<h3>{_e(chart.title)}</h3><img class="chart" src="{chart.path.as_uri()}" alt="{_e(chart.title)}">'
+
+
+def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str], lang: str) -> str:
+    prev_from, prev_to = data.previous
+    project = data.targets.name_cs if lang == "cs" else data.targets.name_en
+    meta = (f"{_e(t('period', lang))}: {_e(fmt_period(data.date_from, data.date_to, lang))} · "
+            f"{_e(t('previous', lang))}: {_e(fmt_period(prev_from, prev_to, lang))}")
+    items = "".join(f"<li>{_e(h)}</li>" for h in highlights)
+    sections = [
+        f"""<section><h1>{_e(t('title', lang))}</h1>
+<div class="meta">{_e(data.targets.code)} {_e(project)}<br>{meta}</div>
+<div class="cols"><div><h2>{_e(t('kpis', lang))}</h2>{_table(kpi_rows(data, lang))}
+<p class="note">{_e(t('targets_note', lang))}</p></div>
+<div><h2>{_e(t('highlights', lang))}</h2><ul class="highlights">{items}</ul></div></div></section>""",
+        f"<section><h2>{_e(t('trend', lang))}</h2>{_chart(charts['trend'])}</section>",
+        f"""<section><h2>{_e(t('reach', lang))}</h2><div class="pair"><div>{_chart(charts['nationality'])}</div>
+<div>{_chart(charts['district'])}</div></div></section>""",
+        f"""<section><h2>{_e(t('reach', lang))} · {_e(t('outcomes', lang))}</h2><div class="pair">
+<div>{_chart(charts['service'])}</div><div>{_chart(charts['outcomes'])}</div></div></section>""",
+        f"""<section><h2>{_e(t('courses', lang))}</h2>{_table(course_rows(data, lang))}
+<div class="pair"><div>{_chart(charts['cefr'])}</div><div></div></div></section>""",
+        f"""<section><h2>{_e(t('quality', lang))}</h2>{_table([['', ''], *quality_rows(data, lang)], 9)}
+<p class="note">{_e(t('suppression', lang))}</p></section>""",
+    ]
+    return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
+<title>{_e(t('title', lang))}</title></head><body>{''.join(sections)}</body></html>"""
+
+
+def write_pdf(data: BoardData, charts: dict[str, Chart], highlights: list[str], lang: str, out: Path) -> Path:
+    # Reports never reach the network: only file: URLs (the rendered charts) may be fetched, and a
+    # chart that cannot be read stops the PDF instead of leaving a hole.
+    fetcher = URLFetcher(allowed_protocols={"file"}, fail_on_errors=True)
+    document = weasyprint.HTML(string=board_html(data, charts, highlights, lang), url_fetcher=fetcher)
+    document.write_pdf(str(out), stylesheets=[weasyprint.CSS(string=CSS)])
+    return out

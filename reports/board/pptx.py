@@ -1,0 +1,104 @@
+"""The board pack as PPTX (python-pptx): the same sections as the PDF, one slide each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
+from pptx.slide import Slide
+from pptx.util import Emu, Inches, Pt
+
+from pipelines.formatting import fmt_period
+from reports.board.charts import Chart
+from reports.board.model import BoardData
+from reports.board.tables import course_rows, kpi_rows, quality_rows
+from reports.board.text import t
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
+MARGIN = Inches(0.5)
+BLUE = RGBColor(0x1F, 0x4E, 0x79)
+GREY = RGBColor(0x5B, 0x6B, 0x7B)
+FONT = "DejaVu Sans"
+
+
+def _text(slide: Slide, text: str, left: Emu, top: Emu, width: Emu, height: Emu, *, size: int = 14,
+          bold: bool = False, colour: RGBColor | None = None) -> None:
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame.word_wrap = True
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.name = Pt(size), bold, FONT
+    if colour is not None:
+        run.font.color.rgb = colour
+
+
+def _slide(deck: Presentation, title: str) -> Slide:
+    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
+    _text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.7), size=26, bold=True, colour=BLUE)
+    return slide
+
+
+def _table(slide: Slide, rows: list[list[str]], top: Emu, width: Emu, left: Emu = MARGIN, size: int = 12) -> None:
+    shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, Inches(0.4) * len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            cell = shape.table.cell(r, c)
+            cell.text = value
+            paragraph = cell.text_frame.paragraphs[0]
+            paragraph.alignment = PP_ALIGN.RIGHT if c > 0 and r > 0 else PP_ALIGN.LEFT
+            for run in paragraph.runs:
+                run.font.size, run.font.name, run.font.bold = Pt(size), FONT, r == 0
+
+
+def _picture(slide: Slide, chart: Chart, left: Emu, top: Emu, width: Emu, max_height: Emu) -> None:
+    _text(slide, chart.title, left, top, width, Inches(0.4), size=13, bold=True)
+    picture = slide.shapes.add_picture(str(chart.path), left, top + Inches(0.45), width=width)
+    if picture.height > max_height:  # keep the aspect ratio, fit the height
+        ratio = max_height / picture.height
+        picture.height, picture.width = int(max_height), int(picture.width * ratio)
+
+
+def write_pptx(data: BoardData, charts: dict[str, Chart], highlights: list[str], lang: str, out: Path) -> Path:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    inner = WIDTH - 2 * MARGIN
+    half = int((inner - Inches(0.3)) / 2)
+    prev_from, prev_to = data.previous
+    project = data.targets.name_cs if lang == "cs" else data.targets.name_en
+
+    slide = _slide(deck, t("title", lang))
+    _text(slide, f"{data.targets.code} {project}\n{t('period', lang)}: {fmt_period(data.date_from, data.date_to, lang)}"
+                 f" · {t('previous', lang)}: {fmt_period(prev_from, prev_to, lang)}",
+          MARGIN, Inches(1.0), inner, Inches(0.8), size=14, colour=GREY)
+    _table(slide, kpi_rows(data, lang), Inches(2.0), inner)
+    _text(slide, t("targets_note", lang), MARGIN, Inches(6.9), inner, Inches(0.4), size=10, colour=GREY)
+
+    slide = _slide(deck, t("highlights", lang))
+    frame = slide.shapes.add_textbox(MARGIN, Inches(1.2), inner, Inches(5.8)).text_frame
+    frame.word_wrap = True
+    for index, sentence in enumerate(highlights):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        run = paragraph.add_run()
+        run.text = f"• {sentence}"
+        run.font.size, run.font.name = Pt(18), FONT
+        paragraph.space_after = Pt(12)
+
+    slide = _slide(deck, t("trend", lang))
+    _picture(slide, charts["trend"], MARGIN, Inches(1.1), inner, Inches(5.7))
+    for title_key, left_key, right_key in (("reach", "nationality", "district"), ("reach", "service", "outcomes")):
+        slide = _slide(deck, t(title_key, lang))
+        _picture(slide, charts[left_key], MARGIN, Inches(1.1), half, Inches(5.7))
+        _picture(slide, charts[right_key], MARGIN + half + Inches(0.3), Inches(1.1), half, Inches(5.7))
+
+    slide = _slide(deck, t("courses", lang))
+    _table(slide, course_rows(data, lang), Inches(1.2), half, size=11)
+    _picture(slide, charts["cefr"], MARGIN + half + Inches(0.3), Inches(1.1), half, Inches(5.7))
+
+    slide = _slide(deck, t("quality", lang))
+    _table(slide, quality_rows(data, lang), Inches(1.2), inner)
+    _text(slide, t("suppression", lang), MARGIN, Inches(5.6), inner, Inches(1.0), size=11, colour=GREY)
+
+    deck.save(str(out))
+    return out

@@ -1,0 +1,70 @@
+"""The board pack's tables as rows of display strings, shared by the PDF and the PPTX."""
+
+from __future__ import annotations
+
+from pipelines.formatting import fmt_date, fmt_decimal, fmt_int, fmt_percent
+from pipelines.reference.labels import label
+from reports.board.model import BoardData, Kpi
+from reports.board.text import quality_label, t
+from reports.cells import Cell, is_number
+from reports.metric_names import metric_name
+
+
+def show(value: Cell, lang: str, metric: str = "") -> str:
+    """A published cell for people: Czech/English number, `<5`, or the word for hidden."""
+    if value is None:
+        return t("none", lang)
+    if not is_number(value):
+        return t("hidden", lang) if value == "x" else str(value)
+    return fmt_decimal(float(value), lang, 1) if metric == "service_hours" else fmt_int(float(value), lang)
+
+
+def _change(kpi: Kpi, lang: str) -> str:
+    if kpi.relative_change is None:
+        return t("none", lang)
+    share = fmt_percent(abs(kpi.relative_change), lang)
+    return ("+" if kpi.relative_change > 0 else "−" if kpi.relative_change < 0 else "±") + share
+
+
+def kpi_rows(data: BoardData, lang: str) -> list[list[str]]:
+    header = [t("indicator", lang), t("value", lang), t("previous_short", lang), t("change", lang),
+              t("target", lang), t("achieved", lang)]
+    rows = [header]
+    for kpi in data.kpis:
+        rows.append([
+            metric_name(kpi.metric, lang), show(kpi.current, lang, kpi.metric), show(kpi.previous, lang, kpi.metric),
+            _change(kpi, lang),
+            show(kpi.target, lang, kpi.metric) if kpi.target is not None else t("none", lang),
+            fmt_percent(kpi.achieved, lang) if kpi.achieved is not None else t("none", lang),
+        ])
+    return rows
+
+
+COURSE_METRICS = ("course_participants", "enrolments", "course_completions", "level_gains")
+
+
+def course_rows(data: BoardData, lang: str) -> list[list[str]]:
+    rows = [[t("course", lang), *(metric_name(m, lang) for m in COURSE_METRICS)]]
+    frame = data.course_results
+    if frame.is_empty():
+        return rows
+    for row in frame.iter_rows(named=True):
+        cells = []
+        for metric in COURSE_METRICS:
+            flag = row.get(metric + "__flag") or ""
+            cells.append(show(flag if flag else row[metric], lang, metric))
+        rows.append([label("service", row["service"], lang), *cells])
+    return rows
+
+
+def quality_rows(data: BoardData, lang: str) -> list[list[str]]:
+    prov = data.provenance
+    quality = prov.quality
+    return [
+        [t("quality_status", lang), quality_label(quality.status, lang)],
+        [t("checked_at", lang), fmt_date(quality.checked_at, lang) if quality.checked_at else t("none", lang)],
+        [t("failed_checks", lang), ", ".join(quality.failed_checks) or t("none", lang)],
+        [t("data_as_of", lang), fmt_date(prov.data_as_of, lang) if prov.data_as_of else t("none", lang)],
+        [t("deliveries", lang), fmt_int(len(prov.deliveries), lang)],
+        [t("quarantined", lang), fmt_int(prov.quarantined_rows, lang)],
+    ]
