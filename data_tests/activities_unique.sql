@@ -1,0 +1,5 @@
+-- An activity appears once: per kind, centre, activity and client.
+select activity_kind, centre, activity_id, client_key, count(*) as copies
+from {{ ref('fct_activities') }}
+group by all
+having count(*) > 1
