@@ -15,6 +15,7 @@ from pipelines.metrics.sql import family_sql
 from pipelines.metrics.suppression import HIDDEN, SHOWN, suppress_column
 
 _ADDITIVE = (Kind.UNIQUE, Kind.COUNT, Kind.SUM)  # absent from a group means 0 of them
+_DERIVED_FROM = {Kind.RATE: "clients_reached", Kind.MEDIAN: "clients_with_outcome"}
 
 
 def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
@@ -45,8 +46,10 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> pl.Data
     for family, metrics in per_family.items():
         measures = [m.name for m in metrics if m.kind is not Kind.RATE]
         with_rate = any(m.kind is Kind.RATE for m in metrics)
-        if with_rate and "clients_reached" not in measures:
-            measures.append("clients_reached")
+        # Derived metrics are published only where the people count they rest on is.
+        for kind, base in _DERIVED_FROM.items():
+            if any(m.kind is kind for m in metrics) and base not in measures:
+                measures.append(base)
         bound = family_sql(
             family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, with_rate
         )
@@ -61,8 +64,7 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> pl.Data
                                how="horizontal")
     assert merged is not None  # resolve() guarantees at least one metric
     additive = {m.name for m in resolved.metrics if m.kind in _ADDITIVE}
-    if "clients_reached" in merged.columns:
-        additive.add("clients_reached")
+    additive.update(base for base in _DERIVED_FROM.values() if base in merged.columns)
     merged = merged.with_columns(pl.col(name).fill_null(0) for name in sorted(additive))
     return merged.sort(list(by), nulls_last=True) if by else merged
 
@@ -99,7 +101,13 @@ def _flags(frame: pl.DataFrame, resolved: ResolvedQuery) -> pl.DataFrame:
             values = frame.get_column(metric.name).to_list()
             columns[metric.name] = suppress_column(values, rows, by, partitioning)
     for metric in resolved.metrics:
-        if metric.kind is Kind.RATE:  # derived from clients_reached: hidden with it
+        if metric.kind is Kind.MEDIAN:
+            # A median over a handful of people is close to one person's value: hidden with their count.
+            people = columns.get("clients_with_outcome") or suppress_column(
+                frame.get_column("clients_with_outcome").to_list(), rows, by, partitioning
+            )
+            columns[metric.name] = [SHOWN if flag == SHOWN else HIDDEN for flag in people]
+        elif metric.kind is Kind.RATE:  # derived from clients_reached: hidden with it
             reach = columns.get("clients_reached") or suppress_column(
                 frame.get_column("clients_reached").to_list(), rows, by, partitioning
             )

@@ -48,6 +48,8 @@ class FamilySql:
     inputs: dict[str, str]  # row values the metrics aggregate
     measures: dict[str, str]  # metric name -> aggregate over the inputs
     client_dimensions: bool = field(default=True)
+    # Measures whose meaning narrows to the row's month when grouped by month.
+    monthly_measures: dict[str, str] = field(default_factory=dict)
 
 
 _WITH_CLIENT = "JOIN dim_client c ON c.client_key = f.client_key"
@@ -63,6 +65,11 @@ FAMILIES: dict[Family, FamilySql] = {
             "clients_reached": "count(DISTINCT client_key)",
             "new_clients": "count(DISTINCT CASE WHEN registered_on BETWEEN $date_from AND $date_to "
             "THEN client_key END)",
+        },
+        # Per month, a new client is one reached in the month it registered (within the period).
+        monthly_measures={
+            "new_clients": "count(DISTINCT CASE WHEN registered_on BETWEEN $date_from AND $date_to "
+            "AND strftime(registered_on, '%Y-%m') = month THEN client_key END)",
         },
     ),
     Family.CONTACTS: FamilySql(
@@ -202,7 +209,8 @@ def family_sql(
             parameters[key] = value
             names.append(f"${key}")
         conditions.append(f"{dimension} IN ({', '.join(names)})")
-    aggregates = [f"{spec.measures[name]} AS {name}" for name in measures]
+    chosen = {**spec.measures, **spec.monthly_measures} if "month" in by else spec.measures
+    aggregates = [f"{chosen[name]} AS {name}" for name in measures]
     grouped = (
         f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {spec.source} WHERE {spec.in_period})\n"
         f"SELECT {', '.join([*by, *aggregates])} FROM period_rows"
