@@ -1,0 +1,70 @@
+"""A self-contained HTML page of one quality run (no CDN, no scripts): <home>/quality/data_docs/.
+
+GX's own Data Docs load Bootstrap/jQuery/fonts from CDNs and need a file-based GX project; this page
+is written instead so results can be read offline. Czech first, English beside it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from expectations.results import GateResult, Outcome
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#f0f0f0}.fail-error{background:#fde2e1}.fail-warning{background:#fff4d6}
+.ok{color:#276227}.badge{font-weight:bold}
+"""
+
+
+def _status(outcome: Outcome) -> str:
+    if outcome.success:
+        return '<span class="ok">OK</span>'
+    return ('<span class="badge">CHYBA / ERROR</span>' if outcome.severity == "error"
+            else '<span class="badge">VAROVÁNÍ / WARNING</span>')
+
+
+def _row(outcome: Outcome) -> str:
+    css = "" if outcome.success else f' class="fail-{outcome.severity}"'
+    sample = "<br>".join(escape(s) for s in outcome.failing_sample)
+    observed = escape(outcome.exception or outcome.observed_value or "")
+    return (
+        f"<tr{css}><td>{_status(outcome)}</td><td>{escape(outcome.suite)}</td><td>{escape(outcome.expectation)}</td>"
+        f"<td>{escape(outcome.severity)}</td><td>{escape(outcome.description)}</td><td>{observed}</td>"
+        f"<td>{sample}</td></tr>"
+    )
+
+
+def render(result: GateResult) -> str:
+    verdict = ("Prošlo / Passed" if result.passed
+               else "Neprošlo – chyby brání zveřejnění / Failed – errors block publishing")
+    ordered = sorted(result.outcomes, key=lambda o: (o.success, o.severity != "error", o.suite, o.expectation))
+    rows = "\n".join(_row(o) for o in ordered)
+    return f"""<!DOCTYPE html>
+<html lang="cs"><head><meta charset="utf-8"><title>Kontroly kvality / Quality checks {escape(result.run_id)}</title>
+<style>{STYLE}</style></head><body>
+<h1>Kontroly kvality dat / Data quality checks</h1>
+<p>Běh / run <b>{escape(result.run_id)}</b> ({escape(result.context)}), {result.started_at:%Y-%m-%d %H:%M:%S} UTC,
+cíl / target <code>{escape(result.target)}</code></p>
+<p><b>{verdict}</b>: {len(result.outcomes)} očekávání / expectations, {len(result.errors)} chyb / errors failed,
+{len(result.warnings)} varování / warnings.</p>
+<table><thead><tr><th>Stav / status</th><th>Sada / suite</th><th>Očekávání / expectation</th>
+<th>Závažnost / severity</th><th>Popis / description</th><th>Zjištěno / observed</th>
+<th>Příklady / failing sample</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table></body></html>
+"""
+
+
+def write_html_summary(folder: Path, result: GateResult) -> Path:
+    """Write runs/<run_id>.html and index.html (the latest run); return the index path."""
+    (folder / "runs").mkdir(parents=True, exist_ok=True)
+    page = render(result)
+    (folder / "runs" / f"{result.run_id}.html").write_text(page, encoding="utf-8")
+    index = folder / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index

@@ -1,0 +1,109 @@
+"""Run the suites: `run_gate` inside `reach build`, `run_check` for `reach check`.
+
+Where results go (docs/quality.md):
+- run_gate: main.quality_runs / main.quality_results in the build file (so a published warehouse
+  carries its own gate results), plus <home>/quality/runs/<run_id>.json and the HTML summary;
+- run_check: meta.quality_runs / meta.quality_results in <home>/raw.duckdb (the published
+  warehouse is opened read-only), plus the same files.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from expectations.engine import CHUNK_ROWS, Engine, Target
+from expectations.html_report import write_html_summary
+from expectations.results import GateResult, Outcome, store
+from expectations.spec import SuiteSpec, load_suites
+from pipelines.errors import ReachError
+from pipelines.home import Home
+
+RAW_ALIAS = "raw"
+WAREHOUSE_ALIAS = "published"
+
+
+def _run_id(context: str, now: datetime) -> str:
+    return f"{context}-{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _attached(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+
+
+def _validate(con: duckdb.DuckDBPyConnection, target: Target, suites: list[SuiteSpec],
+              chunk_rows: int) -> list[Outcome]:
+    engine = Engine(con, target, chunk_rows=chunk_rows)
+    outcomes: list[Outcome] = []
+    for suite in suites:
+        outcomes += engine.validate(suite)
+    return outcomes
+
+
+def _write_files(home: Home, result: GateResult) -> None:
+    runs = home.quality_dir / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    (runs / f"{result.run_id}.json").write_text(result.to_json(), encoding="utf-8")
+    write_html_summary(home.quality_dir / "data_docs", result)
+
+
+def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
+             chunk_rows: int = CHUNK_ROWS) -> GateResult:
+    """Validate a freshly built warehouse file (marts) and the raw layer it was built from.
+
+    Writes the results into the build file and the quality folder; the caller publishes only if
+    `result.passed` (no error-severity expectation failed).
+    """
+    if not build_db.exists():
+        raise ReachError(f"The build file {build_db} does not exist; nothing to check.")
+    started = _now()
+    suites = load_suites() if suites is None else suites
+    con = duckdb.connect(str(build_db))
+    try:
+        if RAW_ALIAS not in _attached(con):
+            con.execute(f"ATTACH '{home.raw_db}' AS {RAW_ALIAS} (READ_ONLY)")
+        catalog = con.execute("SELECT current_database()").fetchone()
+        build_catalog = str(catalog[0] if catalog else "")
+        target = Target(raw=f"{RAW_ALIAS}.raw", meta=f"{RAW_ALIAS}.meta", mart_catalog=build_catalog)
+        outcomes = _validate(con, target, suites, chunk_rows)
+        result = GateResult(_run_id("build", started), "build", str(build_db), started, _now(), outcomes)
+        store(con, "main", result)
+    finally:
+        con.close()
+    home.quality_dir.mkdir(parents=True, exist_ok=True)
+    _write_files(home, result)
+    return result
+
+
+def run_check(home: Home, suites: list[SuiteSpec] | None = None, chunk_rows: int = CHUNK_ROWS) -> GateResult:
+    """Validate the published warehouse and the raw layer; append results to raw.duckdb meta.*."""
+    if not home.warehouse_db.exists():
+        raise ReachError(f"No published warehouse at {home.warehouse_db}; run `reach build` first.")
+    if not home.raw_db.exists():
+        raise ReachError(f"No raw layer at {home.raw_db}; run `reach load` first.")
+    started = _now()
+    suites = load_suites() if suites is None else suites
+    try:
+        con = duckdb.connect(str(home.raw_db))
+    except duckdb.Error as error:
+        raise ReachError(f"Cannot open {home.raw_db} to record the check ({error}); is a load running?") from error
+    try:
+        con.execute(f"ATTACH '{home.warehouse_db}' AS {WAREHOUSE_ALIAS} (READ_ONLY)")
+        raw_catalog = con.execute("SELECT current_database()").fetchone()
+        raw_name = str(raw_catalog[0] if raw_catalog else "raw")
+        target = Target(raw=f'"{raw_name}".raw', meta=f'"{raw_name}".meta', mart_catalog=WAREHOUSE_ALIAS)
+        outcomes = _validate(con, target, suites, chunk_rows)
+        result = GateResult(_run_id("check", started), "check", str(home.warehouse_db), started, _now(), outcomes)
+        store(con, "meta", result)
+    finally:
+        con.close()
+    home.quality_dir.mkdir(parents=True, exist_ok=True)
+    _write_files(home, result)
+    return result
