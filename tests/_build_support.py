@@ -14,7 +14,7 @@ import duckdb
 
 from pipelines.contract import FILES
 from pipelines.home import Home
-from pipelines.ingest.raw_schema import create_raw_layer
+from pipelines.ingest.raw_schema import connect_raw_layer, create_raw_layer
 
 FILE_NAMES = {f.table: f"{f.name}.csv" for f in FILES}
 COLUMNS = {f.table: [c.name for c in f.columns] for f in FILES}
@@ -49,11 +49,7 @@ def client(delivery: Delivery, client_id: str, **values: Any) -> Delivery:
 def write_raw(home: Home, *deliveries: Delivery) -> None:
     """Create the raw layer (if needed) and append the deliveries with their meta rows."""
     home.ensure()
-    # Attached under another name: a connection to raw.duckdb itself names its catalog `raw`,
-    # which makes the schema name `raw` ambiguous.
-    with duckdb.connect() as con:
-        con.execute(f"attach '{home.raw_db}' as raw_layer")
-        con.execute("use raw_layer")
+    with connect_raw_layer(str(home.raw_db)) as con:
         create_raw_layer(con)
         for delivery in deliveries:
             _write_delivery(con, delivery)

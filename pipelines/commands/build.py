@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipelines.errors import ReachError
+from pipelines.build import build_warehouse
 from pipelines.home import Home
 
 
@@ -13,4 +13,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    raise ReachError("reach build is not built yet")
+    summary = build_warehouse(home)
+    print(summary.text())
+    return 0
