@@ -114,9 +114,13 @@ def _indicator(raw: dict[str, Any], participants: dict[str, tuple[str, ...]]) ->
 
 
 def _parse(data: dict[str, Any]) -> Framework:
+    if not isinstance(data, dict):
+        raise ValueError("the file must be a mapping with code, name_cs, name_en and indicators")
     participants = {
         str(dim): _values(values, f"participants.{dim}") for dim, values in (data.get("participants") or {}).items()
     }
+    if not data.get("indicators"):
+        raise ValueError("it lists no indicators")
     indicators = tuple(_indicator(raw, participants) for raw in data["indicators"])
     separate = tuple(_indicator(raw, participants) for raw in data.get("reported_separately") or [])
     codes = [i.code for i in (*indicators, *separate)]

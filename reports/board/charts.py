@@ -20,7 +20,11 @@ from pipelines.errors import ReachError
 from reports.board.model import BoardData
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
-CHART_WIDTH, CHART_HEIGHT, CHART_SCALE = 1000, 520, 2
+CHART_SCALE = 2
+# Pixel size per chart: the trend fills a page; the others share a page in pairs, so they are
+# drawn narrower (fonts stay readable when the image is scaled to half the page).
+FULL_WIDTH, HALF_WIDTH = (1150, 520), (640, 600)
+SIZES = {"trend": FULL_WIDTH}
 
 TITLES = {
     "trend": ("Oslovení klienti po měsících podle cílové skupiny", "Clients reached by month and target group"),
@@ -70,12 +74,13 @@ def render(figs: dict[str, go.Figure], folder: Path, lang: str) -> list[Chart]:
     folder.mkdir(parents=True, exist_ok=True)
     _browser_path()
     charts = [Chart(key, title(key, lang), folder / f"{key}.png") for key in figs]
-    specs = [
-        {"fig": figs[chart.key], "path": str(chart.path),
-         "opts": {"format": "png", "width": CHART_WIDTH,
-                  "height": int(figs[chart.key].layout.height or CHART_HEIGHT), "scale": CHART_SCALE}}
-        for chart in charts
-    ]
+    specs = []
+    for chart in charts:
+        width, height = SIZES.get(chart.key, HALF_WIDTH)
+        # A long bar list needs more than the default height: keep the figure's own when taller.
+        height = max(height, int(figs[chart.key].layout.height or 0))
+        specs.append({"fig": figs[chart.key], "path": str(chart.path),
+                      "opts": {"format": "png", "width": width, "height": height, "scale": CHART_SCALE}})
     try:
         kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False}, cancel_on_error=True)
     except Exception as error:  # kaleido raises several unrelated types when Chromium is missing or dies

@@ -40,16 +40,18 @@ def _driver(data: BoardData, kpi: Kpi, lang: str) -> str:
             continue
         for part in comparison.parts:
             change = part.change
+            if part.code == "unknown":  # "not stated" grew is not an explanation
+                continue
             if change is not None and change * direction > 0 and (best is None or abs(change) > best[0]):
                 best = (abs(change), comparison, part.code)
     if best is None:
         return ""
     size, comparison, code = best
-    name = f"{_dimension_name(comparison.dimension, lang).lower()} {label(comparison.dimension, code, lang)}"
+    name = f"{_dimension_name(comparison.dimension, lang)}: {label(comparison.dimension, code, lang)}"
     amount = _signed(_number(kpi.metric, size, lang), direction * size)
     if lang == "cs":
-        return f" Nejvíce k ní přispěla položka {name} ({amount})."
-    return f" The largest contribution came from {name} ({amount})."
+        return f" Nejvíce k ní přispěla část – {name} ({amount})."
+    return f" The largest contribution – {name} ({amount})."
 
 
 def largest_change(data: BoardData, lang: str) -> str | None:

@@ -19,6 +19,7 @@ CSS = """
         @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5b6b7b; } }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; color: #1b2a3a; }
 h1 { font-size: 22pt; margin: 0 0 2mm 0; color: #1f4e79; }
+th:first-child, td:first-child { width: 34%; }
 h2 { font-size: 15pt; margin: 0 0 4mm 0; color: #1f4e79; }
 .meta { color: #5b6b7b; margin-bottom: 6mm; }
 section { page-break-after: always; }
@@ -29,9 +30,10 @@ td { padding: 1.4mm 2mm; border-bottom: 0.3pt solid #c8d2dc; }
 td.num, th.num { text-align: right; }
 ul.highlights li { margin-bottom: 2mm; }
 img.chart { width: 100%; max-height: 150mm; object-fit: contain; }
+h3 { font-size: 11.5pt; margin: 0 0 2mm 0; }
 .pair { display: flex; gap: 6mm; }
 .pair > div { flex: 1; }
-.pair img.chart { max-height: 120mm; }
+.pair img.chart { max-height: 140mm; }
 .note { color: #5b6b7b; font-size: 8.5pt; }
 .cols { display: flex; gap: 8mm; }
 .cols > div { flex: 1; }
@@ -68,16 +70,16 @@ def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str],
     sections = [
         f"""<section><h1>{_e(t('title', lang))}</h1>
 <div class="meta">{_e(data.targets.code)} {_e(project)}<br>{meta}</div>
-<div class="cols"><div><h2>{_e(t('kpis', lang))}</h2>{_table(kpi_rows(data, lang))}
-<p class="note">{_e(t('targets_note', lang))}</p></div>
-<div><h2>{_e(t('highlights', lang))}</h2><ul class="highlights">{items}</ul></div></div></section>""",
+<h2>{_e(t('kpis', lang))}</h2>{_table(kpi_rows(data, lang))}
+<p class="note">{_e(t('targets_note', lang))}</p>
+<h2>{_e(t('highlights', lang))}</h2><ul class="highlights">{items}</ul></section>""",
         f"<section><h2>{_e(t('trend', lang))}</h2>{_chart(charts['trend'])}</section>",
         f"""<section><h2>{_e(t('reach', lang))}</h2><div class="pair"><div>{_chart(charts['nationality'])}</div>
 <div>{_chart(charts['district'])}</div></div></section>""",
         f"""<section><h2>{_e(t('reach', lang))} · {_e(t('outcomes', lang))}</h2><div class="pair">
 <div>{_chart(charts['service'])}</div><div>{_chart(charts['outcomes'])}</div></div></section>""",
-        f"""<section><h2>{_e(t('courses', lang))}</h2>{_table(course_rows(data, lang))}
-<div class="pair"><div>{_chart(charts['cefr'])}</div><div></div></div></section>""",
+        f"""<section><h2>{_e(t('courses', lang))}</h2><div class="pair">
+<div>{_table(course_rows(data, lang))}</div><div>{_chart(charts['cefr'])}</div></div></section>""",
         f"""<section><h2>{_e(t('quality', lang))}</h2>{_table([['', ''], *quality_rows(data, lang)], 9)}
 <p class="note">{_e(t('suppression', lang))}</p></section>""",
     ]

@@ -1,0 +1,52 @@
+"""Highlights are computed from the figures: largest change and its driver, targets, groups, outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from _reports_support import board_data
+
+from reports.board.highlights import highlights, largest_change, target_progress
+from reports.board.model import Kpi, previous_period
+
+
+def test_previous_period_has_equal_length() -> None:
+    from datetime import date
+    assert previous_period(date(2022, 11, 1), date(2022, 12, 31)) == (date(2022, 9, 1), date(2022, 10, 31))
+
+
+def test_largest_change_names_metric_and_driver() -> None:
+    data = board_data()
+    # clients_reached 300 -> 412 (+37 %) is the largest relative change; social counselling +80 drove it.
+    assert largest_change(data, "en") == (
+        "Largest change from the previous period: Clients reached +37% (412 against 300). "
+        "The largest contribution – Service: Social counselling (+80)."
+    )
+    czech = largest_change(data, "cs")
+    assert czech is not None and "Oslovení klienti +37\xa0%" in czech and "Služba: Sociální poradenství (+80)" in czech
+
+
+def test_a_fall_is_explained_by_the_largest_fall() -> None:
+    data = board_data(lang_neutral_previous=600)  # 600 -> 412: a fall
+    text = largest_change(data, "en")
+    assert text is not None and "−31%" in text and "Service: Legal counselling (−5)" in text
+
+
+def test_suppressed_figures_are_never_compared() -> None:
+    data = board_data()
+    kpis = (Kpi("clients_reached", "<5", 300, None), Kpi("contacts", "x", 10, None))
+    assert largest_change(replace(data, kpis=kpis), "en") is None
+
+
+def test_target_progress_best_and_lowest() -> None:
+    text = target_progress(board_data(), "en")
+    assert text == "Progress against pro-rata targets: best Contacts (36%), lowest Clients reached (33%)."
+
+
+def test_three_to_five_highlights_in_both_languages() -> None:
+    for lang in ("cs", "en"):
+        found = highlights(board_data(), lang)
+        assert 3 <= len(found) <= 5
+    english = highlights(board_data(), "en")
+    assert any("Ukraine" in h and "44%" in h for h in english)  # 180 of 412 clients reached
+    assert any("Employment found" in h for h in english)
