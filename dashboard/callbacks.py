@@ -1,0 +1,266 @@
+"""Callbacks: URL <-> controls, page rendering, click-to-filter and exports.
+
+The URL is the single source of truth for the view: controls write it, pages read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, ctx, html, no_update
+
+from dashboard import figures
+from dashboard.components import chart_card, notice
+from dashboard.data import WarehouseSource
+from dashboard.exports import export_table, to_csv, to_xlsx
+from dashboard.i18n import t
+from dashboard.layout import filter_label, filter_options, navigation, period_options
+from dashboard.pages import PAGE_MODULES, chart_by_id
+from dashboard.pages.base import Chart, PageContext
+from dashboard.state.url import (
+    COMPARISONS,
+    FILTER_DIMENSIONS,
+    PRESETS,
+    ViewState,
+    comparison_period,
+    parse_view,
+    resolve_period,
+    to_search,
+)
+from pipelines.errors import ReachError
+from pipelines.formatting import fmt_period
+from pipelines.targets import ProjectTargets
+
+FILTER_IDS = [f"filter-{d}" for d in FILTER_DIMENSIONS]
+HIDDEN = {"display": "none"}
+
+
+class Board:
+    """What the callbacks share: the data source, targets, optional map and the clock."""
+
+    def __init__(self, source: WarehouseSource, targets: ProjectTargets, geojson: dict[str, Any] | None,
+                 today: date) -> None:
+        self.source, self.targets, self.geojson, self.today = source, targets, geojson, today
+
+    def months(self) -> list[str]:
+        project = _months_between(self.targets.period_from, self.targets.period_to)
+        data = self.source.data_months() if self.source.published() else []
+        return sorted(set(project) | set(data))
+
+    def with_default_period(self, view: ViewState) -> ViewState:
+        """Year/quarter/month presets without a value get the latest one that has data."""
+        if view.preset not in ("year", "quarter", "month"):
+            return view
+        options = [o["value"] for o in period_options(view.preset, self._latest_months(), view.lang)]
+        if view.period_value in options or not options:
+            return view
+        return replace(view, period_value=options[0])
+
+    def _latest_months(self) -> list[str]:
+        data = self.source.data_months() if self.source.published() else []
+        return data or self.months()
+
+    def context(self, view: ViewState, suppress: bool) -> PageContext:
+        period = resolve_period(view, self.targets.period_from, self.targets.period_to, self.today)
+        return PageContext(self.source, view, period, comparison_period(period, view.comparison), suppress,
+                           self.targets, self.geojson)
+
+
+def _months_between(start: date, end: date) -> list[str]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: ProjectTargets,
+                       geojson: dict[str, Any] | None, today: date) -> None:
+    board = Board(source, targets, geojson, today)
+
+    @app.callback(
+        Output("url", "search"),
+        Output("preset", "value"), Output("period-value", "value"),
+        Output("custom-range", "start_date"), Output("custom-range", "end_date"),
+        Output("comparison", "value"), *[Output(i, "value") for i in FILTER_IDS], Output("lang", "value"),
+        Input("url", "search"),
+        Input("preset", "value"), Input("period-value", "value"),
+        Input("custom-range", "start_date"), Input("custom-range", "end_date"),
+        Input("comparison", "value"), *[Input(i, "value") for i in FILTER_IDS], Input("lang", "value"),
+        Input("clear-filters", "n_clicks"),
+        State("url", "pathname"),
+    )
+    def sync_url_and_controls(search: str | None, preset: str | None, period_value: str | None,
+                              start: str | None, end: str | None, comparison: str | None, *rest: Any) -> tuple:
+        filter_values, lang, _clicks, pathname = rest[:len(FILTER_IDS)], rest[-3], rest[-2], rest[-1]
+        trigger = ctx.triggered_id
+        keep = [no_update] * (6 + len(FILTER_IDS) + 1)
+        if trigger in (None, "url"):
+            view = parse_view(pathname, search)
+            normalised = board.with_default_period(view)
+            new_search = to_search(normalised)
+            return (new_search if new_search != (search or "") else no_update, *_control_values(normalised, targets))
+        view = parse_view(pathname, search)
+        if trigger == "clear-filters":
+            changed = replace(view, filters={})
+        else:
+            filters = {d: tuple(v) for d, v in zip(FILTER_DIMENSIONS, filter_values, strict=True) if v}
+            changed = replace(
+                view,
+                preset=preset if preset in PRESETS else "project",
+                period_value=period_value or "" if preset == view.preset else "",
+                custom_from=_date(start), custom_to=_date(end),
+                comparison=comparison if comparison in COMPARISONS else "previous",
+                filters=filters, lang=lang if lang in ("cs", "en") else "cs",
+            )
+        changed = board.with_default_period(changed)
+        new_search = to_search(changed)
+        if new_search == (search or ""):
+            return (no_update, *keep)
+        return (new_search, *keep)
+
+    @app.callback(
+        Output("nav", "children"), Output("app-title", "children"),
+        Output("label-period", "children"), Output("preset", "options"),
+        Output("label-period-value", "children"), Output("period-value", "options"),
+        Output("period-value-box", "style"), Output("label-custom", "children"), Output("custom-box", "style"),
+        Output("label-comparison", "children"), Output("comparison", "options"),
+        *[Output(f"label-{d}", "children") for d in FILTER_DIMENSIONS],
+        *[Output(f"filter-{d}", "options") for d in FILTER_DIMENSIONS],
+        *[Output(f"filter-{d}", "placeholder") for d in FILTER_DIMENSIONS],
+        Output("clear-filters", "children"),
+        Input("url", "pathname"), Input("url", "search"),
+    )
+    def translate_controls(pathname: str | None, search: str | None) -> tuple:
+        view = parse_view(pathname, search)
+        lang = view.lang
+        presets = [{"label": t(f"preset_{p}", lang), "value": p} for p in PRESETS]
+        comparisons = [{"label": t(f"compare_{c}", lang), "value": c} for c in COMPARISONS]
+        show_value = view.preset in ("year", "quarter", "month")
+        return (
+            navigation(view), t("app_title", lang),
+            t("period", lang), presets,
+            t(f"preset_{view.preset}", lang) if show_value else "", period_options(view.preset, board.months(), lang),
+            None if show_value else HIDDEN, f"{t('from', lang)} – {t('to', lang)}",
+            None if view.preset == "custom" else HIDDEN,
+            t("comparison", lang), comparisons,
+            *[filter_label(d, lang) for d in FILTER_DIMENSIONS],
+            *[filter_options(d, lang) for d in FILTER_DIMENSIONS],
+            *[t("all", lang) for _ in FILTER_DIMENSIONS],
+            t("clear_filters", lang),
+        )
+
+    @app.callback(
+        Output("content", "children"), Output("privacy-banner", "children"), Output("privacy-label", "children"),
+        Output("period-line", "children"),
+        Input("url", "pathname"), Input("url", "search"), Input("privacy", "value"),
+    )
+    def render_page(pathname: str | None, search: str | None, privacy: list[str] | None) -> tuple:
+        view = board.with_default_period(parse_view(pathname, search))
+        suppress = bool(privacy)
+        lang = view.lang
+        privacy_label = t("privacy_on" if suppress else "privacy_off", lang)
+        banner = None if suppress else notice(t("privacy_off_warning", lang), "warning")
+        if not source.published():
+            return notice(t("no_warehouse", lang), "warning"), banner, privacy_label, ""
+        context = board.context(view, suppress)
+        line = _period_line(context)
+        try:
+            return render_content(context), banner, privacy_label, line
+        except ReachError as error:
+            return notice(str(error), "warning"), banner, privacy_label, line
+
+    @app.callback(
+        Output("url", "search", allow_duplicate=True),
+        Input({"type": "chart", "chart": ALL}, "clickData"),
+        State("url", "pathname"), State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def filter_by_click(clicks: list[dict[str, Any] | None], pathname: str | None, search: str | None) -> str:
+        if not ctx.triggered or not ctx.triggered[0].get("value"):
+            return no_update
+        points = ctx.triggered[0]["value"].get("points") or []
+        custom = points[0].get("customdata") if points else None
+        if not isinstance(custom, list) or len(custom) != 2 or custom[0] not in FILTER_DIMENSIONS:
+            return no_update
+        dimension, code = custom
+        if code == figures.REST_CODE:
+            return no_update
+        view = parse_view(pathname, search).with_filter_toggled(dimension, str(code))
+        return to_search(view)
+
+    @app.callback(
+        Output("download", "data"),
+        Input({"type": "export", "chart": ALL, "fmt": ALL}, "n_clicks"),
+        State("url", "pathname"), State("url", "search"), State("privacy", "value"),
+        prevent_initial_call=True,
+    )
+    def export_chart(clicks: list[int | None], pathname: str | None, search: str | None,
+                     privacy: list[str] | None) -> dict[str, Any]:
+        trigger = ctx.triggered_id
+        if not trigger or not any(clicks):
+            return no_update
+        chart = chart_by_id(trigger["chart"])
+        if chart is None:
+            return no_update
+        view = board.with_default_period(parse_view(pathname, search))
+        context = board.context(view, bool(privacy))
+        table = export_table(chart.load(context).published, view.lang)
+        period = f"{context.period.date_from:%Y%m%d}-{context.period.date_to:%Y%m%d}"
+        name = f"{chart.id}_{period}"
+        if trigger["fmt"] == "xlsx":
+            return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang), f"{name}.xlsx")
+        return {"content": to_csv(table), "filename": f"{name}.csv", "type": "text/csv"}
+
+
+def render_content(context: PageContext) -> list[Any]:
+    """The page's header (KPI cards, tables) and its chart cards."""
+    module = PAGE_MODULES[context.view.page]
+    parts: list[Any] = []
+    header = getattr(module, "header", None)
+    if header is not None:
+        parts.append(header(context))
+    cards = [_chart_card(chart, context) for chart in module.CHARTS]
+    if cards:
+        parts.append(html.Div(t("click_hint", context.lang), className="hint"))
+        parts.append(html.Div(cards, className="chart-grid"))
+    return parts
+
+
+def _chart_card(chart: Chart, context: PageContext) -> html.Div:
+    lang = context.lang
+    try:
+        data = chart.load(context)
+        figure = chart.draw(data, context)
+        return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden,
+                          ignored_filters=data.ignored_filters, wide=chart.wide)
+    except ReachError as error:
+        figure = figures.empty_figure(str(error), lang)
+        return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)
+
+
+def _period_line(context: PageContext) -> str:
+    lang = context.lang
+    text = f"{t('period', lang)}: {fmt_period(context.period.date_from, context.period.date_to, lang)}"
+    if context.comparison:
+        text += f" · {t('comparison', lang)}: " + fmt_period(context.comparison.date_from,
+                                                              context.comparison.date_to, lang)
+    return text
+
+
+def _control_values(view: ViewState, targets: ProjectTargets) -> tuple:
+    return (
+        view.preset, view.period_value or None,
+        (view.custom_from or targets.period_from).isoformat(), (view.custom_to or targets.period_to).isoformat(),
+        view.comparison, *[list(view.filters.get(d, ())) for d in FILTER_DIMENSIONS], view.lang,
+    )
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None

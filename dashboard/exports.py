@@ -1,0 +1,59 @@
+"""The data behind a chart as a file: codes, labels in the UI language, values as published."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from dashboard.i18n import code_label, dimension_name, metric_name
+from pipelines.metrics.definitions import DIMENSIONS_BY_NAME, METRICS_BY_NAME
+
+
+def export_table(published: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """Each dimension column followed by its label; metric cells as published ("<5"/"x" where hidden)."""
+    columns: list[pl.Series] = []
+    for name in published.columns:
+        series = published[name]
+        if name in DIMENSIONS_BY_NAME:
+            columns.append(series.cast(pl.String))
+            labels = [code_label(name, code, lang) for code in series.to_list()]
+            columns.append(pl.Series(f"{name}_label", labels, dtype=pl.String))
+        else:
+            columns.append(series)
+    return pl.DataFrame(columns)
+
+
+def header_labels(frame: pl.DataFrame, lang: str) -> list[str]:
+    labels = []
+    for name in frame.columns:
+        if name in METRICS_BY_NAME:
+            labels.append(metric_name(name, lang))
+        elif name.endswith("_label") and name.removesuffix("_label") in DIMENSIONS_BY_NAME:
+            labels.append(dimension_name(name.removesuffix("_label"), lang))
+        else:
+            labels.append(name)
+    return labels
+
+
+def to_csv(frame: pl.DataFrame) -> str:
+    """UTF-8 CSV with a BOM so Excel opens Czech text correctly."""
+    return "\ufeff" + frame.write_csv()
+
+
+def to_xlsx(frame: pl.DataFrame, sheet: str, lang: str) -> bytes:
+    """One sheet: a header row of readable names over the data (codes kept for re-use)."""
+    buffer = io.BytesIO()
+    readable = frame.rename(dict(zip(frame.columns, _unique(header_labels(frame, lang)), strict=True)))
+    readable.write_excel(buffer, worksheet=sheet[:31], autofit=True)
+    return buffer.getvalue()
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        result.append(name if count == 0 else f"{name} ({count + 1})")
+    return result

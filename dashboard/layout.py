@@ -1,0 +1,108 @@
+"""The app shell: header with navigation, language and privacy switches, the filter bar, the content area."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dash import dcc, html
+
+from dashboard.i18n import code_label, dimension_name, t
+from dashboard.state.url import FILTER_DIMENSIONS, PAGES, ViewState, path_of, to_search
+from pipelines.reference.labels import catalogue
+
+DISTRICT_OPTIONS = ("CZ0421", "CZ0422", "CZ0423", "CZ0424", "CZ0425", "CZ0426", "CZ0427", "outside_region",
+                    "unknown")
+_FIXED_OPTIONS = {
+    "district": DISTRICT_OPTIONS,
+    "sex": ("male", "female", "other", "unknown"),
+    "age_band": ("0-17", "18-29", "30-44", "45-64", "65+", "unknown"),
+}
+
+
+def filter_options(dimension: str, lang: str) -> list[dict[str, str]]:
+    """Dropdown options of a filter, labelled in the UI language (nationalities sorted by name)."""
+    codes = _FIXED_OPTIONS.get(dimension) or tuple(catalogue(dimension))
+    if dimension == "target_group":
+        codes = (*codes, "unknown") if "unknown" not in codes else codes
+    options = [{"label": code_label(dimension, code, lang), "value": code} for code in codes]
+    if dimension == "nationality":
+        options.sort(key=lambda o: o["label"])
+    return options
+
+
+def period_options(preset: str, months: list[str], lang: str) -> list[dict[str, str]]:
+    """Years, quarters or months with data (and the project period), newest first."""
+    if preset == "year":
+        values = sorted({m[:4] for m in months}, reverse=True)
+        return [{"label": v, "value": v} for v in values]
+    if preset == "quarter":
+        values = sorted({f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in months}, reverse=True)
+        return [{"label": v.replace("-Q", " Q") if lang == "en" else f"{v[-1]}. čtvrtletí {v[:4]}", "value": v}
+                for v in values]
+    if preset == "month":
+        return [{"label": code_label("month", m, lang), "value": m} for m in sorted(months, reverse=True)]
+    return []
+
+
+def navigation(view: ViewState) -> list[html.Component]:
+    """Page links that keep the current query string, so the filters travel with the user."""
+    search = to_search(view)
+    return [dcc.Link(t(f"page_{page}", view.lang), href=path_of(page) + search, id=f"nav-{page}",
+                     className="nav-link active" if page == view.page else "nav-link")
+            for page in PAGES]
+
+
+def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
+    """The static frame; labels, options and values are filled in by callbacks from the URL."""
+    filters = [
+        html.Div(className="filter", children=[
+            html.Label(id=f"label-{dimension}", htmlFor=f"filter-{dimension}"),
+            dcc.Dropdown(id=f"filter-{dimension}", multi=True, clearable=True, options=[]),
+        ])
+        for dimension in FILTER_DIMENSIONS
+    ]
+    return html.Div(className="app", children=[
+        dcc.Location(id="url", refresh=False),
+        dcc.Download(id="download"),
+        html.Header(className="topbar", children=[
+            html.Div(className="brand", children=[html.Span("◆", className="logo"),
+                                                  html.Span(app_title, id="app-title")]),
+            html.Nav(id="nav", className="nav"),
+            html.Div(className="switches", children=[
+                dcc.Checklist(id="privacy", options=[{"label": "", "value": "on"}], value=["on"],
+                              persistence=True, persistence_type="session", className="privacy-switch",
+                              inputClassName="privacy-input"),
+                html.Span(id="privacy-label", className="privacy-label"),
+                dcc.RadioItems(id="lang", options=[{"label": "CZ", "value": "cs"}, {"label": "EN", "value": "en"}],
+                               value="cs", inline=True, className="lang-switch"),
+            ]),
+        ]),
+        html.Section(className="filterbar", children=[
+            html.Div(className="filter period", children=[
+                html.Label(id="label-period", htmlFor="preset"),
+                dcc.Dropdown(id="preset", clearable=False, value="project", options=[]),
+            ]),
+            html.Div(className="filter period-value", id="period-value-box", children=[
+                html.Label(id="label-period-value", htmlFor="period-value"),
+                dcc.Dropdown(id="period-value", clearable=False, options=[]),
+            ]),
+            html.Div(className="filter custom-range", id="custom-box", children=[
+                html.Label(id="label-custom", htmlFor="custom-range"),
+                dcc.DatePickerRange(id="custom-range", display_format="D. M. YYYY", first_day_of_week=1,
+                                    start_date=project_from, end_date=project_to),
+            ]),
+            html.Div(className="filter", children=[
+                html.Label(id="label-comparison", htmlFor="comparison"),
+                dcc.Dropdown(id="comparison", clearable=False, value="previous", options=[]),
+            ]),
+            *filters,
+            html.Button(id="clear-filters", className="btn-clear"),
+        ]),
+        html.Div(id="period-line", className="period-line"),
+        html.Div(id="privacy-banner"),
+        dcc.Loading(html.Main(id="content", className="content"), type="dot", delay_show=400),
+    ])
+
+
+def filter_label(dimension: str, lang: str) -> str:
+    return dimension_name(dimension, lang)

@@ -1,0 +1,139 @@
+"""Data quality: last build and check, failed expectations, quarantined rows, delivery completeness."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from dash import html
+
+from dashboard import figures
+from dashboard.components import kpi_card, notice
+from dashboard.data import ChartData
+from dashboard.i18n import t
+from dashboard.pages.base import Chart, PageContext
+from pipelines.formatting import fmt_int
+
+DATA_DOCS_URL = "/quality/data_docs/index.html"
+TABLE_ROWS = 50
+
+
+def _table(frame: pl.DataFrame, headers: dict[str, str]) -> html.Table:
+    columns = [c for c in headers if c in frame.columns]
+    return html.Table(className="data-table", children=[
+        html.Thead(html.Tr([html.Th(headers[c]) for c in columns])),
+        html.Tbody([html.Tr([html.Td(_cell(row[c])) for c in columns])
+                    for row in frame.head(TABLE_ROWS).iter_rows(named=True)]),
+    ])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value[:3])
+    return str(value)
+
+
+def latest_check(quality_dir: Path) -> dict[str, Any] | None:
+    """The newest `reach check` run written to <home>/quality/runs (the warehouse holds the build's gate)."""
+    runs = sorted((quality_dir / "runs").glob("check-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in runs:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return None
+
+
+def _when(text: str | None) -> str:
+    return (text or "—").replace("T", " ")[:16]
+
+
+def header(ctx: PageContext) -> html.Div:
+    lang = ctx.lang
+    cs = lang == "cs"
+    built = ctx.source.built_at()
+    runs = ctx.source.table("quality_runs")
+    gate = runs.sort("finished_at", descending=True).row(0, named=True) if runs is not None and runs.height else None
+    check = latest_check(ctx.source.home.quality_dir)
+    cards = [kpi_card("last-build", t("last_build", lang), built.strftime("%Y-%m-%d %H:%M") if built else "—")]
+    if gate:
+        verdict = ("prošla" if cs else "passed") if gate["passed"] else ("neprošla" if cs else "failed")
+        cards.append(kpi_card("gate", "Kontrola při sestavení" if cs else "Gate at build", verdict,
+                              target=f"{gate['expectations']} " + ("kontrol" if cs else "expectations")
+                              + f", {gate['errors_failed']} / {gate['warnings_failed']} "
+                              + ("chyb / varování" if cs else "errors / warnings")))
+    if check:
+        failed = [o for o in check.get("outcomes", []) if not o.get("success")]
+        cards.append(kpi_card("check", "Poslední reach check" if cs else "Last reach check",
+                              _when(check.get("finished_at")),
+                              target=f"{len(failed)} " + ("neúspěšných kontrol" if cs else "failed expectations")))
+    quarantine = ctx.source.table("mart_quarantine")
+    cards.append(kpi_card("quarantine", t("quarantine", lang),
+                          fmt_int(quarantine.height if quarantine is not None else 0, lang)))
+    parts: list[Any] = [html.Div(cards, className="kpi-row")]
+    parts.append(html.A(t("data_docs", lang), href=DATA_DOCS_URL, target="_blank", className="button-link",
+                        id="data-docs-link"))
+    parts.append(notice("Tato stránka ukazuje stav dat; filtry období a skupin se na ni nevztahují." if cs else
+                        "This page shows the state of the data; period and group filters do not apply to it."))
+    parts.append(_failed(ctx, gate, check))
+    parts.append(_quarantine(quarantine, lang))
+    return html.Div(parts)
+
+
+def _failed(ctx: PageContext, gate: dict[str, Any] | None, check: dict[str, Any] | None) -> html.Div:
+    lang = ctx.lang
+    headers = {"source": "Běh" if lang == "cs" else "Run", "severity": "Závažnost" if lang == "cs" else "Severity",
+               "suite": "Sada" if lang == "cs" else "Suite", "expectation": "Kontrola" if lang == "cs" else "Check",
+               "description": "Popis" if lang == "cs" else "Description",
+               "unexpected_count": "Počet" if lang == "cs" else "Count",
+               "failing_sample": "Příklady" if lang == "cs" else "Examples"}
+    rows: list[dict[str, Any]] = []
+    results = ctx.source.table("quality_results")
+    if gate and results is not None:
+        for row in results.filter((pl.col("run_id") == gate["run_id"]) & ~pl.col("success")).iter_rows(named=True):
+            rows.append({"source": "build", **row})
+    if check:
+        rows += [{"source": "check", **o} for o in check.get("outcomes", []) if not o.get("success")]
+    title = html.H3(t("failed_expectations", lang))
+    if gate is None and check is None:
+        return html.Div(className="card", children=[title, notice(t("quality_no_results", lang))])
+    if not rows:
+        return html.Div(className="card", children=[title, notice(t("none_failed", lang), "ok")])
+    frame = pl.DataFrame(rows, infer_schema_length=None).select([c for c in headers if c in rows[0]])
+    return html.Div(className="card", children=[title, _table(frame, headers)])
+
+
+def _quarantine(quarantine: pl.DataFrame | None, lang: str) -> html.Div:
+    cs = lang == "cs"
+    title = html.H3(t("quarantine", lang))
+    if quarantine is None or quarantine.is_empty():
+        return html.Div(className="card", children=[title, notice(t("none_quarantined", lang), "ok")])
+    summary = (quarantine.group_by(["kind", "file_name", "reason"]).len("rows")
+               .sort("rows", descending=True))
+    headers = {"kind": "Druh" if cs else "Kind", "file_name": "Soubor" if cs else "File",
+               "source_row": "Řádek" if cs else "Row", "column_name": "Sloupec" if cs else "Column",
+               "reason": "Důvod" if cs else "Reason", "rows": "Řádků" if cs else "Rows"}
+    return html.Div(className="card", children=[
+        title, _table(summary, headers),
+        html.H4("Prvních 50 řádků" if cs else "First 50 rows"),
+        _table(quarantine.sort(["file_name", "source_row"]), headers),
+    ])
+
+
+def _completeness(ctx: PageContext) -> ChartData:
+    frame = ctx.source.table("mart_branch_month_contacts")
+    if frame is None:
+        frame = pl.DataFrame(schema={"branch": pl.String, "month": pl.String, "contacts": pl.Int64})
+    data = frame.group_by(["branch", "month"]).agg(pl.col("contacts").sum()).sort(["branch", "month"])
+    return ChartData(data, data, hidden=False)
+
+
+CHARTS = (
+    Chart("quality-completeness", ("Kontakty dodané po měsících a pobočkách", "Contacts delivered by month and branch"),
+          _completeness, lambda data, ctx: figures.month_heatmap(data.frame, "branch", "contacts", ctx.lang),
+          wide=True),
+)

@@ -1,0 +1,68 @@
+"""Reach: who the centre reached, by nationality, district, service, target group, status, age and sex."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import figures
+from dashboard.data import ChartData
+from dashboard.pages.base import Chart, Drawer, Loader, PageContext, ranked_with_rest
+
+TOP_NATIONALITIES = 10
+REACHED = "clients_reached"
+
+
+def _by(dimension: str) -> Loader:
+    def load(ctx: PageContext) -> ChartData:
+        return ctx.figures((REACHED,), (dimension,))
+    return load
+
+
+def _bars(dimension: str) -> Drawer:
+    def draw(data: ChartData, ctx: PageContext) -> go.Figure:
+        return figures.bar_by_dimension(data.frame, dimension, REACHED, ctx.lang, top_n=None)
+    return draw
+
+
+def _district(ctx: PageContext) -> ChartData:
+    return ctx.figures((REACHED,), ("district",))
+
+
+def _draw_district(data: ChartData, ctx: PageContext) -> go.Figure:
+    if ctx.geojson is not None:
+        return figures.district_choropleth(data.frame, REACHED, ctx.geojson, ctx.lang)
+    return figures.district_tile_map(data.frame, REACHED, ctx.lang)
+
+
+def _per_1000(ctx: PageContext) -> ChartData:
+    return ctx.figures(("reach_per_1000_foreign",), ("district",))
+
+
+def _draw_per_1000(data: ChartData, ctx: PageContext) -> go.Figure:
+    frame = data.frame.filter(pl.col("district").str.starts_with("CZ"))
+    return figures.district_tile_map(frame, "reach_per_1000_foreign", ctx.lang, digits=1)
+
+
+def _pyramid(ctx: PageContext) -> ChartData:
+    return ctx.figures((REACHED,), ("age_band", "sex"))
+
+
+CHARTS = (
+    Chart("reach-nationality", ("Oslovení klienti podle státní příslušnosti", "Clients reached by nationality"),
+          lambda ctx: ranked_with_rest(ctx, REACHED, "nationality", TOP_NATIONALITIES),
+          lambda data, ctx: figures.bar_by_dimension(data.frame, "nationality", REACHED, ctx.lang, top_n=None,
+                                                     sort=False)),
+    Chart("reach-district", ("Oslovení klienti podle okresu bydliště", "Clients reached by district of residence"),
+          _district, _draw_district),
+    Chart("reach-per-1000", ("Oslovení na 1 000 cizinců s pobytem v okrese", "Reach per 1,000 foreign residents"),
+          _per_1000, _draw_per_1000),
+    Chart("reach-service", ("Oslovení klienti podle služby", "Clients reached by service"),
+          _by("service"), _bars("service")),
+    Chart("reach-target-group", ("Oslovení klienti podle cílové skupiny", "Clients reached by target group"),
+          _by("target_group"), _bars("target_group")),
+    Chart("reach-residence", ("Oslovení klienti podle pobytového statusu", "Clients reached by residence status"),
+          _by("residence_status"), _bars("residence_status")),
+    Chart("reach-pyramid", ("Věk a pohlaví oslovených klientů", "Age and sex of clients reached"),
+          _pyramid, lambda data, ctx: figures.age_sex_pyramid(data.frame, ctx.lang)),
+)
