@@ -1,0 +1,103 @@
+"""The generator manifest (OUT/generator-manifest.json): what was written and every
+irregularity injected, so a round-trip test can account for each one.
+
+The format is documented in docs/sample-data.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+MANIFEST_NAME = "generator-manifest.json"
+FORMAT_VERSION = 1
+
+# What the loader is expected to do with an irregularity (export-format.md).
+CLEAN = "clean"  # loads as if it were regular
+QUARANTINE = "quarantine"  # the row is quarantined
+UNKNOWN_VALUE = "warning:unknown_value"  # loaded with the value mapped to unknown, reported
+ORPHAN = "warning:orphan"  # loaded, reported as an orphan
+UNKNOWN_COLUMN = "file_warning:unknown_column"  # the file loads; the extra column is reported
+
+
+@dataclass
+class Irregularity:
+    delivery: str  # delivery name, e.g. "2022-09"
+    file: str  # file name as written, e.g. "kontakty.csv"; "" for a delivery-level kind (zip)
+    row: int | None  # spreadsheet row number (header = 1); None for file-level kinds
+    column: str | None  # header as written in the file
+    canonical: str | None  # the contract's canonical column name
+    kind: str
+    value: str | None  # the cell as written (file-level kinds: the variant, e.g. "cp1250")
+    expect: str
+
+
+@dataclass
+class Revision:
+    """A record a later delivery repeats unchanged, corrects or retracts."""
+
+    delivery: str
+    file: str
+    row: int
+    kind: str  # repeated | corrected | retracted
+    key: list[str]  # key values as written
+
+
+@dataclass
+class FileEntry:
+    file: str  # as written, e.g. "klienti.csv"
+    table: str  # contract file name, e.g. "klienti"
+    rows: int  # data rows (header excluded)
+    format: dict[str, str | bool]  # kind, encoding, bom, delimiter, line_end, quoting
+    origins: dict[str, int]  # rows by origin: new, repeated, corrected, retracted, injected
+    expected: dict[str, int]  # expected loader result: loaded, quarantined, warnings by kind
+
+
+@dataclass
+class DeliveryEntry:
+    name: str  # "2022-08"
+    path: str  # relative to OUT: "2022-08" (folder) or "2022-08.zip"
+    files: list[FileEntry] = field(default_factory=list)
+
+
+@dataclass
+class Manifest:
+    """What `generate_sample` wrote. `deliveries` are in load order; `path_of` gives paths."""
+
+    out: str
+    seed: int
+    clients: int
+    months: int
+    start: str
+    messy: bool
+    raw: bool
+    deliveries: list[DeliveryEntry] = field(default_factory=list)
+    irregularities: list[Irregularity] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+    format_version: int = FORMAT_VERSION
+
+    def delivery_paths(self) -> list[Path]:
+        """Absolute delivery paths (folders or zips) in the order they must be loaded."""
+        return [Path(self.out) / d.path for d in self.deliveries]
+
+    def kinds(self) -> set[str]:
+        return {i.kind for i in self.irregularities}
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    def write(self) -> Path:
+        path = Path(self.out) / MANIFEST_NAME
+        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def read(cls, out: Path) -> Manifest:
+        data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        deliveries = [
+            DeliveryEntry(d["name"], d["path"], [FileEntry(**f) for f in d["files"]]) for d in data.pop("deliveries")
+        ]
+        irregularities = [Irregularity(**i) for i in data.pop("irregularities")]
+        revisions = [Revision(**r) for r in data.pop("revisions")]
+        return cls(**data, deliveries=deliveries, irregularities=irregularities, revisions=revisions)

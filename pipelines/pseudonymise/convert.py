@@ -1,0 +1,152 @@
+"""Raw export (docs/raw-export.md) -> export format with keyed pseudonyms.
+
+Only columns of the export contract pass through (a whitelist), so no direct identifier,
+and no unknown column that might hold one, reaches the output. The client number becomes
+`ID klienta` = HMAC-SHA256(key, number); the birth date becomes `Rok narození`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipelines import contract
+from pipelines.errors import ReachError
+from pipelines.normalise import fold_header
+from pipelines.pseudonymise import layout
+from pipelines.pseudonymise.keys import pseudonym
+from pipelines.pseudonymise.reader import SourceFile, read_table, source_files
+
+_CZECH_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+)?\s*$")  # also XLSX datetimes
+MAX_PROBLEMS_SHOWN = 5
+
+
+@dataclass
+class FileSummary:
+    source: str
+    target: str
+    rows: int
+    dropped_columns: list[str]
+
+
+@dataclass
+class PseudonymisationSummary:
+    files: list[FileSummary] = field(default_factory=list)
+    clients: int = 0  # distinct client numbers pseudonymised
+
+    def describe(self) -> str:
+        lines = [f"{f.source} -> {f.target}: {f.rows} rows" + (
+            f"; dropped columns: {', '.join(f.dropped_columns)}" if f.dropped_columns else "") for f in self.files]
+        return "\n".join([*lines, f"{self.clients} distinct clients pseudonymised."])
+
+
+def birth_year(value: str | None) -> int | None:
+    """Year of a birth date written d.m.yyyy or yyyy-mm-dd; None when empty; ValueError when invalid."""
+    if value is None or not value.strip():
+        return None
+    for pattern, order in ((_CZECH_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2))):
+        match = pattern.match(value)
+        if match:
+            year, month, day = (int(match.group(i + 1)) for i in order)
+            return date(year, month, day).year  # raises ValueError on 31.2.
+    raise ValueError(value)
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, file: str, row: int, column: str, what: str) -> None:
+        self.items.append(f"{file} row {row} column '{column}': {what}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            shown = "; ".join(self.items[:MAX_PROBLEMS_SHOWN])
+            more = f" (and {len(self.items) - MAX_PROBLEMS_SHOWN} more)" if len(self.items) > MAX_PROBLEMS_SHOWN else ""
+            raise ReachError(
+                f"the raw export has rows that cannot be pseudonymised: {shown}{more}. Nothing was written."
+            )
+
+
+def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: _Problems,
+             numbers: set[str]) -> tuple[pl.DataFrame, list[str]]:
+    frame = read_table(file)
+    contract_headers = {fold_header(c.header): c.header for c in spec.columns}
+    number_header = birth_header = None
+    keep: dict[str, str] = {}  # source header -> contract header
+    dropped: list[str] = []
+    for header in frame.columns:
+        folded = fold_header(header)
+        if folded == fold_header(layout.CLIENT_NUMBER):
+            number_header = header
+        elif folded == fold_header(layout.BIRTH_DATE) and spec is contract.CLIENTS:
+            birth_header = header
+        elif folded in contract_headers and folded != fold_header(layout.CLIENT_ID_HEADER):
+            keep[header] = contract_headers[folded]
+        else:
+            dropped.append(header)
+    if layout.CLIENT_ID_HEADER in contract_headers.values() and number_header is None:
+        raise ReachError(
+            f"{file.name} has no '{layout.CLIENT_NUMBER}' column, so it is not a raw export "
+            f"(docs/raw-export.md); nothing was written."
+        )
+    columns: dict[str, pl.Series] = {h: frame[s] for s, h in keep.items()}
+    if number_header is not None:
+        raw_numbers = frame[number_header].to_list()
+        for row, number in enumerate(raw_numbers, start=2):
+            if number is None or not number.strip():
+                problems.add(file.name, row, number_header, "the client number is empty")
+        distinct = {n.strip() for n in raw_numbers if n and n.strip()}
+        numbers |= distinct
+        ids = {n: pseudonym(key, n) for n in distinct}
+        columns[layout.CLIENT_ID_HEADER] = pl.Series(
+            [ids.get(n.strip()) if n else None for n in raw_numbers], dtype=pl.String
+        )
+    if birth_header is not None:
+        years = []
+        for row, value in enumerate(frame[birth_header].to_list(), start=2):
+            try:
+                years.append(birth_year(value))
+            except ValueError:
+                problems.add(file.name, row, birth_header, "the birth date is not a date (d.m.yyyy or yyyy-mm-dd)")
+                years.append(None)
+        columns[layout.BIRTH_YEAR_HEADER] = pl.Series(years, dtype=pl.Int32).cast(pl.String)
+    ordered = [c.header for c in spec.columns if c.header in columns]
+    return pl.DataFrame({h: columns[h] for h in ordered}), dropped
+
+
+def pseudonymise_export(source: Path, target: Path, key: bytes) -> PseudonymisationSummary:
+    """Convert every contract file of the raw export `source` (folder or zip) into `target`.
+
+    Nothing is written unless every file converts: a bad row stops the run with a message
+    naming file, row and column.
+    """
+    source, target = Path(source), Path(target)
+    if target.resolve() == source.resolve():
+        raise ReachError("IN and OUT are the same folder; write the pseudonymised export somewhere else.")
+    files = source_files(source)
+    problems = _Problems()
+    numbers: set[str] = set()
+    converted: list[tuple[SourceFile, contract.ExportFile, pl.DataFrame, list[str]]] = []
+    for file in files:
+        spec = contract.FILES_BY_NAME.get(file.stem)
+        if spec is None:
+            continue
+        frame, dropped = _convert(file, spec, key, problems, numbers)
+        converted.append((file, spec, frame, dropped))
+    if not converted:
+        names = ", ".join(f.name for f in contract.FILES)
+        raise ReachError(f"{source} holds none of the export files ({names}; .csv or .xlsx).")
+    problems.raise_if_any()
+    target.mkdir(parents=True, exist_ok=True)
+    summary = PseudonymisationSummary(clients=len(numbers))
+    for file, spec, frame, dropped in converted:
+        out_name = spec.name + ".csv"
+        (target / out_name).write_bytes(frame.write_csv(separator=";", null_value="").encode("utf-8"))
+        summary.files.append(FileSummary(file.name, out_name, frame.height, dropped))
+    return summary

@@ -1,0 +1,56 @@
+"""The pseudonymisation key and the keyed pseudonym (HMAC-SHA256).
+
+The key is secret and held apart from the data (EDPB Guidelines 01/2025, ENISA 2019): it
+is read from a file or the environment, never written to output or logs, and never part
+of an error message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pipelines.errors import ReachError
+
+KEY_ENV = "REACH_PSEUDONYM_KEY"
+MIN_KEY_BYTES = 32
+_HOW_TO_MAKE_ONE = (
+    "create one with e.g. `head -c 48 /dev/urandom | base64 > pseudonym.key` and keep it apart from the data"
+)
+
+
+def load_key(key_file: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None) -> bytes:
+    """The key bytes from `key_file` (surrounding whitespace ignored) or env REACH_PSEUDONYM_KEY."""
+    environ = os.environ if environ is None else environ
+    if key_file is not None:
+        path = Path(key_file)
+        source = f"the key file {path}"
+        try:
+            key = path.read_bytes().strip()
+        except FileNotFoundError:
+            raise ReachError(f"{source} does not exist; {_HOW_TO_MAKE_ONE}.") from None
+        except OSError as error:
+            raise ReachError(f"{source} cannot be read ({error.strerror}).") from None
+    elif environ.get(KEY_ENV):
+        source = f"the environment variable {KEY_ENV}"
+        key = environ[KEY_ENV].strip().encode("utf-8")
+    else:
+        raise ReachError(
+            f"no pseudonymisation key: give --key-file F or set {KEY_ENV}. The key must be at least "
+            f"{MIN_KEY_BYTES} bytes; {_HOW_TO_MAKE_ONE}."
+        )
+    if len(key) < MIN_KEY_BYTES:
+        raise ReachError(
+            f"the key in {source} is too short ({len(key)} bytes); at least {MIN_KEY_BYTES} bytes are "
+            f"required; {_HOW_TO_MAKE_ONE}."
+        )
+    return key
+
+
+def pseudonym(key: bytes, client_number: str) -> str:
+    """HMAC-SHA256 of the case-system client number (UTF-8, surrounding whitespace ignored)
+    under `key`, as 64 lowercase hex characters: a valid contract client ID."""
+    return hmac.new(key, client_number.strip().encode("utf-8"), hashlib.sha256).hexdigest()
