@@ -150,7 +150,7 @@ class MartBuilder:
         return path
 
 
-def published_home(root: Path, marts: MartBuilder, foreign_residents: dict[str, int] | None = None) -> Home:
+def home_with_marts(root: Path, marts: MartBuilder, foreign_residents: dict[str, int] | None = None) -> Home:
     """A home whose published warehouse file holds the given marts."""
     home = Home(root).ensure()
     marts.write(home.warehouse_db, foreign_residents)

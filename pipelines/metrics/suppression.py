@@ -55,11 +55,11 @@ def pinned_cells(values: Sequence[int], flags: Sequence[str], margin: tuple[floa
     shown_sum = sum(v for v, flag in zip(values, flags, strict=True) if flag == SHOWN)
     low_sum, high_sum = margin[0] - shown_sum, margin[1] - shown_sum
     cell_bounds = {i: bounds(flags[i], values[i]) for i in hidden}
-    all_low = sum(b[0] for b in cell_bounds.values())
-    all_high = sum(b[1] for b in cell_bounds.values())
     pinned = []
     for i, (low, high) in cell_bounds.items():
-        others_low, others_high = all_low - low, all_high - high
+        # Summed per cell, not subtracted from a total: inf - inf would be nan.
+        others_low = sum(b[0] for j, b in cell_bounds.items() if j != i)
+        others_high = sum(b[1] for j, b in cell_bounds.items() if j != i)
         can_low = max(low, low_sum - others_high)
         can_high = min(high, high_sum - others_low)
         if can_low >= can_high:
@@ -85,18 +85,40 @@ def suppress_column(
     """Flags ("", "<5", "x") of one unique-people column of a grouped table."""
     flags = [primary_flag(v) for v in values]
     groups = groups_of(rows, by, partitioning)
+    groups_with: dict[int, list[list[int]]] = defaultdict(list)
+    for group in groups:
+        for index in group:
+            groups_with[index].append(group)
     changed = True
     while changed:
         changed = False
         for group in groups:
-            group_values = [values[i] for i in group]
-            group_flags = [flags[i] for i in group]
-            margin = margin_bounds(sum(group_values))
-            if not pinned_cells(group_values, group_flags, margin):
+            if not _exposed(group, values, flags):
                 continue
-            candidates = [i for i in group if flags[i] == SHOWN and values[i] > 0]
+            candidates = sorted(
+                (i for i in group if flags[i] == SHOWN and values[i] > 0), key=lambda i: (values[i], rows[i])
+            )
             if not candidates:
                 continue  # every nonzero cell is hidden already; only hiding the margin would help
-            flags[min(candidates, key=lambda i: (values[i], rows[i]))] = HIDDEN
+            # Prefer a complement that does not itself become exposed in a group with nothing left to hide.
+            chosen = next(
+                (c for c in candidates if all(_can_recover(g, c, values, flags) for g in groups_with[c])),
+                candidates[0],
+            )
+            flags[chosen] = HIDDEN
             changed = True
     return flags
+
+
+def _exposed(group: Sequence[int], values: Sequence[int], flags: Sequence[str]) -> bool:
+    group_values = [values[i] for i in group]
+    return bool(pinned_cells(group_values, [flags[i] for i in group], margin_bounds(sum(group_values))))
+
+
+def _can_recover(group: Sequence[int], hiding: int, values: Sequence[int], flags: Sequence[str]) -> bool:
+    """Whether, after hiding `hiding`, `group` is safe or still has a visible nonzero cell to hide."""
+    trial = list(flags)
+    trial[hiding] = HIDDEN
+    if not _exposed(group, values, trial):
+        return True
+    return any(trial[i] == SHOWN and values[i] > 0 for i in group)
