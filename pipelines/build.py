@@ -188,8 +188,7 @@ def _read_results(run_result: object) -> DbtOutcome:
         status = str(node_result.status)
         kind = str(node.resource_type)
         if status in ("error", "fail", "runtime error"):
-            message = " ".join(str(node_result.message or status).split())
-            outcome.failures.append(f"{kind} {node.name}: {message}")
+            outcome.failures.append(_describe_failure(node_result))
         elif kind == "model":
             outcome.models += 1
         elif kind == "seed":
@@ -200,6 +199,21 @@ def _read_results(run_result: object) -> DbtOutcome:
         elif status == "skipped":
             outcome.failures.append(f"{kind} {node.name}: skipped")
     return outcome
+
+
+def _describe_failure(node_result: object) -> str:
+    """'test accepted_values on stg_contacts.service: 1 failing row' rather than dbt's node name."""
+    node = node_result.node
+    metadata = getattr(node, "test_metadata", None)
+    if metadata is not None:
+        attached = (getattr(node, "attached_node", None) or "").rsplit(".", 1)[-1] or "?"
+        column = getattr(node, "column_name", None)
+        where = f"{attached}.{column}" if column else attached
+        failures = getattr(node_result, "failures", None)
+        rows = f"{failures} failing row{'s' if failures != 1 else ''}" if failures else str(node_result.status)
+        return f"test {metadata.name} on {where}: {rows}"
+    message = " ".join(str(node_result.message or node_result.status).split())
+    return f"{node.resource_type} {node.name}: {message}"
 
 
 def assert_self_contained(build_db: Path) -> None:
