@@ -46,7 +46,9 @@ def _gx_context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # The ephemeral context announces its temporary docs folder at INFO; keep build output quiet.
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     return context
@@ -94,7 +96,7 @@ class Engine:
     def _row_expectations(self, suite: SuiteSpec) -> list[Outcome]:
         tallies = {e.id: _Tally(e) for e in suite.expectations}
         try:
-            reader = self.con.execute(self._projection_sql(suite)).fetch_record_batch(self.chunk_rows)
+            reader = self.con.sql(self._projection_sql(suite)).to_arrow_reader(self.chunk_rows)
         except duckdb.Error as error:
             # A missing table or column is a structural break: every expectation on it fails.
             return [t.failed(suite.name, f"could not read {suite.table}: {error}") for t in tallies.values()]

@@ -7,6 +7,7 @@ value (column names are matched after folding to lower-case ASCII).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -39,7 +40,8 @@ def identifier_scan_query(con: duckdb.DuckDBPyConnection, target: Target, option
     """SQL with one row (`failing_key`) per identifier-like column name or value in the marts."""
     column_patterns: dict[str, str] = options["column_name_patterns"]
     value_patterns: dict[str, str] = options["value_patterns"]
-    skip_values = set(options.get("skip_value_columns", ()))
+    # Columns whose values are machine digests (file hashes, delivery ids): hex runs, not people.
+    skip_values = re.compile(options.get("skip_value_columns_matching", "(?!)"))
     parts: list[str] = []
     for table, columns in _scanned_relations(con, target, options).items():
         for column, data_type in columns:
@@ -49,7 +51,7 @@ def identifier_scan_query(con: duckdb.DuckDBPyConnection, target: Target, option
                     f"SELECT {_quote(f'{table}.{column}: column name looks like {kind}')} AS failing_key "
                     f"WHERE regexp_matches({folded}, {_quote(pattern)})"
                 )
-            if data_type != "VARCHAR" or f"{table}.{column}" in skip_values:
+            if data_type != "VARCHAR" or skip_values.search(column):
                 continue
             # One scan per column: any pattern selects the row, the CASE names the first that matched.
             # The value is masked so the results never copy the identifier they found.
