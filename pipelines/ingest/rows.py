@@ -123,7 +123,7 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     good_rows = checked.filter(~bad)
 
     loaded = good_rows.select(ROW, *[pl.col(c.name) for c in export.columns])
-    quarantine = issues.join(_records(table, frame.select(ROW)), on=ROW, how="left")
+    quarantine = issues.join(_records(table, frame.select(ROW), issues[ROW].unique()), on=ROW, how="left")
     good_text = frame.join(loaded.select(ROW), on=ROW, how="semi")
     warnings = pl.concat(
         [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns]
@@ -220,8 +220,8 @@ def _cross_column_rules(export: ExportFile) -> list[tuple[Column, pl.Expr]]:
     return rules
 
 
-def _records(table: TextTable, rows: pl.DataFrame) -> pl.DataFrame:
-    """The whole row as delivered, as JSON {header: cell}; duplicate/empty headers made unique."""
+def _records(table: TextTable, rows: pl.DataFrame, wanted: pl.Series) -> pl.DataFrame:
+    """The `wanted` rows as delivered, as JSON {header: cell}; duplicate/empty headers made unique."""
     names: list[str] = []
     for position, header in enumerate(table.headers):
         name = header or f"column {position + 1}"
@@ -229,7 +229,7 @@ def _records(table: TextTable, rows: pl.DataFrame) -> pl.DataFrame:
             name += f" ({position + 1})"
         names.append(name)
     renamed = table.cells.rename(dict(zip(table.cells.columns, names, strict=True)))
-    return pl.concat([rows, renamed], how="horizontal").select(
+    return pl.concat([rows, renamed], how="horizontal").filter(pl.col(ROW).is_in(wanted.implode())).select(
         ROW, pl.struct(names).struct.json_encode().alias("record")
     )
 
