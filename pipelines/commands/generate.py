@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from pipelines.commands._args import positive_int, year_month
-from pipelines.errors import ReachError
 from pipelines.home import Home
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= 0.5:
+        raise argparse.ArgumentTypeError(f"{value} must be between 0 and 0.5")
+    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +26,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--start", type=year_month, default=year_month("2022-08"), help="first month YYYY-MM")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
     parser.add_argument("--messy", action="store_true", help="add every irregularity the contract allows")
+    parser.add_argument(
+        "--messy-rate", type=_rate, default=None, metavar="R",
+        help="with --messy: share of rows per file given an irregularity (default 0.02)",
+    )
+    parser.add_argument(
+        "--raw", action="store_true",
+        help="write a raw export with fake direct identifiers (docs/raw-export.md) for `reach pseudonymise`",
+    )
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    raise ReachError("reach generate is not built yet")
+    from pipelines.generate import generate_sample  # heavy imports only when the command runs
+    from pipelines.generate.sample import DEFAULT_MESSY_RATE
+
+    rate = DEFAULT_MESSY_RATE if args.messy_rate is None else args.messy_rate
+    manifest = generate_sample(
+        Path(args.out), clients=args.clients, months=args.months, start=args.start, seed=args.seed,
+        messy=args.messy, raw=args.raw, messy_rate=rate,
+    )
+    rows = sum(f.rows for d in manifest.deliveries for f in d.files)
+    kind = "raw export" if args.raw else "messy sample" if args.messy else "sample"
+    print(f"Wrote a {kind}: {len(manifest.deliveries)} deliveries, {rows:,} rows, into {manifest.out}.")
+    if args.messy:
+        print(f"{len(manifest.irregularities)} irregularities injected "
+              f"({len(manifest.kinds())} kinds); listed in the manifest.")
+    print(f"Manifest: {Path(manifest.out) / 'generator-manifest.json'}")
+    return 0

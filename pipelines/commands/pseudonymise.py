@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from pipelines.errors import ReachError
 from pipelines.home import Home
 
 
@@ -18,4 +18,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    raise ReachError("reach pseudonymise is not built yet")
+    from pipelines.pseudonymise import load_key, pseudonymise_export
+
+    key = load_key(args.key_file)  # never printed or logged
+    summary = pseudonymise_export(Path(args.input), Path(args.output), key)
+    print(summary.describe())
+    print(f"Pseudonymised export written to {Path(args.output).resolve()}.")
+    return 0

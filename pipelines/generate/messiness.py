@@ -284,7 +284,8 @@ class _Work:
     def inject(self, kind: str, expect: str, spec: ExportFile, key: str | None, delivery: str) -> Irregularity:
         """An extra row copied from a random row of the file, with a fresh key and one defect."""
         template_row = int(self.rng.integers(self.frame.height))
-        row = {h: self._column(h)[template_row] for h in self.frame.columns}
+        # Copy the row as generated, not as rewritten: one irregularity per row.
+        row = self.frame.row(template_row, named=True)
         row["_origin"] = INJECTED
         key_header = spec.key_columns[0].header
         if key is not None:

@@ -116,6 +116,7 @@ def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: 
                 problems.add(file.name, row, birth_header, "the birth date is not a date (d.m.yyyy or yyyy-mm-dd)")
                 years.append(None)
         columns[layout.BIRTH_YEAR_HEADER] = pl.Series(years, dtype=pl.Int32).cast(pl.String)
+        dropped.append(f"{birth_header} (reduced to {layout.BIRTH_YEAR_HEADER})")
     ordered = [c.header for c in spec.columns if c.header in columns]
     return pl.DataFrame({h: columns[h] for h in ordered}), dropped
 
