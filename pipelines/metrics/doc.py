@@ -1,0 +1,137 @@
+"""docs/metrics.md rendered from the definitions, so the doc, the CLI and the dashboard agree.
+
+Regenerate with `python -m pipelines.metrics.doc > docs/metrics.md` (a test checks it is current).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from pipelines.metrics.definitions import DIMENSIONS, METRICS, Dimension, Metric, applies
+
+INTRO = """# Metrics and dimensions (product definitions)
+
+Every figure of the dashboard, `reach metrics` and the reports comes from `pipelines.metrics`
+(the only place metric SQL lives) and means what this page says. The contract is
+`../shared/spec/metrics.md`; entries marked *extension* were added for the dashboard.
+This page is generated from `pipelines/metrics/definitions.py`
+(`python -m pipelines.metrics.doc > docs/metrics.md`); the dashboard's Definitions page
+renders the same data.
+
+Periods are inclusive date ranges `[from, to]`. Only current records count (the latest
+delivery wins; retracted records and everything of a retracted client never count), and a
+row naming a client who has not been delivered (an orphan) counts only once the client
+arrives.
+
+An **activity** is a service contact dated in the period, an enrolment in a course that runs
+during the period (`starts_on <= to` and `coalesce(ends_on, starts_on) >= from`), or a
+registered participation in an event dated in the period.
+"""
+
+RULES = """## Using dimensions
+
+- `--by DIM[,DIM]` groups by one or more dimensions; `--where DIM=VALUE[,VALUE]` (repeatable)
+  filters: values of one dimension are ORed, different dimensions are ANDed. Rows are ordered
+  by the dimensions. Dimension values are codes (labels come from `pipelines.reference.labels`).
+- A dimension applies to a metric when the metric's records carry it (table below). If a
+  metric is named with `--metric` and a `--by` or `--where` dimension does not apply to it,
+  the command fails naming the metric and the dimension. Without `--metric`, metrics a
+  dimension does not apply to are left out of the output.
+- Unique-people metrics (clients_reached, new_clients, course_participants,
+  clients_with_outcome) are never summed: a client reached through two services counts once
+  in the total and once in each service, so the parts can exceed the total.
+- `month`: contacts, events and outcomes fall in the month of their date; a course enrolment
+  falls in every month the course runs within the period, so clients_reached per month is
+  distinct within each month. Per month, `new_clients` counts the clients reached in the month
+  they registered.
+- `district` is the client's district for client metrics and the event's own district for
+  event metrics. `age_band` is the year of the period's end minus the birth year.
+- Where a group has no records, counts and sums are 0 and the median is empty.
+"""
+
+SUPPRESSION = """## Publishing small numbers (`--suppress`)
+
+- **Primary.** A unique-people count from 1 to 4 is published as `<5`. 0 is published as 0.
+  Counts of records (contacts, enrolments, outcomes …) and sums (hours, head counts) are not
+  counts of people and are published as they are.
+- **Complementary (`x`).** The grand total and, for groupings by several dimensions, the
+  margins (the same figures grouped by one dimension fewer) are treated as published. For each
+  dimension of the grouping that partitions clients — nationality, district, target_group,
+  sex, age_band, residence_status, centre: each client has exactly one value — the cells that
+  differ only in that dimension add up to such a margin. A reader knows that `<5` means 1–4,
+  that `x` means 5 or more (smaller values would show `<5`), and the margin (exactly, unless it
+  is itself 1–4). While any hidden cell of such a group could be worked out exactly from those
+  facts — by subtraction when it is the only hidden cell, or because the hidden cells are
+  forced (five `<5` cells that add up to 5 must each be 1) — the smallest still visible
+  nonzero cell of the group is hidden as `x`, preferring one whose own other groups stay
+  protectable; repeated until nothing changes.
+- **Non-partitioning dimensions** (service, month, outcome and the contact, course, event and
+  outcome attributes) need no complementary cells: one client can appear under several of
+  their values, so the cells do not add up to the total or to any published figure and
+  subtracting them from it reveals nothing. Sums need none either: they are not suppressed.
+- **Derived figures** are hidden (`x`) with the count they rest on: reach_per_1000_foreign with
+  clients_reached of the same row, median_days_to_outcome with clients_with_outcome (a median
+  of a handful of people is nearly one person's value).
+- **Limit.** A cell that equals its own margin (for example the only nonzero cell of a row)
+  cannot be protected inside one table once the margin is published; protecting it would need
+  the margin hidden in the coarser table. The checks cover one group at a time, not
+  combinations of rows and columns solved together.
+- In the API, `result.frame` holds null for every suppressed value, `result.flags` says `<5`
+  or `x`, and `result.published()` gives the table as printed.
+"""
+
+
+def _applies_to(dimension: Dimension) -> str:
+    return ", ".join(f"`{m.name}`" for m in METRICS if applies(m, dimension.name))
+
+
+def _dimensions_of(metric: Metric) -> str:
+    return ", ".join(f"`{d.name}`" for d in DIMENSIONS if applies(metric, d.name))
+
+
+def _metric_section(metric: Metric) -> str:
+    tag = " (extension)" if metric.extension else ""
+    lines = [
+        f"### `{metric.name}`{tag}",
+        "",
+        f"- cs: **{metric.label_cs}** — {metric.definition_cs}",
+        f"- en: **{metric.label_en}** — {metric.definition_en}",
+        f"- kind: {metric.kind.value}; computed from: {metric.family.value}",
+        f"- dimensions: {_dimensions_of(metric)}",
+    ]
+    if metric.requires:
+        lines.append(f"- only with `--by` {', '.join(metric.requires)}")
+    return "\n".join(lines) + "\n"
+
+
+def _dimension_section(dimension: Dimension) -> str:
+    tag = " (extension)" if dimension.extension else ""
+    partition = "yes" if dimension.partitions_clients else "no"
+    return "\n".join([
+        f"### `{dimension.name}`{tag}",
+        "",
+        f"- cs: **{dimension.label_cs}** — {dimension.definition_cs}",
+        f"- en: **{dimension.label_en}** — {dimension.definition_en}",
+        f"- partitions clients (complementary suppression): {partition}",
+        f"- applies to: {_applies_to(dimension)}",
+    ]) + "\n"
+
+
+def _matrix() -> str:
+    header = "| metric | " + " | ".join(d.name for d in DIMENSIONS) + " |"
+    rule = "|---|" + "---|" * len(DIMENSIONS)
+    rows = [
+        f"| {m.name} | " + " | ".join("✓" if applies(m, d.name) else "" for d in DIMENSIONS) + " |"
+        for m in METRICS
+    ]
+    return "\n".join(["## Which dimensions apply to which metric", "", header, rule, *rows]) + "\n"
+
+
+def render() -> str:
+    parts = [INTRO, "## Metrics\n", *(_metric_section(m) for m in METRICS), "## Dimensions\n",
+             *(_dimension_section(d) for d in DIMENSIONS), _matrix(), RULES, SUPPRESSION]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())
