@@ -15,6 +15,12 @@ from pipelines.generate.manifest import CLEAN, ORPHAN, QUARANTINE, UNKNOWN_COLUM
 from pipelines.home import Home
 from pipelines.ingest import DeliveryReport, load_paths
 
+FILE_FORM = {  # how the loader must have read a file-level variant
+    "encoding_cp1250": lambda f: f.encoding == "cp1250",
+    "bom": lambda f: f.encoding == "utf-8-sig",
+    "comma_delimiter": lambda f: f.delimiter == ",",
+    "xlsx": lambda f: f.file_format == "xlsx",
+}
 WARNING_KIND = {UNKNOWN_VALUE: "unknown_value", ORPHAN: "orphan", UNKNOWN_COLUMN: "unknown_column"}
 
 
@@ -73,10 +79,13 @@ def test_every_irregularity_is_accounted_for(round_trip) -> None:  # type: ignor
             assert (ident, irregularity.file, None, irregularity.column, "unknown_column") in warnings, irregularity
         else:
             assert irregularity.expect == CLEAN, irregularity
-            if irregularity.row is not None:
+            if irregularity.row is not None:  # a variant form the contract accepts: loaded, no warning
                 assert where not in quarantined_rows, irregularity
+                assert (*where, irregularity.column, "unknown_value") not in warnings, irregularity
             elif irregularity.file:
-                assert files[(irregularity.file, ident)].status == "loaded", irregularity
+                loaded = files[(irregularity.file, ident)]
+                assert loaded.status == "loaded", irregularity
+                assert FILE_FORM.get(irregularity.kind, lambda f: True)(loaded), (irregularity, loaded)
 
 
 def test_loading_the_sample_again_changes_nothing(round_trip) -> None:  # type: ignore[no-untyped-def]
