@@ -24,10 +24,12 @@ FILE_FORM = {  # how the loader must have read a file-level variant
 WARNING_KIND = {UNKNOWN_VALUE: "unknown_value", ORPHAN: "orphan", UNKNOWN_COLUMN: "unknown_column"}
 
 
-@pytest.fixture(scope="module")
-def round_trip(tmp_path_factory: pytest.TempPathFactory) -> tuple[Manifest, list[DeliveryReport], Home]:
+@pytest.fixture(scope="module", params=[11, 23])
+def round_trip(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> tuple[Manifest, list[DeliveryReport], Home]:
     root = tmp_path_factory.mktemp("roundtrip")
-    manifest = generate_sample(root / "out", clients=300, months=6, start=date(2022, 8, 1), seed=11, messy=True)
+    manifest = generate_sample(root / "out", clients=300, months=6, start=date(2022, 8, 1), seed=request.param,
+                               messy=True)
     home = Home(root / "home")
     return manifest, load_paths(home, manifest.delivery_paths()), home
 
