@@ -155,6 +155,38 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path) -> DbtOutcome:
     return outcome
 
 
+def generate_docs(home: Home, target_dir: Path, database: Path | None = None) -> Path:
+    """`dbt docs generate --static` into `target_dir` (offline); returns the static HTML page.
+
+    The catalog is read from a copy of `database` (default: the published warehouse), so the
+    published file is never opened for writing.
+    """
+    from dbt.cli.main import dbtRunner
+
+    source = database or home.warehouse_db
+    if not source.exists():
+        raise ReachError(f"There is no warehouse at {source} to document; run `reach build` first.")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    catalog_db = target_dir / "catalog.duckdb"
+    shutil.copyfile(source, catalog_db)
+    args = ["docs", "generate", "--static",
+            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+            "--target-path", str(target_dir), "--log-path", str(home.logs_dir), "--quiet"]
+    try:
+        with _DBT_LOCK, _dbt_environment(home, catalog_db):
+            try:
+                result = dbtRunner().invoke(args)
+            finally:
+                _close_dbt_database()
+    finally:
+        catalog_db.unlink(missing_ok=True)
+        catalog_db.with_name(catalog_db.name + ".wal").unlink(missing_ok=True)
+    if not result.success:
+        raise ReachError(f"dbt docs generate failed ({result.exception or 'see the log'}); "
+                         f"details are in {home.logs_dir / 'dbt.log'}.")
+    return target_dir / "static_index.html"
+
+
 @contextmanager
 def _dbt_environment(home: Home, build_db: Path) -> Iterator[None]:
     values = {"REACH_BUILD_DB": str(build_db), "REACH_RAW_DB": str(home.raw_db)}

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from pipelines.build import build_warehouse
+from pipelines.build import build_warehouse, generate_docs
 from pipelines.home import Home
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument(
+        "--docs", type=Path, default=None, metavar="DIR",
+        help="after publishing, also write the dbt documentation site (offline, static) into DIR",
+    )
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
     summary = build_warehouse(home)
     print(summary.text())
+    if args.docs is not None:
+        page = generate_docs(home, args.docs.resolve())
+        print(f"Documentation: {page}")
     return 0
