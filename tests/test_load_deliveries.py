@@ -12,6 +12,7 @@ import pytest
 from _ingest_support import CLIENT_HEADER, CONTACT_HEADER, client, contact, query, write_csv
 
 from pipelines.cli import main
+from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.ingest import load_paths
 from pipelines.ingest import loader as loader_module
@@ -194,3 +195,19 @@ def test_cli_exits_non_zero_when_a_file_is_rejected(home: Home, tmp_path: Path,
     err = capsys.readouterr().err
     assert "kontakty.csv: the required columns 'ID klienta', 'Služba' are missing" in err
     assert query(home, "SELECT count(*) FROM raw.clients") == [(1,)]
+
+
+def test_a_locked_raw_layer_is_a_clear_error(home: Home, tmp_path: Path) -> None:
+    folder = _delivery(tmp_path / "d", [client()], [])
+    load_paths(home, [folder])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "sys.stdin.read()", str(home.raw_db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(ReachError, match="is another load, build or check running"):
+            load_paths(home, [_delivery(tmp_path / "e", [client("CLI0002")], [])])
+    finally:
+        holder.communicate("")

@@ -34,7 +34,13 @@ def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE) -> l
         raise ReachError("The centre code is empty; give one with --centre (default ULK).")
     deliveries = resolve_deliveries([Path(p) for p in paths])
     home.ensure()
-    con = connect_raw_layer(str(home.raw_db))
+    try:
+        con = connect_raw_layer(str(home.raw_db))
+    except duckdb.IOException as error:
+        raise ReachError(
+            f"Cannot open {home.raw_db} for writing ({str(error).splitlines()[0]}); is another load, build "
+            "or check running? Nothing was loaded."
+        ) from None
     try:
         create_raw_layer(con)
         return [load_delivery(con, delivery, centre) for delivery in deliveries]
