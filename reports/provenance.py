@@ -48,14 +48,6 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?",
-        [table],
-    ).fetchall()
-    return {name for (name,) in rows}
-
-
 def read_deliveries(con: duckdb.DuckDBPyConnection) -> tuple[Delivery, ...]:
     if "mart_deliveries" not in _tables(con):
         return ()
@@ -67,28 +59,24 @@ def read_deliveries(con: duckdb.DuckDBPyConnection) -> tuple[Delivery, ...]:
 
 
 def read_quality(con: duckdb.DuckDBPyConnection) -> QualityStatus:
-    """The latest gate run recorded in the published warehouse (mart_quality_runs, docs/quality.md)."""
-    tables = _tables(con)
-    if "mart_quality_runs" not in tables:
+    """The latest quality run recorded in the published warehouse (quality_runs / quality_results,
+    expectations/results.py): passed, passed with warnings, or failed, and the failed expectations."""
+    if not {"quality_runs", "quality_results"} <= _tables(con):
         return QualityStatus("not_checked", detail="the warehouse holds no quality-gate record")
-    columns = _columns(con, "mart_quality_runs")
-    order = "checked_at" if "checked_at" in columns else "rowid"
-    row = con.execute(f"SELECT * FROM mart_quality_runs ORDER BY {order} DESC LIMIT 1").fetchone()
-    if row is None:
+    run = con.execute(
+        "SELECT run_id, finished_at, passed, warnings_failed FROM quality_runs ORDER BY finished_at DESC LIMIT 1"
+    ).fetchone()
+    if run is None:
         return QualityStatus("not_checked", detail="the quality gate has not run on this warehouse")
-    record = dict(zip([d[0] for d in con.description], row, strict=True))
-    failed: tuple[str, ...] = ()
-    if "mart_quality_results" in tables and {"success", "expectation"} <= _columns(con, "mart_quality_results"):
-        failed = tuple(
-            name for (name,) in con.execute(
-                "SELECT DISTINCT expectation FROM mart_quality_results WHERE NOT success ORDER BY 1"
-            ).fetchall()
-        )
-    return QualityStatus(
-        status=str(record.get("status") or ("failed" if failed else "passed")),
-        checked_at=record.get("checked_at"),
-        failed_checks=failed,
+    run_id, finished_at, passed, warnings_failed = run
+    failed = tuple(
+        f"{suite}.{name}" for suite, name in con.execute(
+            "SELECT suite, expectation FROM quality_results WHERE run_id = ? AND NOT success "
+            "ORDER BY severity, suite, expectation", [run_id],
+        ).fetchall()
     )
+    status = "failed" if not passed else "warnings" if warnings_failed else "passed"
+    return QualityStatus(status=status, checked_at=finished_at, failed_checks=failed)
 
 
 def read_provenance(con: duckdb.DuckDBPyConnection) -> Provenance:

@@ -19,7 +19,8 @@ COURSE_TYPES = tuple(dict.fromkeys(contract.COURSE_TYPE.values()))
 # Splits compared with the previous period to explain what drove a change.
 COMPARED = (
     ("clients_reached", "service"), ("clients_reached", "nationality"), ("clients_reached", "district"),
-    ("contacts", "service"), ("new_clients", "nationality"),
+    ("new_clients", "nationality"), ("contacts", "service"), ("service_hours", "service"),
+    ("course_participants", "service"), ("clients_with_outcome", "outcome"), ("event_attendance", "event_type"),
 )
 
 
@@ -56,8 +57,10 @@ def _charts(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> d
               where: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
         return with_flags(_compute(con, date_from, date_to, metrics, by, where))
 
+    # The trend runs over the comparison period and the period, so the change is visible.
+    prev_from, _ = previous_period(date_from, date_to)
     return {
-        "trend": frame(("clients_reached",), ("month", "target_group")),
+        "trend": with_flags(_compute(con, prev_from, date_to, ("clients_reached",), ("month", "target_group"))),
         "nationality": frame(("clients_reached",), ("nationality",)),
         "district": frame(("clients_reached",), ("district",)),
         "service": frame(("clients_reached",), ("service",)),

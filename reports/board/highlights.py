@@ -12,7 +12,7 @@ from reports.metric_names import metric_name
 
 MAX_HIGHLIGHTS = 5
 # A relative change from fewer than this many is noise, not news.
-MIN_BASE_FOR_CHANGE = 5
+MIN_BASE_FOR_CHANGE = 20
 LANGUAGE_COURSES = ("czech_a1", "czech_a2", "czech_b1")
 
 

@@ -44,17 +44,20 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _table(rows: list[list[str]], numeric_from: int = 1) -> str:
+def _table(rows: list[list[str]], numeric_from: int = 1, header: bool = True) -> str:
     head = "".join(
         f'<th class="{"num" if i >= numeric_from else ""}">{_e(c)}</th>' for i, c in enumerate(rows[0])
     )
+    if not header:
+        rows, head = [[], *rows], ""
     body = "".join(
         "<tr>" + "".join(
             f'<td class="{"num" if i >= numeric_from else ""}">{_e(c)}</td>' for i, c in enumerate(row)
         ) + "</tr>"
         for row in rows[1:]
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+    return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
 def _chart(chart: Chart) -> str:
@@ -80,7 +83,7 @@ def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str],
 <div>{_chart(charts['service'])}</div><div>{_chart(charts['outcomes'])}</div></div></section>""",
         f"""<section><h2>{_e(t('courses', lang))}</h2><div class="pair">
 <div>{_table(course_rows(data, lang))}</div><div>{_chart(charts['cefr'])}</div></div></section>""",
-        f"""<section><h2>{_e(t('quality', lang))}</h2>{_table([['', ''], *quality_rows(data, lang)], 9)}
+        f"""<section><h2>{_e(t('quality', lang))}</h2>{_table(quality_rows(data, lang), 9, header=False)}
 <p class="note">{_e(t('suppression', lang))}</p></section>""",
     ]
     return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
