@@ -100,4 +100,5 @@ class Manifest:
         ]
         irregularities = [Irregularity(**i) for i in data.pop("irregularities")]
         revisions = [Revision(**r) for r in data.pop("revisions")]
+        data["out"] = str(out.resolve())  # the sample may have been moved since it was written
         return cls(**data, deliveries=deliveries, irregularities=irregularities, revisions=revisions)
