@@ -63,6 +63,8 @@ class BuildSummary:
     dbt: DbtOutcome
     gate_summary: str
     seconds: float
+    dbt_seconds: float
+    gate_seconds: float
 
     def text(self) -> str:
         return (
@@ -70,7 +72,8 @@ class BuildSummary:
             f"{self.dbt.tests_passed} dbt tests passed"
             + (f" ({self.dbt.tests_warned} with warnings)" if self.dbt.tests_warned else "")
             + f".\nQuality gate: {self.gate_summary}\n"
-            f"Published {self.published} in {self.seconds:.1f} s."
+            f"Published {self.published} in {self.seconds:.1f} s "
+            f"(dbt {self.dbt_seconds:.1f} s, gate {self.gate_seconds:.1f} s)."
         )
 
 
@@ -103,8 +106,10 @@ def build_warehouse(home: Home, *, gate: Gate = run_quality_gate) -> BuildSummar
     target_dir = home.builds_dir / f"{build_id}.target"
     try:
         outcome = run_dbt(home, build_db, target_dir)
+        dbt_done = time.perf_counter()
         assert_self_contained(build_db)
         gate_result = gate(build_db, home)
+        gate_done = time.perf_counter()
         if not gate_result.passed:
             raise QualityGateFailed(
                 f"The quality gate failed, the warehouse was not published (the previous one is "
@@ -118,7 +123,8 @@ def build_warehouse(home: Home, *, gate: Gate = run_quality_gate) -> BuildSummar
     publish(build_db, home.warehouse_db)
     _tidy_builds(home)
     return BuildSummary(build_id, home.warehouse_db, outcome, gate_result.summary(),
-                        time.perf_counter() - started)
+                        seconds=time.perf_counter() - started, dbt_seconds=dbt_done - started,
+                        gate_seconds=gate_done - dbt_done)
 
 
 def run_dbt(home: Home, build_db: Path, target_dir: Path) -> DbtOutcome:
