@@ -38,7 +38,7 @@ LINEAGE_COLUMNS = {
 META_DDL = """
 CREATE SCHEMA IF NOT EXISTS meta;
 CREATE TABLE IF NOT EXISTS meta.deliveries (
-    delivery_id VARCHAR PRIMARY KEY,   -- sha256 over centre + sorted (file name, file sha256)
+    delivery_id VARCHAR PRIMARY KEY,   -- sha256 over centre + sorted (file kind, file sha256)
     centre VARCHAR NOT NULL,
     load_seq BIGINT NOT NULL UNIQUE,
     source VARCHAR NOT NULL,           -- path as given to `reach load`

@@ -94,7 +94,7 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     reasons: list[tuple[Column, pl.Expr]] = []
     unknowns: list[Column] = []
     for column in export.columns:
-        value_expr, reason_expr, maps_unknown = _column_rules(column, frame, this_year)
+        value_expr, reason_expr, maps_unknown = _column_rules(column, this_year)
         if maps_unknown:
             unknowns.append(column)
         typed.append(value_expr.alias(column.name))
@@ -151,7 +151,7 @@ def _mapped_codes(column: Column, cells: pl.Series) -> pl.Series:
     return map_distinct(cleaned, _resolver(column)).alias(_code_column(column))
 
 
-def _column_rules(column: Column, frame: pl.DataFrame, this_year: int) -> tuple[pl.Expr, pl.Expr, bool]:
+def _column_rules(column: Column, this_year: int) -> tuple[pl.Expr, pl.Expr, bool]:
     """(typed value, reason the row is quarantined or null, maps unknown values) for one column."""
     raw = pl.col(column.name)
     cell = clean_cell(raw, strip=column.type is not T.TEXT)
