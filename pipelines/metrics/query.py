@@ -151,7 +151,7 @@ def _normalise_value(dimension: str, raw: str) -> str:
         raise UsageError(f"'{raw}' is not a value of month: use YYYY-MM, e.g. 2023-01.")
     if dimension in ("branch", "centre"):
         if value:
-            return value
+            return value.upper() if dimension == "centre" else value  # centre codes are stored upper-case
         raise UsageError(f"The filter on '{dimension}' has an empty value.")
     allowed = _FIXED_VALUES.get(dimension)
     if allowed is None and dimension in _CATALOGUED:

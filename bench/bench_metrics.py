@@ -1,0 +1,210 @@
+"""Latency of `reach metrics` for typical queries, beside the plain DuckDB query of the same figure.
+
+    .venv/bin/python bench/bench_metrics.py [--repeat 7] [--scales regional national]
+        [--home-regional DIR] [--home-national DIR]
+
+Scales (12 months from 2022-08, generator seed 7): regional ~4,400 clients (one integration
+centre's region-year, facts.md: SUZ centres average ~4,400 clients per region), national
+~44,000 (SUZ's 10 regions in 2024). A warehouse is generated, loaded and built through the
+public APIs into a cache folder (reused while its parameters match) unless a home is given.
+
+Each query runs the real CLI in-process (`pipelines.cli.main`: parse, validate, open the
+published file read-only, compute, print CSV) and, separately, a hand-written DuckDB query of
+the same figure on a fresh read-only connection; both include opening the file. The figures
+are compared for equality; the median of `--repeat` warm runs is reported and the ratio
+cli / plain is the figure of merit. Writes bench/results/metrics.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results" / "metrics.json"
+SCALES = {"regional": 4_400, "national": 44_000}
+MONTHS = 12
+START = date(2022, 8, 1)
+PERIOD = ("2022-08-01", "2023-07-31")
+
+# The plain queries: what a analyst would type against the marts for the same figure.
+_ACTIVE = "active_from <= DATE '2023-07-31' AND active_to >= DATE '2022-08-01'"
+_TO_YEAR = 2023
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    cli_args: tuple[str, ...]
+    plain_sql: str
+
+
+CASES = (
+    Case("total", ("--metric", "clients_reached"),
+         f"SELECT count(DISTINCT client_key) AS clients_reached FROM fct_activities WHERE {_ACTIVE}"),
+    Case("by_month", ("--metric", "clients_reached", "--by", "month"),
+         f"""SELECT month, count(DISTINCT client_key) AS clients_reached FROM (
+               SELECT client_key, strftime(unnest(generate_series(
+                   date_trunc('month', greatest(active_from, DATE '2022-08-01')),
+                   date_trunc('month', least(active_to, DATE '2023-07-31')), INTERVAL 1 MONTH)), '%Y-%m') AS month
+               FROM fct_activities WHERE {_ACTIVE})
+             GROUP BY month ORDER BY month"""),
+    Case("by_nationality", ("--metric", "clients_reached", "--by", "nationality"),
+         f"""SELECT c.nationality, count(DISTINCT a.client_key) AS clients_reached
+             FROM fct_activities a JOIN dim_client c USING (client_key) WHERE {_ACTIVE}
+             GROUP BY 1 ORDER BY 1"""),
+    Case("by_district_suppressed", ("--metric", "clients_reached", "--by", "district", "--suppress"),
+         f"""SELECT c.district, count(DISTINCT a.client_key) AS clients_reached
+             FROM fct_activities a JOIN dim_client c USING (client_key) WHERE {_ACTIVE}
+             GROUP BY 1 ORDER BY 1"""),
+    Case("by_service_target_group", ("--metric", "clients_reached", "--by", "service,target_group"),
+         f"""SELECT a.service, c.target_group, count(DISTINCT a.client_key) AS clients_reached
+             FROM fct_activities a JOIN dim_client c USING (client_key) WHERE {_ACTIVE}
+             GROUP BY 1, 2 ORDER BY 1, 2"""),
+    Case("all_metrics_total", (),
+         f"SELECT count(DISTINCT client_key) AS clients_reached FROM fct_activities WHERE {_ACTIVE}"),
+)
+
+
+def build_home(root: Path, clients: int) -> Path:
+    """Generate, load and build a warehouse (or reuse the one built with the same parameters)."""
+    from pipelines.build import build_warehouse
+    from pipelines.generate import Manifest, generate_sample
+    from pipelines.home import Home
+    from pipelines.ingest import load_paths
+
+    marker = root / "bench-params.json"
+    params = {"clients": clients, "months": MONTHS, "seed": 7}
+    home = Home(root / "home")
+    if marker.exists() and json.loads(marker.read_text()) == params and home.warehouse_db.exists():
+        return home.root
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    started = time.perf_counter()
+    generate_sample(root / "sample", clients=clients, months=MONTHS, start=START, seed=7)
+    load_paths(home.ensure(), Manifest.read(root / "sample").delivery_paths())
+    build_warehouse(home)
+    print(f"built {clients:,} clients in {time.perf_counter() - started:.0f} s", flush=True)
+    marker.write_text(json.dumps(params))
+    return home.root
+
+
+def run_cli(home: Path, case: Case) -> str:
+    from pipelines.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["--home", str(home), "metrics", "--from", PERIOD[0], "--to", PERIOD[1], *case.cli_args])
+    if status != 0:
+        raise SystemExit(f"reach metrics failed for {case.name}")
+    return out.getvalue()
+
+
+def run_plain(home: Path, case: Case) -> list[tuple]:
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(case.plain_sql).fetchall()
+    finally:
+        con.close()
+
+
+def timed(action: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+    """(first run seconds, median of `repeat` further runs, the last result)."""
+    started = time.perf_counter()
+    result = action()
+    first = time.perf_counter() - started
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - started)
+    return first, statistics.median(times), result
+
+
+def same_figures(cli_csv: str, plain: list[tuple], suppressed: bool) -> bool:
+    rows = list(csv.reader(io.StringIO(cli_csv)))[1:]
+    header = next(csv.reader(io.StringIO(cli_csv)))
+    width = len(plain[0]) if plain else 0
+    cli = [(*row[: width - 1], row[header.index("clients_reached")]) for row in rows]
+    expected = [tuple(str(v) for v in row) for row in plain]
+    if suppressed:  # compare the published cells only; hidden ones must hide a real value
+        return len(cli) == len(expected) and all(
+            c[-1] in ("<5", "x") or c == e for c, e in zip(cli, expected, strict=True)
+        )
+    return cli == expected
+
+
+def bench_scale(home: Path, repeat: int) -> dict[str, object]:
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # table names from this file only
+             for t in ("dim_client", "fct_activities", "fct_contacts", "fct_course_enrolments", "fct_outcomes")}
+    con.close()
+    cases = {}
+    for case in CASES:
+        cli_first, cli_median, cli_out = timed(lambda c=case: run_cli(home, c), repeat)
+        plain_first, plain_median, plain_rows = timed(lambda c=case: run_plain(home, c), repeat)
+        cases[case.name] = {
+            "cli_args": " ".join(case.cli_args),
+            "cli_first_s": round(cli_first, 4),
+            "cli_median_s": round(cli_median, 4),
+            "plain_duckdb_first_s": round(plain_first, 4),
+            "plain_duckdb_median_s": round(plain_median, 4),
+            "ratio_cli_vs_plain": round(cli_median / plain_median, 2),
+            "rows": len(plain_rows),  # type: ignore[arg-type]
+            "same_figures": same_figures(cli_out, plain_rows, "--suppress" in case.cli_args),  # type: ignore[arg-type]
+        }
+        print(f"  {case.name:26s} cli {cli_median * 1000:7.1f} ms  plain {plain_median * 1000:7.1f} ms  "
+              f"x{cases[case.name]['ratio_cli_vs_plain']}", flush=True)
+    return {"rows": sizes, "queries": cases}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--scales", nargs="+", choices=tuple(SCALES), default=list(SCALES))
+    parser.add_argument("--home-regional", type=Path)
+    parser.add_argument("--home-national", type=Path)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "reach-bench-metrics")
+    args = parser.parse_args()
+    results: dict[str, object] = {
+        "what": "reach metrics (CLI in-process: validate, open read-only, compute, print CSV) vs the plain "
+                "DuckDB query of the same figure on a fresh read-only connection; median of warm runs",
+        "date": date.today().isoformat(),
+        "period": list(PERIOD),
+        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
+                    "note": "shared by several engineers' processes; figures are indicative"},
+        "repeat": args.repeat,
+        "scales": {},
+    }
+    for scale in args.scales:
+        given = getattr(args, f"home_{scale}")
+        home = given or build_home(args.cache / scale, SCALES[scale])
+        print(f"{scale}: {home}", flush=True)
+        results["scales"][scale] = {"clients_generated": None if given else SCALES[scale],  # type: ignore[index]
+                                    **bench_scale(Path(home), args.repeat)}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
