@@ -37,7 +37,7 @@ def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
 
 
 def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> pl.DataFrame:
-    """Every requested metric (plus clients_reached when a rate needs it), one row per group, ordered."""
+    """Every requested metric (plus the people count a derived metric rests on), one row per group, ordered."""
     by = resolved.by
     per_family: dict[Family, list[Metric]] = {}
     for metric in resolved.metrics:
@@ -46,7 +46,7 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> pl.Data
     for family, metrics in per_family.items():
         measures = [m.name for m in metrics if m.kind is not Kind.RATE]
         with_rate = any(m.kind is Kind.RATE for m in metrics)
-        # Derived metrics are published only where the people count they rest on is.
+        # A derived metric is published only where the people count it rests on is: compute that too.
         for kind, base in _DERIVED_FROM.items():
             if any(m.kind is kind for m in metrics) and base not in measures:
                 measures.append(base)
@@ -101,17 +101,13 @@ def _flags(frame: pl.DataFrame, resolved: ResolvedQuery) -> pl.DataFrame:
             values = frame.get_column(metric.name).to_list()
             columns[metric.name] = suppress_column(values, rows, by, partitioning)
     for metric in resolved.metrics:
-        if metric.kind is Kind.MEDIAN:
-            # A median over a handful of people is close to one person's value: hidden with their count.
-            people = columns.get("clients_with_outcome") or suppress_column(
-                frame.get_column("clients_with_outcome").to_list(), rows, by, partitioning
-            )
-            columns[metric.name] = [SHOWN if flag == SHOWN else HIDDEN for flag in people]
-        elif metric.kind is Kind.RATE:  # derived from clients_reached: hidden with it
-            reach = columns.get("clients_reached") or suppress_column(
-                frame.get_column("clients_reached").to_list(), rows, by, partitioning
-            )
-            columns[metric.name] = [SHOWN if flag == SHOWN else HIDDEN for flag in reach]
+        base = _DERIVED_FROM.get(metric.kind)
+        if base is not None:
+            # A rate or a median over a handful of people gives a person away: hidden with their count.
+            base_flags = columns.get(base)
+            if base_flags is None:
+                base_flags = suppress_column(frame.get_column(base).to_list(), rows, by, partitioning)
+            columns[metric.name] = [SHOWN if flag == SHOWN else HIDDEN for flag in base_flags]
         elif metric.name not in columns:
             columns[metric.name] = [SHOWN] * frame.height
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
