@@ -16,8 +16,8 @@ CLIENT_ID_LENGTH = 16
 _WAR = day_number(date(2022, 3, 1))  # temporary protection for Ukrainians from March 2022
 
 
-def random_ids(rng: np.random.Generator, n: int, exclude: frozenset[str] = frozenset()) -> np.ndarray:
-    """`n` distinct pseudonym-like IDs (16 chars of A-Z a-z 0-9), none in `exclude`."""
+def random_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """`n` distinct pseudonym-like IDs (16 chars of A-Z a-z 0-9)."""
     ids = np.empty(0, dtype=f"U{CLIENT_ID_LENGTH}")
     while len(ids) < n:
         codes = rng.integers(0, len(_ID_ALPHABET), size=(n - len(ids), CLIENT_ID_LENGTH))
@@ -25,10 +25,7 @@ def random_ids(rng: np.random.Generator, n: int, exclude: frozenset[str] = froze
         merged = np.concatenate([ids, fresh])
         _, first = np.unique(merged, return_index=True)
         keep = np.sort(first)  # drop repeats, keep the draw order (deterministic)
-        merged = merged[keep]
-        if exclude:
-            merged = merged[~np.isin(merged, np.array(sorted(exclude)))]
-        ids = merged
+        ids = merged[keep]
     return ids[:n]
 
 

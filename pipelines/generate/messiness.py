@@ -233,7 +233,8 @@ class _Work:
         # repeated/corrected records stay true to their first delivery.
         self.new = (frame["_origin"] == history.NEW).to_numpy()
         self.tags: dict[int, int] = {}  # row index -> index into the irregularity list
-        self.extra: list[tuple[float, dict[str, Any]]] = []
+        self.extra: list[tuple[float, dict[str, Any]]] = []  # (position among the rows, row)
+        self.extra_tags: list[int] = []  # irregularity index of each extra row
         self.count = 0
 
     def _column(self, header: str) -> np.ndarray:
@@ -306,9 +307,8 @@ class _Work:
         row["Smazáno"] = "ne"
         self.extra.append((template_row + 0.5 + self.rng.random() * 0.4, row))
         column = spec.columns[[c.header for c in spec.columns].index(header)]
-        tag = self.count
+        self.extra_tags.append(self.count)
         self.count += 1
-        self.tags[-len(self.extra)] = tag
         return Irregularity(delivery, "", None, header, column.name, kind, "" if value is None else value, expect)
 
     def finish(self, found: list[Irregularity]) -> pl.DataFrame:
@@ -319,13 +319,12 @@ class _Work:
         positions = np.arange(frame.height, dtype=float)
         tag_of_row = np.full(frame.height, -1)
         for row, tag in self.tags.items():
-            if row >= 0:
-                tag_of_row[row] = tag
+            tag_of_row[row] = tag
         if self.extra:
             extra = pl.DataFrame([r for _, r in self.extra], schema=frame.schema, orient="row")
             frame = pl.concat([frame, extra])
             positions = np.concatenate([positions, [p for p, _ in self.extra]])
-            tag_of_row = np.concatenate([tag_of_row, [self.tags[-(i + 1)] for i in range(len(self.extra))]])
+            tag_of_row = np.concatenate([tag_of_row, self.extra_tags])
         order = np.argsort(positions, kind="stable")
         frame = frame[order]
         sorted_tags = tag_of_row[order]

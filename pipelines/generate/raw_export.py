@@ -11,7 +11,6 @@ import polars as pl
 
 from pipelines.contract import ExportFile
 from pipelines.generate.render import czech_date
-from pipelines.normalise import strip_diacritics
 from pipelines.pseudonymise import layout
 
 _GIVEN_FEMALE = ("Olena", "Tetiana", "Natalia", "Iryna", "Oksana", "Lan", "Huong", "Oyuna", "Anna",
@@ -37,7 +36,8 @@ class RawIdentities:
         surname = np.asarray(_SURNAMES)[rng.integers(0, len(_SURNAMES), n)]
         years = clients["birth_year"].to_numpy()
         jan_first = _jan_first(years)
-        birth_day = jan_first + rng.integers(0, 365, n)
+        # born on or before registration (a baby registered in its birth year)
+        birth_day = np.minimum(jan_first + rng.integers(0, 365, n), clients["_reg_day"].to_numpy())
         letters = np.frombuffer(b"ABCDEFGHJKLMNPRSTUVXYZ", dtype=np.uint8)
         prefix = letters[rng.integers(0, len(letters), size=(n, 2))].view("S2").ravel().astype("U2")
         self.frame = pl.DataFrame({
@@ -49,19 +49,14 @@ class RawIdentities:
             layout.DOCUMENT_NUMBER: pl.Series(prefix)
             + pl.Series(rng.integers(1_000_000, 9_999_999, n)).cast(pl.String),
             layout.PHONE: "+420 7" + pl.Series(rng.integers(10_000_000, 99_999_999, n)).cast(pl.String),
-        }).with_columns(
-            pl.col(layout.FIRST_NAME).str.to_lowercase().alias("_local"),
-        )
+        })
         self.frame = self.frame.with_columns(
             czech_date(pl.col("_birth")).alias(layout.BIRTH_DATE),
-            pl.concat_str(
-                pl.col("_local"), pl.lit("."),
-                pl.col(layout.SURNAME).map_batches(
-                    lambda s: pl.Series([strip_diacritics(v).lower() for v in s]), return_dtype=pl.String
-                ),
+            pl.concat_str(  # the names are ASCII: usable as e-mail local parts as they are
+                pl.col(layout.FIRST_NAME).str.to_lowercase(), pl.lit("."), pl.col(layout.SURNAME).str.to_lowercase(),
                 pl.lit("."), pl.col(layout.CLIENT_NUMBER), pl.lit("@example.com"),
             ).alias(layout.EMAIL),
-        ).drop("_local", "_birth")
+        ).drop("_birth")
         self.numbers = dict(zip(self.frame["client_id"], self.frame[layout.CLIENT_NUMBER], strict=True))
 
     def apply(self, written: pl.DataFrame, spec: ExportFile, records: pl.DataFrame) -> pl.DataFrame:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -38,14 +37,8 @@ MAX_MONTHS = 120
 DEFAULT_MESSY_RATE = 0.02
 
 
-@dataclass(frozen=True)
-class _Tables:
+def _build_tables(seed: int, clients: int, period: Period) -> dict[str, pl.DataFrame]:
     """Every record of the period per contract file, with its delivery history planned."""
-
-    frames: dict[str, pl.DataFrame]
-
-
-def _build_tables(seed: int, clients: int, period: Period) -> _Tables:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
     client_frame = generate_clients(streams[0], clients, period).with_columns(pl.col("_reg_day").alias("_day"))
     contacts = activities.generate_contacts(streams[1], client_frame, period)
@@ -59,7 +52,7 @@ def _build_tables(seed: int, clients: int, period: Period) -> _Tables:
         "akce": events, "ucastnici_akci": participants, "vysledky": outcomes,
     }
     planner = streams[5]
-    return _Tables({name: history.plan(planner, frame, name, period) for name, frame in raw.items()})
+    return {name: history.plan(planner, frame, name, period) for name, frame in raw.items()}
 
 
 def _check_arguments(out: Path, clients: int, months: int, start: date, messy: bool, raw: bool) -> None:
@@ -114,9 +107,9 @@ def generate_sample(
     period = Period(start, months)
     tables = _build_tables(seed, clients, period)
     manifest = Manifest(str(out.resolve()), seed, clients, months, start.isoformat(), messy, raw)
-    mess = Messiness(np.random.default_rng(np.random.SeedSequence([seed, 7])), tables.frames, period, messy_rate) \
+    mess = Messiness(np.random.default_rng(np.random.SeedSequence([seed, 7])), tables, period, messy_rate) \
         if messy else None
-    identities = RawIdentities(np.random.default_rng(np.random.SeedSequence([seed, 11])), tables.frames["klienti"]) \
+    identities = RawIdentities(np.random.default_rng(np.random.SeedSequence([seed, 11])), tables["klienti"]) \
         if raw else None
 
     for month in range(months):
@@ -129,7 +122,7 @@ def generate_sample(
                 Irregularity(name, "", None, None, None, "zip", writer.path.name, "clean")
             )
         for spec in contract.FILES:
-            records = history.delivery(tables.frames[spec.name], spec.name, month)
+            records = history.delivery(tables[spec.name], spec.name, month)
             written = render(records, spec)
             if identities is not None:
                 written = identities.apply(written, spec, records)
