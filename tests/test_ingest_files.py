@@ -193,3 +193,37 @@ def test_not_a_zip_is_rejected(home: Home, tmp_path: Path) -> None:
 def test_missing_path_is_an_error(home: Home, tmp_path: Path) -> None:
     with pytest.raises(ReachError, match="does not exist"):
         load_paths(home, [tmp_path / "nowhere"])
+
+
+def test_two_files_of_one_kind_reject_the_second(home: Home, tmp_path: Path) -> None:
+    write_csv(tmp_path / "d", "klienti.csv", CLIENT_HEADER, [client("CLI0001")])
+    write_xlsx(tmp_path / "d", "klienti.xlsx", ["ID klienta", "Státní občanství", "Datum registrace"],
+               [["CLI0002", "UA", "1.1.2023"]])
+    [report] = load_paths(home, [tmp_path / "d"])
+    statuses = {f.file_name: (f.status, f.rows_loaded) for f in report.files}
+    assert statuses == {"klienti.csv": ("loaded", 1), "klienti.xlsx": ("rejected", 0)}
+    assert query(home, "SELECT client_id FROM raw.clients") == [("CLI0001",)]
+
+
+def test_zip_with_two_members_of_one_name_is_rejected(home: Home, tmp_path: Path) -> None:
+    archive = _zip(tmp_path / "twice.zip", {"a/klienti.csv": b"x", "b/klienti.csv": b"y"})
+    with pytest.raises(ReachError, match=r"two files named klienti\.csv"):
+        load_paths(home, [archive])
+
+
+def test_a_folder_of_folders_and_zips_loads_all_in_name_order(home: Home, tmp_path: Path) -> None:
+    parent = tmp_path / "exports"
+    write_csv(parent / "2023-01", "klienti.csv", CLIENT_HEADER, [client("CLI0001")])
+    _zip(parent / "2023-02.zip", {"klienti.csv": csv_text(CLIENT_HEADER, [client("CLI0002")]).encode()})
+    write_csv(parent / "2023-03", "klienti.csv", CLIENT_HEADER, [client("CLI0003")])
+    reports = load_paths(home, [parent])
+    assert [Path(r.source).name for r in reports] == ["2023-01", "2023-02.zip", "2023-03"]
+    assert query(home, "SELECT client_id, _load_seq FROM raw.clients ORDER BY 2") == [
+        ("CLI0001", 1), ("CLI0002", 2), ("CLI0003", 3)]
+
+
+def test_a_folder_without_deliveries_is_an_error(home: Home, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "readme.txt").write_text("x")
+    with pytest.raises(ReachError, match="holds no export files"):
+        load_paths(home, [tmp_path / "empty"])
