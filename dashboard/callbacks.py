@@ -86,6 +86,9 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         Output("preset", "value"), Output("period-value", "value"),
         Output("custom-range", "start_date"), Output("custom-range", "end_date"),
         Output("comparison", "value"), *[Output(i, "value") for i in FILTER_IDS], Output("lang", "value"),
+        # Options travel with the values, so a value from the URL always finds its option.
+        Output("preset", "options"), Output("period-value", "options"), Output("comparison", "options"),
+        *[Output(i, "options") for i in FILTER_IDS],
         Input("url", "search"),
         Input("preset", "value"), Input("period-value", "value"),
         Input("custom-range", "start_date"), Input("custom-range", "end_date"),
@@ -97,12 +100,13 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
                               start: str | None, end: str | None, comparison: str | None, *rest: Any) -> tuple:
         filter_values, lang, _clicks, pathname = rest[:len(FILTER_IDS)], rest[-3], rest[-2], rest[-1]
         trigger = ctx.triggered_id
-        keep = [no_update] * (6 + len(FILTER_IDS) + 1)
+        keep = [no_update] * (5 + len(FILTER_IDS) + 1 + 3 + len(FILTER_IDS))  # every output except the URL
         if trigger in (None, "url"):
             view = parse_view(pathname, search)
             normalised = board.with_default_period(view)
             new_search = to_search(normalised)
-            return (new_search if new_search != (search or "") else no_update, *_control_values(normalised, targets))
+            return (new_search if new_search != (search or "") else no_update,
+                    *_control_values(normalised, targets), *_control_options(normalised, board.months()))
         view = parse_view(pathname, search)
         if trigger == "clear-filters":
             changed = replace(view, filters={})
@@ -111,7 +115,7 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
             changed = replace(
                 view,
                 preset=preset if preset in PRESETS else "project",
-                period_value=period_value or "" if preset == view.preset else "",
+                period_value=(period_value or "") if preset == view.preset else "",
                 custom_from=_date(start), custom_to=_date(end),
                 comparison=comparison if comparison in COMPARISONS else "previous",
                 filters=filters, lang=lang if lang in ("cs", "en") else "cs",
@@ -124,12 +128,9 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
 
     @app.callback(
         Output("nav", "children"), Output("app-title", "children"),
-        Output("label-period", "children"), Output("preset", "options"),
-        Output("label-period-value", "children"), Output("period-value", "options"),
+        Output("label-period", "children"), Output("label-period-value", "children"),
         Output("period-value-box", "style"), Output("label-custom", "children"), Output("custom-box", "style"),
-        Output("label-comparison", "children"), Output("comparison", "options"),
-        *[Output(f"label-{d}", "children") for d in FILTER_DIMENSIONS],
-        *[Output(f"filter-{d}", "options") for d in FILTER_DIMENSIONS],
+        Output("label-comparison", "children"), *[Output(f"label-{d}", "children") for d in FILTER_DIMENSIONS],
         *[Output(f"filter-{d}", "placeholder") for d in FILTER_DIMENSIONS],
         Output("clear-filters", "children"),
         Input("url", "pathname"), Input("url", "search"),
@@ -137,18 +138,13 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
     def translate_controls(pathname: str | None, search: str | None) -> tuple:
         view = parse_view(pathname, search)
         lang = view.lang
-        presets = [{"label": t(f"preset_{p}", lang), "value": p} for p in PRESETS]
-        comparisons = [{"label": t(f"compare_{c}", lang), "value": c} for c in COMPARISONS]
         show_value = view.preset in ("year", "quarter", "month")
         return (
             navigation(view), t("app_title", lang),
-            t("period", lang), presets,
-            t(f"preset_{view.preset}", lang) if show_value else "", period_options(view.preset, board.months(), lang),
+            t("period", lang), t(f"preset_{view.preset}", lang) if show_value else "",
             None if show_value else HIDDEN, f"{t('from', lang)} – {t('to', lang)}",
             None if view.preset == "custom" else HIDDEN,
-            t("comparison", lang), comparisons,
-            *[filter_label(d, lang) for d in FILTER_DIMENSIONS],
-            *[filter_options(d, lang) for d in FILTER_DIMENSIONS],
+            t("comparison", lang), *[filter_label(d, lang) for d in FILTER_DIMENSIONS],
             *[t("all", lang) for _ in FILTER_DIMENSIONS],
             t("clear_filters", lang),
         )
@@ -256,6 +252,16 @@ def _control_values(view: ViewState, targets: ProjectTargets) -> tuple:
         view.preset, view.period_value or None,
         (view.custom_from or targets.period_from).isoformat(), (view.custom_to or targets.period_to).isoformat(),
         view.comparison, *[list(view.filters.get(d, ())) for d in FILTER_DIMENSIONS], view.lang,
+    )
+
+
+def _control_options(view: ViewState, months: list[str]) -> tuple:
+    lang = view.lang
+    return (
+        [{"label": t(f"preset_{p}", lang), "value": p} for p in PRESETS],
+        period_options(view.preset, months, lang),
+        [{"label": t(f"compare_{c}", lang), "value": c} for c in COMPARISONS],
+        *[filter_options(d, lang) for d in FILTER_DIMENSIONS],
     )
 
 

@@ -101,12 +101,14 @@ class WarehouseSource:
         """A whole mart (ops tables for the data-quality page); None when the build has no such table."""
         cursor = self.cursor()
         try:
-            exists = cursor.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-            ).fetchone()
-            if not exists or not exists[0]:
+            exists = cursor.sql(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = $name", params={"name": name}
+            ).fetchall()
+            if not exists[0][0]:
                 return None
-            return cursor.execute(f'SELECT * FROM "{name}"').pl()  # name is one of ours, never user input
+            table = cursor.sql(f'SELECT * FROM "{name}"').to_arrow_table()  # name is ours, never user input
+            frame = pl.from_arrow(table)
+            return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
         finally:
             cursor.close()
 

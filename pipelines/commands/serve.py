@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pipelines.errors import ReachError
 from pipelines.home import Home
+
+SERVER_THREADS = 4
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -14,4 +17,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    raise ReachError("reach serve is not built yet")
+    if not home.warehouse_db.exists():
+        raise ReachError(
+            f"No published warehouse in {home.root} (expected {home.warehouse_db}): run `reach load` and "
+            "`reach build` first, or `reach demo` to try the product on generated sample data."
+        )
+    # Imported here: the other commands should not pay for loading Dash.
+    from waitress import serve
+
+    from dashboard.app import create_app
+
+    app = create_app(home)
+    print(f"Dashboard at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stdout, flush=True)
+    try:
+        serve(app.server, host=args.host, port=args.port, threads=SERVER_THREADS)
+    except OSError as error:
+        raise ReachError(f"Cannot serve the dashboard on {args.host}:{args.port}: {error}.") from error
+    return 0
