@@ -43,8 +43,8 @@ QUALITY_CS = {
 class _Sheet:
     """A worksheet with the workbook's formats; every write goes through the right type."""
 
-    def __init__(self, book: xlsxwriter.Workbook, sheet: Worksheet, formats: dict[str, Any]) -> None:
-        self.book, self.ws, self.f = book, sheet, formats
+    def __init__(self, sheet: Worksheet, formats: dict[str, Any]) -> None:
+        self.ws, self.f = sheet, formats
 
     def text(self, row: int, col: int, value: str | None, fmt: str = "text") -> None:
         self.ws.write_string(row, col, neutralise(value or ""), self.f[fmt])
@@ -235,7 +235,7 @@ def write_workbook(data: MinistryData, out: Path, generated_at: datetime | None 
     formats = _formats(book)
 
     def sheet(key: str) -> _Sheet:
-        return _Sheet(book, book.add_worksheet(SHEET_NAMES.get(key, f"Podle {key}")[:31]), formats)
+        return _Sheet(book.add_worksheet(SHEET_NAMES.get(key, f"Podle {key}")[:31]), formats)
 
     _write_indicators(sheet("indicators"), data)
     for index, part in enumerate(data.breakdowns):

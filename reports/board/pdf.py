@@ -35,8 +35,6 @@ h3 { font-size: 11.5pt; margin: 0 0 2mm 0; }
 .pair > div { flex: 1; }
 .pair img.chart { max-height: 140mm; }
 .note { color: #5b6b7b; font-size: 8.5pt; }
-.cols { display: flex; gap: 8mm; }
-.cols > div { flex: 1; }
 """
 
 
