@@ -10,6 +10,7 @@ wait4) is the step's own. Writes bench/results/load.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -92,20 +93,26 @@ def step_duckdb(data: Path, home: Path, per_kind: bool) -> None:
 
 def measure(step: str, data: Path) -> dict[str, float]:
     """Run one step in a fresh process: wall time (with interpreter start and imports), the step's
-    own work time, and that process's peak RSS (wait4)."""
+    own work time, and the peak RSS of that process sampled every 20 ms with psutil (ru_maxrss
+    would carry the parent's high-water mark over fork)."""
+    import psutil
+
     with tempfile.TemporaryDirectory(prefix=f"bench-load-{step}-") as home:
         started = time.perf_counter()
         child = subprocess.Popen([sys.executable, __file__, "--step", step, "--data", str(data), "--home", home],
                                  stdout=subprocess.PIPE, text=True)
-        assert child.stdout is not None
-        output = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
+        watched = psutil.Process(child.pid)
+        peak = 0
+        while child.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak, watched.memory_info().rss)
+            time.sleep(0.02)
         seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
+        output = child.stdout.read() if child.stdout else ""
     if child.returncode != 0:
         raise SystemExit(f"step {step} failed with status {child.returncode}")
     result = json.loads(output.strip().splitlines()[-1])
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), **result}
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak / 2**20, 1), **result}
 
 
 def main() -> None:
