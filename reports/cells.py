@@ -6,7 +6,8 @@ from typing import Any
 
 Cell = int | float | str | None
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+# What spreadsheets read as the start of a formula (OWASP CSV injection: also tab and carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:

@@ -63,7 +63,8 @@ def test_framework_missing_a_key_is_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+420", "'+420"), ("-1", "'-1"), ("@x", "'@x"), ("Praha", "Praha"), ("", ""),
+    ("=SUM(A1)", "'=SUM(A1)"), ("+420", "'+420"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"),
+    ("Praha", "Praha"), ("", ""),
 ])
 def test_neutralise(text: str, expected: str) -> None:
     assert neutralise(text) == expected
