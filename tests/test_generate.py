@@ -242,3 +242,17 @@ def test_cli_generate_writes_the_sample(tmp_path: Path, capsys: pytest.CaptureFi
     assert Manifest.read(tmp_path / "out").start == "2023-01-01"
     assert main(["generate", str(tmp_path / "x"), "--clients", "100", "--months", "1", "--raw", "--messy"]) == 1
     assert "--raw" in capsys.readouterr().err
+
+
+def test_a_clean_sample_loads_without_quarantine_or_warnings(tmp_path: Path) -> None:
+    from pipelines.home import Home
+    from pipelines.ingest import load_paths
+
+    manifest = generate_sample(tmp_path / "out", clients=300, months=6, seed=12)
+    reports = load_paths(Home(tmp_path / "home"), manifest.delivery_paths())
+    for entry, report in zip(manifest.deliveries, reports, strict=True):
+        for file in report.files:
+            expected = next(f for f in entry.files if f.file == file.file_name)
+            assert file.status == "loaded", file.message
+            assert (file.rows_read, file.rows_loaded, file.rows_quarantined, file.warnings) == (
+                expected.rows, expected.rows, 0, 0), (entry.name, file.file_name)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 
 from pipelines import contract
 from pipelines.cli import main
@@ -186,3 +188,24 @@ def test_reads_cp1250_comma_files_and_refuses_a_pseudonymised_export(tmp_path: P
     (plain / "kontakty.csv").write_text("ID kontaktu;ID klienta;Datum;Služba\nK1;abcdef;1.8.2022;tlumočení\n")
     with pytest.raises(ReachError, match="no 'Číslo klienta' column"):
         pseudonymise_export(plain, tmp_path / "out2", KEY)
+
+
+def test_reads_xlsx_with_date_cells(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    book = xlsxwriter.Workbook(str(source / "klienti.xlsx"))
+    sheet = book.add_worksheet()
+    day = book.add_format({"num_format": "d.m.yyyy"})
+    for col, header in enumerate(["Číslo klienta", "Jméno", "Datum narození", "Státní občanství", "Datum registrace"]):
+        sheet.write_string(0, col, header)
+    sheet.write_number(1, 0, 4711)
+    sheet.write_string(1, 1, "Žofie")
+    sheet.write_datetime(1, 2, datetime(1990, 5, 4), day)
+    sheet.write_string(1, 3, "Ukrajina")
+    sheet.write_datetime(1, 4, datetime(2022, 8, 1), day)
+    book.close()
+    pseudonymise_export(source, tmp_path / "out", KEY)
+    assert _csv(tmp_path / "out" / "klienti.csv").row(0, named=True) == {
+        "ID klienta": pseudonym(KEY, "4711"), "Rok narození": "1990", "Státní občanství": "Ukrajina",
+        "Datum registrace": "2022-08-01",
+    }

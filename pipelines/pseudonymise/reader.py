@@ -51,7 +51,8 @@ def read_table(file: SourceFile) -> pl.DataFrame:
     """All cells as strings (empty -> null); headers as written."""
     if file.name.lower().endswith(".xlsx"):
         frame = pl.read_excel(io.BytesIO(file.content), engine="calamine", infer_schema_length=0)
-        return frame.with_columns(pl.all().cast(pl.String))
+        # Date cells arrive as "2022-08-01 00:00:00": keep the ISO date the contract accepts.
+        return frame.with_columns(pl.all().cast(pl.String).str.replace(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", "$1"))
     text = _decode(file.content)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
