@@ -65,7 +65,7 @@ class Board:
 
     def context(self, view: ViewState, suppress: bool) -> PageContext:
         period = resolve_period(view, self.targets.period_from, self.targets.period_to, self.today)
-        return PageContext(self.source, view, period, comparison_period(period, view.comparison), suppress,
+        return PageContext(self.source, view, period, comparison_period(period, view.comparison, view.preset), suppress,
                            self.targets, self.geojson)
 
 
@@ -96,35 +96,23 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         Input("clear-filters", "n_clicks"),
         State("url", "pathname"),
     )
-    def sync_url_and_controls(search: str | None, preset: str | None, period_value: str | None,
-                              start: str | None, end: str | None, comparison: str | None, *rest: Any) -> tuple:
-        filter_values, lang, _clicks, pathname = rest[:len(FILTER_IDS)], rest[-3], rest[-2], rest[-1]
+    def sync_url_and_controls(search: str | None, *rest: Any) -> tuple:
+        pathname = rest[-1]
         trigger = ctx.triggered_id
-        keep = [no_update] * (5 + len(FILTER_IDS) + 1 + 3 + len(FILTER_IDS))  # every output except the URL
-        if trigger in (None, "url"):
+        # On first load every input counts as triggered: whenever the URL is among them, it wins.
+        if trigger is None or "url.search" in ctx.triggered_prop_ids:
             view = parse_view(pathname, search)
             normalised = board.with_default_period(view)
             new_search = to_search(normalised)
             return (new_search if new_search != (search or "") else no_update,
                     *_control_values(normalised, targets), *_control_options(normalised, board.months()))
-        view = parse_view(pathname, search)
-        if trigger == "clear-filters":
-            changed = replace(view, filters={})
-        else:
-            filters = {d: tuple(v) for d, v in zip(FILTER_DIMENSIONS, filter_values, strict=True) if v}
-            changed = replace(
-                view,
-                preset=preset if preset in PRESETS else "project",
-                period_value=(period_value or "") if preset == view.preset else "",
-                custom_from=_date(start), custom_to=_date(end),
-                comparison=comparison if comparison in COMPARISONS else "previous",
-                filters=filters, lang=lang if lang in ("cs", "en") else "cs",
-            )
+        # Apply only what the user changed, on top of the URL: other inputs may hold stale values.
+        changed = apply_control_changes(parse_view(pathname, search), ctx.triggered_prop_ids)
         changed = board.with_default_period(changed)
         new_search = to_search(changed)
-        if new_search == (search or ""):
-            return (no_update, *keep)
-        return (new_search, *keep)
+        # Values are sent back too: a dropdown that emptied itself while re-filling gets its value again.
+        return (no_update if new_search == (search or "") else new_search,
+                *_control_values(changed, targets), *_control_options(changed, board.months()))
 
     @app.callback(
         Output("nav", "children"), Output("app-title", "children"),
@@ -245,6 +233,34 @@ def _period_line(context: PageContext) -> str:
         text += f" · {t('comparison', lang)}: " + fmt_period(context.comparison.date_from,
                                                               context.comparison.date_to, lang)
     return text
+
+
+def apply_control_changes(view: ViewState, changes: dict[str, Any]) -> ViewState:
+    """The view after the triggered controls' new values (prop id -> value); empty values of
+    single-choice controls are ignored (a dropdown being re-filled, not a user choice)."""
+    filters = dict(view.filters)
+    for prop, value in changes.items():
+        control = prop.rsplit(".", 1)[0]
+        if control == "preset" and value in PRESETS and value != view.preset:
+            view = replace(view, preset=value, period_value="")
+        elif control == "period-value" and value:
+            view = replace(view, period_value=str(value))
+        elif prop == "custom-range.start_date" and _date(value):
+            view = replace(view, custom_from=_date(value))
+        elif prop == "custom-range.end_date" and _date(value):
+            view = replace(view, custom_to=_date(value))
+        elif control == "comparison" and value in COMPARISONS:
+            view = replace(view, comparison=value)
+        elif control == "lang" and value in ("cs", "en"):
+            view = replace(view, lang=value)
+        elif control == "clear-filters":
+            filters = {}
+        elif control.startswith("filter-") and control.removeprefix("filter-") in FILTER_DIMENSIONS:
+            dimension = control.removeprefix("filter-")
+            filters.pop(dimension, None)
+            if value:
+                filters[dimension] = tuple(str(v) for v in value)
+    return replace(view, filters={d: filters[d] for d in FILTER_DIMENSIONS if d in filters})
 
 
 def _control_values(view: ViewState, targets: ProjectTargets) -> tuple:

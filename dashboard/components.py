@@ -13,7 +13,6 @@ def graph_config(lang: str) -> dict[str, object]:
     return {
         "locale": lang,
         "displaylogo": False,
-        "responsive": True,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "scale": 2},
     }

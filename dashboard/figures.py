@@ -134,6 +134,8 @@ def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_rea
     groups = frame.group_by(group).agg(pl.col(metric).sum()).sort(metric, descending=True)[group].to_list()
     for index, code in enumerate(groups):
         part = frame.filter(pl.col(group) == code).sort("month")
+        if part[metric].drop_nulls().is_empty():
+            continue  # every value hidden: the privacy note says so, an empty legend entry would not
         flags = _flags(part, metric)
         figure.add_trace(go.Scatter(
             x=[code_label("month", m, lang) for m in part["month"].to_list()], y=part[metric].to_list(),

@@ -6,8 +6,8 @@ from datetime import date
 
 from dash import dcc, html
 
-from dashboard.i18n import code_label, dimension_name, t
-from dashboard.state.url import FILTER_DIMENSIONS, PAGES, ViewState, path_of, to_search
+from dashboard.i18n import DEFAULT_LANG, code_label, dimension_name, t
+from dashboard.state.url import COMPARISONS, FILTER_DIMENSIONS, PAGES, PRESETS, ViewState, path_of, to_search
 from pipelines.reference.labels import catalogue
 
 DISTRICT_OPTIONS = ("CZ0421", "CZ0422", "CZ0423", "CZ0424", "CZ0425", "CZ0426", "CZ0427", "outside_region",
@@ -57,7 +57,8 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
     filters = [
         html.Div(className="filter", children=[
             html.Label(id=f"label-{dimension}", htmlFor=f"filter-{dimension}"),
-            dcc.Dropdown(id=f"filter-{dimension}", multi=True, clearable=True, options=[]),
+            dcc.Dropdown(id=f"filter-{dimension}", multi=True, clearable=True,
+                         options=filter_options(dimension, DEFAULT_LANG)),
         ])
         for dimension in FILTER_DIMENSIONS
     ]
@@ -80,7 +81,8 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
         html.Section(className="filterbar", children=[
             html.Div(className="filter period", children=[
                 html.Label(id="label-period", htmlFor="preset"),
-                dcc.Dropdown(id="preset", clearable=False, value="project", options=[]),
+                dcc.Dropdown(id="preset", clearable=False, value="project",
+                             options=[{"label": t(f"preset_{p}", DEFAULT_LANG), "value": p} for p in PRESETS]),
             ]),
             html.Div(className="filter period-value", id="period-value-box", children=[
                 html.Label(id="label-period-value", htmlFor="period-value"),
@@ -93,7 +95,8 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
             ]),
             html.Div(className="filter", children=[
                 html.Label(id="label-comparison", htmlFor="comparison"),
-                dcc.Dropdown(id="comparison", clearable=False, value="previous", options=[]),
+                dcc.Dropdown(id="comparison", clearable=False, value="previous",
+                             options=[{"label": t(f"compare_{c}", DEFAULT_LANG), "value": c} for c in COMPARISONS]),
             ]),
             *filters,
             html.Button(id="clear-filters", className="btn-clear"),

@@ -9,7 +9,7 @@ from dashboard.components import kpi_card
 from dashboard.data import ChartData
 from dashboard.i18n import metric_name, t
 from dashboard.pages.base import Chart, PageContext
-from pipelines.formatting import fmt_decimal, fmt_int, fmt_percent, fmt_period
+from pipelines.formatting import fmt_int, fmt_percent, fmt_period
 
 KPI_METRICS = (
     "clients_reached", "new_clients", "contacts", "service_hours", "course_participants", "clients_with_outcome",
@@ -62,7 +62,7 @@ def _target(value: float | None, metric: str, ctx: PageContext) -> tuple[str, fl
     target = ctx.targets.pro_rata(metric, ctx.period.date_from, ctx.period.date_to)
     if target is None or target <= 0:
         return t("no_target", lang), None
-    target_text = fmt_decimal(target, lang, 1) if metric in _DIGITS else fmt_int(target, lang)
+    target_text = fmt_int(target, lang)
     if ctx.view.filters:
         filtered = "cíl platí bez filtrů" if lang == "cs" else "target applies without filters"
         return f"{t('target', lang)} {target_text} ({filtered})", None

@@ -132,8 +132,18 @@ def resolve_period(view: ViewState, project_from: date, project_to: date, today:
     return Period(project_from, project_to)
 
 
-def comparison_period(period: Period, comparison: str) -> Period | None:
-    """The previous period of the same length, or the same dates a year earlier."""
+_PRESET_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def comparison_period(period: Period, comparison: str, preset: str = "custom") -> Period | None:
+    """The previous month/quarter/year for those presets, else the preceding days of the same
+    length; or the same dates a year earlier."""
+    if comparison == "previous" and preset in _PRESET_MONTHS:
+        months = _PRESET_MONTHS[preset]
+        index = period.date_from.year * 12 + period.date_from.month - 1 - months
+        start = date(index // 12, index % 12 + 1, 1)
+        end_index = index + months - 1
+        return Period(start, _month_end(date(end_index // 12, end_index % 12 + 1, 1)))
     if comparison == "previous":
         end = period.date_from - timedelta(days=1)
         return Period(end - timedelta(days=period.days - 1), end)
