@@ -15,6 +15,7 @@ from pipelines.errors import ReachError
 from pipelines.generate import activities, history
 from pipelines.generate.clients import generate_clients
 from pipelines.generate.manifest import (
+    CLEAN,
     MANIFEST_NAME,
     ORPHAN,
     QUARANTINE,
@@ -119,20 +120,19 @@ def generate_sample(
         entry = DeliveryEntry(name, writer.path.name)
         if zipped:
             manifest.irregularities.append(
-                Irregularity(name, "", None, None, None, "zip", writer.path.name, "clean")
+                Irregularity(name, "", None, None, None, "zip", writer.path.name, CLEAN)
             )
         for spec in contract.FILES:
             records = history.delivery(tables[spec.name], spec.name, month)
             written = render(records, spec)
             if identities is not None:
                 written = identities.apply(written, spec, records)
-            fmt = FileFormat()
-            irregularities: list[Irregularity] = []
+            fmt, irregularities = FileFormat(), []
             if mess is not None:
                 written, fmt, irregularities = mess.apply(written, spec, month, name)
-            file_name = spec.name + fmt.extension
-            content, fmt = (xlsx_bytes(written.drop("_origin"), spec), fmt) if fmt.kind == "xlsx" \
-                else csv_bytes(written.drop("_origin"), fmt)
+            file_name, content, fmt = _encode(written.drop("_origin"), spec, fmt)
+            if fmt.encoding != "cp1250":  # the text did not fit Windows-1250: written as UTF-8
+                irregularities = [i for i in irregularities if i.kind != "encoding_cp1250"]
             writer.add(file_name, content)
             for irregularity in irregularities:
                 irregularity.file = file_name
@@ -143,6 +143,14 @@ def generate_sample(
         manifest.deliveries.append(entry)
     manifest.write()
     return manifest
+
+
+def _encode(frame: pl.DataFrame, spec: contract.ExportFile, fmt: FileFormat) -> tuple[str, bytes, FileFormat]:
+    """File name, bytes and the format actually written."""
+    if fmt.kind == "xlsx":
+        return spec.name + fmt.extension, xlsx_bytes(frame, spec), fmt
+    content, fmt = csv_bytes(frame, fmt)
+    return spec.name + fmt.extension, content, fmt
 
 
 def _revisions(written: pl.DataFrame, spec: contract.ExportFile, delivery: str, file_name: str) -> list[Revision]:
