@@ -84,13 +84,24 @@ def build_figures(data: BoardData, lang: str) -> dict[str, go.Figure]:
                                 reached.current if reached else None)
     return {
         "trend": figures.trend_by_group(c["trend"], lang),
-        "nationality": figures.bar_by_dimension(nationality, "nationality", "clients_reached", lang,
-                                                top_n=None, sort=False),
+        "nationality": _room_for_labels(figures.bar_by_dimension(
+            nationality, "nationality", "clients_reached", lang, top_n=None, sort=False)),
         "district": figures.district_tile_map(c["district"], "clients_reached", lang),
-        "service": figures.bar_by_dimension(c["service"], "service", "clients_reached", lang, top_n=None),
-        "outcomes": figures.outcome_bars(c["outcomes"], lang),
+        "service": _room_for_labels(figures.bar_by_dimension(
+            c["service"], "service", "clients_reached", lang, top_n=None)),
+        "outcomes": _room_for_labels(figures.outcome_bars(c["outcomes"], lang)),
         "cefr": figures.cefr_flow(c["cefr"], lang),
     }
+
+
+def _room_for_labels(figure: go.Figure) -> go.Figure:
+    """Widen the value axis of horizontal bars so the value printed after the longest bar fits the image
+    (on a half-page image the dashboard's automatic range cuts it off)."""
+    values = [v for trace in figure.data if isinstance(trace, go.Bar) and trace.orientation == "h"
+              for v in (trace.x or ()) if v is not None]
+    if values and max(values) > 0:
+        figure.update_xaxes(range=[0, max(values) * 1.22])
+    return figure
 
 
 def _browser_path() -> None:
