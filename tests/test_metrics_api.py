@@ -161,3 +161,22 @@ def test_missing_mart_is_named(tmp_path: Path) -> None:
     con = duckdb.connect(str(path), read_only=True)
     with pytest.raises(ReachError, match="lacks the table fct_activities"):
         compute(con, MetricQuery(AUG, SEP, ("clients_reached",)))
+
+
+def test_interpreted_dimension_beside_interpreted_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    frame = compute(con, MetricQuery(AUG, OCT_END, ("contacts", "interpreted_contacts"), by=("interpreted",))).frame
+    assert frame.to_dicts() == [
+        {"interpreted": "false", "contacts": 1, "interpreted_contacts": 0},
+        {"interpreted": "true", "contacts": 1, "interpreted_contacts": 1},
+    ]
+
+
+def test_every_dimension_works_with_every_metric_it_applies_to(con: duckdb.DuckDBPyConnection) -> None:
+    from pipelines.metrics import DIMENSIONS
+    from pipelines.metrics.definitions import applies
+
+    for dimension in DIMENSIONS:
+        for metric in METRICS:
+            if applies(metric, dimension.name) and all(r in (dimension.name,) for r in metric.requires):
+                result = compute(con, MetricQuery(AUG, OCT_END, (metric.name,), by=(dimension.name,), suppress=True))
+                assert result.frame.columns == [dimension.name, metric.name]

@@ -6,6 +6,7 @@ filter values) are bound as parameters, never formatted into the SQL text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,7 +42,7 @@ _MONTHS_OF_RANGE = (
 class FamilySql:
     """How one family's rows are found, what each dimension means for them and what is measured."""
 
-    source: str  # FROM ... (alias f for the fact, c for dim_client)
+    source: str  # the fact table, alias f (dim_client is joined as c only when a column needs it)
     in_period: str  # WHERE condition selecting the period's rows
     month: str  # expression of the activity month (may unnest to several months)
     dimensions: dict[str, str]
@@ -53,10 +54,11 @@ class FamilySql:
 
 
 _WITH_CLIENT = "JOIN dim_client c ON c.client_key = f.client_key"
+_USES_CLIENT = re.compile(r"\bc\.")
 
 FAMILIES: dict[Family, FamilySql] = {
     Family.ACTIVITIES: FamilySql(
-        source=f"fct_activities f {_WITH_CLIENT}",
+        source="fct_activities f",
         in_period="f.active_from <= $date_to AND f.active_to >= $date_from",
         month=_MONTHS_OF_RANGE.format(start="f.active_from", end="f.active_to"),
         dimensions={"service": "f.service", "centre": "f.centre"},
@@ -73,7 +75,7 @@ FAMILIES: dict[Family, FamilySql] = {
         },
     ),
     Family.CONTACTS: FamilySql(
-        source=f"fct_contacts f {_WITH_CLIENT}",
+        source="fct_contacts f",
         in_period="f.contact_date BETWEEN $date_from AND $date_to",
         month="strftime(f.contact_date, '%Y-%m')",
         dimensions={
@@ -84,15 +86,15 @@ FAMILIES: dict[Family, FamilySql] = {
             "branch": "coalesce(f.branch, 'unknown')",
             "interpreted": _BOOLEAN.format("f.interpreted"),
         },
-        inputs={"duration_min": "f.duration_min", "interpreted": "f.interpreted"},
+        inputs={"duration_min": "f.duration_min", "is_interpreted": "f.interpreted"},
         measures={
             "contacts": "count(*)",
             "service_hours": "round(coalesce(sum(duration_min), 0) / 60.0, 1)",
-            "interpreted_contacts": "count(*) FILTER (WHERE interpreted)",
+            "interpreted_contacts": "count(*) FILTER (WHERE is_interpreted)",
         },
     ),
     Family.COURSES: FamilySql(
-        source=f"fct_course_enrolments f {_WITH_CLIENT}",
+        source="fct_course_enrolments f",
         in_period="f.starts_on <= $date_to AND f.course_active_to >= $date_from",
         month=_MONTHS_OF_RANGE.format(start="f.starts_on", end="f.course_active_to"),
         dimensions={
@@ -138,7 +140,7 @@ FAMILIES: dict[Family, FamilySql] = {
         client_dimensions=False,
     ),
     Family.OUTCOMES: FamilySql(
-        source=f"fct_outcomes f {_WITH_CLIENT}",
+        source="fct_outcomes f",
         in_period="f.outcome_date BETWEEN $date_from AND $date_to",
         month="strftime(f.outcome_date, '%Y-%m')",
         dimensions={
@@ -199,8 +201,14 @@ def family_sql(
     needed = list(dict.fromkeys([*by, *where]))
     if "age_band" in needed:
         parameters["to_year"] = date_to.year
+    chosen = {**spec.measures, **spec.monthly_measures} if "month" in by else spec.measures
+    aggregates = [f"{chosen[name]} AS {name}" for name in measures]
+    # Only the inputs the chosen measures read, so the client join happens only when needed.
+    inputs = {n: e for n, e in spec.inputs.items() if any(re.search(rf"\b{n}\b", chosen[m]) for m in measures)}
     columns = [f"{dimension_expression(family, d)} AS {d}" for d in needed]
-    columns += [f"{expression} AS {name}" for name, expression in spec.inputs.items()]
+    columns += [f"{expression} AS {name}" for name, expression in inputs.items()]
+    source = spec.source + (f" {_WITH_CLIENT}" if any(_USES_CLIENT.search(c) for c in columns) else "")
+    columns = columns or ["1 AS one_row"]  # count(*) alone reads no column
     conditions = []
     for index, (dimension, values) in enumerate(where.items()):
         names = []
@@ -209,10 +217,8 @@ def family_sql(
             parameters[key] = value
             names.append(f"${key}")
         conditions.append(f"{dimension} IN ({', '.join(names)})")
-    chosen = {**spec.measures, **spec.monthly_measures} if "month" in by else spec.measures
-    aggregates = [f"{chosen[name]} AS {name}" for name in measures]
     grouped = (
-        f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {spec.source} WHERE {spec.in_period})\n"
+        f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {source} WHERE {spec.in_period})\n"
         f"SELECT {', '.join([*by, *aggregates])} FROM period_rows"
         + (f"\nWHERE {' AND '.join(conditions)}" if conditions else "")
         + (f"\nGROUP BY {', '.join(by)}" if by else "")
