@@ -96,7 +96,8 @@ class Engine:
     def _row_expectations(self, suite: SuiteSpec) -> list[Outcome]:
         tallies = {e.id: _Tally(e) for e in suite.expectations}
         try:
-            reader = self.con.sql(self._projection_sql(suite)).to_arrow_reader(self.chunk_rows)
+            # A cursor of its own: a streaming result must not block other statements on the connection.
+            reader = self.con.cursor().sql(self._projection_sql(suite)).to_arrow_reader(self.chunk_rows)
         except duckdb.Error as error:
             # A missing table or column is a structural break: every expectation on it fails.
             return [t.failed(suite.name, f"could not read {suite.table}: {error}") for t in tallies.values()]
@@ -128,7 +129,7 @@ class Engine:
         for check in suite.checks:
             try:
                 sql = self._check_sql(check)
-                total = self.con.execute(f"SELECT count(*) FROM ({sql})").fetchone()
+                total = self.con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0]
                 sample = self.con.execute(
                     f"SELECT CAST(failing_key AS VARCHAR) FROM ({sql}) ORDER BY 1 LIMIT {SAMPLE_SIZE}"
                 ).fetchall()

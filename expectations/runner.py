@@ -69,8 +69,7 @@ def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
     try:
         if RAW_ALIAS not in _attached(con):
             con.execute(f"ATTACH '{home.raw_db}' AS {RAW_ALIAS} (READ_ONLY)")
-        catalog = con.execute("SELECT current_database()").fetchone()
-        build_catalog = str(catalog[0] if catalog else "")
+        build_catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
         target = Target(raw=f"{RAW_ALIAS}.raw", meta=f"{RAW_ALIAS}.meta", mart_catalog=build_catalog)
         outcomes = _validate(con, target, suites, chunk_rows)
         result = GateResult(_run_id("build", started), "build", str(build_db), started, _now(), outcomes)
@@ -96,8 +95,7 @@ def run_check(home: Home, suites: list[SuiteSpec] | None = None, chunk_rows: int
         raise ReachError(f"Cannot open {home.raw_db} to record the check ({error}); is a load running?") from error
     try:
         con.execute(f"ATTACH '{home.warehouse_db}' AS {WAREHOUSE_ALIAS} (READ_ONLY)")
-        raw_catalog = con.execute("SELECT current_database()").fetchone()
-        raw_name = str(raw_catalog[0] if raw_catalog else "raw")
+        raw_name = str(con.execute("SELECT current_database()").fetchall()[0][0])
         target = Target(raw=f'"{raw_name}".raw', meta=f'"{raw_name}".meta', mart_catalog=WAREHOUSE_ALIAS)
         outcomes = _validate(con, target, suites, chunk_rows)
         result = GateResult(_run_id("check", started), "check", str(home.warehouse_db), started, _now(), outcomes)
