@@ -65,8 +65,8 @@ class Board:
 
     def context(self, view: ViewState, suppress: bool) -> PageContext:
         period = resolve_period(view, self.targets.period_from, self.targets.period_to, self.today)
-        return PageContext(self.source, view, period, comparison_period(period, view.comparison, view.preset), suppress,
-                           self.targets, self.geojson)
+        comparison = comparison_period(period, view.comparison, view.preset)
+        return PageContext(self.source, view, period, comparison, suppress, self.targets, self.geojson)
 
 
 def _months_between(start: date, end: date) -> list[str]:

@@ -1,0 +1,126 @@
+"""Chart builders: pure functions over small polars frames (shared with the board pack)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from dashboard import figures
+from dashboard.i18n import REST_CODE
+
+
+def test_top_n_with_rest_uses_the_rest_figure_given_not_a_sum() -> None:
+    frame = pl.DataFrame({"nationality": ["UA", "VN", "RU", "MN"], "clients_reached": [50, 20, 9, 7]})
+    grouped = figures.top_n_with_rest(frame, "nationality", "clients_reached", 2, rest=14)
+    assert grouped["nationality"].to_list() == ["UA", "VN", REST_CODE]
+    assert grouped["clients_reached"].to_list() == [50, 20, 14]
+
+
+def test_top_n_keeps_everything_when_only_one_row_would_be_grouped() -> None:
+    frame = pl.DataFrame({"nationality": ["UA", "VN", "RU"], "clients_reached": [5, 20, 9]})
+    grouped = figures.top_n_with_rest(frame, "nationality", "clients_reached", 2)
+    assert grouped["nationality"].to_list() == ["VN", "RU", "UA"]
+
+
+def test_bar_labels_are_czech_names_and_hidden_values_say_so() -> None:
+    frame = pl.DataFrame({
+        "nationality": ["UA", "VN", "MN"], "clients_reached": [120, None, None],
+        "clients_reached__flag": ["", "<5", "x"],
+    })
+    bars = figures.bar_by_dimension(frame, "nationality", "clients_reached", "cs", top_n=None).data[0]
+    assert list(bars.y) == ["Ukrajina", "Vietnam", "Mongolsko"]
+    assert list(bars.text) == ["120", "<5", "skryto"]
+    assert [list(c) for c in bars.customdata] == [["nationality", "UA"], ["nationality", "VN"], ["nationality", "MN"]]
+
+
+def test_english_labels_and_separators() -> None:
+    frame = pl.DataFrame({"nationality": ["UA"], "clients_reached": [1234]})
+    figure = figures.bar_by_dimension(frame, "nationality", "clients_reached", "en")
+    assert list(figure.data[0].y) == ["Ukraine"]
+    assert list(figure.data[0].text) == ["1,234"]
+    assert figure.layout.separators == ".,"
+    czech = figures.bar_by_dimension(frame, "nationality", "clients_reached", "cs")
+    assert czech.data[0].text[0] == "1\u00a0234"
+    assert czech.layout.separators == ", "
+
+
+def test_empty_frame_gives_a_figure_that_says_why() -> None:
+    frame = pl.DataFrame(schema={"service": pl.String, "contacts": pl.Int64})
+    figure = figures.bar_by_dimension(frame, "service", "contacts", "cs")
+    assert figure.data == ()
+    assert "nejsou žádná data" in figure.layout.annotations[0].text
+
+
+def test_tile_map_places_all_seven_districts_and_is_clickable() -> None:
+    frame = pl.DataFrame({"district": ["CZ0427", "CZ0421", "outside_region"], "clients_reached": [100, 50, 4]})
+    figure = figures.district_tile_map(frame, "clients_reached", "cs")
+    assert len(figure.layout.shapes) == 7
+    tiles = figure.data[0]
+    assert {c[1] for c in tiles.customdata} == set(figures.DISTRICT_TILES)
+    texts = [a.text for a in figure.layout.annotations]
+    assert "<b>Ústí nad Labem</b>" in texts and "100" in texts
+    assert any("Mimo kraj: 4" in text for text in texts)
+    # Geography: Děčín east of Ústí, Louny south of Most, Chomutov west of Most.
+    assert figures.DISTRICT_TILES["CZ0421"][0] > figures.DISTRICT_TILES["CZ0427"][0]
+    assert figures.DISTRICT_TILES["CZ0424"][1] > figures.DISTRICT_TILES["CZ0425"][1]
+    assert figures.DISTRICT_TILES["CZ0422"][0] < figures.DISTRICT_TILES["CZ0425"][0]
+
+
+def test_tile_map_has_no_geo_traces() -> None:
+    frame = pl.DataFrame({"district": ["CZ0427"], "clients_reached": [10]})
+    figure = figures.district_tile_map(frame, "clients_reached", "en")
+    assert {trace.type for trace in figure.data} == {"scatter"}
+
+
+def test_choropleth_uses_white_background_without_tiles_or_text() -> None:
+    square = {"type": "Polygon", "coordinates": [[[13, 50], [14, 50], [14, 51], [13, 51], [13, 50]]]}
+    geojson = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": "CZ0427", "properties": {},
+                                                           "geometry": square}]}
+    frame = pl.DataFrame({"district": ["CZ0427", "unknown"], "clients_reached": [10, 3]})
+    figure = figures.district_choropleth(frame, "clients_reached", geojson, "cs", feature_id="id")
+    assert figure.layout.map.style == "white-bg"
+    assert figure.layout.map.center.lat == pytest.approx(50.55)
+    trace = figure.data[0]
+    assert trace.type == "choroplethmap" and list(trace.locations) == ["CZ0427"]
+    assert all(t.type != "scattermap" for t in figure.data)  # no text labels drawn on the map
+
+
+def test_pyramid_puts_men_left_and_women_right() -> None:
+    frame = pl.DataFrame({
+        "age_band": ["18-29", "18-29", "30-44", "65+"], "sex": ["male", "female", "male", "unknown"],
+        "clients_reached": [20, 25, 30, 3],
+    })
+    figure = figures.age_sex_pyramid(frame, "cs")
+    men, women = figure.data
+    assert men.name == "Muž" and women.name == "Žena"
+    assert men.x[1] == -20 and women.x[1] == 25
+    assert list(men.y)[:2] == ["0-17", "18-29"]
+    assert "Neuvedeno: 3" in figure.layout.annotations[0].text
+
+
+def test_cefr_flow_is_a_matrix_of_entry_and_exit_levels() -> None:
+    frame = pl.DataFrame({"level_in": ["A1", "A1", "pre-A1"], "level_out": ["A2", "A1", "A1"],
+                          "enrolments": [5, 3, 7]})
+    heatmap = figures.cefr_flow(frame, "cs").data[0]
+    assert list(heatmap.y) == ["pre-A1", "A1"] and list(heatmap.x) == ["A1", "A2"]
+    assert heatmap.z[1][1] == 5 and heatmap.z[0][0] == 7 and heatmap.z[0][1] is None
+
+
+def test_trend_draws_one_line_per_group_with_czech_months() -> None:
+    frame = pl.DataFrame({
+        "month": ["2022-08", "2022-09", "2022-08", "2022-09"],
+        "target_group": ["ukrainian", "ukrainian", "third_country_national", "third_country_national"],
+        "clients_reached": [10, 12, 30, 31],
+    })
+    figure = figures.trend_by_group(frame, "cs")
+    assert [trace.name for trace in figure.data] == ["Cizinec ze třetí země", "Občan ukrajiny"]
+    assert list(figure.data[0].x) == ["srp 2022", "zář 2022"]
+
+
+def test_service_bars_show_hours_with_one_decimal() -> None:
+    frame = pl.DataFrame({"service": ["legal_counselling", "interpreting"], "contacts": [10, 4],
+                          "service_hours": [12.5, 2.0]})
+    figure = figures.service_bars(frame, "cs")
+    assert len(figure.data) == 2
+    assert list(figure.data[1].text) == ["12,5", "2,0"]
+    assert list(figure.data[0].y) == ["Právní poradenství", "Tlumočení"]
