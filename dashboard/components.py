@@ -9,12 +9,11 @@ from dashboard.i18n import dimension_name, t
 
 
 def graph_config(lang: str) -> dict[str, object]:
-    """Plotly config: Czech locale served from assets, no logo, no cloud buttons."""
+    """Plotly config: Czech locale served from assets, no mode bar."""
     return {
         "locale": lang,
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-        "toImageButtonOptions": {"format": "png", "scale": 2},
+        "displayModeBar": False,  # exports are the card's CSV/XLSX buttons; the bar covered labels
     }
 
 

@@ -113,7 +113,9 @@ def bar_by_dimension(frame: pl.DataFrame, dimension: str, metric: str, lang: str
     texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
     colours = [MUTED if code == REST_CODE else colour for code in codes]
     figure = go.Figure(go.Bar(
-        x=values, y=labels, orientation="h", text=texts, textposition="outside", cliponaxis=False,
+        # A hidden value is drawn as a zero-length bar so its "<5" / "hidden" label still shows.
+        x=[v if v is not None else 0 for v in values], y=labels, orientation="h", text=texts,
+        textposition="outside", cliponaxis=False,
         marker_color=colours, customdata=[[dimension, code] for code in codes],
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
@@ -172,7 +174,8 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
                          fillcolor=colour, line={"color": "white", "width": 3}, layer="below")
         dark = value is not None and colour != "#eef1f5" and _is_dark(colour)
         text_colour = "white" if dark else "#1b2a3a"
-        figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{code_label('district', code, lang)}</b>",
+        name = code_label("district", code, lang).replace(" nad ", " nad<br>")  # fits the tile
+        figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{name}</b>",
                               showarrow=False, font={"size": 14, "color": text_colour})
         figure.add_annotation(x=col, y=-row - 0.14,
                               text=format_value(value, flag, lang, digits=digits),
@@ -246,7 +249,7 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
         values = [by_band.get(b, {}).get(metric) for b in AGE_BANDS]
         flags = [by_band.get(b, {}).get(flag_column(metric)) or "" for b in AGE_BANDS]
         figure.add_trace(go.Bar(
-            y=bands, x=[sign * v if v is not None else None for v in values], orientation="h",
+            y=bands, x=[sign * v if v is not None else 0 for v in values], orientation="h",
             name=code_label("sex", sex, lang), marker_color=SEX_COLOURS[sex],
             text=[format_value(v, f, lang) for v, f in zip(values, flags, strict=True)],
             textposition="outside", cliponaxis=False,
@@ -262,8 +265,14 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
     others = frame.filter(~pl.col("sex").is_in(["male", "female"]))
     if not others.is_empty():
         parts = []
-        for row in others.group_by("sex").agg(pl.col(metric).sum()).iter_rows(named=True):
-            parts.append(f"{code_label('sex', row['sex'], lang)}: {fmt_int(row[metric], lang)}")
+        for sex in ("other", "unknown"):
+            rows = others.filter(pl.col("sex") == sex)
+            if rows.is_empty():
+                continue
+            values = rows[metric].to_list()
+            flags = [f for f in _flags(rows, metric) if f]
+            text = fmt_int(sum(values), lang) if None not in values else format_value(None, flags[0], lang)
+            parts.append(f"{code_label('sex', sex, lang)}: {text}")
         figure.add_annotation(text=" · ".join(parts), x=1, y=-0.12, xref="paper", yref="paper", showarrow=False,
                               xanchor="right", yanchor="top", font={"size": 13, "color": MUTED})
     return apply_theme(figure, lang, title=title)
@@ -299,7 +308,8 @@ def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("c
         digits = 1 if metric == "service_hours" else 0
         values = data[metric].to_list()
         figure.add_trace(go.Bar(
-            x=values, y=labels, orientation="h", marker_color=SERIES[index - 1], name=metric_name(metric, lang),
+            x=[v if v is not None else 0 for v in values], y=labels, orientation="h", marker_color=SERIES[index - 1],
+            name=metric_name(metric, lang),
             text=[format_value(v, f, lang, digits=digits) for v, f in zip(values, _flags(data, metric), strict=True)],
             textposition="outside", cliponaxis=False, showlegend=False,
             customdata=[[dimension, c] for c in data[dimension].to_list()],
@@ -308,7 +318,9 @@ def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("c
         top = max([v for v in values if v is not None] or [1])
         figure.update_xaxes(range=[0, top * 1.3], row=1, col=index)
     figure.update_yaxes(autorange="reversed")
-    return apply_theme(figure, lang, title=title, height=max(320, 90 + 36 * len(labels)))
+    apply_theme(figure, lang, title=title, height=max(320, 90 + 36 * len(labels)))
+    figure.update_layout(margin={"t": 80 if title else 40})  # room for the subplot titles
+    return figure
 
 
 def outcome_bars(frame: pl.DataFrame, lang: str, *, metric: str = "outcomes", title: str | None = None) -> go.Figure:

@@ -55,7 +55,7 @@ DIMENSION_NAMES: dict[str, tuple[str, str]] = {
 }
 
 # Dimensions whose codes share a catalogue under another name.
-_CATALOGUE_ALIASES = {"level_in": "cefr", "level_out": "cefr"}
+_CATALOGUE_ALIASES = {"level_in": "cefr", "level_out": "cefr", "course_type": "service"}
 _BOOLEAN_DIMENSIONS = {"interpreted", "verified"}
 _YES_NO = {True: ("Ano", "Yes"), False: ("Ne", "No")}
 REST_CODE = "__rest__"
@@ -189,8 +189,8 @@ def code_label(dimension: str, code: object, lang: str) -> str:
     if dimension == "month":
         return month_label(str(code), lang)
     catalogue_name = _CATALOGUE_ALIASES.get(dimension, dimension)
-    if catalogue_name in ("nationality", "district", "age_band", "cefr") or catalogue(catalogue_name):
-        return label(catalogue_name, str(code), lang)
-    if str(code) == "unknown":
+    known = catalogue_name in ("nationality", "district", "age_band", "cefr") or catalogue(catalogue_name)
+    text = label(catalogue_name, str(code), lang) if known else str(code)
+    if text == "unknown":
         return "Neuvedeno" if lang == "cs" else "Not stated"
-    return str(code)
+    return text

@@ -58,7 +58,7 @@ def test_tile_map_places_all_seven_districts_and_is_clickable() -> None:
     tiles = figure.data[0]
     assert {c[1] for c in tiles.customdata} == set(figures.DISTRICT_TILES)
     texts = [a.text for a in figure.layout.annotations]
-    assert "<b>Ústí nad Labem</b>" in texts and "100" in texts
+    assert "<b>Ústí nad<br>Labem</b>" in texts and "100" in texts
     assert any("Mimo kraj: 4" in text for text in texts)
     # Geography: Děčín east of Ústí, Louny south of Most, Chomutov west of Most.
     assert figures.DISTRICT_TILES["CZ0421"][0] > figures.DISTRICT_TILES["CZ0427"][0]
