@@ -108,17 +108,8 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
         *typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)]
     )
 
+    issues = _issues(frame, checked, [(header_of[column.name], column.name) for column, _ in reasons])
     reason_columns = [f"__reason{i}" for i in range(len(reasons))]
-    issues = pl.concat(
-        [
-            frame.select(ROW, pl.lit(header_of[column.name]).alias("column_name"),
-                         pl.col(column.name).alias("value"),
-                         checked[f"__reason{i}"].alias("reason"))
-            .filter(pl.col("reason").is_not_null())
-            for i, (column, _) in enumerate(reasons)
-        ],
-        how="vertical",
-    ).cast(ISSUE_SCHEMA).sort(ROW, maintain_order=True)
     bad = pl.any_horizontal(pl.col(c).is_not_null() for c in reason_columns) if reason_columns else pl.lit(False)
     good_rows = checked.filter(~bad)
 
@@ -131,6 +122,19 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
         how="vertical",
     ).sort(ROW, maintain_order=True)
     return CheckedFile(frame.height, loaded, quarantine, warnings, unknown_headers)
+
+
+def _issues(frame: pl.DataFrame, checked: pl.DataFrame, columns: list[tuple[str, str]]) -> pl.DataFrame:
+    """One row per broken rule: (row, header as delivered, cell as delivered, reason)."""
+    return pl.concat(
+        [
+            frame.select(ROW, pl.lit(header).alias("column_name"), pl.col(name).alias("value"),
+                         checked[f"__reason{i}"].alias("reason"))
+            .filter(pl.col("reason").is_not_null())
+            for i, (header, name) in enumerate(columns)
+        ],
+        how="vertical",
+    ).cast(ISSUE_SCHEMA).sort(ROW, maintain_order=True)
 
 
 def _code_column(column: Column) -> str:
