@@ -55,11 +55,17 @@ def pinned_cells(values: Sequence[int], flags: Sequence[str], margin: tuple[floa
     shown_sum = sum(v for v, flag in zip(values, flags, strict=True) if flag == SHOWN)
     low_sum, high_sum = margin[0] - shown_sum, margin[1] - shown_sum
     cell_bounds = {i: bounds(flags[i], values[i]) for i in hidden}
+    all_low = sum(b[0] for b in cell_bounds.values())
+    finite_high = sum(b[1] for b in cell_bounds.values() if b[1] != math.inf)
+    unbounded = sum(1 for b in cell_bounds.values() if b[1] == math.inf)
     pinned = []
     for i, (low, high) in cell_bounds.items():
-        # Summed per cell, not subtracted from a total: inf - inf would be nan.
-        others_low = sum(b[0] for j, b in cell_bounds.items() if j != i)
-        others_high = sum(b[1] for j, b in cell_bounds.items() if j != i)
+        others_low = all_low - low
+        # Counted apart, not subtracted: inf - inf would be nan.
+        if high == math.inf:
+            others_high = math.inf if unbounded > 1 else finite_high
+        else:
+            others_high = math.inf if unbounded else finite_high - high
         can_low = max(low, low_sum - others_high)
         can_high = min(high, high_sum - others_low)
         if can_low >= can_high:
