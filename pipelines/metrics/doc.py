@@ -81,6 +81,28 @@ SUPPRESSION = """## Publishing small numbers (`--suppress`)
 """
 
 
+API = """## From code
+
+```python
+from pipelines.metrics import MetricQuery, compute, open_warehouse
+
+con = open_warehouse(home)          # read-only; ReachError "run reach load and then reach build first"
+result = compute(con, MetricQuery(date_from, date_to, metrics=("clients_reached",), by=("district",),
+                                  where={"nationality": ("UA", "VN")}, suppress=True))
+result.frame        # polars: dimensions (strings), then metrics; suppressed values null
+result.flags        # polars: per metric "" / "<5" / "x"
+result.published()  # polars of strings as printed by reach metrics
+result.records()    # list of dicts as printed by --format json
+result.metrics, result.by   # the metric and dimension columns, in order
+```
+
+`metrics=()` means every metric the dimensions apply to. A wrong metric, dimension, value or
+combination raises `pipelines.errors.UsageError` (a `ReachError`) naming it; a warehouse that
+lacks a mart raises `ReachError` naming the table. `pipelines.metrics.definitions` holds the
+metrics and dimensions as data (labels, definitions, `applies(metric, dimension)`).
+"""
+
+
 def _applies_to(dimension: Dimension) -> str:
     return ", ".join(f"`{m.name}`" for m in METRICS if applies(m, dimension.name))
 
@@ -129,7 +151,7 @@ def _matrix() -> str:
 
 def render() -> str:
     parts = [INTRO, "## Metrics\n", *(_metric_section(m) for m in METRICS), "## Dimensions\n",
-             *(_dimension_section(d) for d in DIMENSIONS), _matrix(), RULES, SUPPRESSION]
+             *(_dimension_section(d) for d in DIMENSIONS), _matrix(), RULES, SUPPRESSION, API]
     return "\n".join(parts)
 
 
