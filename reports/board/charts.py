@@ -83,7 +83,7 @@ def build_figures(data: BoardData, lang: str) -> dict[str, go.Figure]:
     nationality = top_with_rest(c["nationality"], "nationality", "clients_reached",
                                 reached.current if reached else None)
     return {
-        "trend": figures.trend_by_group(c["trend"], lang),
+        "trend": _mark_period_start(figures.trend_by_group(c["trend"], lang), c["trend"], data, lang),
         "nationality": _room_for_labels(figures.bar_by_dimension(
             nationality, "nationality", "clients_reached", lang, top_n=None, sort=False)),
         "district": figures.district_tile_map(c["district"], "clients_reached", lang),
@@ -92,6 +92,21 @@ def build_figures(data: BoardData, lang: str) -> dict[str, go.Figure]:
         "outcomes": _room_for_labels(figures.outcome_bars(c["outcomes"], lang)),
         "cefr": figures.cefr_flow(c["cefr"], lang),
     }
+
+
+def _mark_period_start(figure: go.Figure, frame: pl.DataFrame, data: BoardData, lang: str) -> go.Figure:
+    """A dotted line where the comparison period ends and the reported period begins."""
+    if frame.is_empty() or "month" not in frame.columns:
+        return figure
+    months = sorted(frame.get_column("month").unique().to_list())
+    first = data.date_from.strftime("%Y-%m")
+    before = sum(1 for m in months if m < first)
+    if 0 < before < len(months):
+        # Category axes place category i at x = i; the line goes between the two periods.
+        figure.add_vline(x=before - 0.5, line_dash="dot", line_color="#5b6b7b",
+                         annotation_text="Období →" if lang == "cs" else "Period →",
+                         annotation_position="top right")
+    return figure
 
 
 def _room_for_labels(figure: go.Figure) -> go.Figure:
