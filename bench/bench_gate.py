@@ -1,0 +1,113 @@
+"""Quality gate time and peak memory at two scales; writes bench/results/gate.json.
+
+    .venv/bin/python bench/bench_gate.py [--scale regional|national|both] [--work DIR]
+
+The raw layer is prepared as bench/bench_build.py does (regional: generate_sample + load_paths,
+3,000 clients over 12 months; national: its documented SQL fast path, 600,000 clients and
+3,000,000 contacts over 120 months), dbt builds the marts into a build file (pipelines.build.run_dbt,
+no gate), and then `expectations.runner.run_gate` runs on that file in its own process. Peak memory
+is that process's resident set size sampled every 50 ms with psutil (imports of Great
+Expectations included); time is wall-clock of the gate call alone, measured inside the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_build import SCALES, prepare_regional, raw_counts, write_national_raw  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "gate.json"
+
+GATE_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from expectations.engine import CHUNK_ROWS
+from expectations.runner import run_gate
+from pipelines.home import Home
+started = time.perf_counter()
+result = run_gate(Path(sys.argv[1]), Home(Path(sys.argv[2])))
+seconds = time.perf_counter() - started
+rows = {o.suite: o.element_count for o in result.outcomes if o.element_count}
+print(json.dumps({"gate_seconds": round(seconds, 1), "passed": result.passed, "chunk_rows": CHUNK_ROWS,
+                  "expectations": len(result.outcomes), "errors": len(result.errors),
+                  "warnings": len(result.warnings), "rows_validated_per_suite": rows,
+                  "failed": [o.line()[:300] for o in [*result.errors, *result.warnings]]}))
+"""
+
+
+def measure_gate(build_db: Path, home: Path) -> dict[str, object]:
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", GATE_SCRIPT, str(build_db), str(home)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watched = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    out, err = process.communicate()
+    report = json.loads(out.strip().splitlines()[-1]) if process.returncode == 0 else {"error": err[-2000:]}
+    return report | {"process_seconds": round(time.perf_counter() - started, 1),
+                     "peak_rss_mb": round(peak / 2**20, 1)}
+
+
+def run_scale(scale: str, work: Path) -> dict[str, object]:
+    from pipelines.build import run_dbt
+    from pipelines.home import Home
+
+    home = Home(work / f"{scale}-gate-home")
+    shutil.rmtree(home.root, ignore_errors=True)
+    params = SCALES[scale]
+    if scale == "regional":
+        prepare_regional(home.root, work)
+    else:
+        write_national_raw(home.root, params["clients"], params["contacts"], params["months"])
+    home.ensure()
+    build_db = home.builds_dir / "bench.duckdb"
+    started = time.perf_counter()
+    run_dbt(home, build_db, home.builds_dir / "target")
+    dbt_seconds = time.perf_counter() - started
+    print(f"{scale}: marts built in {dbt_seconds:.0f} s; running the gate", flush=True)
+    gate = measure_gate(build_db, home.root)
+    print(f"{scale}: {gate}", flush=True)
+    return {"target": params, "raw_rows": raw_counts(home.root), "dbt_seconds": round(dbt_seconds, 1),
+            "build_mb": round(build_db.stat().st_size / 2**20, 1), "gate": gate}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("regional", "national", "both"), default="regional")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/reach-bench-gate"))
+    args = parser.parse_args()
+    scales = ["regional", "national"] if args.scale == "both" else [args.scale]
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "platform": platform.platform()}
+    for scale in scales:
+        args.work.mkdir(parents=True, exist_ok=True)
+        results[scale] = run_scale(scale, args.work) | {"measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
