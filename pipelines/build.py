@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,9 +42,6 @@ class GateOutcome(Protocol):
     passed: bool
 
     def summary(self) -> str: ...
-
-
-Gate = Callable[[Path, Home], GateOutcome]
 
 
 @dataclass
@@ -95,7 +92,7 @@ def new_build_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def build_warehouse(home: Home, *, gate: Gate = run_quality_gate) -> BuildSummary:
+def build_warehouse(home: Home) -> BuildSummary:
     """Build, check and publish the warehouse of `home`; raise ReachError if anything fails."""
     started = time.perf_counter()
     home.ensure()
@@ -107,14 +104,14 @@ def build_warehouse(home: Home, *, gate: Gate = run_quality_gate) -> BuildSummar
     try:
         outcome = run_dbt(home, build_db, target_dir)
         dbt_done = time.perf_counter()
-        assert_self_contained(build_db)
-        gate_result = gate(build_db, home)
+        gate_result = run_quality_gate(build_db, home)
         gate_done = time.perf_counter()
         if not gate_result.passed:
             raise QualityGateFailed(
                 f"The quality gate failed, the warehouse was not published (the previous one is "
                 f"unchanged): {gate_result.summary()}"
             )
+        assert_self_contained(build_db)
     except BaseException:
         _keep_failed(home, build_db)
         raise
