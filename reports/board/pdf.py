@@ -16,7 +16,8 @@ from reports.board.text import t
 
 CSS = """
 @page { size: A4 landscape; margin: 14mm 16mm 14mm 16mm;
-        @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #5b6b7b; } }
+        @bottom-right { content: counter(page) " / " counter(pages); font-family: "DejaVu Sans", sans-serif;
+                         font-size: 8pt; color: #5b6b7b; } }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; color: #1b2a3a; }
 h1 { font-size: 22pt; margin: 0 0 2mm 0; color: #1f4e79; }
 th:first-child, td:first-child { width: 34%; }
