@@ -65,3 +65,11 @@ def test_html_refers_only_to_local_files(tmp_path: Path) -> None:
     assert "http:" not in html and "https:" not in html
     assert html.count('src="file://') == len(TITLES)
     assert "DejaVu Sans" in CSS
+
+
+def test_pdf_embeds_only_dejavu_fonts(rendered: dict[str, Path]) -> None:
+    import subprocess
+
+    listing = subprocess.run(["pdffonts", str(rendered["cs.pdf"])], capture_output=True, text=True, check=True)
+    fonts = [line.split()[0] for line in listing.stdout.splitlines()[2:] if line.strip()]
+    assert fonts and all("DejaVu" in name for name in fonts), fonts
