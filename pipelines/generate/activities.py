@@ -20,8 +20,20 @@ _USTI_DISTRICTS = dist.Weights.of({
 })
 
 
+CONTACT_CHUNK = 200_000  # clients per chunk: bounds the temporaries of a million-client sample
+
+
 def generate_contacts(rng: np.random.Generator, clients: pl.DataFrame, period: Period) -> pl.DataFrame:
-    """Individual contacts: first on registration, then visits at exponential gaps."""
+    """Individual contacts: first on registration, then visits at exponential gaps; IDs in date order."""
+    chunks = [
+        _contacts_of(rng, clients.slice(offset, CONTACT_CHUNK), period).with_columns(pl.col("_owner") + offset)
+        for offset in range(0, clients.height, CONTACT_CHUNK)
+    ]
+    frame = pl.concat(chunks).sort("_day", "_owner", maintain_order=True).drop("_owner")
+    return frame.select(numbered("KT", frame.height, 8).alias("contact_id"), pl.all())
+
+
+def _contacts_of(rng: np.random.Generator, clients: pl.DataFrame, period: Period) -> pl.DataFrame:
     n = clients.height
     reg = clients["_reg_day"].to_numpy()
     carried = reg < period.start_day
@@ -61,7 +73,6 @@ def generate_contacts(rng: np.random.Generator, clients: pl.DataFrame, period: P
     branch[local] = home_town[local]
 
     return pl.DataFrame({
-        "contact_id": numbered("KT", m, 8),
         "client_id": clients["client_id"].to_numpy()[owner],
         "contact_date": to_dates(day),
         "service": service,
@@ -72,6 +83,7 @@ def generate_contacts(rng: np.random.Generator, clients: pl.DataFrame, period: P
         "interpreted": interpreted,
         "deleted": np.zeros(m, dtype=bool),
         "_day": day,
+        "_owner": owner,
     })
 
 
