@@ -209,3 +209,16 @@ def test_reads_xlsx_with_date_cells(tmp_path: Path) -> None:
         "ID klienta": pseudonym(KEY, "4711"), "Rok narození": "1990", "Státní občanství": "Ukrajina",
         "Datum registrace": "2022-08-01",
     }
+
+
+def test_a_folder_of_monthly_raw_exports_is_pseudonymised_month_by_month(
+    raw: Manifest, converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_ENV, KEY.decode())
+    assert main(["--home", str(tmp_path / "home"), "pseudonymise", raw.out, str(tmp_path / "all")]) == 0
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [d.name for d in raw.deliveries]
+    for delivery in raw.deliveries:
+        for spec in contract.FILES:
+            name = f"{spec.name}.csv"
+            written = (tmp_path / "all" / delivery.name / name).read_bytes()
+            assert written == (converted / delivery.name / name).read_bytes()

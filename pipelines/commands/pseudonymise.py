@@ -9,8 +9,13 @@ from pipelines.home import Home
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="IN", help="raw export folder (with direct identifiers)")
-    parser.add_argument("output", metavar="OUT", help="folder to write the export format into")
+    parser.add_argument(
+        "input", metavar="IN",
+        help="raw export (folder or .zip, with direct identifiers), or a folder of them (one per month)",
+    )
+    parser.add_argument(
+        "output", metavar="OUT", help="folder to write the export format into (OUT/<month> for a folder of exports)"
+    )
     parser.add_argument(
         "--key-file", default=None,
         help="file holding the secret key (>= 32 bytes); else env REACH_PSEUDONYM_KEY",
@@ -18,10 +23,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    from pipelines.pseudonymise import load_key, pseudonymise_export
+    from pipelines.pseudonymise import load_key, pseudonymise_tree
 
     key = load_key(args.key_file)  # never printed or logged
-    summary = pseudonymise_export(Path(args.input), Path(args.output), key)
-    print(summary.describe())
+    for summary in pseudonymise_tree(Path(args.input), Path(args.output), key):
+        print(summary.describe())
     print(f"Pseudonymised export written to {Path(args.output).resolve()}.")
     return 0

@@ -1,13 +1,15 @@
 """Keyed pseudonyms (HMAC-SHA256) for raw exports that still hold direct identifiers.
 
 `pseudonymise_export(source, target, key)` turns a raw export (docs/raw-export.md) into the
-export format (export-format.md); `load_key` reads the secret key from a file or the
-environment and refuses a missing or short one.
+export format (export-format.md); `pseudonymise_tree` does so for a folder of them;
+`load_key` reads the secret key from a file or the environment and refuses a missing or
+short one.
 """
 
-from pipelines.pseudonymise.convert import PseudonymisationSummary, pseudonymise_export
+from pipelines.pseudonymise.convert import PseudonymisationSummary, pseudonymise_export, pseudonymise_tree
 from pipelines.pseudonymise.keys import KEY_ENV, MIN_KEY_BYTES, load_key, pseudonym
 
 __all__ = [
     "KEY_ENV", "MIN_KEY_BYTES", "PseudonymisationSummary", "load_key", "pseudonym", "pseudonymise_export",
+    "pseudonymise_tree",
 ]

@@ -151,3 +151,23 @@ def pseudonymise_export(source: Path, target: Path, key: bytes) -> Pseudonymisat
         (target / out_name).write_bytes(frame.write_csv(separator=";", null_value="").encode("utf-8"))
         summary.files.append(FileSummary(file.name, out_name, frame.height, dropped))
     return summary
+
+
+def raw_deliveries(source: Path) -> list[Path]:
+    """`source` itself when it is one raw export (a zip, or a folder holding export files);
+    else its sub-folders and zips in name order (a folder of monthly raw exports)."""
+    source = Path(source)
+    if source.is_file() or not source.is_dir() or source_files(source):
+        return [source]
+    return sorted(p for p in source.iterdir() if p.is_dir() or p.suffix.lower() == ".zip")
+
+
+def pseudonymise_tree(source: Path, target: Path, key: bytes) -> list[PseudonymisationSummary]:
+    """One raw export into `target`, or a folder of them into `target/<name>` each."""
+    deliveries = raw_deliveries(source)
+    if deliveries == [Path(source)]:
+        return [pseudonymise_export(source, target, key)]
+    if not deliveries:
+        raise ReachError(f"{source} holds no export files and no delivery folders or zips.")
+    # a zip's delivery is written as a folder of the zip's name without ".zip"
+    return [pseudonymise_export(d, Path(target) / (d.stem if d.is_file() else d.name), key) for d in deliveries]
