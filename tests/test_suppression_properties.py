@@ -1,13 +1,13 @@
 """Property tests of disclosure control: nothing 1-4 is published, no hidden cell can be worked out.
 
-The attacker here is written independently of pipelines.metrics.suppression: it enumerates
-every table consistent with what is published (shown cells, `<5` = 1..4, `x` = 5 or more, 0
-shown as 0) and the published margin, and checks each hidden cell could take two values.
+The attacker here is written independently of pipelines.metrics.suppression: it finds, for
+each hidden cell, every value it can take in a table consistent with what is published
+(shown cells, `<5` = 1..4, `x` = 5 or more, 0 shown as 0) and the published margin, and
+checks each hidden cell could take two values.
 """
 
 from __future__ import annotations
 
-import itertools
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -22,18 +22,25 @@ from pipelines.metrics.suppression import suppress_column
 cell_values = st.integers(min_value=0, max_value=12)
 
 
+def _sums(ranges: list[range]) -> set[int]:
+    """Every total the given cells can add up to."""
+    totals = {0}
+    for cell in ranges:
+        totals = {t + v for t in totals for v in cell}
+    return totals
+
+
 def _possible_values(values: list[int], flags: list[str]) -> dict[int, set[int]]:
     """For each hidden cell, every value it can have in a table consistent with the publication."""
     total = sum(values)
     totals = range(1, 5) if 0 < total < 5 else [total]  # a total of 1-4 is itself published as <5
     hidden = [i for i, f in enumerate(flags) if f]
     shown = sum(v for v, f in zip(values, flags, strict=True) if not f)
-    ranges = [range(1, 5) if flags[i] == "<5" else range(5, max(totals) + 1) for i in hidden]
-    possible: dict[int, set[int]] = {i: set() for i in hidden}
-    for combination in itertools.product(*ranges):
-        if shown + sum(combination) in totals:
-            for i, value in zip(hidden, combination, strict=True):
-                possible[i].add(value)
+    ranges = {i: range(1, 5) if flags[i] == "<5" else range(5, max(totals) + 1) for i in hidden}
+    possible: dict[int, set[int]] = {}
+    for i in hidden:
+        others = _sums([r for j, r in ranges.items() if j != i])
+        possible[i] = {v for v in ranges[i] if any(t - shown - v in others for t in totals)}
     return possible
 
 
@@ -43,6 +50,7 @@ def _one_dimension(values: list[int]) -> list[str]:
 
 
 @given(st.lists(cell_values, min_size=1, max_size=8))
+@settings(deadline=None)  # the machine is shared; timing is not what these tests check
 def test_no_published_people_count_is_between_1_and_4(values: list[int]) -> None:
     flags = _one_dimension(values)
     for value, flag in zip(values, flags, strict=True):
@@ -53,6 +61,7 @@ def test_no_published_people_count_is_between_1_and_4(values: list[int]) -> None
 
 
 @given(st.lists(cell_values, min_size=1, max_size=8))
+@settings(deadline=None)  # the machine is shared; timing is not what these tests check
 def test_no_hidden_cell_follows_by_subtraction_from_the_total(values: list[int]) -> None:
     flags = _one_dimension(values)
     total = sum(values)
@@ -62,8 +71,8 @@ def test_no_hidden_cell_follows_by_subtraction_from_the_total(values: list[int])
     assert len(hidden) != 1, (values, flags)
 
 
-@given(st.lists(cell_values, min_size=1, max_size=5))
-@settings(max_examples=300)
+@given(st.lists(cell_values, min_size=1, max_size=7))
+@settings(max_examples=300, deadline=None)
 def test_no_hidden_cell_can_be_pinned_down_from_bounds_and_total(values: list[int]) -> None:
     flags = _one_dimension(values)
     possible = _possible_values(values, flags)
@@ -78,6 +87,7 @@ def test_no_hidden_cell_can_be_pinned_down_from_bounds_and_total(values: list[in
 
 @given(st.lists(st.lists(cell_values, min_size=2, max_size=4), min_size=2, max_size=4).filter(
     lambda m: len({len(r) for r in m}) == 1))
+@settings(deadline=None)
 def test_two_partitioning_dimensions_no_group_has_a_single_hidden_cell(matrix: list[list[int]]) -> None:
     rows, values = [], []
     for r, line in enumerate(matrix):
@@ -112,6 +122,7 @@ def test_complement_is_chosen_where_it_stays_protected() -> None:
 
 
 @given(st.lists(cell_values, min_size=1, max_size=8))
+@settings(deadline=None)  # the machine is shared; timing is not what these tests check
 def test_non_partitioning_dimension_needs_only_primary_suppression(values: list[int]) -> None:
     rows = [(f"s{i}",) for i in range(len(values))]
     flags = suppress_column(values, rows, ["service"], [])
