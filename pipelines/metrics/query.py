@@ -21,7 +21,7 @@ from pipelines.metrics.definitions import (
 )
 from pipelines.reference.labels import catalogue
 
-BOOLEAN_VALUES = ("true", "false")
+BOOLEAN_VALUES = ("true", "false", "unknown")  # unknown: the export left the cell empty
 
 
 @dataclass(frozen=True)
