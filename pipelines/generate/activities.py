@@ -210,14 +210,15 @@ def generate_outcomes(
     rng: np.random.Generator, contacts: pl.DataFrame, enrolments: pl.DataFrame, period: Period
 ) -> pl.DataFrame:
     """Outcomes after contacts on a matching topic, and passed Czech exams after the course."""
-    topic = contacts["topic"].to_numpy()
-    picked = np.flatnonzero((rng.random(contacts.height) < dist.OUTCOME_PER_CONTACT) & (topic != None))  # noqa: E711
-    outcome = np.empty(len(picked), dtype=object)
+    lucky = pl.Series(rng.random(contacts.height) < dist.OUTCOME_PER_CONTACT)
+    picked = contacts.select("client_id", "topic", "_day").filter(lucky & pl.col("topic").is_not_null())
+    topic = picked["topic"].to_numpy()
+    outcome = np.empty(picked.height, dtype=object)
     for name, choices in dist.OUTCOME_BY_TOPIC.items():
-        mask = topic[picked] == name
+        mask = topic == name
         outcome[mask] = codes(dist.Weights.of(dict(choices)), rng, int(mask.sum()))
-    day = contacts["_day"].to_numpy()[picked] + rng.integers(*dist.OUTCOME_DELAY_DAYS, size=len(picked))
-    client = contacts["client_id"].to_numpy()[picked]
+    day = picked["_day"].to_numpy() + rng.integers(*dist.OUTCOME_DELAY_DAYS, size=picked.height)
+    client = picked["client_id"].to_numpy()
 
     passed = enrolments.filter((pl.col("exam") == "passed") & (pl.col("_final_day") >= 0))
     exam_day = passed["_final_day"].to_numpy() + rng.integers(0, 30, size=passed.height)

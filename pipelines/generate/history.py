@@ -48,24 +48,25 @@ def plan(rng: np.random.Generator, frame: pl.DataFrame, file: str, period: Perio
     first = period.month_of(frame["_day"].to_numpy())
     n = len(first)
     u = rng.random(n)
-    kind = np.full(n, "", dtype=object)
-    kind[u < dist.REPEAT_SHARE + dist.CORRECT_SHARE + dist.RETRACT_SHARE] = RETRACTED
-    kind[u < dist.REPEAT_SHARE + dist.CORRECT_SHARE] = CORRECTED if file in INITIAL_STATE else REPEATED
-    kind[u < dist.REPEAT_SHARE] = REPEATED
+    kinds = ["", REPEATED, CORRECTED if file in INITIAL_STATE else REPEATED, RETRACTED]
+    kind = np.zeros(n, dtype=np.int8)  # index into kinds: small while a million records are planned
+    kind[u < dist.REPEAT_SHARE + dist.CORRECT_SHARE + dist.RETRACT_SHARE] = 3
+    kind[u < dist.REPEAT_SHARE + dist.CORRECT_SHARE] = 2
+    kind[u < dist.REPEAT_SHARE] = 1
     later = first + rng.integers(1, 4, size=n)
-    revisit = np.where((kind != "") & (later < period.months), later, -1)
-    kind[revisit < 0] = ""
+    revisit = np.where((kind > 0) & (later < period.months), later, -1)
+    kind[revisit < 0] = 0
 
     if file == "ucastnici_kurzu":  # the course result arrives in the month the course ends
         final = frame["_final_day"].to_numpy()
         final_month = np.where(final >= 0, period.month_of(np.maximum(final, 0)), -1)
         pending = (final_month > first) & (final_month < period.months)
         revisit = np.where(pending, final_month, revisit)
-        kind[pending] = CORRECTED
+        kind[pending] = kinds.index(CORRECTED)
     return frame.with_row_index("_row").with_columns(
         _month=pl.Series(first, dtype=pl.Int16),
         _revisit_month=pl.Series(revisit, dtype=pl.Int16),
-        _revisit=pl.Series(kind.astype(str), dtype=pl.String),
+        _revisit=pl.Series(kind).replace_strict(dict(enumerate(kinds)), return_dtype=pl.String),
     )
 
 
