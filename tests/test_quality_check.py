@@ -69,3 +69,13 @@ def test_check_fails_on_a_broken_published_warehouse(built_home: Home, tmp_path:
 def test_check_without_a_warehouse_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--home", str(tmp_path), "check"]) == 1
     assert "run `reach build` first" in capsys.readouterr().err
+
+
+def test_generated_sample_published_with_a_passed_gate(published_home: Home) -> None:
+    with duckdb.connect(str(published_home.warehouse_db), read_only=True) as con:
+        runs = con.execute("SELECT context, passed, errors_failed FROM quality_runs").fetchall()
+        errors = con.execute(
+            "SELECT suite || '.' || expectation FROM quality_results WHERE NOT success AND severity = 'error'"
+        ).fetchall()
+    assert runs == [("build", True, 0)]
+    assert errors == []
