@@ -207,6 +207,7 @@ def raw_counts(home: Path) -> dict[str, int]:
 
 def measure_build(home: Path) -> dict[str, object]:
     """`reach build` in its own process: wall-clock seconds, peak RSS, exit status, output."""
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     process = subprocess.Popen([PYTHON, "-m", "pipelines.cli", "--home", str(home), "build"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -218,6 +219,7 @@ def measure_build(home: Path) -> dict[str, object]:
         "exit_code": os.waitstatus_to_exitcode(status),
         "seconds": round(seconds, 1),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
+        "load_average_before": round(load_before, 1),  # the machine is shared: context for the time
         "summary": out.strip().splitlines()[-4:],
         "error": err.strip()[-2000:] or None,
     }
