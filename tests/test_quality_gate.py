@@ -79,11 +79,9 @@ def test_clean_build_publishes_with_its_gate_results(clean_home: Home) -> None:
 @pytest.mark.parametrize(("suite_name", "rule_id"), sorted(BREAKS), ids=lambda v: v)
 def test_one_broken_row_fails_its_expectation(clean_home: Home, tmp_path: Path, suite_name: str,
                                               rule_id: str) -> None:
+    # The same data passes every expectation (test_clean_build_publishes_with_its_gate_results).
     home, build_db = copy_home(clean_home, tmp_path)
     suite = SUITES[suite_name]
-    before = run_gate(build_db, home, suites=[suite])
-    assert before.passed, before.summary()
-
     brk = BREAKS[(suite_name, rule_id)]
     apply(brk, home, build_db)
     after = run_gate(build_db, home, suites=[suite])
