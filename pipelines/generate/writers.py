@@ -94,6 +94,8 @@ def xlsx_bytes(frame: pl.DataFrame, spec: ExportFile) -> bytes:
                 sheet.write_number(row, col, cell)
             else:
                 sheet.write_string(row, col, cell)
+    # Case systems often add a notes sheet: only the first sheet is the export.
+    book.add_worksheet("Poznámky").write_string(0, 0, "Export z evidence klientů; data jsou na prvním listu.")
     book.close()
     return buffer.getvalue()
 
