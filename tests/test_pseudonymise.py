@@ -222,3 +222,14 @@ def test_a_folder_of_monthly_raw_exports_is_pseudonymised_month_by_month(
             name = f"{spec.name}.csv"
             written = (tmp_path / "all" / delivery.name / name).read_bytes()
             assert written == (converted / delivery.name / name).read_bytes()
+
+
+def test_a_column_given_twice_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "klienti.csv").write_text(
+        "Číslo klienta;Státní občanství;STATNI OBCANSTVI;Datum registrace\n1;Ukrajina;Vietnam;1.8.2022\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ReachError, match=r"klienti\.csv has the column 'Státní občanství' twice"):
+        pseudonymise_export(source, tmp_path / "out", KEY)

@@ -87,6 +87,8 @@ def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: 
         elif folded == fold_header(layout.BIRTH_DATE) and spec is contract.CLIENTS:
             birth_header = header
         elif folded in contract_headers and folded != fold_header(layout.CLIENT_ID_HEADER):
+            if contract_headers[folded] in keep.values():
+                raise ReachError(f"{file.name} has the column '{contract_headers[folded]}' twice; nothing was written.")
             keep[header] = contract_headers[folded]
         else:
             dropped.append(header)
