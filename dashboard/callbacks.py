@@ -107,7 +107,8 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
             return (new_search if new_search != (search or "") else no_update,
                     *_control_values(normalised, targets), *_control_options(normalised, board.months()))
         # Apply only what the user changed, on top of the URL: other inputs may hold stale values.
-        changed = apply_control_changes(parse_view(pathname, search), ctx.triggered_prop_ids)
+        changes = {item["prop_id"]: item["value"] for item in ctx.triggered}
+        changed = apply_control_changes(parse_view(pathname, search), changes)
         changed = board.with_default_period(changed)
         new_search = to_search(changed)
         # Values are sent back too: a dropdown that emptied itself while re-filling gets its value again.
