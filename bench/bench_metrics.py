@@ -23,6 +23,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -240,7 +241,8 @@ def main() -> None:
                 "DuckDB query of the same figure on a fresh read-only connection; median of warm runs",
         "date": date.today().isoformat(),
         "period": list(PERIOD),
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "load_average_1min_at_start": round(os.getloadavg()[0], 2),
                     "note": "shared by several engineers' processes; figures are indicative"},
         "repeat": args.repeat,
         "scales": {},
