@@ -1,0 +1,224 @@
+"""Dashboard latency: filter callbacks and first page load, beside plain DuckDB for the same figures.
+
+    .venv/bin/python bench/bench_dashboard.py [--repeat 21] [--loads 5] [--scales regional national]
+        [--home-regional DIR] [--home-national DIR] [--no-browser]
+
+Warehouses: the same scales and generator parameters as bench/bench_metrics.py (regional ~4,400
+clients, national ~44,000; 12 months from 2022-08), taken from its cache when present (copied, so
+a rebuild there cannot disturb the figures here), else generated, loaded and built.
+
+Measured per scale:
+- filter callbacks: the page-rendering callback over HTTP (`POST /_dash-update-component`, as the
+  browser sends it after a filter change) for the Overview and Reach pages, cycling through the
+  district filter values; p50 and p95 of `--repeat` calls after one warm-up;
+- plain DuckDB: hand-written SQL for the Overview's figures (six KPIs for the period and the
+  comparison period, and the monthly trend by target group) on one open read-only connection,
+  with the same district filter; p50 and p95;
+- first page load in headless Chromium: from navigation until the Overview's content is drawn
+  and no callback is loading (fresh browser session each time); p50 and p95 of `--loads` runs.
+Writes bench/results/dashboard.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+RESULTS = ROOT / "bench" / "results" / "dashboard.json"
+DISTRICTS = (None, "CZ0427", "CZ0421", "CZ0426", "CZ0422", "CZ0425", "CZ0423", "CZ0424")
+PERIOD = (date(2022, 8, 1), date(2023, 7, 31))
+COMPARISON = (date(2021, 8, 1), date(2022, 7, 31))
+
+_CLIENTS = "(SELECT client_key, registered_on, target_group FROM dim_client WHERE $d IS NULL OR district = $d)"
+PLAIN_KPIS = f"""
+WITH c AS {_CLIENTS}
+SELECT
+  (SELECT count(DISTINCT a.client_key) FROM fct_activities a JOIN c USING (client_key)
+     WHERE a.active_from <= $to AND a.active_to >= $from) AS clients_reached,
+  (SELECT count(DISTINCT a.client_key) FROM fct_activities a JOIN c USING (client_key)
+     WHERE a.active_from <= $to AND a.active_to >= $from AND c.registered_on BETWEEN $from AND $to) AS new_clients,
+  (SELECT count(*) FROM fct_contacts f JOIN c USING (client_key) WHERE f.contact_date BETWEEN $from AND $to)
+     AS contacts,
+  (SELECT round(sum(duration_min) / 60.0, 1) FROM fct_contacts f JOIN c USING (client_key)
+     WHERE f.contact_date BETWEEN $from AND $to) AS service_hours,
+  (SELECT count(DISTINCT e.client_key) FROM fct_course_enrolments e JOIN c USING (client_key)
+     WHERE e.starts_on <= $to AND e.course_active_to >= $from) AS course_participants,
+  (SELECT count(DISTINCT o.client_key) FROM fct_outcomes o JOIN c USING (client_key)
+     WHERE o.outcome_date BETWEEN $from AND $to) AS clients_with_outcome
+"""
+PLAIN_TREND = f"""
+WITH c AS {_CLIENTS}
+SELECT month, target_group, count(DISTINCT client_key) AS clients_reached FROM (
+  SELECT a.client_key, c.target_group, strftime(unnest(generate_series(
+      date_trunc('month', greatest(a.active_from, $from)), date_trunc('month', least(a.active_to, $to)),
+      INTERVAL 1 MONTH)), '%Y-%m') AS month
+  FROM fct_activities a JOIN c USING (client_key) WHERE a.active_from <= $to AND a.active_to >= $from)
+GROUP BY ALL ORDER BY ALL
+"""
+
+
+def prepare_home(scale: str, given: Path | None, work: Path) -> Path:
+    """A home holding a copy of the scale's published warehouse."""
+    from bench_metrics import SCALES, build_home
+
+    from pipelines.home import Home
+
+    source = given or build_home(Path(tempfile.gettempdir()) / "reach-bench-metrics" / scale, SCALES[scale])
+    home = Home(work / scale).ensure()
+    shutil.copy(Home(Path(source)).warehouse_db, home.warehouse_db)
+    return home.root
+
+
+def percentiles(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_s": round(statistics.median(ordered), 4), "p95_s": round(p95, 4), "runs": len(ordered)}
+
+
+def measure(action: Callable[[int], object], repeat: int) -> dict[str, float]:
+    action(0)  # warm-up: first use of a connection and of DuckDB's caches
+    times = []
+    for index in range(repeat):
+        started = time.perf_counter()
+        action(index)
+        times.append(time.perf_counter() - started)
+    return percentiles(times)
+
+
+def render_request(app: Any, pathname: str, search: str) -> dict[str, Any]:
+    """The body the browser posts to run the page-rendering callback."""
+    output = next(key for key in app.callback_map if "content.children" in key)
+    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]}
+               for part in output.strip(".").split("...")]
+    return {
+        "output": output, "outputs": outputs,
+        "inputs": [{"id": "url", "property": "pathname", "value": pathname},
+                   {"id": "url", "property": "search", "value": search},
+                   {"id": "privacy", "property": "value", "value": ["on"]}],
+        "changedPropIds": ["url.search"], "state": [],
+    }
+
+
+def callback_latency(home: Path, page: str, repeat: int) -> dict[str, float]:
+    from dashboard.app import create_app
+    from pipelines.home import Home
+
+    app = create_app(Home(home))
+    client = app.server.test_client()
+
+    def call(index: int) -> None:
+        district = DISTRICTS[index % len(DISTRICTS)]
+        response = client.post("/_dash-update-component",
+                                json=render_request(app, f"/{page}" if page != "overview" else "/",
+                                                    f"?district={district}" if district else ""))
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+
+    return measure(call, repeat)
+
+
+def plain_latency(home: Path, repeat: int) -> dict[str, float]:
+    import duckdb
+
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+
+    def call(index: int) -> None:
+        district = DISTRICTS[index % len(DISTRICTS)]
+        for date_from, date_to in (PERIOD, COMPARISON):
+            con.execute(PLAIN_KPIS, {"d": district, "from": date_from, "to": date_to}).fetchall()
+        con.execute(PLAIN_TREND, {"d": district, "from": PERIOD[0], "to": PERIOD[1]}).fetchall()
+
+    try:
+        return measure(call, repeat)
+    finally:
+        con.close()
+
+
+def first_load(home: Path, loads: int) -> dict[str, float]:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from waitress.server import create_server
+
+    from dashboard.app import create_app
+    from dashboard.screenshots import browser
+    from pipelines.home import Home
+
+    server = create_server(create_app(Home(home)).server, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{server.effective_port}/"  # type: ignore[union-attr]
+    times = []
+    try:
+        for _ in range(loads + 1):
+            driver = browser()
+            try:
+                started = time.perf_counter()
+                driver.get(url)
+                wait = WebDriverWait(driver, 300)
+                wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#content .kpi-row")) > 0)
+                wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
+                times.append(time.perf_counter() - started)
+            finally:
+                driver.quit()
+    finally:
+        server.close()
+    return percentiles(times[1:])  # the first load also warms the server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument("--scales", nargs="+", default=["regional", "national"], choices=["regional", "national"])
+    parser.add_argument("--home-regional", type=Path)
+    parser.add_argument("--home-national", type=Path)
+    parser.add_argument("--no-browser", action="store_true", help="skip the first-page-load measurement")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="reach-bench-dashboard-"))
+    results: dict[str, object] = {
+        "what": "Dash page-rendering callback over HTTP (Flask test client) after a district filter change, "
+                "the plain DuckDB queries of the Overview's figures, and first page load in headless Chromium",
+        "date": date.today().isoformat(),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+                    "note": "shared by several engineers' processes; figures are indicative"},
+        "repeat": args.repeat, "loads": args.loads, "scales": {},
+    }
+    try:
+        for scale in args.scales:
+            home = prepare_home(scale, getattr(args, f"home_{scale}"), work)
+            print(f"{scale}: measuring", flush=True)
+            figures: dict[str, object] = {
+                "overview_filter_callback": callback_latency(home, "overview", args.repeat),
+                "reach_filter_callback": callback_latency(home, "reach", args.repeat),
+                "overview_plain_duckdb": plain_latency(home, args.repeat),
+            }
+            if not args.no_browser:
+                figures["first_page_load_browser"] = first_load(home, args.loads)
+            overview, plain = figures["overview_filter_callback"], figures["overview_plain_duckdb"]
+            figures["ratio_overview_callback_vs_plain_p50"] = round(overview["p50_s"] / plain["p50_s"], 1)
+            results["scales"][scale] = figures  # type: ignore[index]
+            print(json.dumps(figures, indent=1), flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
