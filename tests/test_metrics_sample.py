@@ -103,3 +103,22 @@ def test_suppressed_output_never_shows_1_to_4(con, by: tuple[str, ...]) -> None:
                 assert shown == "<5"
             elif shown not in ("<5", "x"):
                 assert int(shown) == value
+
+
+def test_people_counts_for_indicators_match_an_independent_count(con) -> None:
+    """clients_contacted by topic and clients_with_level_gain (the fund's people indicators)."""
+    contacts = _table(con, "fct_contacts").filter(pl.col("contact_date").is_between(FROM, TO))
+    expected_by_topic = dict(
+        contacts.group_by(pl.col("topic").fill_null("unknown"))
+        .agg(pl.col("client_key").n_unique()).iter_rows()
+    )
+    result = compute(con, MetricQuery(FROM, TO, ("clients_contacted",), by=("topic",))).frame
+    assert dict(result.iter_rows()) == expected_by_topic
+    # A person with several contacts on one topic counts once there.
+    assert sum(expected_by_topic.values()) >= contacts["client_key"].n_unique()
+
+    enrolments = _table(con, "fct_course_enrolments").filter(
+        (pl.col("starts_on") <= TO) & (pl.coalesce("ends_on", "starts_on") >= FROM) & pl.col("level_gain")
+    )
+    gains = compute(con, MetricQuery(FROM, TO, ("clients_with_level_gain", "level_gains"))).frame.row(0)
+    assert gains == (enrolments["client_key"].n_unique(), enrolments.height)

@@ -145,6 +145,19 @@ METRICS: tuple[Metric, ...] = (
         requires=("district",),
     ),
     Metric(
+        "clients_contacted", Family.CONTACTS, Kind.UNIQUE, "Klienti s kontaktem", "Clients contacted",
+        "Počet různých klientů s alespoň jedním individuálním kontaktem v období.",
+        "Distinct clients with at least one individual service contact in the period.",
+        extension=True,
+    ),
+    Metric(
+        "clients_with_level_gain", Family.COURSES, Kind.UNIQUE,
+        "Klienti se zlepšením o úroveň", "Clients with a level gain",
+        "Počet různých klientů, kteří se v kurzu probíhajícím v období zlepšili alespoň o jeden stupeň SERR.",
+        "Distinct clients who improved by at least one CEFR level in a course that runs during the period.",
+        extension=True,
+    ),
+    Metric(
         "median_days_to_outcome", Family.OUTCOMES, Kind.MEDIAN,
         "Medián dní do výsledku", "Median days to outcome",
         "Medián počtu dní od registrace klienta do výsledku, u výsledků s datem v období.",

@@ -91,9 +91,10 @@ FAMILIES: dict[Family, FamilySql] = {
             "branch": "coalesce(f.branch, 'unknown')",
             "interpreted": _BOOLEAN.format("f.interpreted"),
         },
-        inputs={"duration_min": "f.duration_min", "is_interpreted": "f.interpreted"},
+        inputs={"client_key": "f.client_key", "duration_min": "f.duration_min", "is_interpreted": "f.interpreted"},
         measures={
             "contacts": "count(*)",
+            "clients_contacted": "count(DISTINCT client_key)",
             "service_hours": "round(coalesce(sum(duration_min), 0) / 60.0, 1)",
             "interpreted_contacts": "count(*) FILTER (WHERE is_interpreted)",
         },
@@ -123,6 +124,7 @@ FAMILIES: dict[Family, FamilySql] = {
             "enrolments": "count(*)",
             "course_completions": "count(*) FILTER (WHERE completed)",
             "level_gains": "count(*) FILTER (WHERE level_gain)",
+            "clients_with_level_gain": "count(DISTINCT client_key) FILTER (WHERE level_gain)",
         },
     ),
     Family.EVENTS: FamilySql(
