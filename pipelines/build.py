@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,6 +74,9 @@ class BuildSummary:
         )
 
 
+Gate = Callable[[Path, Home], GateOutcome]
+
+
 def run_quality_gate(build_db: Path, home: Home) -> GateOutcome:
     """The Great Expectations gate of expectations/runner.py on the new build file."""
     try:
@@ -92,8 +95,13 @@ def new_build_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def build_warehouse(home: Home) -> BuildSummary:
-    """Build, check and publish the warehouse of `home`; raise ReachError if anything fails."""
+def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
+    """Build, check and publish the warehouse of `home`; raise ReachError if anything fails.
+
+    `gate` defaults to run_quality_gate; the quality tests pass a wrapper that damages the
+    build file first and then runs that same real gate.
+    """
+    gate = gate or run_quality_gate
     started = time.perf_counter()
     home.ensure()
     if not home.raw_db.exists():
@@ -104,7 +112,7 @@ def build_warehouse(home: Home) -> BuildSummary:
     try:
         outcome = run_dbt(home, build_db, target_dir)
         dbt_done = time.perf_counter()
-        gate_result = run_quality_gate(build_db, home)
+        gate_result = gate(build_db, home)
         gate_done = time.perf_counter()
         if not gate_result.passed:
             raise QualityGateFailed(
