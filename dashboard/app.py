@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import dash
@@ -19,7 +18,7 @@ from pipelines.targets import load_targets
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def create_app(home: Home, *, today: date | None = None) -> dash.Dash:
+def create_app(home: Home) -> dash.Dash:
     """Everything is served from this process: scripts, styles, Plotly's Czech locale, Data Docs."""
     targets = load_targets()
     source = WarehouseSource(home)
@@ -35,7 +34,7 @@ def create_app(home: Home, *, today: date | None = None) -> dash.Dash:
         update_title=None,
     )
     app.layout = shell(t("app_title", "cs"), targets.period_from, targets.period_to)
-    register_callbacks(app, source, targets, geojson, today or date.today())
+    register_callbacks(app, source, targets, geojson)
     _serve_quality_docs(app, home)
     return app
 

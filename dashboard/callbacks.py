@@ -39,11 +39,10 @@ HIDDEN = {"display": "none"}
 
 
 class Board:
-    """What the callbacks share: the data source, targets, optional map and the clock."""
+    """What the callbacks share: the data source, the targets and the optional district map."""
 
-    def __init__(self, source: WarehouseSource, targets: ProjectTargets, geojson: dict[str, Any] | None,
-                 today: date) -> None:
-        self.source, self.targets, self.geojson, self.today = source, targets, geojson, today
+    def __init__(self, source: WarehouseSource, targets: ProjectTargets, geojson: dict[str, Any] | None) -> None:
+        self.source, self.targets, self.geojson = source, targets, geojson
 
     def months(self) -> list[str]:
         project = _months_between(self.targets.period_from, self.targets.period_to)
@@ -64,7 +63,7 @@ class Board:
         return data or self.months()
 
     def context(self, view: ViewState, suppress: bool) -> PageContext:
-        period = resolve_period(view, self.targets.period_from, self.targets.period_to, self.today)
+        period = resolve_period(view, self.targets.period_from, self.targets.period_to)
         comparison = comparison_period(period, view.comparison, view.preset)
         return PageContext(self.source, view, period, comparison, suppress, self.targets, self.geojson)
 
@@ -78,8 +77,8 @@ def _months_between(start: date, end: date) -> list[str]:
 
 
 def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: ProjectTargets,
-                       geojson: dict[str, Any] | None, today: date) -> None:
-    board = Board(source, targets, geojson, today)
+                       geojson: dict[str, Any] | None) -> None:
+    board = Board(source, targets, geojson)
 
     @app.callback(
         Output("url", "search"),

@@ -29,7 +29,7 @@ from pipelines.targets import load_targets
 
 
 def _board(home: Home) -> Board:
-    return Board(WarehouseSource(home), load_targets(), None, date(2026, 1, 1))
+    return Board(WarehouseSource(home), load_targets(), None)
 
 
 def _find(component: object, wanted_id: str) -> object | None:

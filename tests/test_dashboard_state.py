@@ -21,7 +21,6 @@ from dashboard.state.url import (
 )
 
 PROJECT = (date(2022, 8, 1), date(2023, 7, 31))
-TODAY = date(2026, 1, 1)
 
 codes = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=1, max_size=8)
 views = st.builds(
@@ -60,13 +59,13 @@ def test_malformed_url_parts_fall_back_to_defaults() -> None:
 def test_custom_range_is_kept_in_the_url() -> None:
     view = ViewState(preset="custom", custom_from=date(2022, 9, 1), custom_to=date(2022, 9, 30))
     assert to_search(view) == "?preset=custom&from=2022-09-01&to=2022-09-30"
-    assert resolve_period(parse_view("/", to_search(view)), *PROJECT, TODAY) == Period(date(2022, 9, 1),
+    assert resolve_period(parse_view("/", to_search(view)), *PROJECT) == Period(date(2022, 9, 1),
                                                                                        date(2022, 9, 30))
 
 
 def test_period_presets() -> None:
     def period(preset: str, value: str) -> Period:
-        return resolve_period(ViewState(preset=preset, period_value=value), *PROJECT, TODAY)
+        return resolve_period(ViewState(preset=preset, period_value=value), *PROJECT)
 
     assert period("project", "") == Period(*PROJECT)
     assert period("year", "2023") == Period(date(2023, 1, 1), date(2023, 12, 31))

@@ -110,7 +110,7 @@ class Period:
         return (self.date_to - self.date_from).days + 1
 
 
-def resolve_period(view: ViewState, project_from: date, project_to: date, today: date) -> Period:
+def resolve_period(view: ViewState, project_from: date, project_to: date) -> Period:
     """The view's period; an incomplete choice falls back to the project period."""
     value = view.period_value
     try:
