@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.engine import CHUNK_ROWS, Engine, Target
+from expectations.engine import CHUNK_ROWS, DUCKDB_MEMORY_LIMIT, Engine, Target
 from expectations.html_report import write_html_summary
 from expectations.results import GateResult, Outcome, store
 from expectations.spec import SuiteSpec, load_suites
@@ -32,6 +32,12 @@ def _run_id(context: str, now: datetime) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    # SET rather than a connect-time config: another connection of this process to the same file
+    # (with its own config) would otherwise refuse to share the database instance.
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
 
 
 def _attached(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -67,6 +73,7 @@ def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
     suites = load_suites() if suites is None else suites
     con = duckdb.connect(str(build_db))
     try:
+        _limit_memory(con)
         if RAW_ALIAS not in _attached(con):
             con.execute(f"ATTACH '{home.raw_db}' AS {RAW_ALIAS} (READ_ONLY)")
         build_catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
@@ -94,6 +101,7 @@ def run_check(home: Home, suites: list[SuiteSpec] | None = None, chunk_rows: int
     except duckdb.Error as error:
         raise ReachError(f"Cannot open {home.raw_db} to record the check ({error}); is a load running?") from error
     try:
+        _limit_memory(con)
         con.execute(f"ATTACH '{home.warehouse_db}' AS {WAREHOUSE_ALIAS} (READ_ONLY)")
         raw_name = str(con.execute("SELECT current_database()").fetchall()[0][0])
         target = Target(raw=f'"{raw_name}".raw', meta=f'"{raw_name}".meta', mart_catalog=WAREHOUSE_ALIAS)
