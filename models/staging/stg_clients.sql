@@ -20,7 +20,7 @@ select
     coalesce(coded.sex, 'unknown') as sex,
     coded.birth_year,
     coded.nationality,
-    {{ region_district('coded.residence_district_code', 'districts') }} as district,
+    {{ region_district('districts') }} as district,
     coded.residence_district_code,
     coded.residence_status_code as residence_status,
     coded.municipality,

@@ -9,7 +9,7 @@ select
     latest._centre || ':' || latest.event_id as event_key,
     latest.event_type,
     latest.event_date,
-    {{ region_district('latest.district', 'districts') }} as district,
+    {{ region_district('districts') }} as district,
     coalesce(latest.district, 'unknown') as district_code,
     coalesce(latest.audience, 'unknown') as audience,
     latest.participants,
