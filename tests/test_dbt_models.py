@@ -87,6 +87,18 @@ def scenario_deliveries() -> list[Delivery]:
     first.add("outcomes", outcome_id="o-learner", client_id="learner1", outcome_date=date(2022, 9, 10),
               outcome="czech_exam_passed", verified=None, deleted=False)
     contact(first, "k-branch", "learner1", branch="Kontaktní místo MOST", topic=None, mode="phone")
+
+    # A course and an event retracted later take their enrolments and participations with them.
+    first.add("courses", course_id="course3", course_type="czech_b1", starts_on=date(2022, 9, 1), ends_on=None,
+              branch=None, planned_hours=20, deleted=False)
+    second.add("courses", course_id="course3", course_type="czech_b1", starts_on=date(2022, 9, 1), ends_on=None,
+               branch=None, planned_hours=20, deleted=True)
+    first.add("course_enrolments", course_id="course3", client_id="learner1", deleted=False)
+    first.add("events", event_id="event2", event_type="multicultural", event_date=AUG, district=None,
+              participants=10, deleted=False)
+    second.add("events", event_id="event2", event_type="multicultural", event_date=AUG, district=None,
+               participants=10, deleted=True)
+    first.add("event_participants", event_id="event2", client_id="learner1", deleted=False)
     return [first, second]
 
 
@@ -176,6 +188,13 @@ def test_course_enrolments(built: duckdb.DuckDBPyConnection) -> None:
     # An enrolment in a course never delivered is kept in staging but not in the fact.
     assert values(built, "select has_course from staging.stg_course_enrolments where course_id = 'course-never'") \
         == [False]
+
+
+def test_retracted_course_and_event_take_their_activities(built: duckdb.DuckDBPyConnection) -> None:
+    assert values(built, "select count(*) from fct_course_enrolments where course_id = 'course3'") == [0]
+    assert values(built, "select count(*) from fct_event_participation where event_id = 'event2'") == [0]
+    assert values(built, "select count(*) from fct_events where event_id = 'event2'") == [0]
+    assert values(built, "select has_event from staging.stg_event_participants where event_id = 'event2'") == [False]
 
 
 def test_activities_union(built: duckdb.DuckDBPyConnection) -> None:
