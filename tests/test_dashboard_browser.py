@@ -40,6 +40,13 @@ def _kpi_text(dash_duo: DashComposite, metric: str) -> str:
     return dash_duo.find_element(f"#kpi-value-{metric}").text
 
 
+def _plotly_month_name(dash_duo: DashComposite) -> str:
+    """January as the first chart's Plotly locale names it."""
+    return dash_duo.driver.execute_script(
+        "return document.querySelector('.js-plotly-plot')._fullLayout._d3locale.timeFormat('%B')"
+        "(new Date(2023, 0, 15))")
+
+
 @pytest.fixture
 def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
     dash_duo.start_server(create_app(published_home))
@@ -74,11 +81,13 @@ def test_language_switch(board: DashComposite, published_home: Home) -> None:
     board.driver.get(board.server_url + "/")
     _rendered(board)
     assert board.find_element("#nav-overview").text == "Přehled"
+    assert _plotly_month_name(board) == "leden"  # Plotly's Czech locale, served from the app's assets
     board.driver.find_element(By.XPATH, "//*[@id='lang']//label[normalize-space(.)='EN']").click()
     board.wait_for_text_to_equal("#nav-overview", "Overview", timeout=TIMEOUT)
     _wait_for_query(board, "lang", "en")
     _rendered(board)
     board.wait_for_text_to_equal("#kpi-clients_reached .kpi-name", "Clients reached", timeout=TIMEOUT)
+    WebDriverWait(board.driver, TIMEOUT).until(lambda d: _plotly_month_name(board) == "January")
     contacts = reach_metrics(published_home, ("contacts",), {})["contacts"]
     assert _kpi_text(board, "contacts") == as_shown(contacts, "en")  # English grouping: 1,073
     assert board.get_logs() == []
