@@ -5,6 +5,7 @@ The URL is the single source of truth for the view: controls write it, pages rea
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -35,6 +36,7 @@ from pipelines.formatting import fmt_period
 from pipelines.targets import ProjectTargets
 
 FILTER_IDS = [f"filter-{d}" for d in FILTER_DIMENSIONS]
+PAGE_WORKERS = 4
 HIDDEN = {"display": "none"}
 
 
@@ -205,9 +207,13 @@ def render_content(context: PageContext) -> list[Any]:
     module = PAGE_MODULES[context.view.page]
     parts: list[Any] = []
     header = getattr(module, "header", None)
-    if header is not None:
-        parts.append(header(context))
-    cards = [_chart_card(chart, context) for chart in module.CHARTS]
+    # The page's queries are independent: DuckDB runs them side by side on separate cursors.
+    with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
+        pending_header = pool.submit(header, context) if header is not None else None
+        pending_cards = [pool.submit(_chart_card, chart, context) for chart in module.CHARTS]
+        if pending_header is not None:
+            parts.append(pending_header.result())
+        cards = [pending.result() for pending in pending_cards]
     if cards:
         parts.append(html.Div(t("click_hint", context.lang), className="hint"))
         parts.append(html.Div(cards, className="chart-grid"))
