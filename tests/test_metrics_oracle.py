@@ -109,6 +109,12 @@ AUG_OCT_TOTAL = {
     "outcomes": 3,
     "clients_with_outcome": 3,
     "interpreted_contacts": 2,  # K003, K008
+    # Contacts of KL0001 (K001, K002, K010), KL0002 (K003, K009), KL0006 (K011), KL0007 (K008),
+    # KL0008 (K007, counts since d3) and KL0101-KL0108: 5 + 8 people. KL0004's only contact K005 is
+    # retracted, KL0005 is retracted, KL9999 never arrives.
+    "clients_contacted": 13,
+    # KL0003 (pre-A1 -> A1) is the only person with a gain.
+    "clients_with_level_gain": 1,
     # Days from registration: V01 498 (10 May 2021 -> 20 Sep 2022), V02 54, V03 25 -> median 54.
     "median_days_to_outcome": 54.0,
 }
@@ -125,9 +131,17 @@ def test_csv_prints_the_same_figures_as_text(oracle_home: Home) -> None:
     assert list(row) == [
         "clients_reached", "new_clients", "contacts", "service_hours", "course_participants",
         "course_completions", "level_gains", "event_attendance", "outcomes", "clients_with_outcome",
-        "enrolments", "interpreted_contacts", "events", "event_participants_foreign", "median_days_to_outcome",
+        "enrolments", "interpreted_contacts", "events", "event_participants_foreign", "clients_contacted",
+        "clients_with_level_gain", "median_days_to_outcome",
     ]
     assert row == {name: str(value) for name, value in AUG_OCT_TOTAL.items()}
+
+
+def test_people_contacted_on_a_topic_are_fewer_than_the_contacts(oracle_home: Home) -> None:
+    [row] = json_rows(oracle_home, *AUG_OCT, "--metric", "clients_contacted", "--metric", "contacts",
+                      "--where", "topic=residence")
+    # Topic "pobyt": K001, K002, K010 (all KL0001), K007 (KL0008), K009 (KL0002), K101-K108.
+    assert row == {"clients_contacted": 3 + 8, "contacts": 5 + 8}
 
 
 def test_september_only(oracle_home: Home) -> None:
