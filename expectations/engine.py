@@ -20,6 +20,7 @@ import pandas as pd
 from expectations.identifiers import identifier_scan_query
 from expectations.results import SAMPLE_SIZE, Outcome
 from expectations.spec import CheckSpec, ExpectationSpec, SuiteSpec
+from pipelines.errors import ReachError
 
 # 50,000 rows per pandas chunk and a DuckDB memory limit for the gate's connection keep the gate
 # under ~0.7 GB at national scale (bench/results/gate.json); aggregates spill to disk instead.
@@ -104,7 +105,10 @@ class Engine:
         except duckdb.Error as error:
             # A missing table or column is a structural break: every expectation on it fails.
             return [t.failed(suite.name, f"could not read {suite.table}: {error}") for t in tallies.values()]
-        gx_suite = self._gx_suite(suite.name, [(e.id, e.expect, e.kwargs) for e in suite.expectations])
+        try:
+            gx_suite = self._gx_suite(suite.name, [(e.id, e.expect, e.kwargs) for e in suite.expectations])
+        except Exception as error:  # GX raises its own types for unknown expectations or bad kwargs
+            raise ReachError(f"Suite file {suite.path}: an expectation cannot be built ({error}).") from error
         seen_chunk = False
         for record_batch in reader:
             seen_chunk = True

@@ -123,6 +123,20 @@ def test_bad_suite_files_are_named(tmp_path: Path, text: str, message: str) -> N
     assert message in str(raised.value)
 
 
+def test_unknown_expectation_type_names_the_suite_file(tmp_path: Path) -> None:
+    path = tmp_path / "typo.yml"
+    path.write_text(
+        "suite: typo\nscope: mart\ndescription: d\ntable: \"{mart}.t\"\nexpectations:\n"
+        "  - {id: a, severity: error, description: d, expect: expect_column_values_to_be_purple,"
+        " kwargs: {column: v}}\n",
+        encoding="utf-8",
+    )
+    con, engine = memory_engine()
+    con.execute("CREATE TABLE t AS SELECT 1 AS v")
+    with pytest.raises(ReachError, match=r"typo\.yml"):
+        engine.validate(load_suite(path))
+
+
 def test_shipped_suites_load_and_every_rule_has_a_description() -> None:
     suites = load_suites()
     assert {s.scope for s in suites} == {"raw", "mart"}
