@@ -248,10 +248,12 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
         by_band = {r["age_band"]: r for r in part.iter_rows(named=True)}
         values = [by_band.get(b, {}).get(metric) for b in AGE_BANDS]
         flags = [by_band.get(b, {}).get(flag_column(metric)) or "" for b in AGE_BANDS]
+        # A hidden value is a zero-length bar nudged to its own side, so "<5" sits left for men and
+        # right for women; a band nobody is in gets no label at all.
         figure.add_trace(go.Bar(
-            y=bands, x=[sign * v if v is not None else 0 for v in values], orientation="h",
+            y=bands, x=[sign * v if v is not None else sign * 1e-9 for v in values], orientation="h",
             name=code_label("sex", sex, lang), marker_color=SEX_COLOURS[sex],
-            text=[format_value(v, f, lang) for v, f in zip(values, flags, strict=True)],
+            text=[format_value(v, f, lang) if v is not None or f else "" for v, f in zip(values, flags, strict=True)],
             textposition="outside", cliponaxis=False,
             customdata=[["age_band", b] for b in AGE_BANDS],
             hovertemplate="%{fullData.name}, %{y}: %{text}<extra></extra>",
