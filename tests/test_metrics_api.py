@@ -54,6 +54,8 @@ def test_totals_for_a_period(con: duckdb.DuckDBPyConnection) -> None:
         "course_participants": 2, "course_completions": 1, "level_gains": 1, "event_attendance": 30,
         "outcomes": 2, "clients_with_outcome": 2, "enrolments": 2, "interpreted_contacts": 1, "events": 1,
         "event_participants_foreign": 0, "median_days_to_outcome": round(((608) + 30) / 2, 1),
+        "clients_contacted": 1,  # c1 and c2 are both AAAAAA's
+        "clients_with_level_gain": 1,  # BBBBBB: A1 -> B1 in k1
     }
 
 
@@ -75,7 +77,7 @@ def test_explicit_metric_with_inapplicable_dimension_is_an_error(con: duckdb.Duc
 
 def test_implicit_metrics_leave_out_those_a_dimension_does_not_apply_to(con: duckdb.DuckDBPyConnection) -> None:
     result = compute(con, MetricQuery(AUG, OCT_END, by=("topic",)))
-    assert result.metrics == ("contacts", "service_hours", "interpreted_contacts")
+    assert result.metrics == ("contacts", "service_hours", "interpreted_contacts", "clients_contacted")
     result = compute(con, MetricQuery(AUG, OCT_END, by=("audience",)))
     assert result.metrics == ("event_attendance", "events", "event_participants_foreign")
 
