@@ -21,6 +21,7 @@ from dashboard.i18n import t
 from dashboard.layout import filter_label, filter_options, navigation, period_options
 from dashboard.pages import PAGE_MODULES, chart_by_id
 from dashboard.pages.base import Chart, PageContext
+from dashboard.report_downloads import register_report_downloads
 from dashboard.state.url import (
     COMPARISONS,
     FILTER_DIMENSIONS,
@@ -81,6 +82,7 @@ def _months_between(start: date, end: date) -> list[str]:
 def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: ProjectTargets,
                        geojson: dict[str, Any] | None) -> None:
     board = Board(source, targets, geojson)
+    register_report_downloads(app, board)
 
     @app.callback(
         Output("url", "search"),

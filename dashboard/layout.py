@@ -7,6 +7,7 @@ from datetime import date
 from dash import dcc, html
 
 from dashboard.i18n import DEFAULT_LANG, code_label, dimension_name, t
+from dashboard.report_downloads import report_bar
 from dashboard.state.url import COMPARISONS, FILTER_DIMENSIONS, PAGES, PRESETS, ViewState, path_of, to_search
 from pipelines.reference.labels import catalogue
 
@@ -101,7 +102,10 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
             *filters,
             html.Button(id="clear-filters", className="btn-clear"),
         ]),
-        html.Div(id="period-line", className="period-line"),
+        html.Div(className="period-row", children=[
+            html.Div(id="period-line", className="period-line"),
+            report_bar(),
+        ]),
         html.Div(id="privacy-banner"),
         dcc.Loading(html.Main(id="content", className="content"), type="dot", delay_show=400),
     ])

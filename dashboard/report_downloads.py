@@ -1,0 +1,89 @@
+"""The reports bar: the board pack (PDF, PPTX) and the ministry workbook for the period in view.
+
+The files come from the same writers as `reach report`, so a download equals the CLI's output
+for the same period. Reports always suppress small numbers, whatever the privacy switch says.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard.i18n import t
+from dashboard.state.url import parse_view
+from pipelines.errors import ReachError
+from pipelines.metrics.warehouse import open_warehouse
+
+REPORTS = {  # button id -> (kind, file extension)
+    "report-board-pdf": ("board", "pdf"),
+    "report-board-pptx": ("board", "pptx"),
+    "report-ministry-xlsx": ("ministry", "xlsx"),
+}
+MINISTRY_FRAMEWORK = "amif-2021-2027"
+
+
+def report_bar() -> html.Div:
+    """Buttons (labelled by a callback in the UI language) and the download target."""
+    return html.Div(className="report-bar", children=[
+        html.Span(id="reports-label", className="report-label"),
+        *[html.Button(id=button, className="btn-export") for button in REPORTS],
+        dcc.Loading(dcc.Download(id="report-download"), type="dot"),
+        html.Span(id="report-error", className="report-error"),
+    ])
+
+
+def report_file(board: Any, button: str, pathname: str | None, search: str | None) -> tuple[bytes, str]:
+    """Write the report a button asks for, for the URL's period and language; -> (bytes, file name)."""
+    from reports.board import write_board_pack
+    from reports.ministry import write_ministry_workbook
+
+    kind, extension = REPORTS[button]
+    view = board.with_default_period(parse_view(pathname, search))
+    period = board.context(view, True).period
+    stamp = f"{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}"
+    name = f"{kind}_{MINISTRY_FRAMEWORK + '_' if kind == 'ministry' else ''}{stamp}.{extension}"
+    con = open_warehouse(board.source.home)
+    try:
+        with tempfile.TemporaryDirectory(prefix="reach-report-") as folder:
+            out = Path(folder) / name
+            if kind == "board":
+                write_board_pack(con, period.date_from, period.date_to, out, lang=view.lang,
+                                 targets=board.targets)
+            else:
+                write_ministry_workbook(con, period.date_from, period.date_to, out,
+                                        framework=MINISTRY_FRAMEWORK, targets=board.targets)
+            return out.read_bytes(), name
+    finally:
+        con.close()
+
+
+def register_report_downloads(app: dash.Dash, board: Any) -> None:
+    @app.callback(
+        Output("reports-label", "children"),
+        *[Output(button, "children") for button in REPORTS],
+        Input("url", "search"), State("url", "pathname"),
+    )
+    def label_buttons(search: str | None, pathname: str | None) -> tuple[str, ...]:
+        lang = parse_view(pathname, search).lang
+        return (t("reports", lang), *[t(button.replace("-", "_"), lang) for button in REPORTS])
+
+    @app.callback(
+        Output("report-download", "data"), Output("report-error", "children"),
+        *[Input(button, "n_clicks") for button in REPORTS],
+        State("url", "pathname"), State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def download_report(*args: Any) -> tuple[Any, str]:
+        pathname, search = args[-2], args[-1]
+        button = ctx.triggered_id
+        if button not in REPORTS or not board.source.published():
+            return no_update, ""
+        try:
+            content, name = report_file(board, button, pathname, search)
+        except ReachError as error:
+            return no_update, str(error)
+        return dcc.send_bytes(content, name), ""
