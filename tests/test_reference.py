@@ -48,6 +48,9 @@ def test_labels_in_both_languages():
     assert label("service", "legal_counselling") == "Právní poradenství"
     assert label("service", "legal_counselling", "en") == "Legal counselling"
     assert label("district", "outside_region", "en") == "Outside the region"
+    assert label("target_group", "ukrainian") == "Občan Ukrajiny"
+    assert label("course_type", "czech_b1") == "Čeština B1"
+    assert label("outcome", "czech_exam_passed") == "Zkouška z ČJ složena"
     services = catalogue("service")
     assert "event_lecture_public" in services and "czech_b1" in services
     for dimension in ("service", "outcome", "topic", "event_type", "audience", "target_group"):

@@ -77,7 +77,12 @@ _CZECH_EXTRA: dict[str, dict[str, str]] = {
         "sociocultural_orientation": "Sociokulturní orientace",
     },
     "exam": {"passed": "Složena", "failed": "Nesložena", "not_taken": "Nekonána"},
-    "target_group": {"unknown": "Neznámá"},
+    # The contract's keys are lower-case for matching; these labels need their capitals back.
+    "target_group": {"ukrainian": "Občan Ukrajiny", "unknown": "Neznámá"},
+    "course_type": {
+        "czech_a1": "Čeština A1", "czech_a2": "Čeština A2", "czech_b1": "Čeština B1",
+    },
+    "outcome": {"czech_exam_passed": "Zkouška z ČJ složena"},
     "topic": {"unknown": "Neuvedeno"},
     "mode": {"unknown": "Neuvedeno"},
     "audience": {"unknown": "Neuvedeno"},
