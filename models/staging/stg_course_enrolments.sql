@@ -1,7 +1,7 @@
 -- Current, non-retracted enrolments; a retracted client's dropped, orphans flagged,
 -- has_course = the course is current and not retracted.
 with latest as (
-    {{ latest_version(source('raw', 'course_enrolments'), ['course_id', 'client_id']) }}
+    {{ client_child_latest(source('raw', 'course_enrolments'), ['course_id', 'client_id']) }}
 )
 
 select
@@ -9,7 +9,7 @@ select
     latest.course_id,
     latest.client_id,
     latest._centre || ':' || latest.course_id || ':' || latest.client_id as enrolment_key,
-    latest._centre || ':' || latest.client_id as client_key,
+    latest.client_key,
     latest.enrolled_on,
     latest.attendance_pct,
     latest.level_in,
@@ -22,15 +22,10 @@ select
     ) as level_gain,
     coalesce(latest.completed, false) as completed,
     coalesce(latest.exam, 'not_taken') as exam,
-    register.client_id is null as is_orphan,
+    latest.is_orphan,
     courses.course_id is not null as has_course,
-    latest._delivery_id,
-    latest._load_seq,
-    latest._file_name,
-    latest._file_sha256,
-    latest._source_row
+    {{ lineage_columns('latest') }}
 from latest
 left join {{ ref('stg_courses') }} as courses
     on courses.centre = latest._centre
     and courses.course_id = latest.course_id
-{{ client_child_join('latest') }}
