@@ -13,6 +13,9 @@ from reports.metric_names import metric_name
 MAX_HIGHLIGHTS = 5
 # A relative change from fewer than this many is noise, not news.
 MIN_BASE_FOR_CHANGE = 20
+# A part "drove" a change only if it explains at least this share of it (suppressed parts have
+# no known change, so the largest visible part may explain almost nothing).
+MIN_DRIVER_SHARE = 0.25
 LANGUAGE_COURSES = ("czech_a1", "czech_a2", "czech_b1")
 
 
@@ -44,7 +47,7 @@ def _driver(data: BoardData, kpi: Kpi, lang: str) -> str:
                 continue
             if change is not None and change * direction > 0 and (best is None or abs(change) > best[0]):
                 best = (abs(change), comparison, part.code)
-    if best is None:
+    if best is None or best[0] < MIN_DRIVER_SHARE * abs(kpi.change or 0):
         return ""
     size, comparison, code = best
     name = f"{_dimension_name(comparison.dimension, lang)}: {label(comparison.dimension, code, lang)}"
