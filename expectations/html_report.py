@@ -1,11 +1,13 @@
 """A self-contained HTML page of one quality run (no CDN, no scripts): <home>/quality/data_docs/.
 
-GX's own Data Docs load Bootstrap/jQuery/fonts from CDNs and need a file-based GX project; this page
-is written instead so results can be read offline. Czech first, English beside it.
+The summary a user opens first: every expectation of the run in one table, Czech first, English
+beside it. GX's own Data Docs of the run (expectations.gx_docs, <home>/quality/gx_data_docs/) are
+linked from it for the details.
 """
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
@@ -38,7 +40,15 @@ def _row(outcome: Outcome) -> str:
     )
 
 
-def render(result: GateResult) -> str:
+def _gx_docs_link(href: str | None) -> str:
+    if href is None:
+        return ""
+    return (f'<p>Podrobně v Great Expectations Data Docs / in detail in GX Data Docs: '
+            f'<a href="{escape(href)}">{escape(href)}</a></p>\n')
+
+
+def render(result: GateResult, gx_docs_href: str | None = None) -> str:
+    """The page; `gx_docs_href` (relative) links GX's own Data Docs of the same run when given."""
     verdict = ("Prošlo / Passed" if result.passed
                else "Neprošlo – chyby brání zveřejnění / Failed – errors block publishing")
     ordered = sorted(result.outcomes, key=lambda o: (o.success, o.severity != "error", o.suite, o.expectation))
@@ -51,6 +61,7 @@ def render(result: GateResult) -> str:
 cíl / target <code>{escape(result.target)}</code></p>
 <p><b>{verdict}</b>: {len(result.outcomes)} očekávání / expectations, {len(result.errors)} chyb / errors failed,
 {len(result.warnings)} varování / warnings.</p>
+{_gx_docs_link(gx_docs_href)}
 <table><thead><tr><th>Stav / status</th><th>Sada / suite</th><th>Očekávání / expectation</th>
 <th>Závažnost / severity</th><th>Popis / description</th><th>Zjištěno / observed</th>
 <th>Příklady / failing sample</th></tr></thead>
@@ -60,11 +71,15 @@ cíl / target <code>{escape(result.target)}</code></p>
 """
 
 
-def write_html_summary(folder: Path, result: GateResult) -> Path:
-    """Write runs/<run_id>.html and index.html (the latest run); return the index path."""
+def write_html_summary(folder: Path, result: GateResult, gx_index: Path | None = None) -> Path:
+    """Write runs/<run_id>.html and index.html (the latest run); return the index path.
+
+    `gx_index` is GX's Data Docs index of the same run (expectations.gx_docs); index.html links it.
+    The pages of earlier runs do not: GX's Data Docs folder holds the latest run only.
+    """
     (folder / "runs").mkdir(parents=True, exist_ok=True)
-    page = render(result)
-    (folder / "runs" / f"{result.run_id}.html").write_text(page, encoding="utf-8")
+    (folder / "runs" / f"{result.run_id}.html").write_text(render(result), encoding="utf-8")
     index = folder / "index.html"
-    index.write_text(page, encoding="utf-8")
+    href = None if gx_index is None else Path(os.path.relpath(gx_index, folder)).as_posix()
+    index.write_text(render(result, href), encoding="utf-8")
     return index

@@ -2,13 +2,15 @@
 
 Where results go (docs/quality.md):
 - run_gate: main.quality_runs / main.quality_results in the build file (so a published warehouse
-  carries its own gate results), plus <home>/quality/runs/<run_id>.json and the HTML summary;
+  carries its own gate results), plus <home>/quality/runs/<run_id>.json, the HTML summary
+  (<home>/quality/data_docs/) and GX's own Data Docs of the run (<home>/quality/gx_data_docs/);
 - run_check: meta.quality_runs / meta.quality_results in <home>/raw.duckdb (the published
   warehouse is opened read-only), plus the same files.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +18,14 @@ from pathlib import Path
 import duckdb
 
 from expectations.engine import CHUNK_ROWS, DUCKDB_MEMORY_LIMIT, Engine, Target
+from expectations.gx_docs import write_gx_data_docs
 from expectations.html_report import write_html_summary
 from expectations.results import GateResult, Outcome, store
 from expectations.spec import SuiteSpec, load_suites
 from pipelines.errors import ReachError
 from pipelines.home import Home
+
+log = logging.getLogger(__name__)
 
 RAW_ALIAS = "raw"
 WAREHOUSE_ALIAS = "published"
@@ -53,11 +58,16 @@ def _validate(con: duckdb.DuckDBPyConnection, target: Target, suites: list[Suite
     return outcomes
 
 
-def _write_files(home: Home, result: GateResult) -> None:
+def _write_files(home: Home, result: GateResult, suites: list[SuiteSpec]) -> None:
     runs = home.quality_dir / "runs"
     runs.mkdir(parents=True, exist_ok=True)
     (runs / f"{result.run_id}.json").write_text(result.to_json(), encoding="utf-8")
-    write_html_summary(home.quality_dir / "data_docs", result)
+    try:
+        gx_index: Path | None = write_gx_data_docs(home.quality_dir, result, suites)
+    except Exception as error:  # the gate's verdict is stored already; the pages are a view of it
+        log.warning("GX Data Docs of run %s were not written: %s", result.run_id, error, exc_info=True)
+        gx_index = None
+    write_html_summary(home.quality_dir / "data_docs", result, gx_index)
 
 
 def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
@@ -84,7 +94,7 @@ def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
     finally:
         con.close()
     home.quality_dir.mkdir(parents=True, exist_ok=True)
-    _write_files(home, result)
+    _write_files(home, result, suites)
     return result
 
 
@@ -111,5 +121,5 @@ def run_check(home: Home, suites: list[SuiteSpec] | None = None, chunk_rows: int
     finally:
         con.close()
     home.quality_dir.mkdir(parents=True, exist_ok=True)
-    _write_files(home, result)
+    _write_files(home, result, suites)
     return result
