@@ -20,9 +20,7 @@ The build runs as `reach build` in its own process; peak memory is that process'
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -30,10 +28,9 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import RESULTS_DIR, ROOT, host, read_results, warehouse_rows, write_results
 
-RESULTS = ROOT / "bench" / "results" / "build.json"
+RESULTS = RESULTS_DIR / "build.json"
 PYTHON = sys.executable
 
 SCALES = {
@@ -225,17 +222,6 @@ def measure_build(home: Path) -> dict[str, object]:
     }
 
 
-def warehouse_counts(home: Path) -> dict[str, int]:
-    import duckdb
-
-    path = home / "warehouse.duckdb"
-    if not path.exists():
-        return {}
-    with duckdb.connect(str(path), read_only=True) as con:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("dim_client", "fct_contacts", "fct_activities", "fct_course_enrolments", "fct_outcomes")}
-
-
 def run_scale(scale: str, work: Path) -> dict[str, object]:
     home = work / f"{scale}-home"
     shutil.rmtree(home, ignore_errors=True)
@@ -260,7 +246,7 @@ def run_scale(scale: str, work: Path) -> dict[str, object]:
         "raw_mb": round(raw_bytes / 2**20, 1),
         "prepare_seconds": round(prepared, 1),
         "build": result,
-        "warehouse_rows": warehouse_counts(home),
+        "warehouse_rows": warehouse_rows(warehouse) if warehouse.exists() else {},
         "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1) if warehouse.exists() else None,
     }
 
@@ -276,15 +262,13 @@ def main() -> int:
         SCALES["national"] = {"clients": args.national_clients, "months": 120,
                               "contacts": args.national_clients * 5}
     scales = ["regional", "national"] if args.scale == "both" else [args.scale]
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()}
+    results = read_results(RESULTS)
+    results["machine"] = host()
     for scale in scales:
         args.work.mkdir(parents=True, exist_ok=True)
         key = f"{scale}_trial" if scale == "national" and args.national_clients else scale
         results[key] = run_scale(scale, args.work) | {"measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_results(RESULTS, results)
     print(f"wrote {RESULTS}")
     return 0
 

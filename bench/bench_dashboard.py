@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -36,11 +33,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from _common import METRICS_CACHE, RESULTS_DIR, add_scale_arguments, machine, scale_home, write_results
 
-RESULTS = ROOT / "bench" / "results" / "dashboard.json"
+RESULTS = RESULTS_DIR / "dashboard.json"
 DISTRICTS = (None, "CZ0427", "CZ0421", "CZ0426", "CZ0422", "CZ0425", "CZ0423", "CZ0424")
 PERIOD = (date(2022, 8, 1), date(2023, 7, 31))
 COMPARISON = (date(2021, 8, 1), date(2022, 7, 31))
@@ -73,15 +68,13 @@ GROUP BY ALL ORDER BY ALL
 """
 
 
-def prepare_home(scale: str, given: Path | None, work: Path) -> Path:
-    """A home holding a copy of the scale's published warehouse."""
-    from bench_metrics import SCALES, build_home
-
+def prepare_home(args: argparse.Namespace, scale: str, work: Path) -> Path:
+    """A home holding a copy of the scale's published warehouse (the metrics bench's cache)."""
     from pipelines.home import Home
 
-    source = given or build_home(Path(tempfile.gettempdir()) / "reach-bench-metrics" / scale, SCALES[scale])
+    source, _ = scale_home(args, scale, METRICS_CACHE)
     home = Home(work / scale).ensure()
-    shutil.copy(Home(Path(source)).warehouse_db, home.warehouse_db)
+    shutil.copy(Home(source).warehouse_db, home.warehouse_db)
     return home.root
 
 
@@ -183,9 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--loads", type=int, default=5)
-    parser.add_argument("--scales", nargs="+", default=["regional", "national"], choices=["regional", "national"])
-    parser.add_argument("--home-regional", type=Path)
-    parser.add_argument("--home-national", type=Path)
+    add_scale_arguments(parser)
     parser.add_argument("--no-browser", action="store_true", help="skip the first-page-load measurement")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="reach-bench-dashboard-"))
@@ -193,14 +184,12 @@ def main() -> None:
         "what": "Dash page-rendering callback over HTTP (Flask test client) after a district filter change, "
                 "the plain DuckDB queries of the Overview's figures, and first page load in headless Chromium",
         "date": date.today().isoformat(),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "load_average_1min_at_start": round(os.getloadavg()[0], 2),
-                    "note": "shared by several engineers' processes; figures are indicative"},
+        "machine": machine(load_average=True),
         "repeat": args.repeat, "loads": args.loads, "scales": {},
     }
     try:
         for scale in args.scales:
-            home = prepare_home(scale, getattr(args, f"home_{scale}"), work)
+            home = prepare_home(args, scale, work)
             print(f"{scale}: measuring", flush=True)
             figures: dict[str, object] = {
                 "overview_filter_callback": callback_latency(home, "overview", args.repeat),
@@ -215,8 +204,7 @@ def main() -> None:
             print(json.dumps(figures, indent=1), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_results(RESULTS, results)
     print(f"wrote {RESULTS}")
 
 

@@ -14,24 +14,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psutil
+from _common import RESULTS_DIR, ROOT, host, read_results, run_sampled, write_results
+from bench_build import SCALES, prepare_regional, raw_counts, write_national_raw
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from bench_build import SCALES, prepare_regional, raw_counts, write_national_raw  # noqa: E402
-
-RESULTS = ROOT / "bench" / "results" / "gate.json"
+RESULTS = RESULTS_DIR / "gate.json"
 
 GATE_SCRIPT = """
 import json, sys, time
@@ -51,21 +43,10 @@ print(json.dumps({"gate_seconds": round(seconds, 1), "passed": result.passed, "c
 
 
 def measure_gate(build_db: Path, home: Path) -> dict[str, object]:
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", GATE_SCRIPT, str(build_db), str(home)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watched = psutil.Process(process.pid)
-    peak = 0
-    while process.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss)
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.05)
-    out, err = process.communicate()
-    report = json.loads(out.strip().splitlines()[-1]) if process.returncode == 0 else {"error": err[-2000:]}
-    return report | {"process_seconds": round(time.perf_counter() - started, 1),
-                     "peak_rss_mb": round(peak / 2**20, 1)}
+    child = run_sampled([sys.executable, "-c", GATE_SCRIPT, str(build_db), str(home)], 0.05, cwd=ROOT)
+    report = json.loads(child.stdout.strip().splitlines()[-1]) if child.returncode == 0 \
+        else {"error": child.stderr[-2000:]}
+    return report | {"process_seconds": round(child.seconds, 1), "peak_rss_mb": round(child.peak_rss_bytes / 2**20, 1)}
 
 
 def run_scale(scale: str, work: Path) -> dict[str, object]:
@@ -97,14 +78,12 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/reach-bench-gate"))
     args = parser.parse_args()
     scales = ["regional", "national"] if args.scale == "both" else [args.scale]
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()}
+    results = read_results(RESULTS)
+    results["machine"] = host()
     for scale in scales:
         args.work.mkdir(parents=True, exist_ok=True)
         results[scale] = run_scale(scale, args.work) | {"measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_results(RESULTS, results)
     print(f"wrote {RESULTS}")
     return 0
 

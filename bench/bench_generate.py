@@ -19,8 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results" / "generate.json"
+from _common import RESULTS_DIR, ROOT, write_results
+
+RESULTS = RESULTS_DIR / "generate.json"
 
 _CHILD = """
 import json, resource, sys, time
@@ -70,11 +71,10 @@ def main() -> None:
         figures = run(clients, messy, scratch)
         print(json.dumps(figures), flush=True)
         runs.append(figures)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
+    write_results(RESULTS, {
         "benchmark": "generate_sample", "python": platform.python_version(), "machine": platform.machine(),
         "cpus": os.cpu_count(), "runs": runs,
-    }, indent=1) + "\n")
+    }, indent=1)
     print(f"wrote {RESULTS}")
 
 

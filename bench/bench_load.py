@@ -3,30 +3,25 @@ DuckDB `read_csv` of the same files, on generated deliveries with ~1,000,000 con
 
     .venv/bin/python bench/bench_load.py [--contacts 1000000] [--data DIR] [--months 12]
 
-Each measured step runs in its own process, so peak memory (ru_maxrss of that child, from
-wait4) is the step's own. Writes bench/results/load.json.
+Each measured step runs in its own process, so peak memory (that child's resident set size,
+sampled with psutil) is the step's own. Writes bench/results/load.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import RESULTS_DIR, machine, run_sampled, write_results
 
 CONTACTS_PER_CLIENT = 4.65  # what the generator writes over 12 months (measured: 995,150 for 212,766)
-RESULTS = ROOT / "bench" / "results" / "load.json"
+RESULTS = RESULTS_DIR / "load.json"
 
 
 def generate(data: Path, contacts: int, months: int) -> dict[str, int]:
@@ -95,24 +90,13 @@ def measure(step: str, data: Path) -> dict[str, float]:
     """Run one step in a fresh process: wall time (with interpreter start and imports), the step's
     own work time, and the peak RSS of that process sampled every 20 ms with psutil (ru_maxrss
     would carry the parent's high-water mark over fork)."""
-    import psutil
-
     with tempfile.TemporaryDirectory(prefix=f"bench-load-{step}-") as home:
-        started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, __file__, "--step", step, "--data", str(data), "--home", home],
-                                 stdout=subprocess.PIPE, text=True)
-        watched = psutil.Process(child.pid)
-        peak = 0
-        while child.poll() is None:
-            with contextlib.suppress(psutil.Error):
-                peak = max(peak, watched.memory_info().rss)
-            time.sleep(0.02)
-        seconds = time.perf_counter() - started
-        output = child.stdout.read() if child.stdout else ""
+        child = run_sampled([sys.executable, __file__, "--step", step, "--data", str(data), "--home", home], 0.02,
+                            stderr=None)
     if child.returncode != 0:
         raise SystemExit(f"step {step} failed with status {child.returncode}")
-    result = json.loads(output.strip().splitlines()[-1])
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak / 2**20, 1), **result}
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    return {"seconds": round(child.seconds, 2), "peak_rss_mib": round(child.peak_rss_bytes / 2**20, 1), **result}
 
 
 def main() -> None:
@@ -140,8 +124,7 @@ def main() -> None:
         "what": "reach load (all contract rules, quarantine, lineage, one transaction per delivery) "
                 "vs bare DuckDB read_csv of the same CSV files",
         "date": date.today().isoformat(),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "note": "shared by several engineers' processes; figures are indicative"},
+        "machine": machine(),
         "sample": {"contacts": rows.get("kontakty", 0), "rows_total": total, "rows_by_file": rows,
                    "deliveries": args.months, "csv_mib": round(bytes_on_disk / 2**20, 1)},
         "loader": loader,
@@ -151,8 +134,7 @@ def main() -> None:
         "time_ratio_loader_vs_duckdb_per_file": round(loader["work_seconds"] / per_file["work_seconds"], 2),
         "time_ratio_loader_vs_duckdb_per_kind": round(loader["work_seconds"] / per_kind["work_seconds"], 2),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    write_results(RESULTS, report)
     print(json.dumps(report, indent=2))
 
 

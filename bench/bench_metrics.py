@@ -22,27 +22,26 @@ import argparse
 import contextlib
 import csv
 import io
-import json
-import os
-import platform
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import (
+    METRICS_CACHE,
+    PERIOD,
+    RESULTS_DIR,
+    SCALES,
+    add_scale_arguments,
+    machine,
+    scale_home,
+    warehouse_rows,
+    write_results,
+)
 
-RESULTS = ROOT / "bench" / "results" / "metrics.json"
-SCALES = {"regional": 4_400, "national": 44_000}
-MONTHS = 12
-START = date(2022, 8, 1)
-PERIOD = ("2022-08-01", "2023-07-31")
+RESULTS = RESULTS_DIR / "metrics.json"
 
 # The plain queries: what an analyst would type against the marts for the same figures.
 _ACTIVE = "active_from <= DATE '2023-07-31' AND active_to >= DATE '2022-08-01'"
@@ -105,29 +104,6 @@ CASES = (
              GROUP BY 1, 2 ORDER BY 1, 2"""),
     Case("all_metrics_total", (), _ALL_METRICS_SQL),
 )
-
-
-def build_home(root: Path, clients: int) -> Path:
-    """Generate, load and build a warehouse (or reuse the one built with the same parameters)."""
-    from pipelines.build import build_warehouse
-    from pipelines.generate import Manifest, generate_sample
-    from pipelines.home import Home
-    from pipelines.ingest import load_paths
-
-    marker = root / "bench-params.json"
-    params = {"clients": clients, "months": MONTHS, "seed": 7}
-    home = Home(root / "home")
-    if marker.exists() and json.loads(marker.read_text()) == params and home.warehouse_db.exists():
-        return home.root
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    started = time.perf_counter()
-    generate_sample(root / "sample", clients=clients, months=MONTHS, start=START, seed=7)
-    load_paths(home.ensure(), Manifest.read(root / "sample").delivery_paths())
-    build_warehouse(home)
-    print(f"built {clients:,} clients in {time.perf_counter() - started:.0f} s", flush=True)
-    marker.write_text(json.dumps(params))
-    return home.root
 
 
 def run_cli(home: Path, case: Case) -> str:
@@ -198,12 +174,7 @@ def same_figures(cli_csv: str, plain: list[tuple], suppressed: bool) -> bool:
 
 
 def bench_scale(home: Path, repeat: int) -> dict[str, object]:
-    import duckdb
-
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    sizes = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # table names from this file only
-             for t in ("dim_client", "fct_activities", "fct_contacts", "fct_course_enrolments", "fct_outcomes")}
-    con.close()
+    sizes = warehouse_rows(home / "warehouse.duckdb")
     cases = {}
     for case in CASES:
         cli_first, cli_median, cli_out = timed(lambda c=case: run_cli(home, c), repeat)
@@ -231,30 +202,23 @@ def bench_scale(home: Path, repeat: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--scales", nargs="+", choices=tuple(SCALES), default=list(SCALES))
-    parser.add_argument("--home-regional", type=Path)
-    parser.add_argument("--home-national", type=Path)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "reach-bench-metrics")
+    add_scale_arguments(parser, METRICS_CACHE)
     args = parser.parse_args()
     results: dict[str, object] = {
         "what": "reach metrics (CLI in-process: validate, open read-only, compute, print CSV) vs the plain "
                 "DuckDB query of the same figure on a fresh read-only connection; median of warm runs",
         "date": date.today().isoformat(),
         "period": list(PERIOD),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "load_average_1min_at_start": round(os.getloadavg()[0], 2),
-                    "note": "shared by several engineers' processes; figures are indicative"},
+        "machine": machine(load_average=True),
         "repeat": args.repeat,
         "scales": {},
     }
     for scale in args.scales:
-        given = getattr(args, f"home_{scale}")
-        home = given or build_home(args.cache / scale, SCALES[scale])
+        home, given = scale_home(args, scale, args.cache)
         print(f"{scale}: {home}", flush=True)
         results["scales"][scale] = {"clients_generated": None if given else SCALES[scale],  # type: ignore[index]
-                                    **bench_scale(Path(home), args.repeat)}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+                                    **bench_scale(home, args.repeat)}
+    write_results(RESULTS, results)
     print(f"wrote {RESULTS}")
 
 

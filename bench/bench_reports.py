@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_reports.py [--repeat 3] [--scales regional national]
         [--home-regional DIR] [--home-national DIR] [--cache DIR]
 
-Scales (12 months from 2022-08, generator seed 7), as bench/bench_metrics.py: regional ~4,400
+Scales (12 months from 2022-08, generator seed 7), as bench/_common.py sets them: regional ~4,400
 clients (one centre's region-year, facts.md), national ~44,000 (SUZ's 10 regions in 2024). A
 warehouse is generated, loaded and built through the public APIs into `--cache` (reused while
 its parameters match) unless a home is given.
@@ -17,10 +17,6 @@ Writes bench/results/reports.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import shutil
 import statistics
 import sys
 import tempfile
@@ -28,37 +24,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import PERIOD, RESULTS_DIR, SCALES, add_scale_arguments, machine, scale_home, warehouse_rows, write_results
 
-RESULTS = ROOT / "bench" / "results" / "reports.json"
-SCALES = {"regional": 4_400, "national": 44_000}
-MONTHS = 12
-START = date(2022, 8, 1)
-PERIOD = ("2022-08-01", "2023-07-31")
-
-
-def build_home(root: Path, clients: int) -> Path:
-    """Generate, load and build a warehouse (or reuse the one built with the same parameters)."""
-    from pipelines.build import build_warehouse
-    from pipelines.generate import Manifest, generate_sample
-    from pipelines.home import Home
-    from pipelines.ingest import load_paths
-
-    marker = root / "bench-params.json"
-    params = {"clients": clients, "months": MONTHS, "seed": 7}
-    home = Home(root / "home")
-    if marker.exists() and json.loads(marker.read_text()) == params and home.warehouse_db.exists():
-        return home.root
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    started = time.perf_counter()
-    generate_sample(root / "sample", clients=clients, months=MONTHS, start=START, seed=7)
-    load_paths(home.ensure(), Manifest.read(root / "sample").delivery_paths())
-    build_warehouse(home)
-    print(f"built {clients:,} clients in {time.perf_counter() - started:.0f} s", flush=True)
-    marker.write_text(json.dumps(params))
-    return home.root
+RESULTS = RESULTS_DIR / "reports.json"
 
 
 def run_report(home: Path, kind: str, out: Path, *extra: str) -> float:
@@ -122,24 +90,10 @@ def measure(home: Path, repeat: int) -> dict[str, object]:
     return figures
 
 
-def warehouse_rows(home: Path) -> dict[str, int]:
-    import duckdb
-
-    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
-                for t in ("dim_client", "fct_activities", "fct_contacts", "fct_course_enrolments", "fct_outcomes")}
-    finally:
-        con.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scales", nargs="+", choices=list(SCALES), default=list(SCALES))
-    parser.add_argument("--home-regional", type=Path)
-    parser.add_argument("--home-national", type=Path)
-    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "reach-bench-reports")
+    add_scale_arguments(parser, Path(tempfile.gettempdir()) / "reach-bench-reports")
     args = parser.parse_args()
 
     results: dict[str, object] = {
@@ -147,20 +101,18 @@ def main() -> int:
                 "CLI in-process; first run and median of repeated runs; board phases timed separately",
         "date": date.today().isoformat(),
         "period": list(PERIOD),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "note": "shared by several engineers' processes; figures are indicative"},
+        "machine": machine(),
         "repeat": args.repeat,
         "scales": {},
     }
     for scale in args.scales:
-        given = getattr(args, f"home_{scale}")
-        home = given or build_home(args.cache / scale, SCALES[scale])
+        home, _ = scale_home(args, scale, args.cache)
         print(f"{scale}: {home}", flush=True)
         results["scales"][scale] = {  # type: ignore[index]
-            "clients_generated": SCALES[scale], "rows": warehouse_rows(home), "reports": measure(home, args.repeat),
+            "clients_generated": SCALES[scale], "rows": warehouse_rows(home / "warehouse.duckdb"),
+            "reports": measure(home, args.repeat),
         }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_results(RESULTS, results)
     print(f"written {RESULTS}")
     return 0
 
