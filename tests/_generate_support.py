@@ -1,4 +1,8 @@
-"""Reading generated deliveries back for the generator tests (plain polars/openpyxl, not the loader)."""
+"""Reading generated deliveries back for the generator tests (plain polars/openpyxl, not the loader).
+
+Text is decoded as the pseudonymiser's reader decodes a raw export (BOM, UTF-8, else Windows-1250);
+the cells are read here, not with its read_table: the header stays a row and XLSX date cells keep
+the d.m.yyyy the tests compare with."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import openpyxl
 import polars as pl
 
 from pipelines.generate import Manifest
+from pipelines.pseudonymise.reader import _decode as decode
 
 
 def delivery_files(manifest: Manifest, delivery: str) -> dict[str, bytes]:
@@ -20,15 +25,6 @@ def delivery_files(manifest: Manifest, delivery: str) -> dict[str, bytes]:
         with zipfile.ZipFile(path) as archive:
             return {name: archive.read(name) for name in archive.namelist()}
     return {p.name: p.read_bytes() for p in path.iterdir()}
-
-
-def decode(content: bytes) -> str:
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return content.decode("cp1250")
 
 
 def read_cells(file_name: str, content: bytes) -> list[list[str | None]]:
