@@ -113,7 +113,7 @@ def test_trend_draws_one_line_per_group_with_czech_months() -> None:
         "clients_reached": [10, 12, 30, 31],
     })
     figure = figures.trend_by_group(frame, "cs")
-    assert [trace.name for trace in figure.data] == ["Cizinec ze třetí země", "Občan ukrajiny"]
+    assert [trace.name for trace in figure.data] == ["Cizinec ze třetí země", "Občan Ukrajiny"]
     assert list(figure.data[0].x) == ["srp 2022", "zář 2022"]
 
 
