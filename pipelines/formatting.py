@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from babel.numbers import format_decimal, format_percent
 
@@ -43,6 +43,13 @@ def fmt_date(value: date | None, lang: str = "cs") -> str:
     if lang == "cs":
         return f"{value.day}. {value.month}. {value.year}"
     return value.strftime("%-d %b %Y")
+
+
+def fmt_datetime(value: datetime | None, lang: str = "cs") -> str:
+    """cs `25. 11. 2026 15:53`; en `25 Nov 2026 15:53`."""
+    if value is None:
+        return "—"
+    return f"{fmt_date(value.date(), lang)} {value:%H:%M}"
 
 
 def fmt_period(date_from: date, date_to: date, lang: str = "cs") -> str:

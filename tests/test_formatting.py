@@ -27,3 +27,13 @@ def test_dates():
     assert fmt_date(date(2023, 1, 5)) == "5. 1. 2023"
     assert fmt_date(date(2023, 1, 5), "en") == "5 Jan 2023"
     assert fmt_period(date(2022, 8, 1), date(2023, 7, 31)) == "1. 8. 2022 – 31. 7. 2023"
+
+
+def test_date_times():
+    from datetime import datetime
+
+    from pipelines.formatting import fmt_datetime
+
+    assert fmt_datetime(datetime(2026, 11, 5, 9, 3)) == "5. 11. 2026 09:03"
+    assert fmt_datetime(datetime(2026, 11, 5, 9, 3), "en") == "5 Nov 2026 09:03"
+    assert fmt_datetime(None) == "—"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from dashboard.components import kpi_card, notice
 from dashboard.data import ChartData
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, PageContext
-from pipelines.formatting import fmt_int
+from pipelines.formatting import fmt_datetime, fmt_int
 
 DATA_DOCS_URL = "/quality/data_docs/index.html"
 TABLE_ROWS = 50
@@ -48,8 +49,12 @@ def latest_check(quality_dir: Path) -> dict[str, Any] | None:
     return None
 
 
-def _when(text: str | None) -> str:
-    return (text or "—").replace("T", " ")[:16]
+def _when(text: str | None, lang: str) -> str:
+    """An ISO timestamp from a run record, in the UI's date format."""
+    try:
+        return fmt_datetime(datetime.fromisoformat(text), lang) if text else "—"
+    except ValueError:
+        return text or "—"
 
 
 def header(ctx: PageContext) -> html.Div:
@@ -59,7 +64,7 @@ def header(ctx: PageContext) -> html.Div:
     runs = ctx.source.table("quality_runs")
     gate = runs.sort("finished_at", descending=True).row(0, named=True) if runs is not None and runs.height else None
     check = latest_check(ctx.source.home.quality_dir)
-    cards = [kpi_card("last-build", t("last_build", lang), built.strftime("%Y-%m-%d %H:%M") if built else "—")]
+    cards = [kpi_card("last-build", t("last_build", lang), fmt_datetime(built, lang))]
     if gate:
         verdict = ("prošla" if cs else "passed") if gate["passed"] else ("neprošla" if cs else "failed")
         cards.append(kpi_card("gate", "Kontrola při sestavení" if cs else "Gate at build", verdict,
@@ -68,8 +73,8 @@ def header(ctx: PageContext) -> html.Div:
                               + ("chyb / varování" if cs else "errors / warnings")))
     if check:
         failed = [o for o in check.get("outcomes", []) if not o.get("success")]
-        cards.append(kpi_card("check", "Poslední reach check" if cs else "Last reach check",
-                              _when(check.get("finished_at")),
+        cards.append(kpi_card("check", "Poslední kontrola (reach check)" if cs else "Last check (reach check)",
+                              _when(check.get("finished_at"), lang),
                               target=f"{len(failed)} " + ("neúspěšných kontrol" if cs else "failed expectations")))
     quarantine = ctx.source.table("mart_quarantine")
     cards.append(kpi_card("quarantine", t("quarantine", lang),
