@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from _quality_support import write_clean_raw
+from test_quality_gx_docs import remote_references
 
 from pipelines.build import build_warehouse
 from pipelines.cli import main
@@ -64,6 +65,9 @@ def test_check_fails_on_a_broken_published_warehouse(built_home: Home, tmp_path:
     with connect_raw_layer(str(home.raw_db), read_only=True) as con:
         rows = con.execute("SELECT severity, unexpected_count FROM meta.quality_results WHERE NOT success").fetchall()
     assert rows == [("error", 1)]
+    gx_index = (home.quality_dir / "gx_data_docs" / "index.html").read_text(encoding="utf-8")
+    assert "check-" in gx_index and "duration_in_range [error]" in gx_index
+    assert remote_references(home.quality_dir) == {}
 
 
 def test_check_without_a_warehouse_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from _quality_breaks import BREAKS, Break, apply
 from _quality_support import write_clean_raw
+from test_quality_gx_docs import remote_references
 
 from expectations.results import GateResult
 from expectations.runner import run_gate
@@ -74,6 +75,11 @@ def test_clean_build_publishes_with_its_gate_results(clean_home: Home) -> None:
     assert (clean_home.quality_dir / "runs" / f"{run_id}.json").exists()
     page = (clean_home.quality_dir / "data_docs" / "index.html").read_text(encoding="utf-8")
     assert run_id in page and "http" not in page  # self-contained: no CDN assets
+    assert 'href="../gx_data_docs/index.html"' in page  # GX's own Data Docs of the same run
+    gx_index = (clean_home.quality_dir / "gx_data_docs" / "index.html").read_text(encoding="utf-8")
+    assert run_id in gx_index and "reach-failed" not in gx_index
+    assert all(f">{name}<" in gx_index for name in SUITES)
+    assert remote_references(clean_home.quality_dir) == {}
 
 
 @pytest.mark.parametrize(("suite_name", "rule_id"), sorted(BREAKS), ids=lambda v: v)
@@ -142,6 +148,24 @@ def test_broken_mart_row_stops_the_real_build(clean_home: Home, tmp_path: Path) 
 
     assert "mart_fct_contacts.client_exists" in str(raised.value)
     assert digest(home.warehouse_db) == published
+
+
+def test_gx_data_docs_of_a_failed_build_list_the_failure_offline(clean_home: Home, tmp_path: Path) -> None:
+    home, _ = copy_home(clean_home, tmp_path)
+    with pytest.raises(QualityGateFailed):
+        build_warehouse(home, gate=_break_inside_build(BREAKS[("mart_fct_contacts", "duration_in_range")]))
+
+    quality = home.quality_dir
+    assert list(quality.rglob("*.html"))
+    assert remote_references(quality) == {}  # no http(s) src/href in any page: summary or GX's
+    gx_index = (quality / "gx_data_docs" / "index.html").read_text(encoding="utf-8")
+    assert all(f">{name}<" in gx_index for name in SUITES)  # the run's suites
+    assert "duration_in_range [error]" in gx_index  # its failing expectation
+    page = next((quality / "gx_data_docs" / "validations" / "mart_fct_contacts").rglob("*.html"))
+    text = page.read_text(encoding="utf-8")
+    assert "duration_in_range [error]" in text and "ULK:k-" in text and "1 unexpected values found" in text
+    summary = (quality / "data_docs" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../gx_data_docs/index.html"' in summary
 
 
 def test_warnings_publish_and_are_recorded(clean_home: Home, tmp_path: Path) -> None:
