@@ -38,12 +38,15 @@ def table(result: GateResult) -> str:
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
+    from expectations.gx_docs import GX_DOCS_DIR
     from expectations.runner import run_check  # imports Great Expectations: only when checking
 
     result = run_check(home)
     print(table(result))
+    gx_docs = home.quality_dir / GX_DOCS_DIR / "index.html"
     print(f"\nRun {result.run_id}: results in {home.raw_db} (meta.quality_results) and "
-          f"{home.quality_dir / 'data_docs' / 'index.html'}.")
+          f"{home.quality_dir / 'data_docs' / 'index.html'}"
+          + (f"; Great Expectations Data Docs: {gx_docs}." if gx_docs.exists() else "."))
     if not result.passed:
         names = ", ".join(f"{o.suite}.{o.expectation}" for o in result.errors)
         raise QualityGateFailed(
