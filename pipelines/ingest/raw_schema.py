@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.contract import FILES, ColumnType, ExportFile
+from pipelines.database import attach
 
 SQL_TYPES = {
     ColumnType.CLIENT_ID: "VARCHAR",
@@ -121,7 +122,6 @@ def connect_raw_layer(path: str, *, read_only: bool = False) -> duckdb.DuckDBPyC
     schema name `raw` ambiguous; attached under another name and made current, it does not.
     """
     con = duckdb.connect()
-    mode = " (READ_ONLY)" if read_only else ""
-    con.execute(f"ATTACH '{path}' AS {RAW_CATALOG}{mode}")
+    attach(con, path, RAW_CATALOG, read_only=read_only)  # the path as a parameter, never pasted into SQL
     con.execute(f"USE {RAW_CATALOG}")
     return con
