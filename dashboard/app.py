@@ -13,6 +13,7 @@ from dashboard.geo import load_district_geojson
 from dashboard.i18n import t
 from dashboard.layout import shell
 from pipelines.home import Home
+from pipelines.safe_text import STATIC_PAGE_CSP
 from pipelines.targets import load_targets
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -40,11 +41,18 @@ def create_app(home: Home) -> dash.Dash:
 
 
 def _serve_quality_docs(app: dash.Dash, home: Home) -> None:
-    """Great Expectations' HTML summary from <home>/quality, so the link works offline."""
+    """Great Expectations' HTML summary from <home>/quality, so the link works offline.
+
+    The pages quote the data (failing samples): a strict Content-Security-Policy makes sure that
+    nothing in them runs even if a text ever slipped through unescaped.
+    """
 
     @app.server.route("/quality/<path:name>")
     def quality_docs(name: str) -> Response:
         folder = home.quality_dir
         if not (folder / name).is_file():
             abort(404)
-        return send_from_directory(folder, name)
+        response = send_from_directory(folder, name)
+        response.headers["Content-Security-Policy"] = STATIC_PAGE_CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

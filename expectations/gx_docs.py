@@ -15,7 +15,14 @@ Jinja views, in GX's local-site layout:
 GX 1.24.1's templates load Bootstrap, bootstrap-table, Font Awesome, jQuery, popper and Vega from
 CDNs and fill the index page's table with JavaScript (bootstrap-table). The views here replace
 those templates: no CDN tags, a small local stylesheet, plain HTML tables and text for the icons.
-Every written page then goes through `strip_remote_urls` so no http(s) URL remains in it.
+Every written page then goes through `strip_remote_urls` so no http(s) URL loads or links from it.
+
+Text from the data (failing samples quote record keys and branch names; error messages may quote
+a value) is data, never markup. GX pastes some of it into the page as HTML (the sampled unexpected
+values, an exception's traceback) and escapes other parts, so it cannot simply be escaped before
+GX sees it. Instead `_DataText` hands GX an opaque token per text and, once a page is rendered,
+puts each text back in place of its token, HTML-escaped. Each page also carries the static pages'
+Content-Security-Policy (no script runs), which the dashboard sends as a header too.
 
 Only the run's results (a few hundred small records) are rendered: no data is re-read, so time and
 memory do not grow with the warehouse. The folder is replaced as a whole on each run.
@@ -25,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import shutil
 import uuid
 from collections import defaultdict
@@ -39,6 +47,7 @@ from urllib.parse import quote
 
 from expectations.results import GateResult, Outcome
 from expectations.spec import CheckSpec, SuiteSpec
+from pipelines.safe_text import STATIC_PAGE_CSP
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +108,7 @@ _HEAD = """<!DOCTYPE html>
 <html>
   <head>
     <meta charset="UTF-8">
+    <meta http-equiv="Content-Security-Policy" content="@CSP@">
     <meta name="viewport" content="width=device-width, initial-scale=1.0" />
     <title>{{ page_title or "Data Docs" }} | Great Expectations (offline)</title>
     <style>{% include 'data_docs_default_styles.css' %}</style>
@@ -121,7 +131,7 @@ _HEAD = """<!DOCTYPE html>
     </div>
   </body>
 </html>
-"""
+""".replace("@CSP@", escape(STATIC_PAGE_CSP))
 
 # Relative prefix from a page to the site root (GX's own rule from js_script_imports.j2/top_navbar.j2).
 _ROOT = """{%- if expectation_suite_name -%}
@@ -239,6 +249,37 @@ def _offline(view_class: type) -> Any:
     return view
 
 
+# --- text from the data: tokens for GX, escaped text in the written page ----------------------------
+
+
+class _DataText:
+    """Opaque tokens standing for data texts while GX renders; `fill` puts the texts back, escaped.
+
+    A token is letters and digits only, so no renderer changes it; its random part means a text
+    cannot spell another text's token.
+    """
+
+    def __init__(self) -> None:
+        self._prefix = f"reachtext{secrets.token_hex(6)}n"
+        self._pattern = re.compile(re.escape(self._prefix) + r"(\d+)z")
+        self._texts: list[str] = []
+        self._tokens: dict[str, str] = {}
+
+    def token(self, text: str) -> str:
+        """The token of `text` (the same text always gets the same token, so GX's counts still hold)."""
+        if text not in self._tokens:
+            self._tokens[text] = f"{self._prefix}{len(self._texts)}z"
+            self._texts.append(text)
+        return self._tokens[text]
+
+    def fill(self, page: str) -> str:
+        """`page` with every token replaced by its text, HTML-escaped (quotes too: tokens may sit in attributes)."""
+        filled = self._pattern.sub(lambda match: escape(self._texts[int(match.group(1))], quote=True), page)
+        if self._prefix in filled:  # a token GX cut or changed: never write the page half-filled
+            raise RuntimeError("GX changed a data token while rendering a Data Docs page")
+        return filled
+
+
 # --- GX result objects from the gate's outcomes ------------------------------------------------------
 
 
@@ -251,35 +292,35 @@ def _kwargs(rule: Any) -> dict[str, Any]:
 _SEVERITY = {"error": "critical", "warning": "warning"}
 
 
-def _configuration(outcome: Outcome, rule: Any | None) -> Any:
+def _configuration(outcome: Outcome, rule: Any | None, text: _DataText) -> Any:
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     kwargs = _kwargs(rule) if rule is not None else {"column": outcome.expectation}
     meta = {"id": outcome.expectation, "severity": outcome.severity, "suite": outcome.suite}
     # The notes carry the gate's own name of the rule, its severity and its description; GX renders
-    # them under its prescriptive text ("values must be ...").
-    notes = f"**{outcome.expectation}** ({outcome.severity}): {outcome.description}"
+    # them (as Markdown, raw HTML passing through) under its prescriptive text ("values must be ...").
+    notes = f"**{outcome.expectation}** ({outcome.severity}): {text.token(outcome.description)}"
     return ExpectationConfiguration(type=outcome.expectation_type, kwargs=kwargs, meta=meta, notes=notes,
                                     severity=FailureSeverity(_SEVERITY[outcome.severity]))
 
 
-def _validation_result(outcome: Outcome, rule: Any | None) -> Any:
+def _validation_result(outcome: Outcome, rule: Any | None, text: _DataText) -> Any:
     from great_expectations.core.expectation_validation_result import ExpectationValidationResult
 
-    config = _configuration(outcome, rule)
+    config = _configuration(outcome, rule, text)
     # On the validation page GX shows an expectation's `description` instead of its prescriptive text
     # ("values must be ..."; that stays on the suite page, with the notes): the gate's rule id,
     # severity and description are what a reader acts on. (GX's other hook for extra columns,
     # kwargs["meta_properties_to_render"], fails in 1.24.1: the kwarg breaks to_domain_obj.)
-    # GX puts the description into the page as a string template without escaping it.
-    config.description = escape(f"{outcome.expectation} [{outcome.severity}]: {outcome.description}", quote=False)
+    config.description = text.token(f"{outcome.expectation} [{outcome.severity}]: {outcome.description}")
     if outcome.exception is not None:
+        message = text.token(outcome.exception)  # an error message may quote a value
         return ExpectationValidationResult(
             success=False, expectation_config=config, result={},
             # GX shows the traceback in a collapsed block and needs a string; the gate keeps only the message.
-            exception_info={"raised_exception": True, "exception_message": outcome.exception,
-                            "exception_traceback": outcome.exception},
+            exception_info={"raised_exception": True, "exception_message": message,
+                            "exception_traceback": message},
         )
     if isinstance(rule, CheckSpec):
         # A check's query returns one row per violation; GX bounded their count. Shown as rows found,
@@ -293,14 +334,15 @@ def _validation_result(outcome: Outcome, rule: Any | None) -> Any:
     result = {
         "element_count": elements, "missing_count": 0, "missing_percent": 0.0,
         "unexpected_count": unexpected, "unexpected_percent": percent, "unexpected_percent_nonmissing": percent,
-        "partial_unexpected_list": list(outcome.failing_sample),
+        # The failing sample quotes the data (keys, branch names): GX pastes these into the page as HTML.
+        "partial_unexpected_list": [text.token(sample) for sample in outcome.failing_sample],
     }
     return ExpectationValidationResult(success=outcome.success, expectation_config=config, result=result,
                                        exception_info={"raised_exception": False, "exception_message": None,
                                                        "exception_traceback": None})
 
 
-def _suite_results(result: GateResult, suites: list[SuiteSpec]) -> list[tuple[Any, Any]]:
+def _suite_results(result: GateResult, suites: list[SuiteSpec], text: _DataText) -> list[tuple[Any, Any]]:
     """(ExpectationSuite, ExpectationSuiteValidationResult) per suite of the run, in suite order."""
     import great_expectations as gx
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
@@ -314,10 +356,11 @@ def _suite_results(result: GateResult, suites: list[SuiteSpec]) -> list[tuple[An
     run_id = RunIdentifier(run_name=result.run_id, run_time=result.started_at.replace(tzinfo=UTC))
     pairs = []
     for name, outcomes in by_suite.items():
-        evrs = [_validation_result(o, rules.get((name, o.expectation))) for o in outcomes]
+        evrs = [_validation_result(o, rules.get((name, o.expectation)), text) for o in outcomes]
         passed = sum(o.success for o in outcomes)
-        configs = [_configuration(o, rules.get((name, o.expectation))) for o in outcomes]
-        suite = gx.ExpectationSuite(name=name, expectations=configs, notes=descriptions.get(name) or None)
+        configs = [_configuration(o, rules.get((name, o.expectation)), text) for o in outcomes]
+        notes = descriptions.get(name)
+        suite = gx.ExpectationSuite(name=name, expectations=configs, notes=text.token(notes) if notes else None)
         validation = ExpectationSuiteValidationResult(
             success=all(o.success for o in outcomes), results=evrs, suite_name=name,
             statistics={"evaluated_expectations": len(outcomes), "successful_expectations": passed,
@@ -368,10 +411,11 @@ def _suite_path(suite_name: str) -> str:
     return "/".join(["expectations", *suite_name.split(".")]) + ".html"
 
 
-def _write(root: Path, relative: str, html: str) -> None:
+def _write(root: Path, relative: str, html: str, text: _DataText) -> None:
+    """The page without remote URLs in GX's markup, then with the data's texts put in as text."""
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(strip_remote_urls(html), encoding="utf-8")
+    path.write_text(text.fill(strip_remote_urls(html)), encoding="utf-8")
 
 
 class _RenderErrors(logging.Handler):
@@ -430,13 +474,14 @@ def _write_site(root: Path, result: GateResult, suites: list[SuiteSpec]) -> None
     page_view = _offline(DefaultJinjaPageView)
     validation_renderer = ValidationResultsPageRenderer()
     suite_renderer = ExpectationSuitePageRenderer()
+    text = _DataText()
     links: dict[str, Any] = {"site_name": f"Reach quality gate - {result.run_id}",
                              "validations_links": [], "expectations_links": []}
-    for suite, validation in _suite_results(result, suites):
+    for suite, validation in _suite_results(result, suites, text):
         run_id = validation.meta["run_id"]
         page, suite_page = _validation_path(suite.name, run_id), _suite_path(suite.name)
-        _write(root, page, page_view.render(validation_renderer.render(validation)))
-        _write(root, suite_page, page_view.render(suite_renderer.render(suite)))
+        _write(root, page, page_view.render(validation_renderer.render(validation)), text)
+        _write(root, suite_page, page_view.render(suite_renderer.render(suite)), text)
         # The entries GX's DefaultSiteIndexBuilder makes (add_resource_info_to_index_links_dict).
         links["validations_links"].append({
             "expectation_suite_name": suite.name, "filepath": quote(page), "run_id": run_id,
@@ -449,7 +494,7 @@ def _write_site(root: Path, result: GateResult, suites: list[SuiteSpec]) -> None
         })
         links["expectations_links"].append({"expectation_suite_name": suite.name, "filepath": quote(suite_page)})
     index = _offline(DefaultJinjaIndexPageView).render(_index_renderer().render(links))
-    _write(root, "index.html", index)
+    _write(root, "index.html", index, text)
     _write_static(root)
 
 

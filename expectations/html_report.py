@@ -2,7 +2,8 @@
 
 The summary a user opens first: every expectation of the run in one table, Czech first, English
 beside it. GX's own Data Docs of the run (expectations.gx_docs, <home>/quality/gx_data_docs/) are
-linked from it for the details.
+linked from it for the details. Every text is escaped (failing samples and error messages quote
+the data), and the page declares the static pages' Content-Security-Policy: no script runs in it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from expectations.results import GateResult, Outcome
+from pipelines.safe_text import STATIC_PAGE_CSP
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
@@ -54,7 +56,9 @@ def render(result: GateResult, gx_docs_href: str | None = None) -> str:
     ordered = sorted(result.outcomes, key=lambda o: (o.success, o.severity != "error", o.suite, o.expectation))
     rows = "\n".join(_row(o) for o in ordered)
     return f"""<!DOCTYPE html>
-<html lang="cs"><head><meta charset="utf-8"><title>Kontroly kvality / Quality checks {escape(result.run_id)}</title>
+<html lang="cs"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{escape(STATIC_PAGE_CSP)}">
+<title>Kontroly kvality / Quality checks {escape(result.run_id)}</title>
 <style>{STYLE}</style></head><body>
 <h1>Kontroly kvality dat / Data quality checks</h1>
 <p>Běh / run <b>{escape(result.run_id)}</b> ({escape(result.context)}), {result.started_at:%Y-%m-%d %H:%M:%S} UTC,
