@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import polars as pl
+import xlsxwriter
 
 from dashboard.i18n import code_label, dimension_name, metric_name
 from pipelines.metrics.definitions import DIMENSIONS_BY_NAME, METRICS_BY_NAME
+from pipelines.safe_text import neutralise_frame
 
 
 def export_table(published: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -37,15 +39,23 @@ def header_labels(frame: pl.DataFrame, lang: str) -> list[str]:
 
 
 def to_csv(frame: pl.DataFrame) -> str:
-    """UTF-8 CSV with a BOM so Excel opens Czech text correctly."""
-    return "\ufeff" + frame.write_csv()
+    """UTF-8 CSV with a BOM so Excel opens Czech text correctly; no text cell reads as a formula."""
+    return "\ufeff" + neutralise_frame(frame).write_csv()
 
 
 def to_xlsx(frame: pl.DataFrame, sheet: str, lang: str) -> bytes:
-    """One sheet: a header row of readable names over the data (codes kept for re-use)."""
+    """One sheet: a header row of readable names over the data (codes kept for re-use).
+
+    Text stays text: no cell becomes a formula or a hyperlink, whatever a branch name holds.
+    """
     buffer = io.BytesIO()
-    readable = frame.rename(dict(zip(frame.columns, _unique(header_labels(frame, lang)), strict=True)))
-    readable.write_excel(buffer, worksheet=sheet[:31], autofit=True)
+    readable = neutralise_frame(frame)
+    readable = readable.rename(dict(zip(readable.columns, _unique(header_labels(frame, lang)), strict=True)))
+    # polars' own workbook would turn text such as `http://...` into a hyperlink.
+    book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+    readable.write_excel(book, worksheet=sheet[:31], autofit=True)
+    book.close()
     return buffer.getvalue()
 
 

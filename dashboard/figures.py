@@ -4,6 +4,7 @@ Input frames are polars frames as the metric API returns them: one column per di
 one per metric. A value hidden by suppression is null; an optional `<metric>__flag` column
 ("" shown, "<5" small, "x" hidden) lets the hover say why a value is missing.
 Every bar and tile carries `customdata = [dimension, code]` so a click can filter by it.
+Labels and messages are escaped for Plotly, which draws tags such as <b> or <a href> in text.
 These signatures are used by reports/: keep them stable.
 """
 
@@ -19,9 +20,21 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import REST_CODE, code_label, dimension_name, metric_name, t
-from dashboard.theme import MUTED, PRIMARY, SEQUENTIAL, SERIES, SEX_COLOURS, apply_theme
+from dashboard.theme import (
+    INK,
+    LINE_DASHES,
+    MARKER_SYMBOLS,
+    MUTED,
+    PRIMARY,
+    SEQUENTIAL,
+    SERIES,
+    SEX_COLOURS,
+    SEX_PATTERNS,
+    apply_theme,
+)
 from pipelines.contract import CEFR_LEVELS
 from pipelines.formatting import fmt_decimal, fmt_int
+from pipelines.safe_text import plotly_text
 
 FLAG_SUFFIX = "__flag"
 AGE_BANDS = ("0-17", "18-29", "30-44", "45-64", "65+", "unknown")
@@ -44,6 +57,11 @@ def flag_column(metric: str) -> str:
     return metric + FLAG_SUFFIX
 
 
+def _label(dimension: str, code: object, lang: str) -> str:
+    """A dimension value's label for a figure: Plotly draws tags in text, and a branch name is delivery text."""
+    return plotly_text(code_label(dimension, code, lang))
+
+
 def format_value(value: float | None, flag: str | None, lang: str, *, digits: int = 0) -> str:
     """A value as shown: formatted number, `<5`, or `hidden` when suppression removed it."""
     if value is None:
@@ -56,7 +74,7 @@ def format_value(value: float | None, flag: str | None, lang: str, *, digits: in
 def empty_figure(message: str, lang: str, *, title: str | None = None, height: int | None = 360) -> go.Figure:
     """A chart-sized placeholder that says why there is nothing to draw."""
     figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+    figure.add_annotation(text=plotly_text(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                           font={"size": 16, "color": MUTED})
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
@@ -109,7 +127,7 @@ def bar_by_dimension(frame: pl.DataFrame, dimension: str, metric: str, lang: str
     codes = data[dimension].to_list()
     values = data[metric].to_list()
     flags = _flags(data, metric)
-    labels = [code_label(dimension, code, lang) for code in codes]
+    labels = [_label(dimension, code, lang) for code in codes]
     texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
     colours = [MUTED if code == REST_CODE else colour for code in codes]
     figure = go.Figure(go.Bar(
@@ -132,7 +150,7 @@ def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_rea
         return empty_figure(t("empty_period", lang), lang, title=title)
     figure = go.Figure()
     months = sorted(frame["month"].unique().to_list())
-    ticks = [code_label("month", m, lang) for m in months]
+    ticks = [_label("month", m, lang) for m in months]
     groups = frame.group_by(group).agg(pl.col(metric).sum()).sort(metric, descending=True)[group].to_list()
     for index, code in enumerate(groups):
         part = frame.filter(pl.col(group) == code).sort("month")
@@ -140,9 +158,10 @@ def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_rea
             continue  # every value hidden: the privacy note says so, an empty legend entry would not
         flags = _flags(part, metric)
         figure.add_trace(go.Scatter(
-            x=[code_label("month", m, lang) for m in part["month"].to_list()], y=part[metric].to_list(),
-            name=code_label(group, code, lang), mode="lines+markers",
-            line={"width": 3, "color": SERIES[index % len(SERIES)]},
+            x=[_label("month", m, lang) for m in part["month"].to_list()], y=part[metric].to_list(),
+            name=_label(group, code, lang), mode="lines+markers",
+            line={"width": 3, "color": SERIES[index % len(SERIES)], "dash": LINE_DASHES[index % len(LINE_DASHES)]},
+            marker={"symbol": MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)], "size": 9},
             customdata=[[group, code] for _ in range(part.height)],
             text=[format_value(v, f, lang) for v, f in zip(part[metric].to_list(), flags, strict=True)],
             hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
@@ -174,7 +193,7 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
                          fillcolor=colour, line={"color": "white", "width": 3}, layer="below")
         dark = value is not None and colour != "#eef1f5" and _is_dark(colour)
         text_colour = "white" if dark else "#1b2a3a"
-        name = code_label("district", code, lang).replace(" nad ", " nad<br>")  # fits the tile
+        name = _label("district", code, lang).replace(" nad ", " nad<br>")  # fits the tile
         figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{name}</b>",
                               showarrow=False, font={"size": 14, "color": text_colour})
         figure.add_annotation(x=col, y=-row - 0.14,
@@ -185,18 +204,19 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
     figure.add_trace(go.Scatter(
         x=[DISTRICT_TILES[c][0] for c in codes], y=[-DISTRICT_TILES[c][1] for c in codes], mode="markers",
         marker={"symbol": "square", "size": 90, "color": "rgba(0,0,0,0)"},
-        customdata=[["district", c] for c in codes], text=[code_label("district", c, lang) for c in codes],
+        customdata=[["district", c] for c in codes], text=[_label("district", c, lang) for c in codes],
         hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>", showlegend=False,
+        name=metric_name(metric, lang),  # names the value column of the chart's table view
     ))
     figure.update_xaxes(visible=False, range=[-0.6, 4.6], fixedrange=True)
     figure.update_yaxes(visible=False, range=[-2.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
     rest = [r for r in frame.iter_rows(named=True) if r.get("district") in ("outside_region", "unknown")] \
         if "district" in frame.columns else []
     if rest:
-        parts = [f"{code_label('district', r['district'], lang)}: "
+        parts = [f"{_label('district', r['district'], lang)}: "
                  f"{format_value(r.get(metric), r.get(flag_column(metric)) or '', lang, digits=digits)}" for r in rest]
         figure.add_annotation(x=4.6, y=-2.55, xanchor="right", yanchor="bottom", showarrow=False,
-                              text=" · ".join(parts), font={"size": 13, "color": MUTED})
+                              text=" · ".join(parts), font={"size": 13, "color": MUTED}, name="note")
     return apply_theme(figure, lang, title=title, height=440)
 
 
@@ -227,7 +247,7 @@ def district_choropleth(frame: pl.DataFrame, metric: str, geojson: dict[str, Any
     figure = go.Figure(go.Choroplethmap(
         geojson=geojson, featureidkey=feature_id, locations=codes, z=[v if v is not None else 0 for v in values],
         colorscale=[list(stop) for stop in SEQUENTIAL], marker_line_color="white", marker_line_width=2,
-        customdata=[["district", c] for c in codes], text=[code_label("district", c, lang) for c in codes],
+        customdata=[["district", c] for c in codes], text=[_label("district", c, lang) for c in codes],
         hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>",
         colorbar={"title": {"text": metric_name(metric, lang)}},
     ))
@@ -242,7 +262,7 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
     if not _has_values(frame, metric):
         return empty_figure(t("empty_period", lang), lang, title=title)
     figure = go.Figure()
-    bands = [code_label("age_band", band, lang) for band in AGE_BANDS]
+    bands = [_label("age_band", band, lang) for band in AGE_BANDS]
     for sex, sign in (("male", -1), ("female", 1)):
         part = frame.filter(pl.col("sex") == sex)
         by_band = {r["age_band"]: r for r in part.iter_rows(named=True)}
@@ -252,7 +272,7 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
         # right for women; a band nobody is in gets no label at all.
         figure.add_trace(go.Bar(
             y=bands, x=[sign * v if v is not None else sign * 1e-9 for v in values], orientation="h",
-            name=code_label("sex", sex, lang), marker_color=SEX_COLOURS[sex],
+            name=_label("sex", sex, lang), marker_color=SEX_COLOURS[sex], marker_pattern_shape=SEX_PATTERNS[sex],
             text=[format_value(v, f, lang) if v is not None or f else "" for v, f in zip(values, flags, strict=True)],
             textposition="outside", cliponaxis=False,
             customdata=[["age_band", b] for b in AGE_BANDS],
@@ -274,9 +294,9 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
             values = rows[metric].to_list()
             flags = [f for f in _flags(rows, metric) if f]
             text = fmt_int(sum(values), lang) if None not in values else format_value(None, flags[0], lang)
-            parts.append(f"{code_label('sex', sex, lang)}: {text}")
+            parts.append(f"{_label('sex', sex, lang)}: {text}")
         figure.add_annotation(text=" · ".join(parts), x=1, y=-0.12, xref="paper", yref="paper", showarrow=False,
-                              xanchor="right", yanchor="top", font={"size": 13, "color": MUTED})
+                              xanchor="right", yanchor="top", font={"size": 13, "color": MUTED}, name="note")
     return apply_theme(figure, lang, title=title)
 
 
@@ -303,7 +323,7 @@ def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("c
     if not present:
         return empty_figure(t("empty_period", lang), lang, title=title)
     data = frame.sort(present[0], descending=True, nulls_last=True)
-    labels = [code_label(dimension, c, lang) for c in data[dimension].to_list()]
+    labels = [_label(dimension, c, lang) for c in data[dimension].to_list()]
     figure = make_subplots(rows=1, cols=len(present), shared_yaxes=True, horizontal_spacing=0.06,
                            subplot_titles=[metric_name(m, lang) for m in present])
     for index, metric in enumerate(present, start=1):
@@ -348,10 +368,10 @@ def cefr_flow(frame: pl.DataFrame, lang: str, *, metric: str = "enrolments", tit
             t_row.append(format_value(value, cell.get(flag_column(metric)) or "", lang) if cell else "")
         z.append(z_row)
         texts.append(t_row)
-    x_labels = [code_label("level_out", lv, lang) for lv in present_out]
-    y_labels = [code_label("level_in", lv, lang) for lv in present_in]
+    x_labels = [_label("level_out", lv, lang) for lv in present_out]
+    y_labels = [_label("level_in", lv, lang) for lv in present_in]
     figure = go.Figure(go.Heatmap(
-        z=z, x=x_labels, y=y_labels, text=texts, texttemplate="%{text}", textfont={"size": 15},
+        z=z, x=x_labels, y=y_labels, text=texts, texttemplate="%{text}", textfont={"size": 15, "color": INK},
         colorscale=[list(stop) for stop in SEQUENTIAL], showscale=False, xgap=3, ygap=3,
         hovertemplate=f"{dimension_name('level_in', lang)} %{{y}} → {dimension_name('level_out', lang)} %{{x}}: "
                       "%{text}<extra></extra>",
@@ -371,8 +391,9 @@ def month_heatmap(frame: pl.DataFrame, row: str, metric: str, lang: str, *, titl
     z = [[cells.get((name, m)) for m in months] for name in rows]
     texts = [[fmt_int(v, lang) if v is not None else "" for v in line] for line in z]
     figure = go.Figure(go.Heatmap(
-        z=z, x=[code_label("month", m, lang) for m in months], y=[code_label(row, r, lang) for r in rows],
-        text=texts, texttemplate="%{text}", colorscale=[list(stop) for stop in SEQUENTIAL], showscale=False,
+        z=z, x=[_label("month", m, lang) for m in months], y=[_label(row, r, lang) for r in rows],
+        text=texts, texttemplate="%{text}", textfont={"color": INK}, colorscale=[list(stop) for stop in SEQUENTIAL],
+        showscale=False,
         xgap=2, ygap=2, hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
     ))
     figure.update_xaxes(type="category")

@@ -6,14 +6,6 @@ from typing import Any
 
 Cell = int | float | str | None
 
-# What spreadsheets read as the start of a formula (OWASP CSV injection: also tab and carriage return).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet would read as a formula gets a leading apostrophe (CSV/formula injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def _number(value: Any) -> int | float | None:
     if value is None:

@@ -3,10 +3,17 @@
 Numbers are stored as numbers with Excel number formats (`#,##0` shows as `1 234` in Czech
 Excel), dates as dates; suppressed cells hold the published marker ("<5" or "x") as text.
 Every text cell goes through `neutralise` so nothing is read as a formula.
+
+Every sheet prints legibly: one page wide (landscape where the columns need it), the title and
+column headers repeated on each page, and rows as tall as their wrapped text. Spreadsheet
+programs do not size rows for wrapped text written by a library, so `_Sheet` estimates the lines
+each text needs in its column (or columns, for a text spanning several) and sets the row height.
 """
 
 from __future__ import annotations
 
+import math
+import textwrap
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +21,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from reports.cells import Cell, is_number, neutralise
+from pipelines.safe_text import neutralise
+from reports.cells import Cell, is_number
 from reports.metric_names import definitions, metric_name
 from reports.ministry_model import IndicatorValue, MinistryData
 
@@ -40,16 +48,78 @@ QUALITY_CS = {
 }
 
 
+# --- print layout -------------------------------------------------------------------------------------
+
+# Characters of text per unit of column width (a unit is the width of a digit in the default font).
+# Czech and English text averages 1.2-1.3 characters per digit width in regular DejaVu Sans
+# (LibreOffice's substitute where Calibri is missing) and 1.06-1.2 in bold; these figures leave
+# about a tenth for uneven text. The title is bold and larger (13 pt).
+CHARS_PER_WIDTH = {"regular": 1.1, "bold": 0.96, "title": 0.8}
+LINE_POINTS = {"regular": 15.0, "bold": 15.0, "title": 18.0}  # row height per line of text
+CELL_PADDING = 1.5  # width units lost to the cell's left and right padding
+# Printable width of an A4 page with the margins below, in column-width units (7 px each at 96 dpi).
+MARGIN_INCHES = 0.4
+PORTRAIT_WIDTH = (8.27 - 2 * MARGIN_INCHES) * 96 / 7
+A4 = 9  # xlsxwriter's paper code
+
+
+def text_lines(text: str, width: float, style: str = "regular") -> int:
+    """Lines `text` takes when wrapped in a cell `width` units wide (explicit line breaks kept)."""
+    per_line = max(1, math.floor((width - CELL_PADDING) * CHARS_PER_WIDTH[style]))
+    return sum(max(1, len(textwrap.wrap(part, per_line, break_long_words=True))) for part in text.split("\n"))
+
+
 class _Sheet:
-    """A worksheet with the workbook's formats; every write goes through the right type."""
+    """A worksheet with the workbook's formats; every write goes through the right type.
 
-    def __init__(self, sheet: Worksheet, formats: dict[str, Any]) -> None:
-        self.ws, self.f = sheet, formats
+    The column widths are set first: the height of each row follows from the texts written in it.
+    `finish` then sets the row heights and the print layout.
+    """
 
-    def text(self, row: int, col: int, value: str | None, fmt: str = "text") -> None:
-        self.ws.write_string(row, col, neutralise(value or ""), self.f[fmt])
+    def __init__(self, sheet: Worksheet, formats: dict[str, Any], widths: tuple[float, ...]) -> None:
+        self.ws, self.f, self.widths = sheet, formats, widths
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+        self.heights: dict[int, float] = {}
+        self.last_row = 0
+
+    def _room(self, row: int, text: str, width: float, fmt: str) -> None:
+        self.last_row = max(self.last_row, row)
+        style = STYLE_OF.get(fmt)
+        if style is None:  # a format that does not wrap: one line
+            return
+        height = text_lines(text, width, style) * LINE_POINTS[style]
+        self.heights[row] = max(self.heights.get(row, 0.0), height)
+
+    def text(self, row: int, col: int, value: str | None, fmt: str = "text", span: int = 1) -> None:
+        """A text cell; `span` > 1 merges it with the cells to its right (a title, a note, a long value)."""
+        text = neutralise(value or "")
+        last = min(col + span, len(self.widths)) - 1
+        if last > col:
+            self.ws.merge_range(row, col, row, last, "", self.f[fmt])
+        self.ws.write_string(row, col, text, self.f[fmt])
+        self._room(row, text, sum(self.widths[col:last + 1]), fmt)
+
+    def paragraph(self, row: int, value: str, fmt: str = "text") -> None:
+        """A text across the whole width of the sheet."""
+        self.text(row, 0, value, fmt, span=len(self.widths))
+
+    def finish(self, repeat_to_row: int) -> None:
+        """Row heights for wrapped text; print one page wide, rows 0..`repeat_to_row` on every page."""
+        for row, height in self.heights.items():
+            if height > LINE_POINTS["regular"]:
+                self.ws.set_row(row, height)
+        self.ws.set_paper(A4)
+        if sum(self.widths) > PORTRAIT_WIDTH:
+            self.ws.set_landscape()
+        self.ws.set_margins(left=MARGIN_INCHES, right=MARGIN_INCHES, top=0.5, bottom=0.6)
+        self.ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+        self.ws.print_area(0, 0, self.last_row, len(self.widths) - 1)
+        self.ws.repeat_rows(0, repeat_to_row)
+        self.ws.set_footer("&L&A&R&P / &N")  # sheet name, page of pages
 
     def cell(self, row: int, col: int, value: Cell, fmt: str = "int") -> None:
+        self.last_row = max(self.last_row, row)
         if is_number(value):
             self.ws.write_number(row, col, value, self.f[fmt])  # type: ignore[arg-type]
         elif value is None:
@@ -58,6 +128,7 @@ class _Sheet:
             self.text(row, col, str(value), "marker")
 
     def when(self, row: int, col: int, value: date | datetime | None) -> None:
+        self.last_row = max(self.last_row, row)
         if value is None:
             self.text(row, col, "—")
         elif isinstance(value, datetime):
@@ -70,17 +141,21 @@ class _Sheet:
             self.text(row, col, title, "header")
 
 
+# The formats that wrap text, and how wide their letters are (CHARS_PER_WIDTH).
+STYLE_OF = {"text": "regular", "header": "bold", "title": "title"}
+
+
 def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
     return {
         "text": book.add_format({"text_wrap": True, "valign": "top"}),
-        "title": book.add_format({"bold": True, "font_size": 13}),
+        "title": book.add_format({"bold": True, "font_size": 13, "text_wrap": True, "valign": "top"}),
         "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "text_wrap": True, "valign": "top"}),
         "int": book.add_format({"num_format": "#,##0", "valign": "top"}),
         "decimal": book.add_format({"num_format": "#,##0.0", "valign": "top"}),
         "percent": book.add_format({"num_format": "0%", "valign": "top"}),
         "marker": book.add_format({"align": "right", "valign": "top"}),
-        "date": book.add_format({"num_format": "d. m. yyyy", "align": "left"}),
-        "datetime": book.add_format({"num_format": "d. m. yyyy h:mm", "align": "left"}),
+        "date": book.add_format({"num_format": "d. m. yyyy", "align": "left", "valign": "top"}),
+        "datetime": book.add_format({"num_format": "d. m. yyyy h:mm", "align": "left", "valign": "top"}),
     }
 
 
@@ -103,9 +178,17 @@ def _indicator_rows(sheet: _Sheet, start: int, values: tuple[IndicatorValue, ...
     return start + len(values)
 
 
+INDICATOR_WIDTHS = (9, 30, 30, 11, 22, 26, 34)
+BREAKDOWN_WIDTHS = (16, 36, 36, 14)
+TARGET_WIDTHS = (22, 26, 26, 15, 15, 13, 11)
+# Metadata: a name and its value (spanning the rest), then the deliveries' seven columns, then
+# the definitions (code, name over two columns, definition over four).
+METADATA_WIDTHS = (26, 18, 40, 18, 10, 14, 14)
+
+
 def _write_indicators(sheet: _Sheet, data: MinistryData) -> None:
     fw = data.framework
-    sheet.text(0, 0, f"{fw.name_cs} / {fw.name_en}", "title")
+    sheet.paragraph(0, f"{fw.name_cs} / {fw.name_en}", "title")
     sheet.text(1, 0, "Období / Period")
     sheet.when(1, 1, data.date_from)
     sheet.when(1, 2, data.date_to)
@@ -113,25 +196,24 @@ def _write_indicators(sheet: _Sheet, data: MinistryData) -> None:
                      "Filtr / Filter", "Poznámka k mapování / Mapping note"])
     row = _indicator_rows(sheet, 4, data.indicators)
     if data.separate:
-        sheet.text(row + 1, 0, "Vykazováno odděleně (nesčítá se s ukazateli fondu) / "
-                               "Reported separately (never added to the fund's indicators)", "title")
+        sheet.paragraph(row + 1, "Vykazováno odděleně (nesčítá se s ukazateli fondu) / "
+                                 "Reported separately (never added to the fund's indicators)", "title")
         sheet.header(row + 2, ["Kód / Code", "Ukazatel", "Indicator", "Hodnota / Value", "Metrika / Metric",
                                "Filtr / Filter", "Poznámka / Note"])
         _indicator_rows(sheet, row + 3, data.separate)
-    for col, width in enumerate((10, 50, 50, 14, 20, 40, 60)):
-        sheet.ws.set_column(col, col, width)
     sheet.ws.freeze_panes(4, 0)
+    sheet.finish(repeat_to_row=3)
 
 
 def _write_breakdown(sheet: _Sheet, data: MinistryData, index: int) -> None:
     part = data.breakdowns[index]
     title_cs, title_en = DIMENSION_TITLES.get(part.dimension, (part.dimension, part.dimension))
     ind = part.indicator
-    sheet.text(0, 0, f"{ind.code} {ind.name_cs} — podle: {title_cs.lower()}", "title")
-    sheet.text(1, 0, f"{ind.code} {ind.name_en} — by {title_en.lower()}")
-    sheet.text(2, 0, "Jedna osoba se počítá jednou; součet částí se může lišit od celku kvůli potlačení malých "
-                     "hodnot. / A person counts once; parts may not add up to the total because small values "
-                     "are suppressed.")
+    sheet.paragraph(0, f"{ind.code} {ind.name_cs} — podle: {title_cs.lower()}", "title")
+    sheet.paragraph(1, f"{ind.code} {ind.name_en} — by {title_en.lower()}")
+    sheet.paragraph(2, "Jedna osoba se počítá jednou; součet částí se může lišit od celku kvůli potlačení malých "
+                       "hodnot. / A person counts once; parts may not add up to the total because small values "
+                       "are suppressed.")
     sheet.header(4, ["Kód / Code", title_cs, title_en, "Hodnota / Value"])
     for offset, item in enumerate(part.rows):
         row = 5 + offset
@@ -139,16 +221,15 @@ def _write_breakdown(sheet: _Sheet, data: MinistryData, index: int) -> None:
         sheet.text(row, 1, item.label_cs)
         sheet.text(row, 2, item.label_en)
         sheet.cell(row, 3, item.value, _number_format(ind.metric))
-    for col, width in enumerate((16, 36, 36, 14)):
-        sheet.ws.set_column(col, col, width)
     sheet.ws.freeze_panes(5, 0)
+    sheet.finish(repeat_to_row=4)
 
 
 def _write_targets(sheet: _Sheet, data: MinistryData) -> None:
     t = data.targets
-    sheet.text(0, 0, f"{t.code} {t.name_cs} / {t.name_en}", "title")
-    sheet.text(1, 0, "Cíl za období = cíl projektu poměrně ke dnům projektu v období. / "
-                     "Period target = project target pro rata to the project days in the period.")
+    sheet.paragraph(0, f"{t.code} {t.name_cs} / {t.name_en}", "title")
+    sheet.paragraph(1, "Cíl za období = cíl projektu poměrně ke dnům projektu v období. / "
+                       "Period target = project target pro rata to the project days in the period.")
     sheet.header(3, ["Metrika / Metric", "Ukazatel", "Indicator", "Cíl projektu / Project target",
                      "Cíl za období / Period target", "Skutečnost / Actual", "Plnění / Achieved"])
     for offset, item in enumerate(data.target_rows):
@@ -163,8 +244,7 @@ def _write_targets(sheet: _Sheet, data: MinistryData) -> None:
         achieved = (item.actual / item.period_target  # type: ignore[operator]
                     if is_number(item.actual) and item.period_target else None)
         sheet.cell(row, 6, achieved, "percent")
-    for col, width in enumerate((22, 28, 28, 16, 16, 14, 12)):
-        sheet.ws.set_column(col, col, width)
+    sheet.finish(repeat_to_row=3)
 
 
 def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -> None:
@@ -190,7 +270,7 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
          "Always on: counts of people from 1 to 4 are published as <5, further cells hidden (x) where they "
          "could be worked out."),
     ]
-    sheet.text(0, 0, "Metadata", "title")
+    sheet.paragraph(0, "Metadata", "title")
     for offset, (name, value) in enumerate(rows):
         row = 2 + offset
         sheet.text(row, 0, name, "header")
@@ -199,9 +279,9 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
         elif is_number(value):
             sheet.cell(row, 1, value)
         else:
-            sheet.text(row, 1, str(value))
+            sheet.text(row, 1, str(value), span=len(METADATA_WIDTHS) - 1)
     row = 3 + len(rows)
-    sheet.text(row, 0, "Dodávky / Deliveries", "title")
+    sheet.paragraph(row, "Dodávky / Deliveries", "title")
     sheet.header(row + 1, ["Centrum / Centre", "Pořadí načtení / Load seq", "Zdroj / Source",
                            "Načteno / Loaded at", "Souborů / Files", "Řádků načteno / Rows loaded",
                            "V karanténě / Quarantined"])
@@ -216,16 +296,17 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
         sheet.cell(row, 6, delivery.rows_quarantined)
         row += 1
     row += 1
-    sheet.text(row, 0, "Definice / Definitions", "title")
-    sheet.header(row + 1, ["Metrika / Metric", "Název / Name", "Definice / Definition"])
+    sheet.paragraph(row, "Definice / Definitions", "title")
+    sheet.text(row + 1, 0, "Metrika / Metric", "header")
+    sheet.text(row + 1, 1, "Název / Name", "header", span=2)
+    sheet.text(row + 1, 3, "Definice / Definition", "header", span=4)
     row += 2
     for code, name_cs, name_en, definition in definitions():
         sheet.text(row, 0, code)
-        sheet.text(row, 1, f"{name_cs} / {name_en}")
-        sheet.text(row, 2, definition)
+        sheet.text(row, 1, f"{name_cs} / {name_en}", span=2)
+        sheet.text(row, 3, definition, span=4)
         row += 1
-    for col, width in enumerate((40, 60, 60, 20, 10, 14, 14)):
-        sheet.ws.set_column(col, col, width)
+    sheet.finish(repeat_to_row=0)
 
 
 def write_workbook(data: MinistryData, out: Path, generated_at: datetime | None = None) -> Path:
@@ -234,13 +315,13 @@ def write_workbook(data: MinistryData, out: Path, generated_at: datetime | None 
     book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     formats = _formats(book)
 
-    def sheet(key: str) -> _Sheet:
-        return _Sheet(book.add_worksheet(SHEET_NAMES.get(key, f"Podle {key}")[:31]), formats)
+    def sheet(key: str, widths: tuple[float, ...]) -> _Sheet:
+        return _Sheet(book.add_worksheet(SHEET_NAMES.get(key, f"Podle {key}")[:31]), formats, widths)
 
-    _write_indicators(sheet("indicators"), data)
+    _write_indicators(sheet("indicators", INDICATOR_WIDTHS), data)
     for index, part in enumerate(data.breakdowns):
-        _write_breakdown(sheet(part.dimension), data, index)
-    _write_targets(sheet("targets"), data)
-    _write_metadata(sheet("metadata"), data, generated_at or datetime.now().replace(microsecond=0))
+        _write_breakdown(sheet(part.dimension, BREAKDOWN_WIDTHS), data, index)
+    _write_targets(sheet("targets", TARGET_WIDTHS), data)
+    _write_metadata(sheet("metadata", METADATA_WIDTHS), data, generated_at or datetime.now().replace(microsecond=0))
     book.close()
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.errors import ReachError
-from reports.cells import neutralise
+from pipelines.safe_text import neutralise
 from reports.framework import available_frameworks, load_framework
 
 FUND_PARTICIPANTS = ("third_country_national", "ukrainian", "international_protection")
@@ -63,7 +63,8 @@ def test_framework_missing_a_key_is_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+420", "'+420"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"),
+    ("=SUM(A1)", "'=SUM(A1)"), ("+420 777", "'+420 777"), ("-1", "-1"), ("-2+3", "'-2+3"), ("@x", "'@x"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("\uff1dSUM(1)", "'\uff1dSUM(1)"), (" =1", "' =1"),
     ("Praha", "Praha"), ("", ""),
 ])
 def test_neutralise(text: str, expected: str) -> None:

@@ -7,15 +7,19 @@ import io
 import json
 
 from pipelines.metrics.result import MetricResult
+from pipelines.safe_text import csv_cell
 
 
 def to_csv(result: MetricResult) -> str:
-    """Header, then one line per row: dimensions, then metrics as published ("<5", "x" where suppressed)."""
+    """Header, then one line per row: dimensions, then metrics as published ("<5", "x" where suppressed).
+
+    Text cells that a spreadsheet would read as a formula are neutralised (a branch named `=HYPERLINK(...)`).
+    """
     published = result.published()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(published.columns)
-    writer.writerows(published.iter_rows())
+    writer.writerows([csv_cell(value) for value in row] for row in published.iter_rows())
     return buffer.getvalue()
 
 
