@@ -179,7 +179,7 @@ def _indicator_rows(sheet: _Sheet, start: int, values: tuple[IndicatorValue, ...
 
 
 INDICATOR_WIDTHS = (9, 30, 30, 11, 22, 26, 34)
-BREAKDOWN_WIDTHS = (16, 36, 36, 14)
+BREAKDOWN_WIDTHS = (26, 34, 34, 14)  # codes such as international_protection fit
 TARGET_WIDTHS = (22, 26, 26, 15, 15, 13, 11)
 # Metadata: a name and its value (spanning the rest), then the deliveries' seven columns, then
 # the definitions (code, name over two columns, definition over four).
