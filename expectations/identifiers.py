@@ -1,8 +1,13 @@
-"""The direct-identifier scan: no mart column named, and no mart value shaped, like personal data.
+"""The direct-identifier scan of the built warehouse: no column named, and no text value holding,
+personal data.
 
-The patterns live in the suite file (expectations/suites/mart_identifiers.yml) so reviewers see
-them; this module turns them into one DuckDB query returning a row per offending column or
-value (column names are matched after folding to lower-case ASCII).
+Column names are matched with the suite's patterns (expectations/suites/mart_identifiers.yml,
+on the name folded to lower case). Text values go through the detector the loader uses
+(pipelines/privacy/identifiers.py), so the patterns, name lists and the birth-number checksum
+are stated once: the DISTINCT values of every scanned VARCHAR column are read into Python
+(text columns hold few distinct values) and each offending value becomes one failing key,
+masked so the results never copy the identifier they found. Columns of keys and hashes are
+skipped by the suite's explicit list.
 """
 
 from __future__ import annotations
@@ -12,58 +17,71 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from pipelines.privacy.identifiers import identifier_kind, mask
+
 if TYPE_CHECKING:
     from expectations.engine import Target
+
+_FETCH_ROWS = 10_000  # distinct values are read in batches, never a whole column at once
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _scanned_relations(con: duckdb.DuckDBPyConnection, target: Target,
-                       options: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    prefixes = tuple(options.get("table_prefixes", ("dim_", "fct_", "mart_")))
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _scanned_columns(con: duckdb.DuckDBPyConnection, target: Target,
+                     options: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(schema, table, column, data type) of every scanned table's columns."""
+    schemas = list(options.get("schemas", ["main"]))
     excluded = set(options.get("exclude_tables", ()))
+    placeholders = ", ".join("?" for _ in schemas)
     rows = con.execute(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_catalog = ? AND table_schema = 'main' ORDER BY table_name, ordinal_position",
-        [target.mart_catalog],
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        f"WHERE table_catalog = ? AND table_schema IN ({placeholders}) "
+        "ORDER BY table_schema, table_name, ordinal_position",
+        [target.mart_catalog, *schemas],
     ).fetchall()
-    relations: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in rows:
-        if table.startswith(prefixes) and table not in excluded:
-            relations.setdefault(table, []).append((column, data_type))
-    return relations
+    return [row for row in rows if row[1] not in excluded]
+
+
+def _offending_values(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> list[tuple[str, str]]:
+    """(kind, value) for each distinct value of `column` that holds a direct identifier."""
+    cursor = con.cursor()  # a cursor of its own: the engine may be streaming on the connection
+    cursor.execute(f"SELECT DISTINCT {_ident(column)} FROM {relation} WHERE {_ident(column)} IS NOT NULL")
+    found: list[tuple[str, str]] = []
+    while batch := cursor.fetchmany(_FETCH_ROWS):
+        for (value,) in batch:
+            kind = identifier_kind(value)
+            if kind:
+                found.append((kind, value))
+    return found
+
+
+def identifier_failures(con: duckdb.DuckDBPyConnection, target: Target, options: dict[str, Any]) -> list[str]:
+    """One failing key per identifier-like column name, and per distinct identifier-holding value."""
+    column_patterns = {kind: re.compile(p) for kind, p in options["column_name_patterns"].items()}
+    skipped = set(options.get("skip_value_columns", ()))
+    failures: list[str] = []
+    for schema, table, column, data_type in _scanned_columns(con, target, options):
+        where = table if schema == "main" else f"{schema}.{table}"
+        failures += [f"{where}.{column}: column name looks like {kind}"
+                     for kind, pattern in column_patterns.items() if pattern.search(column.lower())]
+        if data_type != "VARCHAR" or column in skipped:
+            continue
+        relation = f"{_ident(target.mart_catalog)}.{_ident(schema)}.{_ident(table)}"
+        failures += [f"{where}.{column} looks like {kind} (value masked: {mask(value)})"
+                     for kind, value in _offending_values(con, relation, column)]
+    return failures
 
 
 def identifier_scan_query(con: duckdb.DuckDBPyConnection, target: Target, options: dict[str, Any]) -> str:
-    """SQL with one row (`failing_key`) per identifier-like column name or value in the marts."""
-    column_patterns: dict[str, str] = options["column_name_patterns"]
-    value_patterns: dict[str, str] = options["value_patterns"]
-    # Columns whose values are machine digests (file hashes, delivery ids): hex runs, not people.
-    skip_values = re.compile(options.get("skip_value_columns_matching", "(?!)"))
-    parts: list[str] = []
-    for table, columns in _scanned_relations(con, target, options).items():
-        for column, data_type in columns:
-            folded = _quote(column.lower())
-            for kind, pattern in column_patterns.items():
-                parts.append(
-                    f"SELECT {_quote(f'{table}.{column}: column name looks like {kind}')} AS failing_key "
-                    f"WHERE regexp_matches({folded}, {_quote(pattern)})"
-                )
-            if data_type != "VARCHAR" or skip_values.search(column):
-                continue
-            # One scan per column: any pattern selects the row, the CASE names the first that matched.
-            # The value is masked so the results never copy the identifier they found.
-            quoted = f'"{column}"'
-            any_pattern = "|".join(f"(?:{p})" for p in value_patterns.values())
-            kind_case = " ".join(f"WHEN regexp_matches({quoted}, {_quote(p)}) THEN {_quote(k)}"
-                                 for k, p in value_patterns.items())
-            parts.append(
-                f"SELECT {_quote(f'{table}.{column} looks like ')} || (CASE {kind_case} END) "
-                f"|| ' (value masked: ' || left({quoted}, 2) || '…, ' || length({quoted}) || ' chars)' "
-                f"AS failing_key FROM {target.mart}.\"{table}\" WHERE regexp_matches({quoted}, {_quote(any_pattern)})"
-            )
-    if not parts:
+    """SQL with one row (`failing_key`) per identifier-like column name or value in the warehouse."""
+    failures = identifier_failures(con, target, options)
+    if not failures:
         return "SELECT NULL::VARCHAR AS failing_key WHERE false"
-    return "\nUNION ALL\n".join(parts)
+    rows = ", ".join(f"({_quote(failure)})" for failure in failures)
+    return f"SELECT failing_key FROM (VALUES {rows}) AS found(failing_key)"

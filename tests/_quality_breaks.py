@@ -241,5 +241,5 @@ BREAKS: dict[tuple[str, str], Break] = {
         _check("mart", f"UPDATE fct_activities SET centre = 'XYZ' WHERE {M_ACTIVITY}"),
     # identifiers
     ("mart_identifiers", "no_direct_identifiers"):
-        _check("mart", f"UPDATE dim_client SET municipality = 'jan.novak@example.cz' WHERE {M_CLIENT}"),
+        _check("mart", f"UPDATE fct_contacts SET branch = 'jan.novak@example.cz' WHERE {M_CONTACT}"),
 }

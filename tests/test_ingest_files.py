@@ -21,7 +21,7 @@ def home(tmp_path: Path) -> Home:
 
 
 def _clients(home: Home) -> list[tuple]:
-    return query(home, "SELECT client_id, sex, citizenship, district, registered_on, municipality "
+    return query(home, "SELECT client_id, sex, citizenship, district, registered_on "
                        "FROM raw.clients ORDER BY client_id")
 
 
@@ -39,9 +39,11 @@ def test_csv_encodings_delimiters_and_line_ends_load_alike(home: Home, tmp_path:
     loaded = report.file("klienti")
     assert (loaded.status, loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == ("loaded", 2, 2, 0)
     assert loaded.encoding == encoding and loaded.delimiter == delimiter
+    # The quoted delimiter in Obec bydliště (which the warehouse does not store) does not shift
+    # Datum registrace, the next column.
     assert _clients(home) == [
-        ("CLI0001", "female", "UA", "CZ0421", date(2023, 1, 5), "Ústí nad Labem; Střekov"),
-        ("CLI0002", "male", "UA", "CZ0421", date(2023, 1, 5), "Děčín"),
+        ("CLI0001", "female", "UA", "CZ0421", date(2023, 1, 5)),
+        ("CLI0002", "male", "UA", "CZ0421", date(2023, 1, 5)),
     ]
 
 

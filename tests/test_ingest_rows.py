@@ -51,8 +51,10 @@ def test_quarantine_keeps_the_whole_row_as_json_with_lineage(home: Home, tmp_pat
     [(file_name, kind, sha, row, record)] = query(
         home, "SELECT file_name, file_kind, file_sha256, source_row, record FROM meta.quarantine")
     assert (file_name, kind, row) == ("klienti.csv", "klienti", 3) and len(sha) == 64
-    # The row as delivered; an empty cell is null.
-    assert json.loads(record) == client("x", Pohlaví="Ž") | {"Cílová skupina": None}
+    # The row as delivered (the contract columns the warehouse stores: not Obec bydliště, which
+    # it drops); an empty cell is null.
+    delivered = {h: v for h, v in client("x", Pohlaví="Ž").items() if h != "Obec bydliště"}
+    assert json.loads(record) == delivered | {"Cílová skupina": None}
 
 
 def test_missing_required_value_is_quarantined(home: Home, tmp_path: Path) -> None:

@@ -112,11 +112,18 @@ def _failed(ctx: PageContext, gate: dict[str, Any] | None, check: dict[str, Any]
     return html.Div(className="card", children=[title, _table(frame, headers)])
 
 
+# The quarantine columns this page shows: where a row is and why it does not count, never its
+# content (values stay in the warehouse's mart_quarantine, masked where they hold an identifier;
+# the page is public until sign-in restricts it, issue 12).
+QUARANTINE_COLUMNS = ("kind", "file_name", "source_row", "column_name", "reason")
+
+
 def _quarantine(quarantine: pl.DataFrame | None, lang: str) -> html.Div:
     cs = lang == "cs"
     title = html.H3(t("quarantine", lang))
     if quarantine is None or quarantine.is_empty():
         return html.Div(className="card", children=[title, notice(t("none_quarantined", lang), "ok")])
+    quarantine = quarantine.select(c for c in QUARANTINE_COLUMNS if c in quarantine.columns)
     summary = (quarantine.group_by(["kind", "file_name", "reason"]).len("rows")
                .sort("rows", descending=True))
     headers = {"kind": "Druh" if cs else "Kind", "file_name": "Soubor" if cs else "File",

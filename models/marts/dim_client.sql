@@ -10,6 +10,5 @@ select
     target_group,
     target_group_derived,
     residence_status,
-    municipality,
     registered_on
 from {{ ref('stg_clients') }}

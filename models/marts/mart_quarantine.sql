@@ -1,10 +1,13 @@
 -- Rows that do not count: the loader's hard quarantine plus the current orphans (rows naming
 -- a client the centre has not delivered; they start counting once the client arrives).
+-- What a steward needs to fix a row: file, row, column, reason and the offending value (masked
+-- by the loader where it holds an identifier). The row as delivered (meta.quarantine.record)
+-- stays in the raw layer and is not published.
 {% set orphan_sources = [
-    ('stg_contacts', 'kontakty', "json_object('contact_id', contact_id, 'client_id', client_id)"),
-    ('stg_course_enrolments', 'ucastnici_kurzu', "json_object('course_id', course_id, 'client_id', client_id)"),
-    ('stg_event_participants', 'ucastnici_akci', "json_object('event_id', event_id, 'client_id', client_id)"),
-    ('stg_outcomes', 'vysledky', "json_object('outcome_id', outcome_id, 'client_id', client_id)"),
+    ('stg_contacts', 'kontakty'),
+    ('stg_course_enrolments', 'ucastnici_kurzu'),
+    ('stg_event_participants', 'ucastnici_akci'),
+    ('stg_outcomes', 'vysledky'),
 ] %}
 
 select
@@ -19,11 +22,10 @@ select
     column_name,
     value,
     reason,
-    record,
     loaded_at
 from {{ source('meta', 'quarantine') }}
 
-{% for model, file_kind, record in orphan_sources %}
+{% for model, file_kind in orphan_sources %}
 union all
 select
     'orphan' as kind,
@@ -37,7 +39,6 @@ select
     'ID klienta' as column_name,
     orphans.client_id as value,
     'orphan: client not delivered' as reason,
-    ({{ record }})::varchar as record,
     deliveries.loaded_at
 from {{ ref(model) }} as orphans
 left join {{ source('meta', 'deliveries') }} as deliveries

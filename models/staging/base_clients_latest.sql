@@ -13,7 +13,6 @@ select
     citizenship,
     residence_status,
     district,
-    municipality,
     registered_on,
     target_group,
     _delivery_id,

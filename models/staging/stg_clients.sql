@@ -23,7 +23,6 @@ select
     {{ region_district('districts') }} as district,
     coded.residence_district_code,
     coded.residence_status_code as residence_status,
-    coded.municipality,
     coded.registered_on,
     -- export-format.md, column Cílová skupina: derived only where the export left it empty.
     coalesce(

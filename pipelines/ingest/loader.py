@@ -23,6 +23,8 @@ from pipelines.ingest.reading import FileRejected, read_table
 from pipelines.ingest.report import DeliveryReport, FileReport
 from pipelines.ingest.rows import ROW, WARNING_SCHEMA, CheckedFile, check_file
 from pipelines.ingest.sources import DeliveredFile, Delivery, resolve_deliveries
+from pipelines.privacy.free_text import mask_identifier_values, redact_identifiers
+from pipelines.privacy.identifiers import redact
 
 _LOAD_ORDER = {f.name: i for i, f in enumerate(FILES)}  # clients first: orphans are judged against them
 
@@ -168,13 +170,15 @@ class _Batch:
         ]
 
     def _insert_quarantine(self, export: ExportFile, delivered: DeliveredFile, checked: CheckedFile) -> None:
-        self._insert("meta.quarantine", checked.quarantine.select(
+        # Reported text is masked where it holds a direct identifier (pipelines/privacy).
+        self._insert("meta.quarantine", mask_identifier_values(checked.quarantine, ["value"]).select(
             *self._meta(export.name, delivered), pl.lit(delivered.sha256).alias("file_sha256"),
             pl.col(ROW).alias("source_row"), "column_name", "value", "reason", "record",
         ))
 
     def _insert_warnings(self, kind: str, delivered: DeliveredFile, warnings: pl.DataFrame) -> None:
-        self._insert("meta.load_warnings", warnings.select(
+        reported = redact_identifiers(mask_identifier_values(warnings, ["value"]), ["column_name", "message"])
+        self._insert("meta.load_warnings", reported.select(
             *self._meta(kind, delivered), pl.col(ROW).alias("source_row"), "column_name", "value", "kind",
             "message",
         ))
@@ -208,13 +212,13 @@ class _Batch:
         for f in reports:
             self.con.execute(
                 "INSERT INTO meta.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [self.ident, self.centre, self.load_seq, f.file_name, f.file_kind, f.sha256, f.file_format,
-                 f.encoding, f.delimiter, f.status, f.message, f.rows_read, f.rows_loaded, f.rows_quarantined,
+                [self.ident, self.centre, self.load_seq, redact(f.file_name), f.file_kind, f.sha256, f.file_format,
+                 f.encoding, f.delimiter, f.status, redact(f.message), f.rows_read, f.rows_loaded, f.rows_quarantined,
                  f.warnings, self.loaded_at],
             )
         self.con.execute(
             "INSERT INTO meta.deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [self.ident, self.centre, self.load_seq, source, self.loaded_at, len(reports),
+            [self.ident, self.centre, self.load_seq, redact(source), self.loaded_at, len(reports),
              sum(f.rows_read for f in reports), sum(f.rows_loaded for f in reports),
              sum(f.rows_quarantined for f in reports)],
         )

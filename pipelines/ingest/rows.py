@@ -28,6 +28,7 @@ from pipelines.ingest.values import (
     value_list_resolver,
 )
 from pipelines.normalise import fold_header
+from pipelines.privacy.free_text import is_stored, mask_identifier_values, screen_free_text
 from pipelines.reference.countries import resolve_citizenship
 from pipelines.reference.districts import resolve_district
 
@@ -43,7 +44,7 @@ T = ColumnType
 class CheckedFile:
     rows_read: int
     loaded: pl.DataFrame  # canonical columns of the raw table + _source_row
-    quarantine: pl.DataFrame  # ISSUE_SCHEMA + record (JSON of the row as delivered)
+    quarantine: pl.DataFrame  # ISSUE_SCHEMA + record (JSON of the row's contract columns as delivered)
     warnings: pl.DataFrame  # WARNING_SCHEMA
     unknown_headers: list[str]
 
@@ -114,11 +115,14 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     good_rows = checked.filter(~bad)
 
     loaded = good_rows.select(ROW, *[pl.col(c.name) for c in export.columns])
-    quarantine = issues.join(_records(table, frame.select(ROW), issues[ROW].unique()), on=ROW, how="left")
+    # Free text: dropped columns are not stored, identifiers in the others are withheld (warned).
+    loaded, withheld = screen_free_text(export, loaded, header_of, ROW)
+    records = _records(export, table, positions, frame.select(ROW), issues[ROW].unique())
+    quarantine = issues.join(records, on=ROW, how="left")
     good_text = frame.join(loaded.select(ROW), on=ROW, how="semi")
     warnings = pl.concat(
         [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns]
-        + [_duplicate_key_warnings(export, loaded)],
+        + [_duplicate_key_warnings(export, loaded), withheld.cast(WARNING_SCHEMA)],
         how="vertical",
     ).sort(ROW, maintain_order=True)
     return CheckedFile(frame.height, loaded, quarantine, warnings, unknown_headers)
@@ -224,18 +228,16 @@ def _cross_column_rules(export: ExportFile) -> list[tuple[Column, pl.Expr]]:
     return rules
 
 
-def _records(table: TextTable, rows: pl.DataFrame, wanted: pl.Series) -> pl.DataFrame:
-    """The `wanted` rows as delivered, as JSON {header: cell}; duplicate/empty headers made unique."""
-    names: list[str] = []
-    for position, header in enumerate(table.headers):
-        name = header or f"column {position + 1}"
-        while name in names:
-            name += f" ({position + 1})"
-        names.append(name)
-    renamed = table.cells.rename(dict(zip(table.cells.columns, names, strict=True)))
-    return pl.concat([rows, renamed], how="horizontal").filter(pl.col(ROW).is_in(wanted.implode())).select(
-        ROW, pl.struct(names).struct.json_encode().alias("record")
-    )
+def _records(export: ExportFile, table: TextTable, positions: dict[str, int], rows: pl.DataFrame,
+             wanted: pl.Series) -> pl.DataFrame:
+    """The `wanted` rows as delivered, as JSON {header: cell}, of the contract columns the warehouse
+    stores: unknown extra columns are never kept, and a cell holding an identifier is masked.
+    Matched headers are distinct (match_headers refuses a column named twice)."""
+    kept = [positions[c.name] for c in export.columns if c.name in positions and is_stored(export, c)]
+    names = [table.headers[p] for p in kept]
+    cells = pl.concat([rows, table.cells.select(pl.col(f"c{p}").alias(n) for p, n in zip(kept, names, strict=True))],
+                      how="horizontal").filter(pl.col(ROW).is_in(wanted.implode()))
+    return mask_identifier_values(cells, names).select(ROW, pl.struct(names).struct.json_encode().alias("record"))
 
 
 def _unknown_value_warnings(column: Column, good_text: pl.DataFrame, header: str) -> pl.DataFrame:
