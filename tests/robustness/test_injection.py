@@ -48,6 +48,7 @@ PAYLOADS = {
     "minus": "-2+3",
     "js_link": '<a href="javascript:window.__pwned=1">klik</a>',
     "bold": "<b>tučně</b> & <i>kurzíva</i>",
+    "url": "https://x.example/prihlaseni",  # a spreadsheet writer may make it a live link
 }
 MARKUP = ("img", "script", "svg", "js_link", "bold")  # payloads that are HTML
 FORMULAS = ("hyperlink", "dde", "at", "minus")  # payloads that a spreadsheet would evaluate
