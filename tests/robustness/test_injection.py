@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -65,7 +66,8 @@ TIMEOUT = 60
 # --- the hostile delivery, loaded and built by the real pipeline ---------------------------------------
 
 
-def _rewrite(path: Path, change) -> None:  # noqa: ANN001 - change(header, rows) edits rows in place
+def _rewrite(path: Path, change: Callable[[list[str], list[list[str]]], None]) -> None:
+    """Rewrite a delivered CSV file: `change(header, rows)` edits the rows in place."""
     text = path.read_text(encoding="utf-8-sig")
     reader = csv.reader(io.StringIO(text), delimiter=";")
     header, *rows = list(reader)
@@ -151,9 +153,10 @@ def _published_branches(home: Home) -> set[str]:
 def test_the_payloads_are_published_as_delivered(hostile_home: Home) -> None:
     """The surfaces below are only tested if the payloads reach them: they must survive as data."""
     assert set(PAYLOADS.values()) <= _published_branches(hostile_home)
-    if "municipality" in _columns(hostile_home, "dim_client"):  # a field the warehouse may drop
-        found = {m for (m,) in _query(hostile_home, "SELECT DISTINCT municipality FROM dim_client")}
-        assert set(PAYLOADS.values()) <= found
+    if "municipality" in _columns(hostile_home, "dim_client"):  # a field the warehouse may not store
+        found = {m for (m,) in _query(hostile_home, "SELECT DISTINCT municipality FROM dim_client "
+                                                    "WHERE municipality IS NOT NULL")}
+        assert not found or set(PAYLOADS.values()) <= found
     quarantined = _query(hostile_home, "SELECT column_name, reason FROM mart_quarantine WHERE kind = 'quarantine'")
     assert {column for column, _ in quarantined} >= set(QUARANTINED)
 
@@ -191,7 +194,7 @@ def _rendered(dash_duo: DashComposite) -> None:
     wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
 
 
-def _nothing_ran(driver) -> None:  # noqa: ANN001 - a selenium WebDriver
+def _nothing_ran(driver) -> None:
     try:
         alert = driver.switch_to.alert
         text = alert.text
@@ -202,7 +205,7 @@ def _nothing_ran(driver) -> None:  # noqa: ANN001 - a selenium WebDriver
     assert driver.execute_script("return typeof window.__pwned") == "undefined"
 
 
-def _injected_elements(driver) -> list[str]:  # noqa: ANN001
+def _injected_elements(driver) -> list[str]:
     """Elements that only a payload could have created."""
     return driver.execute_script("""
         const found = [];
@@ -211,12 +214,13 @@ def _injected_elements(driver) -> list[str]:  # noqa: ANN001
         document.querySelectorAll('script').forEach(s => {
             if ((s.textContent || '').includes('__pwned')) found.push(s.outerHTML.slice(0, 80));
         });
-        document.querySelectorAll('.js-plotly-plot a').forEach(e => found.push('plot link ' + e.outerHTML.slice(0, 80)));
+        document.querySelectorAll('.js-plotly-plot a')
+            .forEach(e => found.push('plot link ' + e.outerHTML.slice(0, 80)));
         return found;
     """)
 
 
-def _plot_texts(driver, chart_id: str) -> list[str]:  # noqa: ANN001
+def _plot_texts(driver, chart_id: str) -> list[str]:
     """The tick labels of one chart (null until it is drawn)."""
     return driver.execute_script("""
         const graph = Array.from(document.querySelectorAll('.dash-graph'))
@@ -387,8 +391,8 @@ def test_the_ministry_workbook_holds_no_formula_or_link(hostile_home: Home, tmp_
     _assert_text_cells(book, expect=[])
     with zipfile.ZipFile(tmp_path / "ministry.xlsx") as archive:
         names = archive.namelist()
-        assert not [n for n in names if "externalLink" in n or n.endswith(".rels") and b"hyperlink" in
-                    archive.read(n)]
+        assert not [n for n in names if "externalLink" in n or (n.endswith(".rels") and b"hyperlink" in
+                    archive.read(n))]
         xml = b"".join(archive.read(n) for n in names if n.endswith(".xml"))
     for name in MARKUP + FORMULAS:
         assert PAYLOADS[name].encode() not in xml, name  # no delivery text reaches the ministry's figures
@@ -406,12 +410,12 @@ def test_the_board_pack_pdf_has_no_script_no_links_and_data_as_text(hostile_home
 
 def test_the_board_pack_writers_print_text_as_text(hostile_home: Home, tmp_path: Path) -> None:
     """The pack's free-text slots (highlights) given the payloads: PDF and PPTX print them literally."""
+    from pipelines.metrics import open_warehouse
+    from pipelines.targets import load_targets
     from reports.board.charts import build_figures, render
     from reports.board.data import gather_board
     from reports.board.pdf import write_pdf
     from reports.board.pptx import write_pptx
-    from pipelines.metrics import open_warehouse
-    from pipelines.targets import load_targets
 
     con = open_warehouse(hostile_home)
     try:
