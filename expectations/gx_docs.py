@@ -260,7 +260,8 @@ class _DataText:
     """
 
     def __init__(self) -> None:
-        self._prefix = f"reachtext{secrets.token_hex(6)}n"
+        self._stem = f"reachtext{secrets.token_hex(6)}"
+        self._prefix = self._stem + "n"
         self._pattern = re.compile(re.escape(self._prefix) + r"(\d+)z")
         self._texts: list[str] = []
         self._tokens: dict[str, str] = {}
@@ -275,7 +276,7 @@ class _DataText:
     def fill(self, page: str) -> str:
         """`page` with every token replaced by its text, HTML-escaped (quotes too: tokens may sit in attributes)."""
         filled = self._pattern.sub(lambda match: escape(self._texts[int(match.group(1))], quote=True), page)
-        if self._prefix in filled:  # a token GX cut or changed: never write the page half-filled
+        if self._stem in filled:  # a token GX cut or changed: never write the page half-filled
             raise RuntimeError("GX changed a data token while rendering a Data Docs page")
         return filled
 
