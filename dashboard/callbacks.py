@@ -14,6 +14,7 @@ import dash
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from dashboard import figures
+from dashboard.accessibility import register_accessibility
 from dashboard.components import chart_card, notice
 from dashboard.data import WarehouseSource
 from dashboard.exports import export_table, to_csv, to_xlsx
@@ -83,6 +84,7 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
                        geojson: dict[str, Any] | None) -> None:
     board = Board(source, targets, geojson)
     register_report_downloads(app, board)
+    register_accessibility(app)
 
     @app.callback(
         Output("url", "search"),
@@ -228,7 +230,7 @@ def _chart_card(chart: Chart, context: PageContext) -> html.Div:
         data = chart.load(context)
         figure = chart.draw(data, context)
         return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden,
-                          ignored_filters=data.ignored_filters, wide=chart.wide)
+                          ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters)
     except ReachError as error:
         figure = figures.empty_figure(str(error), lang)
         return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)

@@ -1,11 +1,15 @@
-"""Reusable pieces of page layout: chart cards with export buttons, KPI cards, notices."""
+"""Reusable pieces of page layout: chart cards with export buttons and a table view, KPI cards, notices."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.i18n import dimension_name, t
+from dashboard.chart_text import ChartTable, Row, chart_table, summary
+from dashboard.i18n import REST_CODE, dimension_name, t
+from dashboard.state.url import FILTER_DIMENSIONS
 
 
 def graph_config(lang: str) -> dict[str, object]:
@@ -18,7 +22,13 @@ def graph_config(lang: str) -> dict[str, object]:
 
 
 def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidden: bool = False,
-               ignored_filters: tuple[str, ...] = (), wide: bool = False) -> html.Div:
+               ignored_filters: tuple[str, ...] = (), wide: bool = False,
+               filters: Mapping[str, tuple[str, ...]] | None = None) -> html.Section:
+    """A chart with its title, downloads, a text summary and a "show as table" view of the same figures.
+
+    The drawing is hidden from screen readers: the summary and the table say what it shows, and the
+    table's row buttons filter like a click on the row's bar (`filters` says which are pressed).
+    """
     notes = []
     if hidden:
         notes.append(html.Div(t("privacy_hidden", lang), className="note note-privacy"))
@@ -27,19 +37,57 @@ def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidde
         text = (f"Filtr {names} se na tento graf nevztahuje." if lang == "cs"
                 else f"The filter {names} does not apply to this chart.")
         notes.append(html.Div(text, className="note"))
-    return html.Div(className="card chart-card" + (" wide" if wide else ""), children=[
+    table = chart_table(figure, lang)
+    title_id = f"title-{chart_id}"
+    return html.Section(className="card chart-card" + (" wide" if wide else ""), id=f"card-{chart_id}",
+                        **{"aria-labelledby": title_id}, children=[
         html.Div(className="card-head", children=[
-            html.H3(title),
+            html.H2(title, id=title_id),
             html.Div(className="exports", children=[
-                html.Button(t("export_csv", lang), id={"type": "export", "chart": chart_id, "fmt": "csv"},
-                            className="btn-export", title=f"{title} (CSV)"),
-                html.Button(t("export_xlsx", lang), id={"type": "export", "chart": chart_id, "fmt": "xlsx"},
-                            className="btn-export", title=f"{title} (XLSX)"),
+                html.Button(t(f"export_{fmt}", lang), id={"type": "export", "chart": chart_id, "fmt": fmt},
+                            className="btn-export", title=f"{title} ({fmt.upper()})",
+                            **{"aria-label": f"{t('download', lang)}: {title} ({fmt.upper()})"})
+                for fmt in ("csv", "xlsx")
             ]),
         ]),
-        dcc.Graph(id={"type": "chart", "chart": chart_id}, figure=figure, config=graph_config(lang)),
+        html.P(summary(table, lang), className="chart-summary", id=f"summary-{chart_id}"),
+        html.Div(className="chart-graphic", **{"aria-hidden": "true"}, children=dcc.Graph(
+            id={"type": "chart", "chart": chart_id}, figure=figure, config=graph_config(lang), animate=False)),
         *notes,
+        html.Details(className="chart-table", id=f"table-view-{chart_id}", children=[
+            html.Summary(t("show_table", lang), className="chart-table-toggle"),
+            table_view(chart_id, title, table, lang, filters or {}),
+        ]),
     ])
+
+
+def table_view(chart_id: str, title: str, table: ChartTable, lang: str,
+               filters: Mapping[str, tuple[str, ...]]) -> html.Div:
+    """The chart's figures as a table with row and column headers; filterable rows are buttons."""
+    if not table.rows:
+        return html.Div(html.P(table.message, className="note"), className="table-wrap")
+    head = html.Tr([html.Th(table.corner, scope="col"), *[html.Th(c, scope="col", className="num")
+                                                          for c in table.columns]])
+    body = [html.Tr([html.Th(_row_header(chart_id, row, lang, filters), scope="row"),
+                     *[html.Td(cell, className="num") for cell in row.cells]])
+            for row in table.rows]
+    return html.Div(className="table-wrap", children=[
+        html.Table(className="data-table chart-data", children=[
+            html.Caption(title, className="visually-hidden"), html.Thead(head), html.Tbody(body)]),
+        *[html.P(note, className="note") for note in table.notes],
+    ])
+
+
+def _row_header(chart_id: str, row: Row, lang: str, filters: Mapping[str, tuple[str, ...]]) -> object:
+    if row.filter is None:
+        return row.label
+    dimension, code = row.filter
+    if dimension not in FILTER_DIMENSIONS or code == REST_CODE:
+        return row.label
+    pressed = code in filters.get(dimension, ())
+    return html.Button(row.label, className="row-filter", title=t("filter_by_row", lang),
+                       id={"type": "row-filter", "chart": chart_id, "dimension": dimension, "code": code},
+                       **{"aria-pressed": "true" if pressed else "false"})
 
 
 def kpi_card(kpi_id: str, name: str, value: str, *, change: str = "", change_sign: int = 0,

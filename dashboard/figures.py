@@ -20,7 +20,18 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import REST_CODE, code_label, dimension_name, metric_name, t
-from dashboard.theme import MUTED, PRIMARY, SEQUENTIAL, SERIES, SEX_COLOURS, apply_theme
+from dashboard.theme import (
+    INK,
+    LINE_DASHES,
+    MARKER_SYMBOLS,
+    MUTED,
+    PRIMARY,
+    SEQUENTIAL,
+    SERIES,
+    SEX_COLOURS,
+    SEX_PATTERNS,
+    apply_theme,
+)
 from pipelines.contract import CEFR_LEVELS
 from pipelines.formatting import fmt_decimal, fmt_int
 from pipelines.safe_text import plotly_text
@@ -149,7 +160,8 @@ def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_rea
         figure.add_trace(go.Scatter(
             x=[_label("month", m, lang) for m in part["month"].to_list()], y=part[metric].to_list(),
             name=_label(group, code, lang), mode="lines+markers",
-            line={"width": 3, "color": SERIES[index % len(SERIES)]},
+            line={"width": 3, "color": SERIES[index % len(SERIES)], "dash": LINE_DASHES[index % len(LINE_DASHES)]},
+            marker={"symbol": MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)], "size": 9},
             customdata=[[group, code] for _ in range(part.height)],
             text=[format_value(v, f, lang) for v, f in zip(part[metric].to_list(), flags, strict=True)],
             hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
@@ -194,6 +206,7 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
         marker={"symbol": "square", "size": 90, "color": "rgba(0,0,0,0)"},
         customdata=[["district", c] for c in codes], text=[_label("district", c, lang) for c in codes],
         hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>", showlegend=False,
+        name=metric_name(metric, lang),  # names the value column of the chart's table view
     ))
     figure.update_xaxes(visible=False, range=[-0.6, 4.6], fixedrange=True)
     figure.update_yaxes(visible=False, range=[-2.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
@@ -203,7 +216,7 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
         parts = [f"{_label('district', r['district'], lang)}: "
                  f"{format_value(r.get(metric), r.get(flag_column(metric)) or '', lang, digits=digits)}" for r in rest]
         figure.add_annotation(x=4.6, y=-2.55, xanchor="right", yanchor="bottom", showarrow=False,
-                              text=" · ".join(parts), font={"size": 13, "color": MUTED})
+                              text=" · ".join(parts), font={"size": 13, "color": MUTED}, name="note")
     return apply_theme(figure, lang, title=title, height=440)
 
 
@@ -259,7 +272,7 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
         # right for women; a band nobody is in gets no label at all.
         figure.add_trace(go.Bar(
             y=bands, x=[sign * v if v is not None else sign * 1e-9 for v in values], orientation="h",
-            name=_label("sex", sex, lang), marker_color=SEX_COLOURS[sex],
+            name=_label("sex", sex, lang), marker_color=SEX_COLOURS[sex], marker_pattern_shape=SEX_PATTERNS[sex],
             text=[format_value(v, f, lang) if v is not None or f else "" for v, f in zip(values, flags, strict=True)],
             textposition="outside", cliponaxis=False,
             customdata=[["age_band", b] for b in AGE_BANDS],
@@ -283,7 +296,7 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
             text = fmt_int(sum(values), lang) if None not in values else format_value(None, flags[0], lang)
             parts.append(f"{_label('sex', sex, lang)}: {text}")
         figure.add_annotation(text=" · ".join(parts), x=1, y=-0.12, xref="paper", yref="paper", showarrow=False,
-                              xanchor="right", yanchor="top", font={"size": 13, "color": MUTED})
+                              xanchor="right", yanchor="top", font={"size": 13, "color": MUTED}, name="note")
     return apply_theme(figure, lang, title=title)
 
 
@@ -358,7 +371,7 @@ def cefr_flow(frame: pl.DataFrame, lang: str, *, metric: str = "enrolments", tit
     x_labels = [_label("level_out", lv, lang) for lv in present_out]
     y_labels = [_label("level_in", lv, lang) for lv in present_in]
     figure = go.Figure(go.Heatmap(
-        z=z, x=x_labels, y=y_labels, text=texts, texttemplate="%{text}", textfont={"size": 15},
+        z=z, x=x_labels, y=y_labels, text=texts, texttemplate="%{text}", textfont={"size": 15, "color": INK},
         colorscale=[list(stop) for stop in SEQUENTIAL], showscale=False, xgap=3, ygap=3,
         hovertemplate=f"{dimension_name('level_in', lang)} %{{y}} → {dimension_name('level_out', lang)} %{{x}}: "
                       "%{text}<extra></extra>",
@@ -379,7 +392,8 @@ def month_heatmap(frame: pl.DataFrame, row: str, metric: str, lang: str, *, titl
     texts = [[fmt_int(v, lang) if v is not None else "" for v in line] for line in z]
     figure = go.Figure(go.Heatmap(
         z=z, x=[_label("month", m, lang) for m in months], y=[_label(row, r, lang) for r in rows],
-        text=texts, texttemplate="%{text}", colorscale=[list(stop) for stop in SEQUENTIAL], showscale=False,
+        text=texts, texttemplate="%{text}", textfont={"color": INK}, colorscale=[list(stop) for stop in SEQUENTIAL],
+        showscale=False,
         xgap=2, ygap=2, hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
     ))
     figure.update_xaxes(type="category")

@@ -54,7 +54,11 @@ def navigation(view: ViewState) -> list[html.Component]:
 
 
 def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
-    """The static frame; labels, options and values are filled in by callbacks from the URL."""
+    """The static frame; labels, options and values are filled in by callbacks from the URL.
+
+    Landmarks: the header (banner) with the page navigation and the switches, the filter region,
+    and the main content with the page's one h1. A skip link jumps over the header and filters.
+    """
     filters = [
         html.Div(className="filter", children=[
             html.Label(id=f"label-{dimension}", htmlFor=f"filter-{dimension}"),
@@ -66,20 +70,31 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
     return html.Div(className="app", children=[
         dcc.Location(id="url", refresh=False),
         dcc.Download(id="download"),
+        dcc.Store(id="document-meta"),  # {lang, title}: applied to <html lang> and <title> in the browser
+        html.A(id="skip-link", href="#main", className="skip-link"),
         html.Header(className="topbar", children=[
-            html.Div(className="brand", children=[html.Span("◆", className="logo"),
+            html.Div(className="brand", children=[html.Span("◆", className="logo", **{"aria-hidden": "true"}),
                                                   html.Span(app_title, id="app-title")]),
-            html.Nav(id="nav", className="nav"),
+            html.Span(id="nav-label", className="visually-hidden"),
+            html.Nav(id="nav", className="nav", **{"aria-labelledby": "nav-label"}),
             html.Div(className="switches", children=[
-                dcc.Checklist(id="privacy", options=[{"label": "", "value": "on"}], value=["on"],
-                              persistence=True, persistence_type="session", className="privacy-switch",
-                              inputClassName="privacy-input"),
-                html.Span(id="privacy-label", className="privacy-label"),
-                dcc.RadioItems(id="lang", options=[{"label": "CZ", "value": "cs"}, {"label": "EN", "value": "en"}],
-                               value="cs", inline=True, className="lang-switch"),
+                html.Div(className="privacy-group", children=[
+                    # The checkbox is named by the visible label beside it (assets/a11y.js links them).
+                    dcc.Checklist(id="privacy", options=[{"label": "", "value": "on"}], value=["on"],
+                                  persistence=True, persistence_type="session", className="privacy-switch",
+                                  inputClassName="privacy-input"),
+                    html.Span(id="privacy-label", className="privacy-label", **{"data-label-for": "privacy"}),
+                ]),
+                html.Fieldset(className="lang-group", children=[
+                    html.Legend(id="lang-legend", className="visually-hidden"),
+                    dcc.RadioItems(id="lang", options=[{"label": "CZ", "value": "cs"},
+                                                       {"label": "EN", "value": "en"}],
+                                   value="cs", inline=True, className="lang-switch"),
+                ]),
             ]),
         ]),
-        html.Section(className="filterbar", children=[
+        html.Section(className="filterbar", id="filterbar", **{"aria-labelledby": "filters-heading"}, children=[
+            html.H2(id="filters-heading", className="visually-hidden"),
             html.Div(className="filter period", children=[
                 html.Label(id="label-period", htmlFor="preset"),
                 dcc.Dropdown(id="preset", clearable=False, value="project",
@@ -102,13 +117,34 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
             *filters,
             html.Button(id="clear-filters", className="btn-clear"),
         ]),
-        html.Div(className="period-row", children=[
-            html.Div(id="period-line", className="period-line"),
-            report_bar(),
+        html.Main(id="main", className="main", tabIndex="-1", children=[
+            html.Div(className="period-row", children=[
+                html.Div(className="view-heading", children=[
+                    html.H1(id="page-title", className="page-title"),
+                    html.Div(id="period-line", className="period-line"),
+                    html.Div(id="filters-line", className="filters-line"),
+                ]),
+                report_bar(),
+            ]),
+            html.Div(id="privacy-banner"),
+            dcc.Loading(html.Div(id="content", className="content"), type="dot", delay_show=400),
         ]),
-        html.Div(id="privacy-banner"),
-        dcc.Loading(html.Main(id="content", className="content"), type="dot", delay_show=400),
     ])
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """The texts Dash's Dropdown shows inside its popup, in the UI language."""
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+            "no_options_found")
+    return {key: t(f"dropdown_{key}", lang) for key in keys}
+
+
+def filters_in_force(view: ViewState) -> str:
+    """The filters as words, for the screen, screen readers and print: `Filtry: Okres: Most, Děčín`."""
+    parts = ["{}: {}".format(dimension_name(dimension, view.lang),
+                             ", ".join(code_label(dimension, code, view.lang) for code in codes))
+             for dimension, codes in view.filters.items()]
+    return f"{t('filters_in_force', view.lang)}: " + ("; ".join(parts) if parts else t("no_filters", view.lang))
 
 
 def filter_label(dimension: str, lang: str) -> str:

@@ -1,22 +1,47 @@
-"""One visual theme for the dashboard and the board pack: colours, fonts, sizes, number separators."""
+"""One visual theme for the dashboard and the board pack: colours, fonts, sizes, number separators.
+
+Colours meet WCAG 2.1 AA: text 4.5:1 against its background, chart marks 3:1 against the white
+plot (tests/accessibility/test_contrast.py checks every pair named here). Series colours are the
+Okabe–Ito colour-blind-safe set, with orange darkened and yellow left out (both too light on white);
+lines also differ by marker and dash, so no series is told apart by colour alone.
+"""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-# Navy/teal palette with enough contrast for a projector; order is the series order.
+INK = "#1b2a3a"  # body text
+BACKGROUND = "#ffffff"  # plot and card background
 PRIMARY = "#1f4e79"
-ACCENT = "#2a9d8f"
-MUTED = "#8a9bb0"
-WARN = "#c0392b"
-SERIES = ("#1f4e79", "#2a9d8f", "#e9a23b", "#c0392b", "#7b5ea7", "#5b8c2a", "#8a9bb0", "#d1495b")
-SEQUENTIAL = ((0.0, "#e8f0f8"), (0.5, "#6b9bc8"), (1.0, "#1f4e79"))
-SEX_COLOURS = {"male": "#1f4e79", "female": "#e9a23b", "other": "#7b5ea7", "unknown": "#8a9bb0"}
+MUTED = "#5d6f84"  # secondary text, the "other" bar, notes: 5.2:1 on white
+SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#B8860B", MUTED)
+LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
+MARKER_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "cross")
+# Light to mid blue: every cell stays light enough for INK text on it (the figures print each value).
+SEQUENTIAL = ((0.0, "#eef3f8"), (0.5, "#a9c6e2"), (1.0, "#6b9bc8"))
+EMPTY_TILE = "#eef1f5"
+SEX_COLOURS = {"male": "#0072B2", "female": "#D55E00", "other": "#CC79A7", "unknown": MUTED}
+SEX_PATTERNS = {"male": "", "female": "/"}  # the pyramid's sides differ by pattern too
 
 # System fonts only: nothing is fetched from the internet.
 FONT_FAMILY = "Segoe UI, Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 FONT_SIZE = 15
 TITLE_SIZE = 18
+
+TEXT_CONTRAST = 4.5  # WCAG 2.1 AA, 1.4.3 (normal-size text)
+MARK_CONTRAST = 3.0  # WCAG 2.1 AA, 1.4.11 (graphical objects)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG's relative luminance of a `#rrggbb` colour."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    red, green, blue = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def separators(lang: str) -> str:
@@ -27,7 +52,7 @@ def separators(lang: str) -> str:
 def apply_theme(figure: go.Figure, lang: str, *, title: str | None = None, height: int | None = 420) -> go.Figure:
     figure.update_layout(
         template="plotly_white",
-        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": "#1b2a3a"},
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
         title={"text": title, "font": {"size": TITLE_SIZE}, "x": 0.0, "xanchor": "left"} if title else None,
         separators=separators(lang),
         colorway=list(SERIES),
@@ -35,6 +60,7 @@ def apply_theme(figure: go.Figure, lang: str, *, title: str | None = None, heigh
         hoverlabel={"font": {"family": FONT_FAMILY, "size": FONT_SIZE}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0},
         height=height,
+        transition={"duration": 0},  # no animation: the reduced-motion setting is respected by default
     )
     figure.update_xaxes(automargin=True)
     figure.update_yaxes(automargin=True)

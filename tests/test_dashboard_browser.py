@@ -66,7 +66,7 @@ def test_a_filter_change_updates_kpis_to_what_reach_metrics_prints(board: DashCo
     _rendered(board)
     board.find_element("#filter-district").click()
     option = WebDriverWait(board.driver, TIMEOUT).until(lambda d: d.find_element(
-        By.XPATH, "//*[@role='option' and normalize-space(.)='Ústí nad Labem']"))
+        By.XPATH, "//*[contains(@class, 'dash-dropdown-option') and normalize-space(.)='Ústí nad Labem']"))
     option.click()
     _wait_for_query(board, "district", "CZ0427")
     expected = reach_metrics(published_home, KPI_METRICS, {"district": ("CZ0427",)})

@@ -19,17 +19,17 @@ def header(ctx: PageContext) -> html.Div:
     heads = ("Název", "Význam", "Kód") if cs else ("Name", "Meaning", "Code")
     return html.Div([
         html.Div(className="card", children=[
-            html.H3("Ukazatele" if cs else "Metrics"),
+            html.H2("Ukazatele" if cs else "Metrics"),
             html.Table(className="data-table definitions", children=[
                 html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(metric_rows)]),
         ]),
         html.Div(className="card", children=[
-            html.H3("Členění a filtry" if cs else "Dimensions and filters"),
+            html.H2("Členění a filtry" if cs else "Dimensions and filters"),
             html.Table(className="data-table definitions", children=[
                 html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(dimension_rows)]),
         ]),
         html.Div(className="card", children=[
-            html.H3("Ochrana malých čísel" if cs else "Small-number protection"),
+            html.H2("Ochrana malých čísel" if cs else "Small-number protection"),
             html.P(
                 "Je-li ochrana zapnuta, počet osob 1 až 4 se zobrazuje jako <5 a další buňky se skryjí (x), "
                 "aby skrytou hodnotu nešlo dopočítat ze součtů. 0 se zobrazuje jako 0. Platí pro grafy i exporty."

@@ -103,7 +103,7 @@ def _failed(ctx: PageContext, gate: dict[str, Any] | None, check: dict[str, Any]
             rows.append({"source": "build", **row})
     if check:
         rows += [{"source": "check", **o} for o in check.get("outcomes", []) if not o.get("success")]
-    title = html.H3(t("failed_expectations", lang))
+    title = html.H2(t("failed_expectations", lang))
     if gate is None and check is None:
         return html.Div(className="card", children=[title, notice(t("quality_no_results", lang))])
     if not rows:
@@ -120,7 +120,7 @@ QUARANTINE_COLUMNS = ("kind", "file_name", "source_row", "column_name", "reason"
 
 def _quarantine(quarantine: pl.DataFrame | None, lang: str) -> html.Div:
     cs = lang == "cs"
-    title = html.H3(t("quarantine", lang))
+    title = html.H2(t("quarantine", lang))
     if quarantine is None or quarantine.is_empty():
         return html.Div(className="card", children=[title, notice(t("none_quarantined", lang), "ok")])
     quarantine = quarantine.select(c for c in QUARANTINE_COLUMNS if c in quarantine.columns)
@@ -131,7 +131,7 @@ def _quarantine(quarantine: pl.DataFrame | None, lang: str) -> html.Div:
                "reason": "Důvod" if cs else "Reason", "rows": "Řádků" if cs else "Rows"}
     return html.Div(className="card", children=[
         title, _table(summary, headers),
-        html.H4("Prvních 50 řádků" if cs else "First 50 rows"),
+        html.H3("Prvních 50 řádků" if cs else "First 50 rows"),
         _table(quarantine.sort(["file_name", "source_row"]), headers),
     ])
 
