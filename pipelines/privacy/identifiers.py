@@ -197,7 +197,7 @@ class _Word:
 
     @property
     def style(self) -> str | None:
-        if sum(ch.isalpha() for ch in self.text) < 2:
+        if len(self.text) < 2:  # a word is letters (and inner hyphens): one letter is an initial
             return None
         if self.text.isupper():
             return "upper"
@@ -242,8 +242,7 @@ def _names(text: str) -> Spans:
                 and after.style in ("title", "upper") and _HONORIFIC_GAP.fullmatch(text[word.end:after.start])):
             spans.append((word.start, after.end))
             continue
-        style = word.style
-        if style is None or not names.is_listed_name(word.text):
+        if not names.is_listed_name(word.text) or (style := word.style) is None:
             continue
         partners = _PARTNER_STYLES[style]
         if (after and after.surname_like and after.style in partners
@@ -252,7 +251,7 @@ def _names(text: str) -> Spans:
         elif (before and before.surname_like and before.style in partners
               and _SURNAME_FIRST_GAP.fullmatch(text[before.end:word.start])):
             spans.append((before.start, word.end))
-    places = _place_spans(text)
+    places = _place_spans(text) if spans else []
     return [s for s in spans if not any(s[0] >= p[0] and s[1] <= p[1] for p in places)]
 
 

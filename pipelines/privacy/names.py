@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 NAMES_FILE = Path(__file__).with_name("names.csv")
@@ -77,6 +77,7 @@ def _listed() -> tuple[frozenset[str], frozenset[str]]:
     return exact, plain
 
 
+@lru_cache(maxsize=1 << 16)  # the same words recur across values
 def is_listed_name(word: str) -> bool:
     exact, plain = _listed()
     lower = word.lower()
