@@ -31,11 +31,20 @@ ROW_LABEL = "_row"
 
 @dataclass(frozen=True)
 class Target:
-    """Where the suites' placeholders point: `{raw}`/`{meta}` the raw layer, `{mart}` the marts."""
+    """Where the suites' placeholders point (catalog.schema each; pipelines/raw_views.py defines them):
+
+    - `{raw}` / `{meta}`: every row ever loaded and the load records (for reconciliations);
+    - `{kept}` / `{kept_meta}`: the same without the deliveries set aside;
+    - `{current}`: the current records (latest version, retractions honoured) of the kept rows;
+    - `{mart}`: the marts.
+    """
 
     raw: str  # e.g. raw.raw   (catalog.schema of the raw tables)
     meta: str  # e.g. raw.meta
     mart_catalog: str  # catalog holding the marts in its main schema
+    kept: str | None = None  # default: raw (nothing set aside)
+    kept_meta: str | None = None  # default: meta
+    current: str | None = None  # default: kept (every row is current)
 
     @property
     def mart(self) -> str:
@@ -43,7 +52,12 @@ class Target:
 
     def sql(self, text: str) -> str:
         # Plain replacement, not str.format: queries hold regex braces such as [0-9]{6}.
-        return text.replace("{raw}", self.raw).replace("{meta}", self.meta).replace("{mart}", self.mart)
+        kept = self.kept or self.raw
+        places = {"{raw}": self.raw, "{meta}": self.meta, "{mart}": self.mart, "{kept}": kept,
+                  "{kept_meta}": self.kept_meta or self.meta, "{current}": self.current or kept}
+        for placeholder, value in places.items():
+            text = text.replace(placeholder, value)
+        return text
 
 
 def _gx_context() -> Any:

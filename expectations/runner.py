@@ -22,13 +22,16 @@ from expectations.gx_docs import write_gx_data_docs
 from expectations.html_report import write_html_summary
 from expectations.results import GateResult, Outcome, store
 from expectations.spec import SuiteSpec, load_suites
+from pipelines.database import attach, identifier
 from pipelines.errors import ReachError
 from pipelines.home import Home
+from pipelines.raw_views import create_current_views, create_kept_views
 
 log = logging.getLogger(__name__)
 
 RAW_ALIAS = "raw"
 WAREHOUSE_ALIAS = "published"
+VIEWS_ALIAS = "gate_views"  # in-memory catalog of the kept and current views (never written to a file)
 
 
 def _run_id(context: str, now: datetime) -> str:
@@ -47,6 +50,18 @@ def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
 
 def _attached(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+
+
+def _target(con: duckdb.DuckDBPyConnection, raw_catalog: str, mart_catalog: str) -> Target:
+    """The suites' placeholders on `con`, with the kept and current views of the raw layer in an
+    in-memory catalog (pipelines/raw_views.py: what counts)."""
+    con.execute(f"ATTACH ':memory:' AS {VIEWS_ALIAS}")
+    create_kept_views(con, raw_catalog=raw_catalog, into_catalog=VIEWS_ALIAS, raw_schema="kept",
+                      meta_schema="kept_meta")
+    create_current_views(con, kept_schema=f"{VIEWS_ALIAS}.kept", into=f"{VIEWS_ALIAS}.current")
+    quoted = identifier(raw_catalog)
+    return Target(raw=f"{quoted}.raw", meta=f"{quoted}.meta", mart_catalog=mart_catalog,
+                  kept=f"{VIEWS_ALIAS}.kept", kept_meta=f"{VIEWS_ALIAS}.kept_meta", current=f"{VIEWS_ALIAS}.current")
 
 
 def _validate(con: duckdb.DuckDBPyConnection, target: Target, suites: list[SuiteSpec],
@@ -85,9 +100,9 @@ def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
     try:
         _limit_memory(con)
         if RAW_ALIAS not in _attached(con):
-            con.execute(f"ATTACH '{home.raw_db}' AS {RAW_ALIAS} (READ_ONLY)")
+            attach(con, home.raw_db, RAW_ALIAS, read_only=True)
         build_catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
-        target = Target(raw=f"{RAW_ALIAS}.raw", meta=f"{RAW_ALIAS}.meta", mart_catalog=build_catalog)
+        target = _target(con, RAW_ALIAS, build_catalog)
         outcomes = _validate(con, target, suites, chunk_rows)
         result = GateResult(_run_id("build", started), "build", str(build_db), started, _now(), outcomes)
         store(con, "main", result)
@@ -112,9 +127,9 @@ def run_check(home: Home, suites: list[SuiteSpec] | None = None, chunk_rows: int
         raise ReachError(f"Cannot open {home.raw_db} to record the check ({error}); is a load running?") from error
     try:
         _limit_memory(con)
-        con.execute(f"ATTACH '{home.warehouse_db}' AS {WAREHOUSE_ALIAS} (READ_ONLY)")
+        attach(con, home.warehouse_db, WAREHOUSE_ALIAS, read_only=True)
         raw_name = str(con.execute("SELECT current_database()").fetchall()[0][0])
-        target = Target(raw=f'"{raw_name}".raw', meta=f'"{raw_name}".meta', mart_catalog=WAREHOUSE_ALIAS)
+        target = _target(con, raw_name, WAREHOUSE_ALIAS)
         outcomes = _validate(con, target, suites, chunk_rows)
         result = GateResult(_run_id("check", started), "check", str(home.warehouse_db), started, _now(), outcomes)
         store(con, "meta", result)

@@ -28,6 +28,8 @@ COMMANDS = {
     "serve": "serve the dashboard",
     "metrics": "print metrics for a period, grouped by dimensions",
     "report": "write the ministry workbook or the board pack",
+    "deliveries": "list loaded deliveries; set one aside (audited) or restore it",
+    "audit": "print the audit log",
 }
 
 

@@ -42,6 +42,17 @@ class Home:
     def logs_dir(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def audit_log(self) -> Path:
+        """Who did what (access.md): one JSON object per line, only ever appended (pipelines/audit.py)."""
+        return self.root / "audit.jsonl"
+
+    @property
+    def build_lock(self) -> Path:
+        """Held (flock) by the running `reach build`: another build is refused, and a build that finds
+        it free knows every file left in builds/ belongs to a build that is no longer running."""
+        return self.root / "build.lock"
+
     def ensure(self) -> Home:
         for folder in (self.root, self.builds_dir, self.quality_dir, self.logs_dir):
             folder.mkdir(parents=True, exist_ok=True)
