@@ -6,19 +6,27 @@
 3. os.replace renames it onto <home>/warehouse.duckdb: readers see the old warehouse or the
    new one, never a half-built one. Any failure leaves the published warehouse untouched.
 
-dbt's target path and logs stay under the home, so concurrent builds of different homes
-(tests, benchmarks) never share a folder.
+dbt reads the raw layer through views without the deliveries set aside (pipelines/raw_views.py),
+written per build into its target folder. dbt's target path and logs stay under the home, so
+concurrent builds of different homes (tests, benchmarks) never share a folder; one home builds one
+at a time (<home>/build.lock), and a build that gets the lock removes what builds killed earlier
+left in builds/. Running out of disk space is one clear message; the published file stays as it was.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import io
+import logging
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,10 +36,13 @@ import duckdb
 
 from pipelines.errors import QualityGateFailed, ReachError
 from pipelines.home import Home
+from pipelines.raw_views import write_source_views
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]  # the repo root holds dbt_project.yml
 DBT_THREADS = 2
 FAILED_SUFFIX = ".failed.duckdb"
+TARGET_SUFFIX = ".target"
+SOURCES_FILE = "sources.duckdb"  # in the build's target folder: the views dbt reads as its sources
 
 # dbt reads its profile from environment variables and keeps global state: one build at a
 # time per process.
@@ -62,9 +73,12 @@ class BuildSummary:
     seconds: float
     dbt_seconds: float
     gate_seconds: float
+    removed_leftovers: tuple[str, ...] = ()  # files of builds that were killed, removed at the start
 
     def text(self) -> str:
-        return (
+        leftovers = (f"Removed {len(self.removed_leftovers)} file(s) left by builds that did not finish: "
+                     f"{', '.join(self.removed_leftovers)}.\n" if self.removed_leftovers else "")
+        return leftovers + (
             f"Build {self.build_id}: {self.dbt.seeds} seeds and {self.dbt.models} models built, "
             f"{self.dbt.tests_passed} dbt tests passed"
             + (f" ({self.dbt.tests_warned} with warnings)" if self.dbt.tests_warned else "")
@@ -103,12 +117,26 @@ def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
     """
     gate = gate or run_quality_gate
     started = time.perf_counter()
-    home.ensure()
-    if not home.raw_db.exists():
-        raise ReachError(f"Nothing is loaded in {home.root}: {home.raw_db} does not exist. Run `reach load` first.")
+    try:
+        home.ensure()
+        if not home.raw_db.exists():
+            raise ReachError(f"Nothing is loaded in {home.root}: {home.raw_db} does not exist. "
+                             "Run `reach load` first.")
+        with build_lock(home):
+            removed = remove_leftovers(home)
+            return _build(home, gate, started, removed)
+    except QualityGateFailed:
+        raise  # its summary quotes delivered text, which must not be read as a disk error
+    except (ReachError, OSError, duckdb.Error) as error:
+        if is_out_of_space(error):
+            raise ReachError(out_of_space_message(home)) from None
+        raise
+
+
+def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...]) -> BuildSummary:
     build_id = new_build_id()
     build_db = home.builds_dir / f"{build_id}.duckdb"
-    target_dir = home.builds_dir / f"{build_id}.target"
+    target_dir = home.builds_dir / f"{build_id}{TARGET_SUFFIX}"
     try:
         outcome = run_dbt(home, build_db, target_dir)
         dbt_done = time.perf_counter()
@@ -120,8 +148,11 @@ def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
                 f"unchanged): {gate_result.summary()}"
             )
         assert_self_contained(build_db)
-    except BaseException:
-        _keep_failed(home, build_db)
+    except BaseException as error:
+        if is_out_of_space(error) and not isinstance(error, QualityGateFailed):
+            _discard(build_db)  # a partial file only takes the space the next attempt needs
+        else:
+            _keep_failed(home, build_db)
         raise
     finally:
         shutil.rmtree(target_dir, ignore_errors=True)
@@ -129,7 +160,80 @@ def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
     _tidy_builds(home)
     return BuildSummary(build_id, home.warehouse_db, outcome, gate_result.summary(),
                         seconds=time.perf_counter() - started, dbt_seconds=dbt_done - started,
-                        gate_seconds=gate_done - dbt_done)
+                        gate_seconds=gate_done - dbt_done, removed_leftovers=removed)
+
+
+@contextmanager
+def build_lock(home: Home) -> Iterator[None]:
+    """One build per home at a time: an exclusive flock on <home>/build.lock for the whole build.
+
+    The kernel drops the lock when its holder dies (kill -9 included), so a free lock means that no
+    build of this home is running and everything in builds/ but the kept failed build is stale.
+    """
+    fd = os.open(home.build_lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise ReachError(f"Another `reach build` of {home.root} is running (process {holder}); "
+                             "wait for it to finish, then build again.") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def remove_leftovers(home: Home) -> tuple[str, ...]:
+    """Delete what builds that are no longer running left in builds/ (their .duckdb, .wal and
+    .target); keeps the last failed build. Call only while holding build_lock."""
+    removed = []
+    for path in sorted(home.builds_dir.iterdir()):
+        if FAILED_SUFFIX in path.name:
+            continue
+        if path.is_dir() and path.name.endswith(TARGET_SUFFIX):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_file() and path.name.endswith((".duckdb", ".duckdb.wal", ".duckdb.tmp")):
+            path.unlink(missing_ok=True)
+        else:
+            continue
+        removed.append(path.name)
+    return tuple(removed)
+
+
+# errno values and DuckDB/dbt message texts that mean the file system is full (or a file-size
+# limit was reached); dbt reports a model's DuckDB error only as text.
+_NO_SPACE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_NO_SPACE_TEXTS = ("no space left on device", "disk quota exceeded", "file too large", "not enough space on")
+
+
+def is_out_of_space(error: BaseException) -> bool:
+    """Whether `error`, or an error it was raised from, is the file system running out of space."""
+    pending: list[BaseException] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _NO_SPACE_ERRNOS:
+            return True
+        if any(text in str(current).lower() for text in _NO_SPACE_TEXTS):
+            return True
+        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return False
+
+
+def out_of_space_message(home: Home) -> str:
+    try:
+        free = f"{shutil.disk_usage(home.root).free / 2**20:,.0f} MiB free"
+    except OSError:
+        free = "free space unknown"
+    size = (f"; the published warehouse is {home.warehouse_db.stat().st_size / 2**20:,.0f} MiB, and a build "
+            "writes a new one beside it plus its working files" if home.warehouse_db.exists() else "")
+    return (f"The disk holding {home.root} is full ({free}{size}). The build was stopped and its files "
+            f"removed; the published warehouse is unchanged. Free some space and run `reach build` again.")
 
 
 def run_dbt(home: Home, build_db: Path, target_dir: Path) -> DbtOutcome:
@@ -145,12 +249,15 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path) -> DbtOutcome:
         "--threads", str(DBT_THREADS),
         "--quiet",
     ]
-    with _DBT_LOCK, _dbt_environment(home, build_db):
+    with _DBT_LOCK, _dbt_environment(home, build_db, target_dir / SOURCES_FILE), _dbt_console() as console:
         try:
             result = dbtRunner().invoke(args)
         finally:
             _close_dbt_database()
     outcome = _read_results(result.result)
+    printed = console.getvalue()
+    if printed and not is_out_of_space(ReachError(printed)):  # a full disk gets one message, not dbt's traceback
+        sys.stderr.write(printed)
     if result.exception is not None:
         raise ReachError(
             f"dbt could not build the warehouse ({type(result.exception).__name__}: {result.exception}). "
@@ -183,15 +290,17 @@ def generate_docs(home: Home, target_dir: Path, database: Path | None = None) ->
     args = ["docs", "generate", "--static",
             "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
             "--target-path", str(target_dir), "--log-path", str(home.logs_dir), "--quiet"]
+    sources_db = target_dir / SOURCES_FILE
     try:
-        with _DBT_LOCK, _dbt_environment(home, catalog_db):
+        with _DBT_LOCK, _dbt_environment(home, catalog_db, sources_db):
             try:
                 result = dbtRunner().invoke(args)
             finally:
                 _close_dbt_database()
     finally:
-        catalog_db.unlink(missing_ok=True)
-        catalog_db.with_name(catalog_db.name + ".wal").unlink(missing_ok=True)
+        for leftover in (catalog_db, sources_db):
+            leftover.unlink(missing_ok=True)
+            leftover.with_name(leftover.name + ".wal").unlink(missing_ok=True)
     if not result.success:
         raise ReachError(f"dbt docs generate failed ({result.exception or 'see the log'}); "
                          f"details are in {home.logs_dir / 'dbt.log'}.")
@@ -199,8 +308,12 @@ def generate_docs(home: Home, target_dir: Path, database: Path | None = None) ->
 
 
 @contextmanager
-def _dbt_environment(home: Home, build_db: Path) -> Iterator[None]:
-    values = {"REACH_BUILD_DB": str(build_db), "REACH_RAW_DB": str(home.raw_db)}
+def _dbt_environment(home: Home, build_db: Path, sources_db: Path) -> Iterator[None]:
+    """The variables profiles.yml reads, and the source views it attaches (written here first)."""
+    sources_db.parent.mkdir(parents=True, exist_ok=True)
+    write_source_views(home.raw_db, sources_db)
+    values = {"REACH_BUILD_DB": str(build_db), "REACH_RAW_DB": str(home.raw_db),
+              "REACH_SOURCES_DB": str(sources_db)}
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -211,6 +324,20 @@ def _dbt_environment(home: Home, build_db: Path) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@contextmanager
+def _dbt_console() -> Iterator[io.StringIO]:
+    """What dbt prints (errors only, with --quiet), held back so the caller decides whether to show it;
+    and no "--- Logging error ---" tracebacks when dbt's log file cannot be written (a full disk)."""
+    console = io.StringIO()
+    raising = logging.raiseExceptions
+    logging.raiseExceptions = False
+    try:
+        with redirect_stdout(console), redirect_stderr(console):
+            yield console
+    finally:
+        logging.raiseExceptions = raising
 
 
 def _close_dbt_database() -> None:
@@ -278,6 +405,11 @@ def publish(build_db: Path, warehouse_db: Path) -> None:
     os.replace(build_db, warehouse_db)
 
 
+def _discard(build_db: Path) -> None:
+    build_db.unlink(missing_ok=True)
+    build_db.with_name(build_db.name + ".wal").unlink(missing_ok=True)
+
+
 def _keep_failed(home: Home, build_db: Path) -> None:
     """Keep only the latest failed build for inspection, named *.failed.duckdb."""
     for old in home.builds_dir.glob(f"*{FAILED_SUFFIX}"):
@@ -288,14 +420,5 @@ def _keep_failed(home: Home, build_db: Path) -> None:
 
 
 def _tidy_builds(home: Home) -> None:
-    """After a publish, only the last failed build (if any) stays in builds/."""
-    for path in home.builds_dir.iterdir():
-        if path.name.endswith(FAILED_SUFFIX):
-            continue
-        if path.suffix in (".duckdb", ".wal") and not _in_progress(path):
-            path.unlink(missing_ok=True)
-
-
-def _in_progress(path: Path) -> bool:
-    """A build file another process may still be writing (modified in the last hour)."""
-    return time.time() - path.stat().st_mtime < 3600
+    """After a publish (still under the build lock), only the last failed build (if any) stays in builds/."""
+    remove_leftovers(home)
