@@ -5,6 +5,7 @@ The URL is the single source of truth for the view: controls write it, pages rea
 
 from __future__ import annotations
 
+import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -29,12 +30,14 @@ from dashboard.state.url import (
     PRESETS,
     ViewState,
     comparison_period,
+    date_bounds,
+    parse_date,
     parse_view,
     resolve_period,
     to_search,
 )
 from pipelines.errors import ReachError
-from pipelines.formatting import fmt_period
+from pipelines.formatting import fmt_date, fmt_period
 from pipelines.targets import ProjectTargets
 
 FILTER_IDS = [f"filter-{d}" for d in FILTER_DIMENSIONS]
@@ -83,6 +86,7 @@ def _months_between(start: date, end: date) -> list[str]:
 def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: ProjectTargets,
                        geojson: dict[str, Any] | None) -> None:
     board = Board(source, targets, geojson)
+    source.pin_requests(app.server)  # each request reads one published build from start to end
     register_report_downloads(app, board)
     register_accessibility(app)
 
@@ -109,11 +113,12 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
             view = parse_view(pathname, search)
             normalised = board.with_default_period(view)
             new_search = to_search(normalised)
-            return (new_search if new_search != (search or "") else no_update,
+            # A link with parts left out stays as given, so the page can say what was left out.
+            return (new_search if new_search != (search or "") and not view.ignored else no_update,
                     *_control_values(normalised, targets), *_control_options(normalised, board.months()))
         # Apply only what the user changed, on top of the URL: other inputs may hold stale values.
         changes = {item["prop_id"]: item["value"] for item in ctx.triggered}
-        changed = apply_control_changes(parse_view(pathname, search), changes)
+        changed = apply_control_changes(replace(parse_view(pathname, search), ignored=()), changes)
         changed = board.with_default_period(changed)
         new_search = to_search(changed)
         # Values are sent back too: a dropdown that emptied itself while re-filling gets its value again.
@@ -159,7 +164,7 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         context = board.context(view, suppress)
         line = _period_line(context)
         try:
-            return render_content(context), banner, privacy_label, line
+            return [*_ignored_notice(view), *render_content(context)], banner, privacy_label, line
         except ReachError as error:
             return notice(str(error), "warning"), banner, privacy_label, line
 
@@ -213,8 +218,11 @@ def render_content(context: PageContext) -> list[Any]:
     header = getattr(module, "header", None)
     # The page's queries are independent: DuckDB runs them side by side on separate cursors.
     with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
-        pending_header = pool.submit(header, context) if header is not None else None
-        pending_cards = [pool.submit(_chart_card, chart, context) for chart in module.CHARTS]
+        # Each task runs in a copy of this context, so it reads the build this request pinned.
+        pending_header = (pool.submit(contextvars.copy_context().run, header, context)
+                          if header is not None else None)
+        pending_cards = [pool.submit(contextvars.copy_context().run, _chart_card, chart, context)
+                         for chart in module.CHARTS]
         if pending_header is not None:
             parts.append(pending_header.result())
         cards = [pending.result() for pending in pending_cards]
@@ -234,6 +242,15 @@ def _chart_card(chart: Chart, context: PageContext) -> html.Div:
     except ReachError as error:
         figure = figures.empty_figure(str(error), lang)
         return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)
+
+
+def _ignored_notice(view: ViewState) -> list[Any]:
+    if not view.ignored:
+        return []
+    earliest, latest = date_bounds()
+    text = t("link_ignored", view.lang).format(
+        params=", ".join(view.ignored), earliest=fmt_date(earliest, view.lang), latest=fmt_date(latest, view.lang))
+    return [notice(text, "warning")]
 
 
 def _period_line(context: PageContext) -> str:
@@ -291,8 +308,5 @@ def _control_options(view: ViewState, months: list[str]) -> tuple:
     )
 
 
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
+def _date(text: object) -> date | None:
+    return parse_date(text)  # the date pickers' values are bounded like the URL's

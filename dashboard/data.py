@@ -1,24 +1,37 @@
 """The dashboard's only door to the warehouse: read-only, reopened when a new build is published.
 
 Figures come from `pipelines.metrics.compute`; the data-quality page reads the ops marts.
+
+`reach build` publishes by renaming a new file onto warehouse.duckdb while requests are being
+answered. Each opened file is a *generation*: requests lease the current one, a replaced file
+opens a new one, and the old one is closed only when its last lease is returned — never under a
+query. Within `WarehouseSource.pinned()` (one per web request, see `pin_requests`) every read uses
+the same generation from start to end, so no response mixes two builds.
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
 import polars as pl
 
 from dashboard.figures import flag_column
+from dashboard.state.url import EARLIEST_DATE
+from pipelines.database import attach
+from pipelines.errors import ReachError
 from pipelines.home import Home
-from pipelines.metrics import MetricQuery, MetricResult, compute, open_warehouse
+from pipelines.metrics import MetricQuery, MetricResult, compute
 from pipelines.metrics.definitions import METRICS_BY_NAME, applies
 
-EARLIEST = date(2000, 1, 1)  # before any export this product will see
+EARLIEST = EARLIEST_DATE  # dashboard/state/url.py: the first date a view may show
 
 
 @dataclass(frozen=True)
@@ -44,73 +57,208 @@ def merge_flags(result: MetricResult) -> pl.DataFrame:
     return pl.concat([result.frame, flags], how="horizontal")
 
 
+WAREHOUSE_ALIAS = "warehouse"
+_OPEN_ATTEMPTS = 3  # a file replaced while it was being opened is opened again
+
+
+def _identity(path: os.PathLike[str]) -> tuple[int, int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError as error:
+        raise ReachError(f"The published warehouse {path} cannot be read ({error.strerror}).") from None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def _open(path: os.PathLike[str]) -> duckdb.DuckDBPyConnection:
+    # An in-memory database with the file attached, not duckdb.connect(path): DuckDB shares one
+    # instance per path within a process, so a connection opened by path after a publish would
+    # still read the replaced file while an older connection to it is open.
+    con = duckdb.connect(":memory:")
+    try:
+        attach(con, path, WAREHOUSE_ALIAS, read_only=True)
+    except duckdb.Error as error:
+        con.close()
+        raise ReachError(f"The published warehouse {path} cannot be opened read-only: {error}") from error
+    return con
+
+
+class _Generation:
+    """One opened warehouse file (one build), closed once replaced and no longer leased."""
+
+    def __init__(self, home: Home) -> None:
+        path = home.warehouse_db
+        for attempt in range(1, _OPEN_ATTEMPTS + 1):
+            before = _identity(path)
+            con = _open(path)
+            if attempt == _OPEN_ATTEMPTS or _identity(path) == before:
+                break
+            con.close()
+        self.con = con
+        self.identity = before
+        self.built_at = datetime.fromtimestamp(before[1] / 1e9)
+        self.leases = 0
+        self.replaced = False
+        self.months: list[str] | None = None
+        self.lock = threading.Lock()  # guards `months`
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        # One cursor per query: the web server answers callbacks on several threads.
+        cursor = self.con.cursor()
+        cursor.execute(f"USE {WAREHOUSE_ALIAS}")
+        return cursor
+
+
+@dataclass
+class _Pin:
+    """The generation one request works on, taken on its first read."""
+
+    generation: _Generation | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 class WarehouseSource:
-    """A read-only connection to <home>/warehouse.duckdb that follows `reach build`'s atomic replace."""
+    """Read-only access to <home>/warehouse.duckdb that follows `reach build`'s atomic replace."""
 
     def __init__(self, home: Home) -> None:
         self.home = home
-        self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._identity: tuple[int, int] | None = None
-        self._months: tuple[tuple[int, int] | None, list[str]] | None = None
+        self._lock = threading.Lock()  # guards _current and every generation's leases
+        self._current: _Generation | None = None
+        self._pin: contextvars.ContextVar[_Pin | None] = contextvars.ContextVar(
+            f"warehouse_pin_{id(self)}", default=None)
+
+    # --- generations and leases -------------------------------------------------------------
+
+    def _acquire(self) -> _Generation:
+        """A lease on the generation of the file published now (opened first if it is new)."""
+        if not self.home.warehouse_db.exists():
+            raise ReachError(f"No published warehouse in {self.home.root} (expected {self.home.warehouse_db}): "
+                             "run reach load and then reach build first.")
+        with self._lock:
+            current = self._current
+            if current is None or _identity(self.home.warehouse_db) != current.identity:
+                self._current = _Generation(self.home)
+                if current is not None:
+                    current.replaced = True
+                    self._close_if_idle(current)
+            self._current.leases += 1
+            return self._current
+
+    def _release(self, generation: _Generation) -> None:
+        with self._lock:
+            generation.leases -= 1
+            self._close_if_idle(generation)
+
+    @staticmethod
+    def _close_if_idle(generation: _Generation) -> None:
+        if generation.replaced and generation.leases == 0:
+            generation.con.close()
+
+    @contextmanager
+    def _generation(self) -> Iterator[_Generation]:
+        """The pinned generation inside pinned(), else a lease for the duration of one read."""
+        pin = self._pin.get()
+        if pin is None:
+            generation = self._acquire()
+            try:
+                yield generation
+            finally:
+                self._release(generation)
+            return
+        with pin.lock:  # threads of one request share the pin
+            if pin.generation is None:
+                pin.generation = self._acquire()
+        yield pin.generation
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Every read inside (and in threads run with a copy of this context) uses one generation."""
+        if self._pin.get() is not None:  # already pinned by an enclosing block
+            yield
+            return
+        pin = _Pin()
+        token = self._pin.set(pin)
+        try:
+            yield
+        finally:
+            self._pin.reset(token)
+            if pin.generation is not None:
+                self._release(pin.generation)
+
+    def pin_requests(self, server: Any) -> None:
+        """Pin one generation per request of a Flask `server` (taken on the request's first read)."""
+        from flask import g
+
+        @server.before_request
+        def _pin_request() -> None:
+            pinning = self.pinned()
+            pinning.__enter__()
+            g.warehouse_pinning = pinning
+
+        @server.teardown_request
+        def _unpin_request(_error: BaseException | None) -> None:
+            pinning = g.pop("warehouse_pinning", None)
+            if pinning is not None:
+                pinning.__exit__(None, None, None)
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on the current (or pinned) generation; the generation stays open until it is closed."""
+        with self._generation() as generation:
+            cursor = generation.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+
+    # --- what the pages read ------------------------------------------------------------------
 
     def published(self) -> bool:
         return self.home.warehouse_db.exists()
 
     def built_at(self) -> datetime | None:
-        path = self.home.warehouse_db
-        return datetime.fromtimestamp(path.stat().st_mtime) if path.exists() else None
-
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the current file; a replaced file (new inode or mtime) is reopened first."""
-        stat = os.stat(self.home.warehouse_db)
-        identity = (stat.st_ino, stat.st_mtime_ns)
-        with self._lock:
-            if self._con is None or identity != self._identity:
-                if self._con is not None:
-                    self._con.close()
-                self._con = open_warehouse(self.home)
-                self._identity = identity
-            # One cursor per call: the web server answers callbacks on several threads.
-            return self._con.cursor()
+        """When the file being read was published (the pinned generation's, within a request)."""
+        if not self.published():
+            return None
+        with self._generation() as generation:
+            return generation.built_at
 
     def data_months(self) -> list[str]:
-        """Months (YYYY-MM) with any activity, for the period pickers; cached per published file."""
-        self.cursor().close()  # refreshes the identity when a new build was published
-        if self._months is None or self._months[0] != self._identity:
-            result = self.compute(MetricQuery(
-                date_from=EARLIEST, date_to=date.today(), metrics=("clients_reached",), by=("month",)))
-            months = sorted(m for m in result.frame["month"].to_list() if m)
-            self._months = (self._identity, months)
-        return list(self._months[1])
+        """Months (YYYY-MM) with any activity, for the period pickers; cached per generation."""
+        with self._generation() as generation, generation.lock:
+            if generation.months is None:
+                cursor = generation.cursor()
+                try:
+                    result = compute(cursor, MetricQuery(date_from=EARLIEST, date_to=date.today(),
+                                                         metrics=("clients_reached",), by=("month",)))
+                finally:
+                    cursor.close()
+                generation.months = sorted(m for m in result.frame["month"].to_list() if m)
+            return list(generation.months)
 
     def close(self) -> None:
+        """Close the current generation once its leases are returned (the source may be used again)."""
         with self._lock:
-            if self._con is not None:
-                self._con.close()
-            self._con = None
+            if self._current is not None:
+                self._current.replaced = True
+                self._close_if_idle(self._current)
+            self._current = None
 
     def compute(self, query: MetricQuery) -> MetricResult:
-        cursor = self.cursor()
-        try:
+        with self.cursor() as cursor:
             return compute(cursor, query)
-        finally:
-            cursor.close()
 
     def table(self, name: str) -> pl.DataFrame | None:
         """A whole mart (ops tables for the data-quality page); None when the build has no such table."""
-        cursor = self.cursor()
-        try:
+        with self.cursor() as cursor:
             exists = cursor.sql(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = $name", params={"name": name}
+                "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() "
+                "AND table_name = $name", params={"name": name}
             ).fetchall()
             if not exists[0][0]:
                 return None
             table = cursor.sql(f'SELECT * FROM "{name}"').to_arrow_table()  # name is ours, never user input
             frame = pl.from_arrow(table)
             return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
-        finally:
-            cursor.close()
 
     def figures(self, query: MetricQuery) -> ChartData:
         """Like compute, but a filter that does not apply to a metric is left out for that metric.
@@ -118,6 +266,10 @@ class WarehouseSource:
         Metrics are grouped by the filters that apply to them, each group computed once, and the
         groups joined on the `by` columns; the filters left out are reported so the UI can say so.
         """
+        with self.pinned():  # the groups of one chart come from one build
+            return self._figures(query)
+
+    def _figures(self, query: MetricQuery) -> ChartData:
         groups: dict[tuple[str, ...], list[str]] = {}
         ignored: set[str] = set()
         for name in query.metrics:

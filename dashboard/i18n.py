@@ -114,6 +114,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Zatím není publikován žádný datový sklad. Spusťte `reach load` a `reach build`.",
         "No warehouse has been published yet. Run `reach load` and `reach build`.",
     ),
+    "link_ignored": (
+        "Část odkazu byla neplatná a je vynechána ({params}); zobrazuje se výchozí volba. "
+        "Období může ležet mezi {earliest} a {latest}.",
+        "Part of the link was not valid and is left out ({params}); the default is shown instead. "
+        "Periods can lie between {earliest} and {latest}.",
+    ),
     "click_hint": (
         "Kliknutím na sloupec nebo dlaždici filtrujete; z klávesnice tlačítky řádků v zobrazení tabulky.",
         "Click a bar or tile to filter by it; from the keyboard, use the row buttons of the table view.",

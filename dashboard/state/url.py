@@ -3,20 +3,31 @@
 `?preset=quarter&pv=2023-Q1&cmp=year&district=CZ0427,CZ0421&lang=en` on `/reach` is one view;
 the same link reproduces it. Privacy mode is deliberately NOT in the URL: a shared link always
 opens with small numbers protected.
+
+Anything a URL or a control sends is parsed here and never raises: a value that is malformed or
+outside its range (dates: `date_bounds()`) falls back to the default for that part, and the
+view names the parameters it left out (`ViewState.ignored`) so the page can say so.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlencode
 
-from dashboard.i18n import DEFAULT_LANG, normalise_lang
+from dashboard.i18n import DEFAULT_LANG, LANGS
 
 PAGES = ("overview", "reach", "services", "courses", "outcomes", "events", "quality", "definitions")
 PRESETS = ("project", "year", "quarter", "month", "custom")
 COMPARISONS = ("previous", "year", "none")
 FILTER_DIMENSIONS = ("district", "nationality", "target_group", "service", "sex", "age_band")
+# Dates a view may show: from EARLIEST_DATE (before any export this product will see) to one year
+# after today. Anything outside is a typo or a forged link, never a period someone means.
+EARLIEST_DATE = date(2000, 1, 1)
+YEARS_AHEAD = 1
+MAX_FILTER_VALUES = 200  # codes per filter in one link (no dimension has more)
+MAX_PARAMETER_LENGTH = 4096  # characters of one parameter's value
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class ViewState:
     comparison: str = "previous"
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lang: str = DEFAULT_LANG
+    ignored: tuple[str, ...] = ()  # URL parameters left out because they were malformed or out of range
 
     def with_filter_toggled(self, dimension: str, code: str) -> ViewState:
         """A click on a bar adds its value to the filter, or removes it when it is already there."""
@@ -49,26 +61,57 @@ def path_of(page: str) -> str:
     return "/" if page == "overview" else f"/{page}"
 
 
+def date_bounds(today: date | None = None) -> tuple[date, date]:
+    """The first and last date a view may show (EARLIEST_DATE .. today + YEARS_AHEAD years)."""
+    today = today or date.today()
+    return EARLIEST_DATE, _years_later(today, YEARS_AHEAD)
+
+
+def parse_date(text: object) -> date | None:
+    """An ISO date (`2023-01-31`, or the date part of a timestamp) within date_bounds(), else None."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        value = date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    earliest, latest = date_bounds()
+    return value if earliest <= value <= latest else None
+
+
 def parse_view(pathname: str | None, search: str | None) -> ViewState:
-    """URL -> state; anything unknown or malformed falls back to the default for that part."""
-    params = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?"), keep_blank_values=False).items()}
+    """URL -> state; anything unknown, malformed or out of range falls back to the default for that part."""
+    pairs = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+    params = {k: v[-1] for k, v in pairs.items()}
+    ignored = [k for k, v in params.items() if len(v) > MAX_PARAMETER_LENGTH]
+    params = {k: v for k, v in params.items() if k not in ignored}
     preset = params.get("preset", "project")
     comparison = params.get("cmp", "previous")
+    lang = params.get("lang", DEFAULT_LANG)
     filters = {}
     for dimension in FILTER_DIMENSIONS:
-        values = tuple(v for v in params.get(dimension, "").split(",") if v)
-        if values:
+        values = tuple(dict.fromkeys(v for v in params.get(dimension, "").split(",") if v))
+        if len(values) > MAX_FILTER_VALUES:
+            ignored.append(dimension)
+        elif values:
             filters[dimension] = values
-    return ViewState(
+    view = ViewState(
         page=page_from_path(pathname),
         preset=preset if preset in PRESETS else "project",
         period_value=params.get("pv", ""),
-        custom_from=_date_or_none(params.get("from")),
-        custom_to=_date_or_none(params.get("to")),
+        custom_from=parse_date(params.get("from")),
+        custom_to=parse_date(params.get("to")),
         comparison=comparison if comparison in COMPARISONS else "previous",
         filters=filters,
-        lang=normalise_lang(params.get("lang")),
+        lang=lang if lang in LANGS else DEFAULT_LANG,
     )
+    ignored += [name for name, kept in (("preset", view.preset == preset), ("cmp", view.comparison == comparison),
+                                        ("lang", view.lang == lang)) if name in params and not kept]
+    ignored += [name for name, kept in (("from", view.custom_from), ("to", view.custom_to))
+                if name in params and kept is None]
+    if view.period_value and view.preset in _PRESET_MONTHS and preset_period(view) is None:
+        ignored.append("pv")  # kept as given; resolve_period falls back (and the board picks a default)
+    return replace(view, ignored=tuple(dict.fromkeys(ignored)))
 
 
 def to_search(view: ViewState) -> str:
@@ -93,13 +136,6 @@ def to_search(view: ViewState) -> str:
     return "?" + urlencode(params, safe=",:") if params else ""
 
 
-def _date_or_none(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class Period:
     date_from: date
@@ -110,24 +146,41 @@ class Period:
         return (self.date_to - self.date_from).days + 1
 
 
-def resolve_period(view: ViewState, project_from: date, project_to: date) -> Period:
-    """The view's period; an incomplete choice falls back to the project period."""
+_YEAR = re.compile(r"[0-9]{4}")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
+
+
+def preset_period(view: ViewState) -> Period | None:
+    """The year, quarter or month the view's period value names (`2023`, `2023-Q1`, `2023-01`),
+    or None when it names none of them or lies outside date_bounds()."""
     value = view.period_value
-    try:
-        if view.preset == "year" and value:
-            year = int(value)
-            return Period(date(year, 1, 1), date(year, 12, 31))
-        if view.preset == "quarter" and value:
-            year_text, quarter_text = value.split("-Q")
-            first_month = 3 * (int(quarter_text) - 1) + 1
-            start = date(int(year_text), first_month, 1)
-            return Period(start, _month_end(date(int(year_text), first_month + 2, 1)))
-        if view.preset == "month" and value:
-            start = date.fromisoformat(value + "-01")
-            return Period(start, _month_end(start))
-    except ValueError:
-        pass
-    if view.preset == "custom" and view.custom_from and view.custom_to and view.custom_from <= view.custom_to:
+    if view.preset == "year" and (match := _YEAR.fullmatch(value)):
+        year = int(match[0])
+        period = Period(date(year, 1, 1), date(year, 12, 31))
+    elif view.preset == "quarter" and (match := _QUARTER.fullmatch(value)):
+        first_month = 3 * (int(match[2]) - 1) + 1
+        start = date(int(match[1]), first_month, 1)
+        period = Period(start, _month_end(date(start.year, first_month + 2, 1)))
+    elif view.preset == "month" and (match := _MONTH.fullmatch(value)):
+        start = date(int(match[1]), int(match[2]), 1)
+        period = Period(start, _month_end(start))
+    else:
+        return None
+    earliest, latest = date_bounds()
+    # A period that starts within the bounds is shown whole (this year's December may end after them).
+    return period if earliest <= period.date_from <= latest else None
+
+
+def resolve_period(view: ViewState, project_from: date, project_to: date) -> Period:
+    """The view's period; an incomplete or out-of-range choice falls back to the project period."""
+    if view.preset in _PRESET_MONTHS and view.period_value:
+        period = preset_period(view)
+        if period is not None:
+            return period
+    earliest, latest = date_bounds()
+    if (view.preset == "custom" and view.custom_from and view.custom_to
+            and earliest <= view.custom_from <= view.custom_to <= latest):
         return Period(view.custom_from, view.custom_to)
     return Period(project_from, project_to)
 
@@ -137,7 +190,15 @@ _PRESET_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 def comparison_period(period: Period, comparison: str, preset: str = "custom") -> Period | None:
     """The previous month/quarter/year for those presets, else the preceding days of the same
-    length; or the same dates a year earlier."""
+    length; or the same dates a year earlier. None when there is no comparison (or it would fall
+    before the first representable date)."""
+    try:
+        return _comparison(period, comparison, preset)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _comparison(period: Period, comparison: str, preset: str) -> Period | None:
     if comparison == "previous" and preset in _PRESET_MONTHS:
         months = _PRESET_MONTHS[preset]
         index = period.date_from.year * 12 + period.date_from.month - 1 - months
@@ -153,10 +214,14 @@ def comparison_period(period: Period, comparison: str, preset: str = "custom") -
 
 
 def _year_earlier(value: date) -> date:
+    return _years_later(value, -1)
+
+
+def _years_later(value: date, years: int) -> date:
     try:
-        return value.replace(year=value.year - 1)
+        return value.replace(year=value.year + years)
     except ValueError:  # 29 February
-        return value.replace(year=value.year - 1, day=28)
+        return value.replace(year=value.year + years, day=28)
 
 
 def _month_end(first: date) -> date:
