@@ -20,11 +20,14 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import plotly
+import polars as pl
 import pytest
 from _ingest_support import CLIENT_HEADER, CONTACT_HEADER, client, contact, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.pages.quality import QUARANTINE_COLUMNS, _quarantine
 from expectations.engine import Engine, Target
 from expectations.spec import SUITES_DIR, load_suite
 from pipelines import contract
@@ -449,3 +452,15 @@ def test_the_gate_scan_uses_the_detector_across_schemas_and_skips_listed_key_col
         "mart_quarantine.value looks like a birth number (value masked: RČ…(13 chars))",
         "staging.stg_contacts.branch looks like a personal name (value masked: pa…(13 chars))",
     ]
+
+
+def test_the_quality_page_shows_where_a_row_is_and_why_never_its_content() -> None:
+    frame = pl.DataFrame({
+        "kind": ["quarantine"], "file_name": ["klienti.csv"], "source_row": [7], "column_name": ["Datum registrace"],
+        "value": ["Ol…(15 chars)"], "reason": ["not a date (d.m.yyyy or yyyy-mm-dd)"],
+        "record": ['{"Obec bydliště": "Olena Kovalenko"}'],
+    })
+    page = json.dumps(_quarantine(frame, "en"), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    assert QUARANTINE_COLUMNS == ("kind", "file_name", "source_row", "column_name", "reason")
+    assert "klienti.csv" in page and "Datum registrace" in page and "not a date" in page
+    assert "Kovalenko" not in page and "Ol…" not in page
