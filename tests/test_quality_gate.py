@@ -74,7 +74,7 @@ def test_clean_build_publishes_with_its_gate_results(clean_home: Home) -> None:
     assert expectations == total and stored == (total,)
     assert (clean_home.quality_dir / "runs" / f"{run_id}.json").exists()
     page = (clean_home.quality_dir / "data_docs" / "index.html").read_text(encoding="utf-8")
-    assert run_id in page and "http" not in page  # self-contained: no CDN assets
+    assert run_id in page and "http:" not in page and "https:" not in page  # self-contained: no CDN assets
     assert 'href="../gx_data_docs/index.html"' in page  # GX's own Data Docs of the same run
     gx_index = (clean_home.quality_dir / "gx_data_docs" / "index.html").read_text(encoding="utf-8")
     assert run_id in gx_index and "reach-failed" not in gx_index
