@@ -8,6 +8,7 @@ from it, and the quality suites read their enumerations from it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 
@@ -121,6 +122,13 @@ OUTCOME = {
     "zkouška z čj složena": "czech_exam_passed",
     "služba pomohla k integraci": "reported_helpful",
 }
+# Dates a delivery may hold; a date outside them quarantines its row at load (docs/loading.md).
+# No centre's case system holds records from before 2000, and a date that records something
+# done (a contact, a registration, an outcome) cannot lie after the day it is loaded: the
+# export format gives a delivery no date of its own, so the load's day stands in for it.
+# Planned dates (a course's start and end) may lie up to PLANNED_DAYS_AHEAD later.
+EARLIEST_DATE = date(2000, 1, 1)
+PLANNED_DAYS_AHEAD = 3 * 366
 BOOLEAN_TRUE = {"ano", "a", "1", "true"}
 BOOLEAN_FALSE = {"ne", "n", "0", "false"}
 
@@ -137,6 +145,7 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     references_client: bool = False  # names a client of the same centre
+    days_ahead: int = 0  # DATE: how many days after the day of loading it may lie (see EARLIEST_DATE)
 
     @property
     def codes(self) -> list[str]:
@@ -207,8 +216,8 @@ COURSES = ExportFile(
     (
         Column("ID kurzu", "course_id", T.KEY, required=True, key=True),
         Column("Typ kurzu", "course_type", T.ENUM, required=True, values=COURSE_TYPE),
-        Column("Začátek", "starts_on", T.DATE, required=True),
-        Column("Konec", "ends_on", T.DATE),
+        Column("Začátek", "starts_on", T.DATE, required=True, days_ahead=PLANNED_DAYS_AHEAD),
+        Column("Konec", "ends_on", T.DATE, days_ahead=PLANNED_DAYS_AHEAD),
         Column("Pracoviště", "branch", T.TEXT),
         Column("Počet hodin", "planned_hours", T.INTEGER, min_value=0),
         DELETED,

@@ -123,13 +123,16 @@ def test_unreadable_files_are_rejected_naming_the_file(home: Home, tmp_path: Pat
     assert report.file("kontakty").status == "loaded"
 
 
-def test_ragged_csv_is_rejected_naming_the_file(home: Home, tmp_path: Path) -> None:
+def test_a_ragged_csv_row_is_quarantined_naming_the_row(home: Home, tmp_path: Path) -> None:
     folder = tmp_path / "d"
     folder.mkdir()
     (folder / "klienti.csv").write_text("ID klienta;Státní občanství;Datum registrace\nA;B;C;D;E\n")
     [report] = load_paths(home, [folder])
-    assert report.file("klienti").status == "rejected"
-    assert "klienti.csv: the CSV cannot be parsed" in (report.file("klienti").message or "")
+    loaded = report.file("klienti")
+    assert (loaded.status, loaded.rows_read, loaded.rows_loaded, loaded.rows_quarantined) == ("loaded", 1, 0, 1)
+    [(row, column, value, reason)] = query(home, "SELECT source_row, column_name, value, reason FROM meta.quarantine")
+    assert (row, column, value) == (2, None, "D;E")
+    assert reason.startswith("the row has 5 fields but the header has 3")
 
 
 def test_xlsx_first_sheet_with_date_cells_and_numbers(home: Home, tmp_path: Path) -> None:

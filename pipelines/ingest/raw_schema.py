@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS meta.load_files (
     file_kind VARCHAR,                 -- export file stem (klienti, ...); NULL if not recognised
     file_sha256 VARCHAR,
     file_format VARCHAR,               -- csv | xlsx
-    encoding VARCHAR,                  -- utf-8 | utf-8-sig | cp1250 (csv)
+    encoding VARCHAR,                  -- utf-8 | utf-8-sig | cp1250 | iso-8859-2 (csv)
     delimiter VARCHAR,                 -- ; or , (csv)
     status VARCHAR NOT NULL,           -- loaded | rejected | ignored
     message VARCHAR,                   -- why rejected/ignored

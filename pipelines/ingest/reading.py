@@ -2,116 +2,87 @@
 
 The result keeps the headers exactly as delivered and every cell as text (null = empty),
 so that quarantine can show a row as it was delivered. Parsing into types happens later
-(`rows.py`). A file that cannot be read as what its name says raises FileRejected.
+(`rows.py`). A file that cannot be read as what its name says raises FileRejected; a row
+the reader cannot take as it is (malformed CSV record, XLSX formula without a value, a cell
+over CELL_CHARS) is kept, with an issue naming row and column, and quarantined later.
+
+- `encoding.py`: bytes -> UTF-8 text (BOM, UTF-8, Windows-1250, ISO-8859-2; line ends);
+- `csv_text.py`: text -> header, cells, malformed records;
+- `xlsx.py`: workbook vetting (pipelines.ingest.limits) -> the first sheet's cells.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+from collections.abc import Collection
 
 import polars as pl
 
-_UTF8_BOM = b"\xef\xbb\xbf"
+from pipelines.ingest import limits
+from pipelines.ingest.csv_text import detect_delimiter, read_csv_text
+from pipelines.ingest.encoding import decode, detect_encoding
+from pipelines.ingest.table import READER_ISSUE_SCHEMA, ROW, FileRejected, TextTable
+from pipelines.ingest.xlsx import read_xlsx
+
+__all__ = ["FileRejected", "TextTable", "detect_delimiter", "detect_encoding", "read_table"]
+
 _ZIP_MAGIC = b"PK\x03\x04"
-# XLSX date cells arrive as midnight datetimes; the contract's dates have no time of day.
-_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
 
 
-class FileRejected(Exception):
-    """The file cannot be loaded at all; the message names the cause (the caller adds the file)."""
-
-
-@dataclass(frozen=True)
-class TextTable:
-    headers: list[str]  # as delivered, in file order
-    cells: pl.DataFrame  # one String column per header (named c0, c1, ...); row i is spreadsheet row i + 2
-    file_format: str  # csv | xlsx
-    encoding: str | None = None  # csv: utf-8 | utf-8-sig | cp1250
-    delimiter: str | None = None  # csv: ; or ,
-
-
-def read_table(file_name: str, data: bytes) -> TextTable:
+def read_table(file_name: str, data: bytes, expected_headers: Collection[str] = ()) -> TextTable:
+    """The file's cells; `expected_headers` (folded) help tell Windows-1250 from ISO-8859-2."""
     if not data.strip():
         raise FileRejected("the file is empty")
+    if len(data) > limits.FILE_BYTES:
+        raise FileRejected(too_large(len(data)))
     if file_name.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    return _read_csv(data)
-
-
-def detect_encoding(data: bytes) -> str:
-    """Valid UTF-8 (with or without BOM) is UTF-8; anything else must be Windows-1250."""
-    if data.startswith(_UTF8_BOM):
-        return "utf-8-sig"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        sheet = read_xlsx(data)
+        table = TextTable(sheet.headers, sheet.cells, "xlsx", first_row=sheet.first_row, issues=sheet.issues)
     else:
-        return "utf-8"
-    try:
-        data.decode("cp1250")
-    except UnicodeDecodeError as error:
-        raise FileRejected(
-            f"the file is neither UTF-8 nor Windows-1250 text (byte 0x{data[error.start]:02x} "
-            f"at offset {error.start})"
-        ) from None
-    return "cp1250"
+        table = _read_csv(data, expected_headers)
+    return _bound_cells(table)
 
 
-def detect_delimiter(header_line: str) -> str:
-    """`;` (Czech Excel) unless the header holds more commas than semicolons."""
-    unquoted = header_line.split('"')[::2]  # text outside quotes
-    semicolons = sum(part.count(";") for part in unquoted)
-    commas = sum(part.count(",") for part in unquoted)
-    return "," if commas > semicolons else ";"
+def too_large(size: int) -> str:
+    return (f"the file is {size:,} bytes, more than the limit of {limits.FILE_BYTES:,} bytes "
+            f"({limits.FILE_BYTES / limits.GIB:g} GiB) for one file")
 
 
-def _read_csv(data: bytes) -> TextTable:
+def _read_csv(data: bytes, expected_headers: Collection[str]) -> TextTable:
     if data.startswith(_ZIP_MAGIC):
         raise FileRejected("the file is a zip archive (perhaps an XLSX workbook), not CSV text")
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise FileRejected("the file holds binary data, not CSV text")
-    encoding = detect_encoding(data)
-    if encoding == "utf-8-sig":
-        utf8 = data[len(_UTF8_BOM):]
-    elif encoding == "cp1250":
-        utf8 = data.decode("cp1250").encode("utf-8")
-    else:
-        utf8 = data
-    first_line = utf8.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-    delimiter = detect_delimiter(first_line)
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(utf8), has_header=False, separator=delimiter, quote_char='"',
-            infer_schema=False, empty_string_is_null=True, raise_if_empty=True,
-        )
-    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as error:
-        reason = str(error).splitlines()[0]
-        raise FileRejected(f"the CSV cannot be parsed ({reason})") from None
-    return _split_header(frame, "csv", encoding, delimiter)
-
-
-def _read_xlsx(data: bytes) -> TextTable:
-    if not data.startswith(_ZIP_MAGIC):
-        raise FileRejected("the file is not an XLSX workbook (perhaps CSV text named .xlsx)")
-    try:
-        frame = pl.read_excel(
-            data, sheet_id=1, has_header=False, infer_schema_length=0,
-            drop_empty_rows=False, drop_empty_cols=False, raise_if_empty=True,
-        )
-    except pl.exceptions.NoDataError:
-        raise FileRejected("the first sheet of the workbook is empty") from None
-    except Exception as error:  # fastexcel raises its own CalamineError family for damaged workbooks
-        reason = str(error).splitlines()[0]
-        raise FileRejected(f"the XLSX workbook cannot be read ({reason})") from None
-    frame = frame.with_columns(pl.all().cast(pl.String).str.replace(_MIDNIGHT, "${1}"))
-    return _split_header(frame, "xlsx", None, None)
-
-
-def _split_header(frame: pl.DataFrame, file_format: str, encoding: str | None, delimiter: str | None) -> TextTable:
-    if frame.height == 0:
+    text, encoding = decode(data, expected_headers)
+    if not text.strip():
         raise FileRejected("the file is empty")
-    headers = ["" if v is None else str(v) for v in frame.row(0)]
-    cells = frame.slice(1).rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
-    return TextTable(headers, cells, file_format, encoding, delimiter)
+    parsed = read_csv_text(text)
+    return TextTable(parsed.headers, parsed.cells, "csv", encoding, parsed.delimiter, 1, parsed.issues)
+
+
+def _bound_cells(table: TextTable) -> TextTable:
+    """A cell over CELL_CHARS quarantines its row; the table keeps only its start."""
+    limit, keep = limits.CELL_CHARS, limits.CELL_PREVIEW_CHARS
+    for header in table.headers:
+        if len(header) > limit:
+            raise FileRejected(f"a header is {len(header):,} characters long, more than the limit of {limit:,}")
+    columns = table.cells.columns
+    too_long = table.cells.select((pl.col(c).str.len_chars() > limit).any() for c in columns).row(0)
+    if not any(too_long):
+        return table
+    numbered = table.cells.with_row_index(ROW, offset=table.first_row + 1)
+    issues = [
+        (row, position, cell[:keep] + "…",
+         f"the cell holds {len(cell):,} characters, more than the limit of {limit:,} (only the first {keep} are "
+         "kept here)", False)
+        for position, (c, long) in enumerate(zip(columns, too_long, strict=True)) if long
+        for row, cell in numbered.filter(pl.col(c).str.len_chars() > limit).select(ROW, c).iter_rows()
+    ]
+    cells = table.cells.with_columns(
+        pl.when(pl.col(c).str.len_chars() > limit).then(pl.col(c).str.slice(0, keep) + pl.lit("…"))
+        .otherwise(pl.col(c)).alias(c)
+        for c, long in zip(columns, too_long, strict=True) if long
+    )
+    found = pl.DataFrame(issues, schema=READER_ISSUE_SCHEMA, orient="row")
+    all_issues = pl.concat([table.issues, found], how="vertical").sort(ROW)
+    return TextTable(table.headers, cells, table.file_format, table.encoding, table.delimiter, table.first_row,
+                     all_issues)

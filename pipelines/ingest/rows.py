@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
-from pipelines.contract import UNKNOWN, Column, ColumnType, ExportFile
+from pipelines.contract import EARLIEST_DATE, UNKNOWN, Column, ColumnType, ExportFile
 from pipelines.ingest.reading import FileRejected, TextTable
+from pipelines.ingest.table import ROW
 from pipelines.ingest.values import (
     clean_cell,
     is_valid_client_id,
@@ -32,7 +33,6 @@ from pipelines.privacy.free_text import is_stored, mask_identifier_values, scree
 from pipelines.reference.countries import resolve_citizenship
 from pipelines.reference.districts import resolve_district
 
-ROW = "_source_row"
 ISSUE_SCHEMA = {ROW: pl.Int32, "column_name": pl.String, "value": pl.String, "reason": pl.String}
 WARNING_SCHEMA = {
     ROW: pl.Int32, "column_name": pl.String, "value": pl.String, "kind": pl.String, "message": pl.String,
@@ -79,10 +79,10 @@ def match_headers(export: ExportFile, headers: list[str]) -> tuple[dict[str, int
 
 def check_file(export: ExportFile, table: TextTable, *, today: date | None = None) -> CheckedFile:
     positions, unknown_headers = match_headers(export, table.headers)
-    this_year = (today or date.today()).year
+    today = today or date.today()
     # Text cells under canonical names; absent optional columns are all-null.
     frame = table.cells.select(
-        pl.int_range(2, pl.len() + 2, dtype=pl.Int32).alias(ROW),
+        pl.int_range(table.first_row + 1, pl.len() + table.first_row + 1, dtype=pl.Int32).alias(ROW),
         *[
             (pl.col(f"c{positions[c.name]}") if c.name in positions else pl.lit(None, pl.String)).alias(c.name)
             for c in export.columns
@@ -95,7 +95,7 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     reasons: list[tuple[Column, pl.Expr]] = []
     unknowns: list[Column] = []
     for column in export.columns:
-        value_expr, reason_expr, maps_unknown = _column_rules(column, this_year)
+        value_expr, reason_expr, maps_unknown = _column_rules(column, today)
         if maps_unknown:
             unknowns.append(column)
         typed.append(value_expr.alias(column.name))
@@ -109,9 +109,11 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
         *typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)]
     )
 
-    issues = _issues(frame, checked, [(header_of[column.name], column.name) for column, _ in reasons])
+    rule_issues = _issues(frame, checked, [(header_of[column.name], column.name) for column, _ in reasons])
+    issues = _with_reader_issues(rule_issues, table)
     reason_columns = [f"__reason{i}" for i in range(len(reasons))]
     bad = pl.any_horizontal(pl.col(c).is_not_null() for c in reason_columns) if reason_columns else pl.lit(False)
+    bad = bad | pl.col(ROW).is_in(table.issues[ROW].implode())
     good_rows = checked.filter(~bad)
 
     loaded = good_rows.select(ROW, *[pl.col(c.name) for c in export.columns])
@@ -141,6 +143,28 @@ def _issues(frame: pl.DataFrame, checked: pl.DataFrame, columns: list[tuple[str,
     ).cast(ISSUE_SCHEMA).sort(ROW, maintain_order=True)
 
 
+def _with_reader_issues(rule_issues: pl.DataFrame, table: TextTable) -> pl.DataFrame:
+    """The reader's issues (malformed rows, formulas without a value, over-long cells) with the rule
+    issues they do not already explain: none of a row that could not be split into cells, none
+    of a cell the reader reports."""
+    if table.issues.height == 0:
+        return rule_issues
+    positions = list(range(len(table.headers)))
+    reader = table.issues.select(
+        ROW,
+        pl.col("position").replace_strict(positions, table.headers, default=None, return_dtype=pl.String)
+        .alias("column_name"),
+        "value", "reason", "whole_row",
+    )
+    explained = pl.concat([
+        rule_issues.join(reader.filter("whole_row").select(ROW), on=ROW, how="semi"),
+        rule_issues.join(reader.filter(~pl.col("whole_row")).select(ROW, "column_name"), on=[ROW, "column_name"],
+                         how="semi"),
+    ])
+    return pl.concat([rule_issues.join(explained, on=list(rule_issues.columns), how="anti", nulls_equal=True),
+                      reader.drop("whole_row")], how="vertical").cast(ISSUE_SCHEMA).sort(ROW, maintain_order=True)
+
+
 def _code_column(column: Column) -> str:
     return f"__code_{column.name}"
 
@@ -159,7 +183,7 @@ def _mapped_codes(column: Column, cells: pl.Series) -> pl.Series:
     return map_distinct(cleaned, _resolver(column)).alias(_code_column(column))
 
 
-def _column_rules(column: Column, this_year: int) -> tuple[pl.Expr, pl.Expr, bool]:
+def _column_rules(column: Column, today: date) -> tuple[pl.Expr, pl.Expr, bool]:
     """(typed value, reason the row is quarantined or null, maps unknown values) for one column."""
     raw = pl.col(column.name)
     cell = clean_cell(raw, strip=column.type is not T.TEXT)
@@ -187,14 +211,18 @@ def _column_rules(column: Column, this_year: int) -> tuple[pl.Expr, pl.Expr, boo
         return pl.when(missing).then(default).otherwise(parsed), reason, False
     if column.type is T.DATE:
         parsed = parse_date(cell)
+        latest = today + timedelta(days=column.days_ahead)
+        bound = "the day of loading" if column.days_ahead == 0 else f"{column.days_ahead} days after the day of loading"
         reason = (pl.when(missing).then(required_reason)
-                  .when(parsed.is_null()).then(pl.lit("not a date (d.m.yyyy or yyyy-mm-dd)")))
+                  .when(parsed.is_null()).then(pl.lit("not a date (d.m.yyyy or yyyy-mm-dd)"))
+                  .when(~parsed.is_between(EARLIEST_DATE, latest))
+                  .then(pl.lit(f"date out of range ({_day(EARLIEST_DATE)} to {_day(latest)}, {bound})")))
         return parsed, reason, False
     # Numbers.
     parsed = parse_integer(cell) if column.type is T.INTEGER else parse_decimal(cell)
     kind = "whole number" if column.type is T.INTEGER else "number"
     low = column.min_value
-    high = this_year if column.name == "birth_year" else column.max_value
+    high = today.year if column.name == "birth_year" else column.max_value
     reason = pl.when(missing).then(required_reason).when(parsed.is_null()).then(pl.lit(f"not a {kind}"))
     if column.type is T.INTEGER:  # the raw layer stores INTEGER (32-bit)
         reason = reason.when(~parsed.is_between(-(2**31), 2**31 - 1)).then(pl.lit("number too large"))
@@ -208,6 +236,10 @@ def _column_rules(column: Column, this_year: int) -> tuple[pl.Expr, pl.Expr, boo
         reason = reason.when(out_of_range).then(pl.lit(f"out of range ({bounds})"))
     sql_typed = parsed.cast(pl.Int32, strict=False) if column.type is T.INTEGER else parsed
     return sql_typed, reason, False
+
+
+def _day(day: date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def _number(value: float) -> str:

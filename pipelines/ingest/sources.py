@@ -6,9 +6,12 @@ A PATH is one of:
 - a folder of deliveries: it holds no export file itself; its sub-folders and zips are
   deliveries, loaded in name order (the generator writes `2022-08/`, `2022-09/`, ...).
 
-Zips are checked before anything is loaded: a member path that leaves the archive
-(`../x`, `/etc/x`) or an absurd uncompressed size (a zip bomb) rejects the whole command.
-File contents are read lazily, one file at a time, so memory holds one file, not a delivery.
+Zips are checked before anything is loaded (pipelines.ingest.archive, with the limits of
+pipelines.ingest.limits): a member path that leaves the archive (`../x`, `/etc/x`), too many
+members, a member inflating absurdly or a total inflated size over the limit (a zip bomb), a
+member larger than its header says, and a zip that holds no export file (empty, unrelated
+files, or a zip inside the zip) reject the whole command. File contents are read lazily, one
+file at a time, so memory holds one file, not a delivery.
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ from pathlib import Path, PurePosixPath
 
 from pipelines.contract import FILES_BY_NAME
 from pipelines.errors import ReachError
+from pipelines.ingest.archive import DELIVERY_ZIP, ArchiveRefused, iter_member, read_member, vetted_members
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
-MAX_ZIP_TOTAL_BYTES = 4 * 1024**3  # 4 GiB uncompressed: far above a centre's monthly export
-MAX_ZIP_RATIO = 200  # CSV compresses ~5-20x; hundreds-fold is a crafted archive
 _CHUNK = 1024 * 1024
 
 
@@ -106,57 +108,55 @@ def _zip_delivery(path: Path) -> Delivery:
     except (zipfile.BadZipFile, OSError) as error:
         raise ReachError(f"{path} is not a readable .zip file ({error}).") from None
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        _vet_zip_members(path, members)
-        files = []
-        seen: dict[str, str] = {}
-        for member in members:
-            name = PurePosixPath(member.filename).name
-            if name.startswith(".") or "__MACOSX" in PurePosixPath(member.filename).parts:
-                continue
-            if name in seen:
-                raise ReachError(
-                    f"{path} holds two files named {name} ({seen[name]} and {member.filename}); "
-                    "a delivery holds each file once."
-                )
-            seen[name] = member.filename
-            data = _read_member(path, member)
-            files.append(DeliveredFile(name, hashlib.sha256(data).hexdigest(), len(data),
-                                       _member_reader(path, member)))
+        try:
+            members = vetted_members(archive, DELIVERY_ZIP)
+            files = _zip_files(path, archive, members)
+        except ArchiveRefused as refusal:
+            raise ReachError(f"{path} {refusal}; the zip is rejected.") from None
+    if not any(f.kind for f in files):
+        raise ReachError(_no_export_files(path, [m.filename for m in members]))
     return Delivery(str(path), tuple(sorted(files, key=lambda f: f.name)))
 
 
-def _vet_zip_members(path: Path, members: list[zipfile.ZipInfo]) -> None:
-    total = 0
+def _zip_files(path: Path, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> list[DeliveredFile]:
+    files = []
+    seen: dict[str, str] = {}
     for member in members:
-        name = member.filename.replace("\\", "/")
-        parts = PurePosixPath(name).parts
-        if name.startswith("/") or ".." in parts or (parts and ":" in parts[0]):
+        name = PurePosixPath(member.filename.replace("\\", "/")).name
+        if name.startswith(".") or "__MACOSX" in PurePosixPath(member.filename).parts:
+            continue
+        if name in seen:
             raise ReachError(
-                f"{path} contains the member '{member.filename}', whose path leaves the archive; "
-                "the zip is rejected."
+                f"{path} holds two files named {name} ({seen[name]} and {member.filename}); "
+                "a delivery holds each file once."
             )
-        total += member.file_size
-        if member.file_size > _CHUNK and member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1):
-            raise ReachError(
-                f"{path}: member '{member.filename}' would expand {member.file_size // max(member.compress_size, 1)}"
-                f"-fold to {member.file_size:,} bytes; the zip is rejected as a likely zip bomb."
-            )
-    if total > MAX_ZIP_TOTAL_BYTES:
-        raise ReachError(
-            f"{path} would expand to {total:,} bytes, more than the limit of {MAX_ZIP_TOTAL_BYTES:,}; "
-            "the zip is rejected."
-        )
+        seen[name] = member.filename
+        digest = hashlib.sha256()
+        for chunk in iter_member(archive, member):
+            digest.update(chunk)
+        files.append(DeliveredFile(name, digest.hexdigest(), member.file_size, _member_reader(path, member)))
+    return files
 
 
-def _read_member(path: Path, member: zipfile.ZipInfo) -> bytes:
-    """The member's bytes, never more than its declared size (a lying header cannot inflate it)."""
-    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-        data = stream.read(member.file_size + 1)
-    if len(data) > member.file_size:
-        raise ReachError(f"{path}: member '{member.filename}' is larger than its header says; the zip is rejected.")
-    return data
+def _no_export_files(path: Path, names: list[str]) -> str:
+    """Why a zip that vetted fine still holds no delivery, and what to do."""
+    expected = f"{', '.join(f'{n}.csv' for n in FILES_BY_NAME)} or .xlsx"
+    inner = [n for n in names if n.lower().endswith(".zip")]
+    if inner:
+        return (f"{path} holds another zip ({inner[0]}) instead of export files; unpack it and load the inner "
+                "zip itself. Nothing was loaded.")
+    if not names:
+        return f"{path} is empty; a delivery zip holds export files ({expected}). Nothing was loaded."
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"{path} holds no export files ({expected}), only {shown}. Nothing was loaded."
 
 
 def _member_reader(path: Path, member: zipfile.ZipInfo) -> Callable[[], bytes]:
-    return lambda: _read_member(path, member)
+    def read() -> bytes:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return read_member(archive, member)
+        except ArchiveRefused as refusal:
+            raise ReachError(f"{path} {refusal}; the zip is rejected.") from None
+
+    return read

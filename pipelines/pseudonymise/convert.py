@@ -16,6 +16,7 @@ import polars as pl
 
 from pipelines import contract
 from pipelines.errors import ReachError
+from pipelines.ingest.table import ROW
 from pipelines.normalise import fold_header
 from pipelines.pseudonymise import layout
 from pipelines.pseudonymise.keys import pseudonym
@@ -61,8 +62,9 @@ class _Problems:
     def __init__(self) -> None:
         self.items: list[str] = []
 
-    def add(self, file: str, row: int, column: str, what: str) -> None:
-        self.items.append(f"{file} row {row} column '{column}': {what}")
+    def add(self, file: str, row: int, column: str | None, what: str) -> None:
+        where = f"{file} row {row}" + (f" column '{column}'" if column is not None else "")
+        self.items.append(f"{where}: {what}")
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -73,52 +75,63 @@ class _Problems:
             )
 
 
+def _once(file: SourceFile, header: str, seen_at: int | None, position: int) -> int:
+    if seen_at is not None:
+        raise ReachError(f"{file.name} has the column '{header}' twice; nothing was written.")
+    return position
+
+
 def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: _Problems,
              numbers: set[str]) -> tuple[pl.DataFrame, list[str]]:
-    frame = read_table(file)
+    table = read_table(file)
+    headers = table.headers
+    for row, position, reason in table.issues.select(ROW, "position", "reason").iter_rows():
+        problems.add(file.name, row, headers[position] if position is not None and position < len(headers) else None,
+                     reason)
     contract_headers = {fold_header(c.header): c.header for c in spec.columns}
-    number_header = birth_header = None
-    keep: dict[str, str] = {}  # source header -> contract header
+    number_at = birth_at = None  # positions of the client number and the birth date
+    keep: dict[int, str] = {}  # source position -> contract header
     dropped: list[str] = []
-    for header in frame.columns:
+    for position, header in enumerate(headers):
         folded = fold_header(header)
         if folded == fold_header(layout.CLIENT_NUMBER):
-            number_header = header
+            number_at = _once(file, layout.CLIENT_NUMBER, number_at, position)
         elif folded == fold_header(layout.BIRTH_DATE) and spec is contract.CLIENTS:
-            birth_header = header
+            birth_at = _once(file, layout.BIRTH_DATE, birth_at, position)
         elif folded in contract_headers and folded != fold_header(layout.CLIENT_ID_HEADER):
-            if contract_headers[folded] in keep.values():
-                raise ReachError(f"{file.name} has the column '{contract_headers[folded]}' twice; nothing was written.")
-            keep[header] = contract_headers[folded]
+            _once(file, contract_headers[folded], next((p for p, h in keep.items() if h == contract_headers[folded]),
+                                                       None), position)
+            keep[position] = contract_headers[folded]
         else:
             dropped.append(header)
-    if layout.CLIENT_ID_HEADER in contract_headers.values() and number_header is None:
+    first_row = table.first_row + 1
+    if layout.CLIENT_ID_HEADER in contract_headers.values() and number_at is None:
         raise ReachError(
             f"{file.name} has no '{layout.CLIENT_NUMBER}' column, so it is not a raw export "
             f"(docs/raw-export.md); nothing was written."
         )
-    columns: dict[str, pl.Series] = {h: frame[s] for s, h in keep.items()}
-    if number_header is not None:
-        raw_numbers = frame[number_header].to_list()
-        for row, number in enumerate(raw_numbers, start=2):
+    columns: dict[str, pl.Series] = {h: table.cells[f"c{p}"] for p, h in keep.items()}
+    if number_at is not None:
+        raw_numbers = table.cells[f"c{number_at}"].to_list()
+        for row, number in enumerate(raw_numbers, start=first_row):
             if number is None or not number.strip():
-                problems.add(file.name, row, number_header, "the client number is empty")
+                problems.add(file.name, row, headers[number_at], "the client number is empty")
         distinct = {n.strip() for n in raw_numbers if n and n.strip()}
         numbers |= distinct
         ids = {n: pseudonym(key, n) for n in distinct}
         columns[layout.CLIENT_ID_HEADER] = pl.Series(
             [ids.get(n.strip()) if n else None for n in raw_numbers], dtype=pl.String
         )
-    if birth_header is not None:
+    if birth_at is not None:
         years = []
-        for row, value in enumerate(frame[birth_header].to_list(), start=2):
+        for row, value in enumerate(table.cells[f"c{birth_at}"].to_list(), start=first_row):
             try:
                 years.append(birth_year(value))
             except ValueError:
-                problems.add(file.name, row, birth_header, "the birth date is not a date (d.m.yyyy or yyyy-mm-dd)")
+                problems.add(file.name, row, headers[birth_at], "the birth date is not a date (d.m.yyyy or yyyy-mm-dd)")
                 years.append(None)
         columns[layout.BIRTH_YEAR_HEADER] = pl.Series(years, dtype=pl.Int32).cast(pl.String)
-        dropped.append(f"{birth_header} (reduced to {layout.BIRTH_YEAR_HEADER})")
+        dropped.append(f"{headers[birth_at]} (reduced to {layout.BIRTH_YEAR_HEADER})")
     ordered = [c.header for c in spec.columns if c.header in columns]
     return pl.DataFrame({h: columns[h] for h in ordered}), dropped
 
