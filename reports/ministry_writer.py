@@ -181,9 +181,9 @@ def _indicator_rows(sheet: _Sheet, start: int, values: tuple[IndicatorValue, ...
 INDICATOR_WIDTHS = (9, 30, 30, 11, 22, 26, 34)
 BREAKDOWN_WIDTHS = (26, 34, 34, 14)  # codes such as international_protection fit
 TARGET_WIDTHS = (22, 26, 26, 15, 15, 13, 11)
-# Metadata: a name and its value (spanning the rest), then the deliveries' seven columns, then
-# the definitions (code, name over two columns, definition over four).
-METADATA_WIDTHS = (26, 18, 40, 18, 10, 14, 14)
+# Metadata: a name and its value, then the deliveries' seven columns, then the definitions (code,
+# name, definition). No cell of these tables is merged: a screen reader moves through them cell by cell.
+METADATA_WIDTHS = (26, 40, 48, 18, 10, 14, 14)
 
 
 def _write_indicators(sheet: _Sheet, data: MinistryData) -> None:
@@ -279,7 +279,7 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
         elif is_number(value):
             sheet.cell(row, 1, value)
         else:
-            sheet.text(row, 1, str(value), span=len(METADATA_WIDTHS) - 1)
+            sheet.text(row, 1, str(value))
     row = 3 + len(rows)
     sheet.paragraph(row, "Dodávky / Deliveries", "title")
     sheet.header(row + 1, ["Centrum / Centre", "Pořadí načtení / Load seq", "Zdroj / Source",
@@ -298,13 +298,13 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
     row += 1
     sheet.paragraph(row, "Definice / Definitions", "title")
     sheet.text(row + 1, 0, "Metrika / Metric", "header")
-    sheet.text(row + 1, 1, "Název / Name", "header", span=2)
-    sheet.text(row + 1, 3, "Definice / Definition", "header", span=4)
+    sheet.text(row + 1, 1, "Název / Name", "header")
+    sheet.text(row + 1, 2, "Definice / Definition", "header")
     row += 2
     for code, name_cs, name_en, definition in definitions():
         sheet.text(row, 0, code)
-        sheet.text(row, 1, f"{name_cs} / {name_en}", span=2)
-        sheet.text(row, 3, definition, span=4)
+        sheet.text(row, 1, f"{name_cs} / {name_en}")
+        sheet.text(row, 2, definition)
         row += 1
     sheet.finish(repeat_to_row=0)
 

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import figures
+from dashboard.chart_text import describe
 from dashboard.figures import flag_column
 from dashboard.i18n import REST_CODE
 from pipelines.errors import ReachError
@@ -47,6 +48,7 @@ class Chart:
     key: str
     title: str
     path: Path
+    alt: str = ""  # the image's alternative text: title and the figures it shows (dashboard.chart_text)
 
 
 def title(key: str, lang: str) -> str:
@@ -131,7 +133,8 @@ def render(figs: dict[str, go.Figure], folder: Path, lang: str) -> list[Chart]:
     """Write every figure to `folder/<key>.png` in one kaleido batch."""
     folder.mkdir(parents=True, exist_ok=True)
     _browser_path()
-    charts = [Chart(key, title(key, lang), folder / f"{key}.png") for key in figs]
+    charts = [Chart(key, title(key, lang), folder / f"{key}.png", describe(figs[key], title(key, lang), lang))
+              for key in figs]
     specs = []
     for chart in charts:
         width, height = SIZES.get(chart.key, HALF_WIDTH)

@@ -1,4 +1,8 @@
-"""The board pack as PDF: HTML laid out by WeasyPrint with DejaVu fonts; only local files, no network."""
+"""The board pack as PDF: HTML laid out by WeasyPrint with DejaVu fonts; only local files, no network.
+
+The PDF is tagged (PDF/UA-1): headings, tables with header cells, charts as figures with their
+alternative text, and the document's language, so a screen reader can read it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from reports.board.model import BoardData
 from reports.board.tables import course_rows, kpi_rows, quality_rows
 from reports.board.text import t
 
+PDF_VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (WeasyPrint >= 59)
 CSS = """
 @page { size: A4 landscape; margin: 14mm 16mm 14mm 16mm;
         @bottom-right { content: counter(page) " / " counter(pages); font-family: "DejaVu Sans", sans-serif;
@@ -27,6 +32,8 @@ section { page-break-after: always; }
 section:last-child { page-break-after: auto; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 5mm; }
 th { background: #dce6f1; text-align: left; padding: 1.6mm 2mm; font-weight: bold; }
+th[scope="row"] { background: none; font-weight: normal; padding: 1.4mm 2mm; border-bottom: 0.3pt solid #c8d2dc; }
+figure { margin: 0; }
 td { padding: 1.4mm 2mm; border-bottom: 0.3pt solid #c8d2dc; }
 td.num, th.num { text-align: right; }
 ul.highlights li { margin-bottom: 2mm; }
@@ -51,6 +58,8 @@ def _table(rows: list[list[str]], numeric_from: int = 1, header: bool = True) ->
         rows, head = [[], *rows], ""
     body = "".join(
         "<tr>" + "".join(
+            # Without a header row, each row is named by its first cell.
+            f'<th scope="row">{_e(c)}</th>' if i == 0 and not header else
             f'<td class="{"num" if i >= numeric_from else ""}">{_e(c)}</td>' for i, c in enumerate(row)
         ) + "</tr>"
         for row in rows[1:]
@@ -60,7 +69,8 @@ def _table(rows: list[list[str]], numeric_from: int = 1, header: bool = True) ->
 
 
 def _chart(chart: Chart) -> str:
-    return f'<h3>{_e(chart.title)}</h3><img class="chart" src="{chart.path.as_uri()}" alt="{_e(chart.title)}">'
+    return (f'<h3>{_e(chart.title)}</h3><figure><img class="chart" src="{chart.path.as_uri()}" '
+            f'alt="{_e(chart.alt or chart.title)}"></figure>')
 
 
 def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str], lang: str) -> str:
@@ -94,5 +104,5 @@ def write_pdf(data: BoardData, charts: dict[str, Chart], highlights: list[str], 
     # chart that cannot be read stops the PDF instead of leaving a hole.
     fetcher = URLFetcher(allowed_protocols={"file"}, fail_on_errors=True)
     document = weasyprint.HTML(string=board_html(data, charts, highlights, lang), url_fetcher=fetcher)
-    document.write_pdf(str(out), stylesheets=[weasyprint.CSS(string=CSS)])
+    document.write_pdf(str(out), stylesheets=[weasyprint.CSS(string=CSS)], pdf_variant=PDF_VARIANT)
     return out

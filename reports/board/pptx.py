@@ -1,4 +1,8 @@
-"""The board pack as PPTX (python-pptx): the same sections as the PDF, one slide each."""
+"""The board pack as PPTX (python-pptx): the same sections as the PDF, one slide each.
+
+Each slide's title is the layout's title placeholder (what a screen reader and the outline read
+as the slide title), and each chart picture carries its alternative text (the `descr` of the shape).
+"""
 
 from __future__ import annotations
 
@@ -34,9 +38,20 @@ def _text(slide: Slide, text: str, left: Emu, top: Emu, width: Emu, height: Emu,
         run.font.color.rgb = colour
 
 
+TITLE_ONLY = 5  # the default template's "Title Only" layout
+
+
 def _slide(deck: Presentation, title: str) -> Slide:
-    slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank
-    _text(slide, title, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.7), size=26, bold=True, colour=BLUE)
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    heading = slide.shapes.title
+    heading.left, heading.top, heading.width, heading.height = MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.7)
+    frame = heading.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    run = paragraph.add_run()
+    run.text = title
+    run.font.size, run.font.bold, run.font.name, run.font.color.rgb = Pt(26), True, FONT, BLUE
     return slide
 
 
@@ -55,6 +70,7 @@ def _table(slide: Slide, rows: list[list[str]], top: Emu, width: Emu, left: Emu 
 def _picture(slide: Slide, chart: Chart, left: Emu, top: Emu, width: Emu, max_height: Emu) -> None:
     _text(slide, chart.title, left, top, width, Inches(0.4), size=13, bold=True)
     picture = slide.shapes.add_picture(str(chart.path), left, top + Inches(0.45), width=width)
+    picture._element.nvPicPr.cNvPr.set("descr", chart.alt or chart.title)  # python-pptx has no API for it
     if picture.height > max_height:  # keep the aspect ratio, fit the height
         ratio = max_height / picture.height
         picture.height, picture.width = int(max_height), int(picture.width * ratio)
