@@ -8,6 +8,7 @@ records) is committed together or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +19,14 @@ import polars as pl
 from pipelines.contract import DEFAULT_CENTRE, FILES, FILES_BY_NAME, ExportFile
 from pipelines.errors import ReachError
 from pipelines.home import Home
+from pipelines.ingest import limits
 from pipelines.ingest.raw_schema import connect_raw_layer, create_raw_layer
-from pipelines.ingest.reading import FileRejected, read_table
+from pipelines.ingest.reading import FileRejected, read_table, too_large
 from pipelines.ingest.report import DeliveryReport, FileReport
 from pipelines.ingest.rows import ROW, WARNING_SCHEMA, CheckedFile, check_file
 from pipelines.ingest.sources import DeliveredFile, Delivery, resolve_deliveries
+from pipelines.ingest.space import out_of_space
+from pipelines.normalise import fold_header
 from pipelines.privacy.free_text import mask_identifier_values, redact_identifiers
 from pipelines.privacy.identifiers import redact
 
@@ -35,19 +39,54 @@ def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE) -> l
     if not centre:
         raise ReachError("The centre code is empty; give one with --centre (default ULK).")
     deliveries = resolve_deliveries([Path(p) for p in paths])
-    home.ensure()
+    reports: list[DeliveryReport] = []
+    current: Delivery | None = None  # the delivery being written, for the message if space runs out
+    finishing = False
     try:
-        con = connect_raw_layer(str(home.raw_db))
+        home.ensure()
+        con = _open_raw_layer(home)
+        try:
+            create_raw_layer(con)
+            for current in deliveries:
+                reports.append(load_delivery(con, current, centre))
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+            raise
+        finishing = True
+        con.close()  # writes the checkpoint; committed deliveries are safe in the WAL even if it fails
+    except Exception as error:
+        full = out_of_space(error)
+        if full is None:
+            raise
+        raise ReachError(_out_of_space_message(full.describe(home.root), current, reports, finishing)) from None
+    return reports
+
+
+def _open_raw_layer(home: Home) -> duckdb.DuckDBPyConnection:
+    try:
+        return connect_raw_layer(str(home.raw_db))
     except duckdb.IOException as error:
+        if out_of_space(error):
+            raise
         raise ReachError(
             f"Cannot open {home.raw_db} for writing ({str(error).splitlines()[0]}); is another load, build "
             "or check running? Nothing was loaded."
         ) from None
-    try:
-        create_raw_layer(con)
-        return [load_delivery(con, delivery, centre) for delivery in deliveries]
-    finally:
-        con.close()
+
+
+def _out_of_space_message(what: str, current: Delivery | None, reports: list[DeliveryReport],
+                          finishing: bool) -> str:
+    what = what[0].upper() + what[1:]
+    if finishing:
+        return (f"{what} while closing the raw layer; every delivery is loaded (its last writes are kept in "
+                "the raw layer's .wal file and applied when it is next opened).")
+    again = " Free some space and run the same command again: deliveries already loaded are recognised and skipped."
+    if current is None:
+        return f"{what}; nothing was loaded.{again}"
+    done = [r.source for r in reports if not r.already_loaded]
+    before = f" The deliveries before it are loaded: {', '.join(done)}." if done else ""
+    return f"{what}; nothing of delivery {current.source} was loaded.{before}{again}"
 
 
 def delivery_id(centre: str, files: list[DeliveredFile]) -> str:
@@ -70,7 +109,8 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: st
         batch.record(delivery.source, reports)
         con.commit()
     except BaseException:
-        con.rollback()
+        with contextlib.suppress(duckdb.Error):  # a failed commit has rolled back already
+            con.rollback()
         raise
     return DeliveryReport(delivery.source, centre, ident, False, load_seq, reports)
 
@@ -113,15 +153,17 @@ class _Batch:
             return FileReport(delivered.name, kind, "rejected",
                               f"{delivered.name}: the delivery holds another {kind} file; this one is rejected.",
                               sha256=delivered.sha256)
-        data = delivered.read()
+        export = FILES_BY_NAME[kind]
         try:
-            table = read_table(delivered.name, data)
+            if delivered.size > limits.FILE_BYTES:  # refused before its bytes are read
+                raise FileRejected(too_large(delivered.size))
+            data = delivered.read()
+            table = read_table(delivered.name, data, {fold_header(c.header) for c in export.columns})
             del data
-            checked = check_file(FILES_BY_NAME[kind], table)
+            checked = check_file(export, table)
         except FileRejected as rejection:
             return FileReport(delivered.name, kind, "rejected", f"{delivered.name}: {rejection}; file rejected.",
                               sha256=delivered.sha256)
-        export = FILES_BY_NAME[kind]
         self._insert_rows(export, delivered, checked.loaded)
         self._insert_quarantine(export, delivered, checked)
         warnings = pl.concat(
