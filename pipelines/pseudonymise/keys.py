@@ -17,13 +17,17 @@ from pipelines.errors import ReachError
 
 KEY_ENV = "REACH_PSEUDONYM_KEY"
 MIN_KEY_BYTES = 32
+# A key of the right length can still be guessable: 32 NUL bytes, 32 x "a", "abcd" repeated.
+# Random keys (even base64 or hex text) use far more distinct byte values than this.
+MIN_DISTINCT_KEY_BYTES = 8
 _HOW_TO_MAKE_ONE = (
     "create one with e.g. `head -c 48 /dev/urandom | base64 > pseudonym.key` and keep it apart from the data"
 )
 
 
 def load_key(key_file: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None) -> bytes:
-    """The key bytes from `key_file` (surrounding whitespace ignored) or env REACH_PSEUDONYM_KEY."""
+    """The key bytes from `key_file` (surrounding whitespace ignored) or env REACH_PSEUDONYM_KEY;
+    ReachError when there is none, or it is short or degenerate (the message never quotes the key)."""
     environ = os.environ if environ is None else environ
     if key_file is not None:
         path = Path(key_file)
@@ -36,7 +40,13 @@ def load_key(key_file: str | os.PathLike[str] | None, environ: Mapping[str, str]
             raise ReachError(f"{source} cannot be read ({error.strerror}).") from None
     elif environ.get(KEY_ENV):
         source = f"the environment variable {KEY_ENV}"
-        key = environ[KEY_ENV].strip().encode("utf-8")
+        try:
+            key = environ[KEY_ENV].strip().encode("utf-8")
+        except UnicodeEncodeError:  # POSIX hands undecodable bytes over as surrogates; never echo them
+            raise ReachError(
+                f"the key in {source} is not UTF-8 text; set it to text (e.g. base64) or put the key in a file "
+                f"and give --key-file; {_HOW_TO_MAKE_ONE}."
+            ) from None
     else:
         raise ReachError(
             f"no pseudonymisation key: give --key-file F or set {KEY_ENV}. The key must be at least "
@@ -47,7 +57,22 @@ def load_key(key_file: str | os.PathLike[str] | None, environ: Mapping[str, str]
             f"the key in {source} is too short ({len(key)} bytes); at least {MIN_KEY_BYTES} bytes are "
             f"required; {_HOW_TO_MAKE_ONE}."
         )
+    weakness = _weakness(key)
+    if weakness:
+        raise ReachError(f"the key in {source} is too easy to guess: {weakness}; {_HOW_TO_MAKE_ONE}.")
     return key
+
+
+def _weakness(key: bytes) -> str | None:
+    """Why a key of the right length is still degenerate (never quoting any of its bytes), or None."""
+    distinct = len(set(key))
+    if distinct < MIN_DISTINCT_KEY_BYTES:
+        return (f"it uses only {distinct} distinct byte value{'s' if distinct > 1 else ''} (at least "
+                f"{MIN_DISTINCT_KEY_BYTES} are required)")
+    for period in range(1, len(key) // 2 + 1):
+        if key == (key[:period] * (len(key) // period + 1))[:len(key)]:
+            return f"it repeats a {period}-byte pattern"
+    return None
 
 
 def pseudonym(key: bytes, client_number: str) -> str:
