@@ -76,11 +76,11 @@ def step_duckdb(data: Path, home: Path, per_kind: bool) -> None:
                         "union_by_name = true)", [paths])
             continue
         for number, path in enumerate(paths):
-            source = f"read_csv('{path}', header = true)"
+            source = "read_csv(?, header = true)"  # the path as a parameter, never pasted into SQL
             if number == 0:
-                con.execute(f"CREATE TABLE {export.table} AS SELECT * FROM {source}")
+                con.execute(f"CREATE TABLE {export.table} AS SELECT * FROM {source}", [path])
             else:
-                con.execute(f"INSERT INTO {export.table} BY NAME SELECT * FROM {source}")
+                con.execute(f"INSERT INTO {export.table} BY NAME SELECT * FROM {source}", [path])
     loaded = sum(con.execute(f"SELECT count(*) FROM {e.table}").fetchall()[0][0] for e in FILES)
     con.close()
     print(json.dumps({"work_seconds": round(time.perf_counter() - started, 2), "loaded": loaded}))

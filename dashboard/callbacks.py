@@ -27,6 +27,7 @@ from dashboard.report_downloads import register_report_downloads
 from dashboard.state.url import (
     COMPARISONS,
     FILTER_DIMENSIONS,
+    MAX_FILTER_VALUES,
     PRESETS,
     ViewState,
     comparison_period,
@@ -285,8 +286,9 @@ def apply_control_changes(view: ViewState, changes: dict[str, Any]) -> ViewState
         elif control.startswith("filter-") and control.removeprefix("filter-") in FILTER_DIMENSIONS:
             dimension = control.removeprefix("filter-")
             filters.pop(dimension, None)
-            if value:
-                filters[dimension] = tuple(str(v) for v in value)
+            codes = _codes(value)
+            if codes:
+                filters[dimension] = codes
     return replace(view, filters={d: filters[d] for d in FILTER_DIMENSIONS if d in filters})
 
 
@@ -306,6 +308,13 @@ def _control_options(view: ViewState, months: list[str]) -> tuple:
         [{"label": t(f"compare_{c}", lang), "value": c} for c in COMPARISONS],
         *[filter_options(d, lang) for d in FILTER_DIMENSIONS],
     )
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    """A multi-select's value: a list of codes; anything else a forged payload may send is no choice."""
+    if not isinstance(value, list | tuple) or len(value) > MAX_FILTER_VALUES:
+        return ()
+    return tuple(dict.fromkeys(str(v) for v in value if isinstance(v, str | int) and str(v)))
 
 
 def _date(text: object) -> date | None:

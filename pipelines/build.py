@@ -127,7 +127,7 @@ def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
             return _build(home, gate, started, removed)
     except QualityGateFailed:
         raise  # its summary quotes delivered text, which must not be read as a disk error
-    except (ReachError, OSError, duckdb.Error) as error:
+    except Exception as error:  # whichever library hit the full disk (DuckDB, dbt, GX, the OS)
         if is_out_of_space(error):
             raise ReachError(out_of_space_message(home)) from None
         raise

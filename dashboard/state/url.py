@@ -156,20 +156,18 @@ def preset_period(view: ViewState) -> Period | None:
     or None when it names none of them or lies outside date_bounds()."""
     value = view.period_value
     if view.preset == "year" and (match := _YEAR.fullmatch(value)):
-        year = int(match[0])
-        period = Period(date(year, 1, 1), date(year, 12, 31))
+        start, months = date(int(match[0]), 1, 1), 12
     elif view.preset == "quarter" and (match := _QUARTER.fullmatch(value)):
-        first_month = 3 * (int(match[2]) - 1) + 1
-        start = date(int(match[1]), first_month, 1)
-        period = Period(start, _month_end(date(start.year, first_month + 2, 1)))
+        start, months = date(int(match[1]), 3 * (int(match[2]) - 1) + 1, 1), 3
     elif view.preset == "month" and (match := _MONTH.fullmatch(value)):
-        start = date(int(match[1]), int(match[2]), 1)
-        period = Period(start, _month_end(start))
+        start, months = date(int(match[1]), int(match[2]), 1), 1
     else:
         return None
     earliest, latest = date_bounds()
     # A period that starts within the bounds is shown whole (this year's December may end after them).
-    return period if earliest <= period.date_from <= latest else None
+    if not earliest <= start <= latest:
+        return None
+    return Period(start, _month_end(date(start.year, start.month + months - 1, 1)))
 
 
 def resolve_period(view: ViewState, project_from: date, project_to: date) -> Period:
