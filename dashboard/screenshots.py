@@ -1,13 +1,21 @@
-"""Screenshots of every page at 1920×1080 in headless Chromium (output: screenshots/, git-ignored).
+"""Screenshots of every page for a reviewer, in headless Chromium (output: screenshots/, git-ignored).
+
+At 1920×1080 and 1280×720 (`<page>_<lang>_<width>x<height>.png`), and the print view: each page
+printed by Chromium to PDF as the browser's Print does (`print/<page>_<lang>.pdf`, A4 landscape
+from the print stylesheet), its pages as images (`<page>_<lang>_print-<n>.png`, via pdftoppm).
 
     .venv/bin/python -m dashboard.screenshots --home warehouse [--out screenshots] [--lang cs|en]
+        [--page overview --page reach] [--full-page] [--no-print]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import subprocess
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from selenium import webdriver
@@ -21,22 +29,27 @@ from dashboard.state.url import PAGES, path_of
 from pipelines.home import Home
 
 CHROMIUM = "/usr/bin/chromium"
-WIDTH, HEIGHT = 1920, 1080
+SIZES = ((1920, 1080), (1280, 720))
+PRINT_DPI = 60  # enough to read the printed page in a review, small enough to keep
 
 
-def browser() -> webdriver.Chrome:
+def browser(width: int = SIZES[0][0], height: int = SIZES[0][1]) -> webdriver.Chrome:
     options = Options()
     if Path(CHROMIUM).exists():
         options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", f"--window-size={WIDTH},{HEIGHT}",
+                 "--disable-component-update", "--no-first-run", f"--window-size={width},{height}",
                  "--hide-scrollbars"):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options)
-    # The window size includes browser chrome; the viewport is what the screenshot shows.
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
+    viewport(driver, width, height)
     return driver
+
+
+def viewport(driver: webdriver.Chrome, width: int, height: int) -> None:
+    """The window size includes browser chrome; the viewport is what the screenshot shows."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
 
 def wait_until_rendered(driver: webdriver.Chrome, timeout: float = 60) -> None:
@@ -44,33 +57,55 @@ def wait_until_rendered(driver: webdriver.Chrome, timeout: float = 60) -> None:
     WebDriverWait(driver, timeout).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#content > *")) > 0)
     WebDriverWait(driver, timeout).until(
         lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
-    time.sleep(1.0)  # Plotly finishes its transitions after the callback returns
+    time.sleep(1.0)  # Plotly lays the charts out after the callback returns
 
 
-def take(home: Home, out: Path, lang: str, *, full_page: bool = False) -> list[Path]:
+def print_view(driver: webdriver.Chrome, pdf: Path, dpi: int = PRINT_DPI) -> list[Path]:
+    """The page as the browser prints it: Chromium's PDF (print media, the stylesheet's @page), then images."""
+    driver.set_script_timeout(60)
+    driver.execute_async_script("var done = arguments[arguments.length - 1];"
+                                "window.reachPrint.prepare().then(function () { done(); });")
+    try:
+        printed = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    finally:
+        driver.execute_async_script("var done = arguments[arguments.length - 1];"
+                                    "window.reachPrint.restore().then(function () { done(); });")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    stem = pdf.parent.parent / f"{pdf.stem}_print"
+    for old in stem.parent.glob(f"{stem.name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(stem)], check=True)
+    return sorted(stem.parent.glob(f"{stem.name}-*.png"))
+
+
+def take(home: Home, out: Path, lang: str, *, full_page: bool = False, pages: Sequence[str] = PAGES,
+         sizes: Sequence[tuple[int, int]] = SIZES, printed: bool = True) -> list[Path]:
     app = create_app(home)
     server = create_server(app.server, host="127.0.0.1", port=0, threads=4)
     port = server.effective_port  # type: ignore[union-attr]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    driver = browser()
+    written: list[Path] = []
+    driver = browser(*sizes[0])
     try:
-        for page in PAGES:
-            suffix = "" if lang == "cs" else f"?lang={lang}"
-            driver.get(f"http://127.0.0.1:{port}{path_of(page)}{suffix}")
-            wait_until_rendered(driver)
-            if full_page:
-                height = int(driver.execute_script("return document.body.scrollHeight"))
-                driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-                    "width": WIDTH, "height": max(HEIGHT, height), "deviceScaleFactor": 1, "mobile": False})
-                time.sleep(0.5)
-            path = out / f"{page}_{lang}.png"
-            driver.save_screenshot(str(path))
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False})
-            written.append(path)
+        for width, height in sizes:
+            viewport(driver, width, height)
+            for page in pages:
+                suffix = "" if lang == "cs" else f"?lang={lang}"
+                driver.get(f"http://127.0.0.1:{port}{path_of(page)}{suffix}")
+                wait_until_rendered(driver)
+                if full_page:
+                    full = int(driver.execute_script("return document.body.scrollHeight"))
+                    viewport(driver, width, max(height, full))
+                    time.sleep(0.5)
+                path = out / f"{page}_{lang}_{width}x{height}.png"
+                driver.save_screenshot(str(path))
+                viewport(driver, width, height)
+                written.append(path)
+                if printed and (width, height) == tuple(sizes[0]):
+                    written += print_view(driver, out / "print" / f"{page}_{lang}.pdf")
     finally:
         driver.quit()
         server.close()
@@ -82,9 +117,12 @@ def main() -> None:
     parser.add_argument("--home", default=None, help="warehouse home (default: REACH_HOME or ./warehouse)")
     parser.add_argument("--out", default="screenshots")
     parser.add_argument("--lang", choices=("cs", "en"), default="cs")
+    parser.add_argument("--page", action="append", choices=PAGES, help="only this page (repeatable)")
     parser.add_argument("--full-page", action="store_true", help="capture the whole page height")
+    parser.add_argument("--no-print", action="store_true", help="skip the print view")
     args = parser.parse_args()
-    for path in take(Home.resolve(args.home), Path(args.out), args.lang, full_page=args.full_page):
+    for path in take(Home.resolve(args.home), Path(args.out), args.lang, full_page=args.full_page,
+                     pages=args.page or PAGES, printed=not args.no_print):
         print(path)
 
 
