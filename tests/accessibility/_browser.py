@@ -57,11 +57,22 @@ def focused(dash_duo: DashComposite) -> Any:
     return dash_duo.driver.switch_to.active_element
 
 
+def focus_is_visible(dash_duo: DashComposite) -> bool:
+    """The focused element draws an outline of at least 2 px (the stylesheet's :focus-visible)."""
+    return dash_duo.driver.execute_script(
+        "var s = getComputedStyle(document.activeElement);"
+        "return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2")
+
+
 def tab_to(dash_duo: DashComposite, css: str, *, back: bool = False, limit: int = 120) -> Any:
-    """Press Tab (or Shift+Tab) until the element matching `css` has the focus; fails after `limit` presses."""
+    """Press Tab (or Shift+Tab) until the element matching `css` has the focus; fails after `limit` presses.
+
+    The element reached must show that it has the focus.
+    """
     driver = dash_duo.driver
     for _ in range(limit):
         if driver.execute_script("return document.activeElement.matches(arguments[0])", css):
+            assert focus_is_visible(dash_duo), f"{css} has the focus but shows no focus outline"
             return focused(dash_duo)
         if back:
             ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()

@@ -56,6 +56,7 @@ def test_no_serious_or_critical_axe_violation_on_any_page(board: DashComposite, 
             board.driver.get(board.server_url + path_of(page) + (f"?{search}" if search else ""))
             rendered(board)
             assert board.driver.execute_script("return document.documentElement.lang") == lang, page
+            assert board.driver.execute_script("return document.querySelectorAll('h1').length") == 1, page
             problems += _audit(board, f"{role} {lang} {path_of(page)}?{search}")
             if search != query:
                 board.driver.execute_script(

@@ -17,7 +17,17 @@ from selenium.webdriver.support.ui import WebDriverWait
 from dashboard.app import create_app
 from pipelines.home import Home
 
-from ._browser import FAILING_IMPACTS, TIMEOUT, axe_violations, describe, focused, press, rendered, tab_to
+from ._browser import (
+    FAILING_IMPACTS,
+    TIMEOUT,
+    axe_violations,
+    describe,
+    focus_is_visible,
+    focused,
+    press,
+    rendered,
+    tab_to,
+)
 
 pytestmark = pytest.mark.browser
 CHART = "reach-nationality"
@@ -70,7 +80,7 @@ def test_period_filter_table_view_and_download_with_keys_only(dash_duo: DashComp
 
     # The first Tab reaches the skip link; Enter moves the focus past the header and the filters.
     press(dash_duo, Keys.TAB)
-    assert focused(dash_duo).get_attribute("id") == "skip-link"
+    assert focused(dash_duo).get_attribute("id") == "skip-link" and focus_is_visible(dash_duo)
     press(dash_duo, Keys.ENTER)
     assert focused(dash_duo).get_attribute("id") == "main"
 
