@@ -29,6 +29,9 @@ XLSX_TOTAL_BYTES = 1 * GIB  # inflated XML
 SHEET_ROWS = 1_048_576  # Excel's own maximum
 SHEET_COLUMNS = 256
 SHEET_CELLS = 5_000_000  # rows x columns; larger exports belong in CSV
+# Formula cells without a calculated value each quarantine their row; a sheet with more than
+# this was never calculated at all and is refused as a whole.
+XLSX_FORMULAS_WITHOUT_VALUE = 10_000
 
 # One cell (CSV field or XLSX cell): Excel's own maximum. A longer cell quarantines its row;
 # the quarantine keeps its first CELL_PREVIEW_CHARS characters.

@@ -31,6 +31,7 @@ from pipelines.privacy.free_text import mask_identifier_values, redact_identifie
 from pipelines.privacy.identifiers import redact
 
 _LOAD_ORDER = {f.name: i for i, f in enumerate(FILES)}  # clients first: orphans are judged against them
+QUARANTINED_ROWS_SHOWN = 3  # in the load summary; meta.quarantine holds them all
 
 
 def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE) -> list[DeliveryReport]:
@@ -173,7 +174,7 @@ class _Batch:
         return FileReport(
             delivered.name, kind, "loaded", _unknown_column_note(delivered.name, checked),
             checked.rows_read, checked.loaded.height, checked.rows_quarantined, warnings.height,
-            delivered.sha256, table.file_format, table.encoding, table.delimiter,
+            delivered.sha256, table.file_format, table.encoding, table.delimiter, _first_quarantined(checked),
         )
 
     def _lineage(self, delivered: DeliveredFile) -> list[pl.Expr]:
@@ -264,6 +265,15 @@ class _Batch:
              sum(f.rows_read for f in reports), sum(f.rows_loaded for f in reports),
              sum(f.rows_quarantined for f in reports)],
         )
+
+
+def _first_quarantined(checked: CheckedFile) -> tuple[str, ...]:
+    """The first quarantined rows, one reason each: where to look, without quoting a value."""
+    first = checked.quarantine.group_by(ROW, maintain_order=True).first().head(QUARANTINED_ROWS_SHOWN)
+    return tuple(
+        f"row {row}" + (f", column '{column}'" if column is not None else "") + f": {reason}"
+        for row, column, reason in first.select(ROW, "column_name", "reason").iter_rows()
+    )
 
 
 def _unknown_columns(checked: CheckedFile) -> pl.DataFrame:

@@ -21,6 +21,8 @@ class FileReport:
     file_format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    # The first quarantined rows, e.g. "row 3, column 'Datum': not a date …" (reasons only, never values).
+    quarantined_rows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,4 +79,13 @@ def format_report(report: DeliveryReport) -> str:
            f"load #{report.load_seq})", line(_HEADERS), line(tuple("-" * w for w in widths))]
     out += [line(r) for r in rows]
     out += [f"  {f.message}" for f in report.files if f.message]
+    out += [_quarantine_note(f) for f in report.files if f.quarantined_rows]
     return "\n".join(out)
+
+
+def _quarantine_note(f: FileReport) -> str:
+    shown = "; ".join(f.quarantined_rows)
+    more = f"; and {fmt_int(f.rows_quarantined - len(f.quarantined_rows), 'en')} more rows" \
+        if f.rows_quarantined > len(f.quarantined_rows) else ""
+    rows = f"{fmt_int(f.rows_quarantined, 'en')} row{'s' if f.rows_quarantined > 1 else ''}"
+    return f"  {f.file_name}: {rows} quarantined: {shown}{more} (all in meta.quarantine)."

@@ -100,7 +100,7 @@ def vet_workbook(data: bytes) -> SheetScan:
             for member in members:
                 chunks = iter_member(archive, member)
                 if member.filename == first_sheet or _is_worksheet(member.filename):
-                    scans[member.filename] = _scan_sheet(member.filename, chunks)
+                    scans[member.filename] = _scan_sheet(member.filename, chunks, member.filename == first_sheet)
                 else:
                     for _ in chunks:  # inflated once, so no part holds more than it declares
                         pass
@@ -227,9 +227,10 @@ class _Scanner:
     (openpyxl writes `<v></v>`) holds none, unless its type is `str`, whose empty cached value
     is an empty text. Element names are compared without their prefix (`x:c` is `c`)."""
 
-    def __init__(self, scan: SheetScan, parser: expat.XMLParserType) -> None:
+    def __init__(self, scan: SheetScan, parser: expat.XMLParserType, track_formulas: bool) -> None:
         self.scan = scan
         self.parser = parser
+        self.track_formulas = track_formulas
         self.in_data = False
         self.row = 0
         self.col = 0
@@ -290,18 +291,26 @@ class _Scanner:
             self.in_data = False
 
     def _close_cell(self, row: int, col: int) -> None:
+        scan = self.scan
         if self.formula is not None and (
             self.cached is None or (not self.text_result and not "".join(self.cached).strip())
         ):
-            self.scan.formulas.append((row, col, "".join(self.formula)[:_FORMULA_PREVIEW]))
+            # No value, so not part of the reader's range; its row is still read (padded) and reported.
+            if self.track_formulas:
+                if len(scan.formulas) >= limits.XLSX_FORMULAS_WITHOUT_VALUE:
+                    raise FileRejected(
+                        f"the sheet {scan.name} holds more than {limits.XLSX_FORMULAS_WITHOUT_VALUE:,} formulas "
+                        "without a calculated value (the workbook was saved without calculating it); open it in "
+                        "Excel or LibreOffice and save it again"
+                    )
+                scan.formulas.append((row, col, "".join(self.formula)[:_FORMULA_PREVIEW]))
+        elif not self.has_value:
             return
-        if not self.has_value:
-            return
-        scan = self.scan
-        if scan.first_row is None or row < scan.first_row:
-            scan.first_row = row
-        if scan.first_col is None or col < scan.first_col:
-            scan.first_col = col
+        else:
+            if scan.first_row is None or row < scan.first_row:
+                scan.first_row = row
+            if scan.first_col is None or col < scan.first_col:
+                scan.first_col = col
         if row > scan.last_row or col > scan.last_col:
             scan.last_row, scan.last_col = max(scan.last_row, row), max(scan.last_col, col)
             _check_extent(scan.last_row, scan.last_col,
@@ -321,10 +330,10 @@ class _Scanner:
         _check_extent(rows, columns, f"the sheet {self.scan.name} declares its cells as {ref}")
 
 
-def _scan_sheet(name: str, chunks: Iterable[bytes]) -> SheetScan:
+def _scan_sheet(name: str, chunks: Iterable[bytes], track_formulas: bool) -> SheetScan:
     scan = SheetScan(PurePosixPath(name).name)
     parser = _parser(namespaces=False)
-    scanner = _Scanner(scan, parser)
+    scanner = _Scanner(scan, parser, track_formulas)
     parser.StartElementHandler = scanner.start
     parser.EndElementHandler = scanner.end
     try:

@@ -271,6 +271,12 @@ LOAD_CASES = [
                                   + sheet_row(2, contact_row("K1")[:2]))}, 1,
         {"klienti.csv": ("loaded", 2, 2, 0), "kontakty.xlsx": ("rejected", 0, 0, 0)},
         ("kontakty.xlsx: the header cell B1 holds a formula without a calculated value; file rejected.",)),
+    LoadCase("xlsx-never-calculated", {
+        "klienti.csv": CLIENTS,
+        "kontakty.xlsx": workbook(contacts_sheet(*(f'<row r="{r}"><c r="A{r}"><f>1+1</f><v></v></c></row>'
+                                                   for r in range(3, 10_005))))}, 1,
+        {"klienti.csv": ("loaded", 2, 2, 0), "kontakty.xlsx": ("rejected", 0, 0, 0)},
+        ("kontakty.xlsx: the sheet sheet1.xml holds more than 10,000 formulas without a calculated value",)),
     LoadCase("xlsx-cell-over-the-size-limit", {
         "klienti.csv": CLIENTS,
         # Excel and openpyxl stop at 32,767 characters; a forged sheet does not.
@@ -472,6 +478,12 @@ def test_a_hostile_file_is_quarantined_or_rejected_by_row_and_column(
     assert [(f, r, c) for f, r, c, _ in got] == sorted((f, r, c) for f, r, c, _ in case.quarantined), got
     for (_, _, _, reason), (_, _, _, expected) in zip(got, sorted(case.quarantined), strict=True):
         assert expected in reason, (reason, expected)
+    for name in {f for f, *_ in case.quarantined}:  # the summary names the first quarantined row and column
+        first = min(r for f, r, _, _ in got if f == name)
+        named = [f"{name}: {n} row{'s' if n > 1 else ''} quarantined: row {first}" + (
+            f", column '{column}'" if column is not None else "") + f": {reason}"
+            for n in [case.outcome[name][3]] for f, r, column, reason in got if (f, r) == (name, first)]
+        assert any(n in run.output for n in named), (named, run.output)
     for name, encoding in case.encodings.items():
         assert raw_query(home, f"SELECT encoding FROM meta.load_files WHERE file_name = '{name}'") == [(encoding,)]
     for sql, rows in case.loaded:
