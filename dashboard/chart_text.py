@@ -16,7 +16,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.i18n import REST_CODE, t
+from dashboard.i18n import REST_CODE, dimension_name, t
 
 SUMMARY_TOP = 3  # values named in a summary
 PER_COLUMN_UP_TO = 3  # a summary names each column's largest value up to this many columns
@@ -110,7 +110,10 @@ def chart_table(figure: go.Figure, lang: str) -> ChartTable:
         return ChartTable("", (), (), notes, message or t("empty_period", lang))
     rows = tuple(Row(label, tuple(values.get(c, "—") for c in columns), filters.get(label))
                  for label, values in cells.items())
-    return ChartTable(corner or t("item", lang), tuple(columns), rows, notes)
+    # Rows that filter say what they are: the dimension a click filters by names the label column.
+    dimension = next((row.filter[0] for row in rows if row.filter), None)
+    corner = corner or (dimension_name(dimension, lang) if dimension else t("item", lang))
+    return ChartTable(corner, tuple(columns), rows, notes)
 
 
 _HIDDEN_MARKERS = ("<5",)

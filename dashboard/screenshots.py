@@ -1,6 +1,7 @@
 """Screenshots of every page for a reviewer, in headless Chromium (output: screenshots/, git-ignored).
 
-At 1920×1080 and 1280×720 (`<page>_<lang>_<width>x<height>.png`), and the print view: each page
+At 1920×1080 and 1280×720 (`<page>_<lang>_<width>x<height>.png`), the first chart's table view open
+(`<page>_<lang>_table_1920x1080.png`), and the print view: each page
 printed by Chromium to PDF as the browser's Print does (`print/<page>_<lang>.pdf`, A4 landscape
 from the print stylesheet), its pages as images (`<page>_<lang>_print-<n>.png`, via pdftoppm).
 
@@ -79,6 +80,20 @@ def print_view(driver: webdriver.Chrome, pdf: Path, dpi: int = PRINT_DPI) -> lis
     return sorted(stem.parent.glob(f"{stem.name}-*.png"))
 
 
+def table_view(driver: webdriver.Chrome, path: Path) -> list[Path]:
+    """The page's first chart with its table view open, scrolled into view (none on a page without charts)."""
+    opened = driver.execute_script(
+        "var view = document.querySelector('details.chart-table');"
+        "if (!view) { return false; } view.open = true;"
+        "view.closest('.chart-card').scrollIntoView(); return true;")
+    if not opened:
+        return []
+    time.sleep(0.3)
+    driver.save_screenshot(str(path))
+    driver.execute_script("document.querySelector('details.chart-table').open = false; window.scrollTo(0, 0);")
+    return [path]
+
+
 def take(home: Home, out: Path, lang: str, *, full_page: bool = False, pages: Sequence[str] = PAGES,
          sizes: Sequence[tuple[int, int]] = SIZES, printed: bool = True) -> list[Path]:
     app = create_app(home)
@@ -104,8 +119,10 @@ def take(home: Home, out: Path, lang: str, *, full_page: bool = False, pages: Se
                 driver.save_screenshot(str(path))
                 viewport(driver, width, height)
                 written.append(path)
-                if printed and (width, height) == tuple(sizes[0]):
-                    written += print_view(driver, out / "print" / f"{page}_{lang}.pdf")
+                if (width, height) == tuple(sizes[0]):
+                    written += table_view(driver, out / f"{page}_{lang}_table_{width}x{height}.png")
+                    if printed:
+                        written += print_view(driver, out / "print" / f"{page}_{lang}.pdf")
     finally:
         driver.quit()
         server.close()
