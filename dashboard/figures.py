@@ -21,6 +21,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.i18n import REST_CODE, code_label, dimension_name, metric_name, t
 from dashboard.theme import (
+    EMPTY_TILE,
     INK,
     LINE_DASHES,
     MARKER_SYMBOLS,
@@ -175,7 +176,7 @@ def _tile_colours(values: Sequence[float | None]) -> list[str]:
     known = [v for v in values if v is not None]
     top = max(known) if known else 0
     scale = [[stop, hex_to_rgb(colour)] for stop, colour in SEQUENTIAL]
-    return ["#eef1f5" if v is None else sample_colorscale(scale, (v / top) if top else 0.0)[0] for v in values]
+    return [EMPTY_TILE if v is None else sample_colorscale(scale, (v / top) if top else 0.0)[0] for v in values]
 
 
 def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str | None = None,
@@ -191,8 +192,8 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
         col, row = DISTRICT_TILES[code]
         figure.add_shape(type="rect", x0=col - 0.47, x1=col + 0.47, y0=-row - 0.47, y1=-row + 0.47,
                          fillcolor=colour, line={"color": "white", "width": 3}, layer="below")
-        dark = value is not None and colour != "#eef1f5" and _is_dark(colour)
-        text_colour = "white" if dark else "#1b2a3a"
+        dark = value is not None and colour != EMPTY_TILE and _is_dark(colour)
+        text_colour = "white" if dark else INK
         name = _label("district", code, lang).replace(" nad ", " nad<br>")  # fits the tile
         figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{name}</b>",
                               showarrow=False, font={"size": 14, "color": text_colour})
