@@ -70,29 +70,34 @@ class _Broken:
 
 
 def _read_plain(text: bytes, delimiter: str) -> CsvCells:
+    # Without quotes a record is a line: polars reads the lines (to count fields) and the cells
+    # (short rows padded, long rows cut), both in parallel, row for row.
     lines = pl.read_csv(io.BytesIO(text), has_header=False, separator="\x00", quote_char=None,
                         infer_schema=False, new_columns=["line"])["line"]
     filled = lines.is_not_null().arg_true()
     if filled.len() == 0:
         raise FileRejected("the file is empty")
-    lines = lines.head(int(filled.max()) + 1)  # trailing blank lines are no rows
+    height = int(filled.max()) + 1  # trailing blank lines are no rows
     headers = _header(lines[0], delimiter)
     width = len(headers)
-    body = lines.slice(1).to_frame()
-    split = body.select(
+    cells = pl.read_csv(
+        io.BytesIO(text), has_header=False, separator=delimiter, quote_char=None, infer_schema=False,
+        empty_string_is_null=True, truncate_ragged_lines=True, schema={f"c{i}": pl.String for i in range(width)},
+    ).slice(1, height - 1)
+    body = lines.slice(1, height - 1).to_frame()
+    if cells.height != body.height:  # not expected; the line split is the reference
+        cells = body.select(pl.col("line").str.splitn(delimiter, width + 1).struct.unnest()).select(
+            _null_if_empty(pl.col(f"field_{i}")).alias(f"c{i}") for i in range(width))
+    counted = body.with_row_index(ROW, offset=2).with_columns(
         pl.when(pl.col("line").is_null()).then(0)
-        .otherwise(pl.col("line").str.count_matches(delimiter, literal=True) + 1).alias("__fields"),
-        pl.col("line").str.splitn(delimiter, width + 1).struct.unnest(),
-    )
-    cells = split.select(_null_if_empty(pl.col(f"field_{i}")).alias(f"c{i}") for i in range(width))
-    extra = pl.col(f"field_{width}")
-    broken_rows = split.with_row_index(ROW, offset=2).filter(
-        (pl.col("__fields") > 0) & (pl.col("__fields") < width)
-        | (pl.col("__fields") > width)
-        & (extra.str.replace_all(delimiter, "", literal=True).str.strip_chars() != "")
-    ).select(ROW, "__fields", extra.alias("extra"))
-    broken = [_Broken(int(row), int(fields), extra if fields > width else None)
-              for row, fields, extra in broken_rows.iter_rows()]
+        .otherwise(pl.col("line").str.count_matches(delimiter, literal=True) + 1).alias("__fields"))
+    suspects = counted.filter((pl.col("__fields") > 0) & (pl.col("__fields") != width))
+    extra = pl.col("line").str.splitn(delimiter, width + 1).struct.field(f"field_{width}")
+    broken = [
+        _Broken(int(row), int(fields), extra if fields > width else None)
+        for row, fields, extra in suspects.select(ROW, "__fields", extra.alias("extra")).iter_rows()
+        if fields < width or extra.replace(delimiter, "").strip()
+    ]
     issues = _issues(broken, headers, delimiter, last_row=body.height + 1, ends_open=not text.endswith(b"\n"))
     return CsvCells(headers, cells, issues, delimiter)
 

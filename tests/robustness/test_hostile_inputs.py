@@ -26,8 +26,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines.cli import main
+from pipelines.ingest import csv_text
 from pipelines.ingest.raw_schema import connect_raw_layer
 from pipelines.pseudonymise import KEY_ENV
 
@@ -769,3 +772,19 @@ def test_a_file_size_limit_is_one_clear_message_and_keeps_the_deliveries_before(
     assert raw_query(home, "SELECT source FROM meta.deliveries ORDER BY load_seq") == [(str(first),), (str(second),)]
     assert after["raw.contacts"] == before["raw.contacts"] == []
     assert len(after["raw.clients"]) == len(before["raw.clients"]) + 1
+
+
+# --- the two CSV readers agree ------------------------------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "č", " ", ";", ";", "\n", "\n", "ž;x"]), max_size=40),
+       st.booleans())
+def test_quote_free_text_reads_alike_by_polars_and_by_the_csv_module(pieces: list[str], final_newline: bool) -> None:
+    """csv_text splits quote-free text with polars and quoted text with the csv module; on text
+    both can read they must give the same cells and the same malformed rows."""
+    text = "h1;h2;h3\n" + "".join(pieces) + ("\n" if final_newline else "")
+    plain = csv_text._read_plain(text.encode(), ";")
+    quoted = csv_text._read_quoted(text, ";")
+    assert plain.headers == quoted.headers
+    assert plain.cells.rows() == quoted.cells.rows(), text
+    assert plain.issues.rows() == quoted.issues.rows(), text
