@@ -66,7 +66,13 @@ def _bound_cells(table: TextTable) -> TextTable:
         if len(header) > limit:
             raise FileRejected(f"a header is {len(header):,} characters long, more than the limit of {limit:,}")
     columns = table.cells.columns
-    too_long = table.cells.select((pl.col(c).str.len_chars() > limit).any() for c in columns).row(0)
+    # Bytes are at least as many as characters and cost nothing to count: only a column with a
+    # long cell in bytes is counted in characters.
+    too_long = tuple(
+        bool(long_bytes) and bool(table.cells.select((pl.col(c).str.len_chars() > limit).any()).item())
+        for c, long_bytes in zip(columns, table.cells.select((pl.col(c).str.len_bytes() > limit).any()
+                                                             for c in columns).row(0), strict=True)
+    )
     if not any(too_long):
         return table
     numbered = table.cells.with_row_index(ROW, offset=table.first_row + 1)
