@@ -118,7 +118,7 @@ def read(home: Home, *, since: date | None = None, user: str | None = None) -> A
     return AuditLog(entries, unreadable)
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """One line of plain text: control characters (newlines, escapes) shown as spaces."""
     return "".join(" " if not ch.isprintable() else ch for ch in text)
 
@@ -127,7 +127,7 @@ def format_entries(entries: Iterable[Entry]) -> str:
     rows = [("time", "user", "role", "address", "action", "object", "detail")]
     rows += [(e.time.isoformat(timespec="seconds"), e.user, e.role, e.address, e.action, e.object, e.detail)
              for e in entries]
-    rows = [tuple(_printable(cell) for cell in row) for row in rows]
+    rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(FIELDS) - 1)]
     return "\n".join(
         ("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1]).rstrip()

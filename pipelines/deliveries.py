@@ -58,7 +58,7 @@ class DeliveryRecord:
 
     def describe(self) -> str:
         return (f"delivery {self.delivery_id[:SHORT_ID]} (load {self.load_seq}, centre {self.centre}, "
-                f"{self.source})")
+                f"{audit.printable(self.source)})")
 
 
 def _open(home: Home, *, write: bool) -> duckdb.DuckDBPyConnection:

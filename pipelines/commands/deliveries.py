@@ -27,7 +27,8 @@ def table(records: list[DeliveryRecord]) -> str:
         state = (f"set aside {r.set_aside_at:%Y-%m-%d %H:%M} by {r.set_aside_by}: {r.reason}" if r.set_aside
                  else "counted")
         rows.append((str(r.load_seq), r.centre, r.delivery_id[:SHORT_ID], f"{r.loaded_at:%Y-%m-%d %H:%M}",
-                     f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_quarantined:,}", state, r.source))
+                     f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_quarantined:,}",
+                     audit.printable(state), audit.printable(r.source)))
     numeric = {0, 4, 5, 6}
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
 
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace, home: Home) -> int:
     actor = audit.cli_actor()
     if args.action == "set-aside":
         record = set_aside(home, args.delivery, args.reason, actor)
-        print(f"Set aside {record.describe()}: {record.reason}. Its rows stay in {home.raw_db} but stop counting "
+        reason = audit.printable(record.reason or "")
+        print(f"Set aside {record.describe()}: {reason}. Its rows stay in {home.raw_db} but stop counting "
               "from the next `reach build`; `reach deliveries restore` undoes this. Recorded in the audit log.")
     else:
         record = restore(home, args.delivery, actor, args.reason)
