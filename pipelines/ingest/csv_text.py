@@ -88,10 +88,8 @@ def _read_plain(text: bytes, delimiter: str) -> CsvCells:
     if cells.height != body.height:  # not expected; the line split is the reference
         cells = body.select(pl.col("line").str.splitn(delimiter, width + 1).struct.unnest()).select(
             _null_if_empty(pl.col(f"field_{i}")).alias(f"c{i}") for i in range(width))
-    counted = body.with_row_index(ROW, offset=2).with_columns(
-        pl.when(pl.col("line").is_null()).then(0)
-        .otherwise(pl.col("line").str.count_matches(delimiter, literal=True) + 1).alias("__fields"))
-    suspects = counted.filter((pl.col("__fields") > 0) & (pl.col("__fields") != width))
+    fields = pl.col("line").str.count_matches(delimiter, literal=True) + 1  # null for a blank line
+    suspects = body.with_row_index(ROW, offset=2).filter(fields != width).with_columns(fields.alias("__fields"))
     extra = pl.col("line").str.splitn(delimiter, width + 1).struct.field(f"field_{width}")
     broken = [
         _Broken(int(row), int(fields), extra if fields > width else None)

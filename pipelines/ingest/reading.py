@@ -30,7 +30,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 def read_table(file_name: str, data: bytes, expected_headers: Collection[str] = ()) -> TextTable:
     """The file's cells; `expected_headers` (folded) help tell Windows-1250 from ISO-8859-2."""
-    if not data.strip():
+    if not data or data.isspace():
         raise FileRejected("the file is empty")
     if len(data) > limits.FILE_BYTES:
         raise FileRejected(too_large(len(data)))
@@ -53,7 +53,7 @@ def _read_csv(data: bytes, expected_headers: Collection[str]) -> TextTable:
     if b"\x00" in data:
         raise FileRejected("the file holds binary data, not CSV text")
     text, encoding = decode(data, expected_headers)
-    if not text.strip():
+    if not text or text.isspace():
         raise FileRejected("the file is empty")
     parsed = read_csv_text(text)
     return TextTable(parsed.headers, parsed.cells, "csv", encoding, parsed.delimiter, 1, parsed.issues)
