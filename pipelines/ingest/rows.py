@@ -20,6 +20,7 @@ from pipelines.ingest.reading import FileRejected, TextTable
 from pipelines.ingest.table import ROW
 from pipelines.ingest.values import (
     clean_cell,
+    is_birth_number_id,
     is_valid_client_id,
     map_distinct,
     parse_boolean,
@@ -196,7 +197,10 @@ def _column_rules(column: Column, today: date) -> tuple[pl.Expr, pl.Expr, bool]:
     if column.type is T.CLIENT_ID:
         reason = (pl.when(missing).then(required_reason)
                   .when(~is_valid_client_id(cell))
-                  .then(pl.lit("invalid client ID (6 to 64 characters of A-Z a-z 0-9 _ -)")))
+                  .then(pl.lit("invalid client ID (6 to 64 characters of A-Z a-z 0-9 _ -)"))
+                  .when(is_birth_number_id(cell))
+                  .then(pl.lit("the client ID is a Czech birth number, not a pseudonym "
+                               "(pseudonymise the export with reach pseudonymise)")))
         return cell, reason, False
     if maps_unknown:
         code = pl.col(_code_column(column))

@@ -464,3 +464,28 @@ def test_the_quality_page_shows_where_a_row_is_and_why_never_its_content() -> No
     assert QUARANTINE_COLUMNS == ("kind", "file_name", "source_row", "column_name", "reason")
     assert "klienti.csv" in page and "Datum registrace" in page and "not a date" in page
     assert "Kovalenko" not in page and "Ol…" not in page
+
+
+# --- client IDs that are birth numbers ---------------------------------------------------------
+
+BIRTH_NUMBER_ID = "7851010002"  # ten digits, a valid date (1 Jan 1978, a woman) and checksum
+
+
+def test_a_client_id_that_is_a_birth_number_is_quarantined_wherever_it_appears(tmp_path: Path) -> None:
+    """The export must carry pseudonyms: a birth number as client ID never reaches the raw tables."""
+    assert is_birth_number(BIRTH_NUMBER_ID)
+    folder = tmp_path / "delivery"
+    write_csv(folder, "klienti.csv", CLIENT_HEADER,
+              [client("HOST0101"), client(BIRTH_NUMBER_ID), client("7851010003")])  # the last fails the checksum
+    write_csv(folder, "kontakty.csv", CONTACT_HEADER,
+              [contact("HB01", BIRTH_NUMBER_ID), contact("HB02", "HOST0101")])
+    home = Home(tmp_path / "home").ensure()
+    [report] = load_paths(home, [folder], centre="ULK")
+    files = {f.file_name: (f.rows_read, f.rows_loaded, f.rows_quarantined) for f in report.files}
+    assert files == {"klienti.csv": (3, 2, 1), "kontakty.csv": (2, 1, 1)}
+    with connect_raw_layer(str(home.raw_db), read_only=True) as con:
+        quarantined = con.execute(
+            "SELECT file_name, source_row, column_name, reason FROM meta.quarantine ORDER BY file_name").fetchall()
+        assert _holding(con, BIRTH_NUMBER_ID) == []
+    reason = "the client ID is a Czech birth number, not a pseudonym (pseudonymise the export with reach pseudonymise)"
+    assert quarantined == [("klienti.csv", 3, "ID klienta", reason), ("kontakty.csv", 2, "ID klienta", reason)]
