@@ -52,6 +52,7 @@ TARGET_GROUP = {
     "občan ukrajiny": "ukrainian",
     "držitel mezinárodní ochrany": "international_protection",
     "majoritní společnost": "majority_society",
+    "občan eu": "eu_citizen",
     "veřejná správa": "public_administration",
     "odborná veřejnost": "professionals",
 }

@@ -71,6 +71,8 @@ def scenario_deliveries() -> list[Delivery]:
     client(first, "tg-vn001", citizenship="VN", residence_status="long_term")
     client(first, "tg-nocit", citizenship="stateless", residence_status="other")
     client(first, "tg-de001", citizenship="DE", residence_status="eu_temporary")
+    client(first, "tg-cz001", citizenship="CZ", residence_status="other")
+    client(first, "tg-no001", citizenship="NO", residence_status="subsidiary_protection")
     client(first, "tg-unkn1", citizenship="unknown", residence_status="unknown")
     client(first, "tg-given", citizenship="VN", target_group="majority_society")
 
@@ -163,7 +165,9 @@ def test_orphan_counts_once_its_client_arrives(built: duckdb.DuckDBPyConnection)
     ("tg-subs1", "international_protection"),
     ("tg-vn001", "third_country_national"),
     ("tg-nocit", "third_country_national"),  # stateless counts as outside the EU/EEA/CH
-    ("tg-de001", "unknown"),
+    ("tg-de001", "eu_citizen"),  # EU, EEA and Swiss citizens are not unknown
+    ("tg-cz001", "majority_society"),
+    ("tg-no001", "international_protection"),  # the status wins over an EEA citizenship
     ("tg-unkn1", "unknown"),
     ("tg-given", "majority_society"),  # delivered values are kept
 ])

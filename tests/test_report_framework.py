@@ -30,6 +30,9 @@ def test_amif_2021_2027_codes_and_mapping() -> None:
     majority = framework.indicator("MAJ")
     assert majority.where == {"target_group": ("majority_society",)}
     assert all("majority_society" not in i.where.get("target_group", ()) for i in framework.indicators)
+    # So are EU, EEA and Swiss citizens (list T: the fund's indicators do not count them).
+    assert framework.indicator("EUC").where == {"target_group": ("eu_citizen",)}
+    assert all("eu_citizen" not in i.where.get("target_group", ()) for i in framework.indicators)
 
 
 def test_amif_2014_2020_has_measure_breakdown() -> None:
@@ -37,6 +40,7 @@ def test_amif_2014_2020_has_measure_breakdown() -> None:
     assert framework.indicators[0].metric == "clients_reached"
     assert len(framework.indicators) >= 5
     assert all(i.where["target_group"] == FUND_PARTICIPANTS for i in framework.indicators)
+    assert framework.indicator("EUC").where == {"target_group": ("eu_citizen",)}
 
 
 def test_unknown_framework_lists_the_shipped_ones() -> None:

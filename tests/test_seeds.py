@@ -39,8 +39,11 @@ def test_countries_include_codes_people_need() -> None:
     by_code = {row["code"]: row for row in rows("ref_countries.csv")}
     assert by_code["NA"]["name_en"] == "Namibia"  # "NA" is a code, not a missing value
     assert by_code["UA"]["name_cs"] == "Ukrajina" and by_code["UA"]["is_third_country"] == "true"
-    assert by_code["SK"]["is_third_country"] == "false"
+    assert by_code["SK"]["is_third_country"] == "false" and by_code["SK"]["is_eu_eea_ch"] == "true"
+    assert by_code["CH"]["is_eu_eea_ch"] == "true" and by_code["UA"]["is_eu_eea_ch"] == "false"
     assert by_code["stateless"]["is_third_country"] == "true"
+    assert by_code["stateless"]["is_eu_eea_ch"] == "false"
+    assert by_code["unknown"]["is_eu_eea_ch"] == "false"
     assert "unknown" in by_code
 
 

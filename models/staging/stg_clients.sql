@@ -24,7 +24,8 @@ select
     coded.residence_district_code,
     coded.residence_status_code as residence_status,
     coded.registered_on,
-    -- export-format.md, column Cílová skupina: derived only where the export left it empty.
+    -- export-format.md, column Cílová skupina: derived only where the export left it empty,
+    -- in the contract's order (the first rule that applies wins).
     coalesce(
         coded.target_group,
         case
@@ -32,6 +33,8 @@ select
             when coded.residence_status_code in ('asylum', 'subsidiary_protection')
                 then 'international_protection'
             when countries.is_third_country then 'third_country_national'
+            when coded.nationality = 'CZ' then 'majority_society'
+            when countries.is_eu_eea_ch then 'eu_citizen'
             else 'unknown'
         end
     ) as target_group,

@@ -102,7 +102,7 @@ def generate_clients(rng: np.random.Generator, n: int, period: Period) -> pl.Dat
 def _target_group(citizenship: np.ndarray, status: np.ndarray) -> np.ndarray:
     """The target group a case worker would record (the contract's derivation rule)."""
     third_country = ~np.isin(citizenship, sorted(EU_EEA_CH))
-    result = np.full(len(citizenship), "", dtype=object)
+    result = np.full(len(citizenship), "eu_citizen", dtype=object)
     result[third_country] = "third_country_national"
     result[np.isin(status, ["asylum", "subsidiary_protection"])] = "international_protection"
     result[citizenship == "UA"] = "ukrainian"

@@ -56,6 +56,10 @@ class Country:
     def third_country(self) -> bool:
         return self.alpha2 not in EU_EEA_CH
 
+    @property
+    def eu_eea_ch(self) -> bool:
+        return self.alpha2 in EU_EEA_CH
+
 
 @cache
 def countries() -> tuple[Country, ...]:

@@ -23,7 +23,8 @@ _ENGLISH: dict[str, dict[str, str]] = {
     "target_group": {
         "third_country_national": "Third-country national", "ukrainian": "Citizen of Ukraine",
         "international_protection": "International protection holder",
-        "majority_society": "Majority society", "public_administration": "Public administration",
+        "majority_society": "Majority society", "eu_citizen": "EU citizen",
+        "public_administration": "Public administration",
         "professionals": "Professionals", "unknown": "Unknown",
     },
     "service": {
@@ -78,7 +79,7 @@ _CZECH_EXTRA: dict[str, dict[str, str]] = {
     },
     "exam": {"passed": "Složena", "failed": "Nesložena", "not_taken": "Nekonána"},
     # The contract's keys are lower-case for matching; these labels need their capitals back.
-    "target_group": {"ukrainian": "Občan Ukrajiny", "unknown": "Neznámá"},
+    "target_group": {"ukrainian": "Občan Ukrajiny", "eu_citizen": "Občan EU", "unknown": "Neznámá"},
     "course_type": {
         "czech_a1": "Čeština A1", "czech_a2": "Čeština A2", "czech_b1": "Čeština B1",
     },

@@ -51,15 +51,17 @@ def _bool(value: bool) -> str:
 
 
 def countries_rows() -> list[list[str]]:
-    rows = [["code", "alpha3", "numeric", "name_cs", "name_en", "is_third_country"]]
+    rows = [["code", "alpha3", "numeric", "name_cs", "name_en", "is_third_country", "is_eu_eea_ch"]]
     rows += [
-        [c.alpha2, c.alpha3, c.numeric, c.name_cs, c.name_en, _bool(c.third_country)]
+        [c.alpha2, c.alpha3, c.numeric, c.name_cs, c.name_en, _bool(c.third_country),
+         _bool(c.eu_eea_ch)]
         for c in countries()
     ]
     labels = catalogue("nationality")
     # Stateless people are outside the EU/EEA/CH by definition (export-format.md, list T).
-    rows.append([STATELESS, "XXA", "", *labels[STATELESS], "true"])
-    rows.append([contract.UNKNOWN, "", "", *labels[contract.UNKNOWN], "false"])
+    rows.append([STATELESS, "XXA", "", *labels[STATELESS], "true", "false"])
+    # An unknown citizenship is neither: it derives to no group of its own (list T: unknown).
+    rows.append([contract.UNKNOWN, "", "", *labels[contract.UNKNOWN], "false", "false"])
     return rows
 
 
