@@ -29,6 +29,7 @@ from dashboard.state.url import (
     FILTER_DIMENSIONS,
     MAX_FILTER_VALUES,
     PRESETS,
+    Period,
     ViewState,
     comparison_period,
     date_bounds,
@@ -39,6 +40,7 @@ from dashboard.state.url import (
 )
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date, fmt_period
+from pipelines.metrics.periods import comparison_has_data, data_coverage
 from pipelines.targets import ProjectTargets
 
 FILTER_IDS = [f"filter-{d}" for d in FILTER_DIMENSIONS]
@@ -72,8 +74,15 @@ class Board:
 
     def context(self, view: ViewState, suppress: bool) -> PageContext:
         period = resolve_period(view, self.targets.period_from, self.targets.period_to)
-        comparison = comparison_period(period, view.comparison, view.preset)
-        return PageContext(self.source, view, period, comparison, suppress, self.targets, self.geojson)
+        comparison = comparison_period(period, view.comparison)
+        return PageContext(self.source, view, period, comparison, suppress, self.targets, self.geojson,
+                           comparison_has_data=self._has_data(comparison))
+
+    def _has_data(self, comparison: Period | None) -> bool:
+        if comparison is None or not self.source.published():
+            return False
+        with self.source.cursor() as cursor:
+            return comparison_has_data(comparison, data_coverage(cursor))
 
 
 def _months_between(start: date, end: date) -> list[str]:

@@ -76,13 +76,13 @@ def test_period_presets() -> None:
 
 def test_comparison_periods() -> None:
     quarter = Period(date(2023, 1, 1), date(2023, 3, 31))
-    assert comparison_period(quarter, "previous", "quarter") == Period(date(2022, 10, 1), date(2022, 12, 31))
-    assert comparison_period(quarter, "year", "quarter") == Period(date(2022, 1, 1), date(2022, 3, 31))
-    assert comparison_period(Period(date(2023, 3, 1), date(2023, 3, 31)), "previous", "month") == Period(
+    assert comparison_period(quarter, "previous") == Period(date(2022, 10, 1), date(2022, 12, 31))
+    assert comparison_period(quarter, "year") == Period(date(2022, 1, 1), date(2022, 3, 31))
+    assert comparison_period(Period(date(2023, 3, 1), date(2023, 3, 31)), "previous") == Period(
         date(2023, 2, 1), date(2023, 2, 28))
     project = Period(*PROJECT)
-    assert comparison_period(project, "previous", "project") == Period(date(2021, 8, 1), date(2022, 7, 31))
-    assert comparison_period(project, "none", "project") is None
+    assert comparison_period(project, "previous") == Period(date(2021, 8, 1), date(2022, 7, 31))
+    assert comparison_period(project, "none") is None
 
 
 def test_clicking_toggles_a_filter_value() -> None:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from _reports_support import board_data
 
 from reports.board.highlights import highlights, largest_change, target_progress
-from reports.board.model import Kpi, previous_period
+from reports.board.model import Kpi
 
 
-def test_previous_period_has_equal_length() -> None:
-    from datetime import date
-    assert previous_period(date(2022, 11, 1), date(2022, 12, 31)) == (date(2022, 9, 1), date(2022, 10, 31))
+def test_the_previous_period_of_a_custom_range_has_equal_length() -> None:
+    data = board_data()  # 1 Nov - 31 Dec 2022: two months, no calendar period
+    assert data.previous == (date(2022, 9, 1), date(2022, 10, 31))
+
+
+def test_the_previous_period_of_a_quarter_is_the_previous_quarter() -> None:
+    data = replace(board_data(), date_from=date(2023, 1, 1), date_to=date(2023, 3, 31))
+    assert data.previous == (date(2022, 10, 1), date(2022, 12, 31))  # not 3 Oct (90 days before)
 
 
 def test_largest_change_names_metric_and_driver() -> None:

@@ -29,6 +29,7 @@ class PageContext:
     suppress: bool
     targets: ProjectTargets
     geojson: dict[str, Any] | None = None
+    comparison_has_data: bool = True  # False: the comparison period lies before the data
 
     @property
     def lang(self) -> str:

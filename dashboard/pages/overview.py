@@ -10,6 +10,7 @@ from dashboard.data import ChartData
 from dashboard.i18n import metric_name, t
 from dashboard.pages.base import Chart, PageContext
 from pipelines.formatting import fmt_int, fmt_percent, fmt_period
+from pipelines.metrics.periods import no_comparison_data
 
 KPI_METRICS = (
     "clients_reached", "new_clients", "contacts", "service_hours", "course_participants", "clients_with_outcome",
@@ -42,8 +43,10 @@ def _change(value: float | None, previous: ChartData | None, metric: str, ctx: P
     lang = ctx.lang
     if previous is None or ctx.comparison is None:
         return t("no_comparison", lang), 0
-    before = previous.value(metric)
     period = fmt_period(ctx.comparison.date_from, ctx.comparison.date_to, lang)
+    if not ctx.comparison_has_data:
+        return f"{no_comparison_data(lang)} ({period})", 0
+    before = previous.value(metric)
     if value is None or before is None:
         shown = _number(before, previous.flag(metric), metric, lang)
         return f"{t('versus', lang)} {shown} ({period})", 0

@@ -11,21 +11,28 @@ view names the parameters it left out (`ViewState.ignored`) so the page can say 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.i18n import DEFAULT_LANG, LANGS
 
+# The period model (presets, bounds, comparison) is the metric layer's, shared with the reports.
+from pipelines.metrics.periods import (
+    CALENDAR_MONTHS,
+    COMPARISONS,
+    EARLIEST_DATE,
+    PRESETS,
+    Period,
+    comparison_period,
+    date_bounds,
+    preset_period,
+)
+
+__all__ = ["COMPARISONS", "EARLIEST_DATE", "PRESETS", "Period", "comparison_period", "date_bounds"]
+
 PAGES = ("overview", "reach", "services", "courses", "outcomes", "events", "quality", "definitions")
-PRESETS = ("project", "year", "quarter", "month", "custom")
-COMPARISONS = ("previous", "year", "none")
 FILTER_DIMENSIONS = ("district", "nationality", "target_group", "service", "sex", "age_band")
-# Dates a view may show: from EARLIEST_DATE (before any export this product will see) to one year
-# after today. Anything outside is a typo or a forged link, never a period someone means.
-EARLIEST_DATE = date(2000, 1, 1)
-YEARS_AHEAD = 1
 MAX_FILTER_VALUES = 200  # codes per filter in one link (no dimension has more)
 MAX_PARAMETER_LENGTH = 4096  # characters of one parameter's value
 
@@ -59,12 +66,6 @@ def page_from_path(pathname: str | None) -> str:
 
 def path_of(page: str) -> str:
     return "/" if page == "overview" else f"/{page}"
-
-
-def date_bounds(today: date | None = None) -> tuple[date, date]:
-    """The first and last date a view may show (EARLIEST_DATE .. today + YEARS_AHEAD years)."""
-    today = today or date.today()
-    return EARLIEST_DATE, _years_later(today, YEARS_AHEAD)
 
 
 def parse_date(text: object) -> date | None:
@@ -109,7 +110,7 @@ def parse_view(pathname: str | None, search: str | None) -> ViewState:
                                         ("lang", view.lang == lang)) if name in params and not kept]
     ignored += [name for name, kept in (("from", view.custom_from), ("to", view.custom_to))
                 if name in params and kept is None]
-    if view.period_value and view.preset in _PRESET_MONTHS and preset_period(view) is None:
+    if view.period_value and view.preset in CALENDAR_MONTHS and preset_period(view.preset, view.period_value) is None:
         ignored.append("pv")  # kept as given; resolve_period falls back (and the board picks a default)
     return replace(view, ignored=tuple(dict.fromkeys(ignored)))
 
@@ -136,44 +137,10 @@ def to_search(view: ViewState) -> str:
     return "?" + urlencode(params, safe=",:") if params else ""
 
 
-@dataclass(frozen=True)
-class Period:
-    date_from: date
-    date_to: date
-
-    @property
-    def days(self) -> int:
-        return (self.date_to - self.date_from).days + 1
-
-
-_YEAR = re.compile(r"[0-9]{4}")
-_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
-_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
-
-
-def preset_period(view: ViewState) -> Period | None:
-    """The year, quarter or month the view's period value names (`2023`, `2023-Q1`, `2023-01`),
-    or None when it names none of them or lies outside date_bounds()."""
-    value = view.period_value
-    if view.preset == "year" and (match := _YEAR.fullmatch(value)):
-        start, months = date(int(match[0]), 1, 1), 12
-    elif view.preset == "quarter" and (match := _QUARTER.fullmatch(value)):
-        start, months = date(int(match[1]), 3 * (int(match[2]) - 1) + 1, 1), 3
-    elif view.preset == "month" and (match := _MONTH.fullmatch(value)):
-        start, months = date(int(match[1]), int(match[2]), 1), 1
-    else:
-        return None
-    earliest, latest = date_bounds()
-    # A period that starts within the bounds is shown whole (this year's December may end after them).
-    if not earliest <= start <= latest:
-        return None
-    return Period(start, _month_end(date(start.year, start.month + months - 1, 1)))
-
-
 def resolve_period(view: ViewState, project_from: date, project_to: date) -> Period:
     """The view's period; an incomplete or out-of-range choice falls back to the project period."""
-    if view.preset in _PRESET_MONTHS and view.period_value:
-        period = preset_period(view)
+    if view.preset in CALENDAR_MONTHS and view.period_value:
+        period = preset_period(view.preset, view.period_value)
         if period is not None:
             return period
     earliest, latest = date_bounds()
@@ -181,47 +148,3 @@ def resolve_period(view: ViewState, project_from: date, project_to: date) -> Per
             and earliest <= view.custom_from <= view.custom_to <= latest):
         return Period(view.custom_from, view.custom_to)
     return Period(project_from, project_to)
-
-
-_PRESET_MONTHS = {"month": 1, "quarter": 3, "year": 12}
-
-
-def comparison_period(period: Period, comparison: str, preset: str = "custom") -> Period | None:
-    """The previous month/quarter/year for those presets, else the preceding days of the same
-    length; or the same dates a year earlier. None when there is no comparison (or it would fall
-    before the first representable date)."""
-    try:
-        return _comparison(period, comparison, preset)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _comparison(period: Period, comparison: str, preset: str) -> Period | None:
-    if comparison == "previous" and preset in _PRESET_MONTHS:
-        months = _PRESET_MONTHS[preset]
-        index = period.date_from.year * 12 + period.date_from.month - 1 - months
-        start = date(index // 12, index % 12 + 1, 1)
-        end_index = index + months - 1
-        return Period(start, _month_end(date(end_index // 12, end_index % 12 + 1, 1)))
-    if comparison == "previous":
-        end = period.date_from - timedelta(days=1)
-        return Period(end - timedelta(days=period.days - 1), end)
-    if comparison == "year":
-        return Period(_year_earlier(period.date_from), _year_earlier(period.date_to))
-    return None
-
-
-def _year_earlier(value: date) -> date:
-    return _years_later(value, -1)
-
-
-def _years_later(value: date, years: int) -> date:
-    try:
-        return value.replace(year=value.year + years)
-    except ValueError:  # 29 February
-        return value.replace(year=value.year + years, day=28)
-
-
-def _month_end(first: date) -> date:
-    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return following - timedelta(days=1)

@@ -9,8 +9,9 @@ import polars as pl
 
 from pipelines import contract
 from pipelines.metrics import MetricQuery, MetricResult, compute
+from pipelines.metrics.periods import comparison_has_data, data_coverage
 from pipelines.targets import ProjectTargets
-from reports.board.model import KPI_METRICS, BoardData, Comparison, Kpi, PartChange, previous_period
+from reports.board.model import KPI_METRICS, BoardData, Comparison, Kpi, PartChange, previous_of
 from reports.cells import column_cells, with_flags
 from reports.provenance import read_provenance
 
@@ -29,26 +30,30 @@ def _compute(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, met
     return compute(con, MetricQuery(date_from, date_to, metrics, by, dict(where or {}), suppress=True))
 
 
-def _kpis(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date) -> tuple[Kpi, ...]:
-    prev_from, prev_to = previous_period(date_from, date_to)
+def _kpis(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date,
+          has_data: bool) -> tuple[Kpi, ...]:
+    previous = previous_of(date_from, date_to)
     now = _compute(con, date_from, date_to, KPI_METRICS)
-    before = _compute(con, prev_from, prev_to, KPI_METRICS)
+    before = _compute(con, previous.date_from, previous.date_to, KPI_METRICS)
+    # Before the first delivery there is nothing to compare with: no figure, never a 0.
     return tuple(
-        Kpi(metric, column_cells(now, metric)[0], column_cells(before, metric)[0],
+        Kpi(metric, column_cells(now, metric)[0], column_cells(before, metric)[0] if has_data else None,
             targets.pro_rata(metric, date_from, date_to))
         for metric in KPI_METRICS
     )
 
 
 def _comparison(con: duckdb.DuckDBPyConnection, metric: str, dimension: str,
-                date_from: date, date_to: date) -> Comparison:
-    prev_from, prev_to = previous_period(date_from, date_to)
-    periods = [_compute(con, f, t, (metric,), (dimension,)) for f, t in ((date_from, date_to), (prev_from, prev_to))]
+                date_from: date, date_to: date, has_data: bool) -> Comparison:
+    previous = previous_of(date_from, date_to)
+    periods = [_compute(con, f, t, (metric,), (dimension,))
+               for f, t in ((date_from, date_to), (previous.date_from, previous.date_to))]
     values = [dict(zip(r.frame.get_column(dimension).to_list(), column_cells(r, metric), strict=True))
               for r in periods]
     codes = list(dict.fromkeys([*values[0], *values[1]]))
     return Comparison(metric, dimension, tuple(
-        PartChange(str(code), values[0].get(code, 0), values[1].get(code, 0)) for code in codes
+        PartChange(str(code), values[0].get(code, 0), values[1].get(code, 0) if has_data else None)
+        for code in codes
     ))
 
 
@@ -58,7 +63,7 @@ def _charts(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> d
         return with_flags(_compute(con, date_from, date_to, metrics, by, where))
 
     # The trend runs over the comparison period and the period, so the change is visible.
-    prev_from, _ = previous_period(date_from, date_to)
+    prev_from = previous_of(date_from, date_to).date_from
     return {
         "trend": with_flags(_compute(con, prev_from, date_to, ("clients_reached",), ("month", "target_group"))),
         "nationality": frame(("clients_reached",), ("nationality",)),
@@ -73,11 +78,13 @@ def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_f
     courses = _compute(con, date_from, date_to,
                        ("course_participants", "enrolments", "course_completions", "level_gains"),
                        ("service",), {"service": COURSE_TYPES})
+    has_data = comparison_has_data(previous_of(date_from, date_to), data_coverage(con))
     return BoardData(
         date_from=date_from, date_to=date_to, targets=targets,
-        kpis=_kpis(con, targets, date_from, date_to),
-        comparisons=tuple(_comparison(con, m, d, date_from, date_to) for m, d in COMPARED),
+        kpis=_kpis(con, targets, date_from, date_to, has_data),
+        comparisons=tuple(_comparison(con, m, d, date_from, date_to, has_data) for m, d in COMPARED),
         charts=_charts(con, date_from, date_to),
         provenance=read_provenance(con),
         course_results=with_flags(courses),
+        comparison_has_data=has_data,
     )

@@ -3,8 +3,9 @@ the largest group, outcomes and course results. Pure functions of BoardData."""
 
 from __future__ import annotations
 
-from pipelines.formatting import fmt_decimal, fmt_int, fmt_percent
+from pipelines.formatting import fmt_decimal, fmt_int, fmt_percent, fmt_period
 from pipelines.metrics.definitions import DIMENSIONS_BY_NAME
+from pipelines.metrics.periods import no_comparison_data
 from pipelines.reference.labels import label
 from reports.board.model import BoardData, Comparison, Kpi
 from reports.cells import is_number
@@ -55,6 +56,13 @@ def _driver(data: BoardData, kpi: Kpi, lang: str) -> str:
     if lang == "cs":
         return f" Nejvíce k ní přispěla část – {name} ({amount})."
     return f" The largest contribution – {name} ({amount})."
+
+
+def comparison_missing(data: BoardData, lang: str) -> str | None:
+    """Before the first delivery there is no change to report, and the pack says why."""
+    if data.comparison_has_data:
+        return None
+    return f"{no_comparison_data(lang)} ({fmt_period(*data.previous, lang)})."
 
 
 def largest_change(data: BoardData, lang: str) -> str | None:
@@ -155,7 +163,7 @@ def quality_note(data: BoardData, lang: str) -> str | None:
     return f"{text}{': ' + failed if failed else ''}; read the figures with care."
 
 
-RULES = (largest_change, target_progress, largest_group, top_outcome, course_gains, quality_note)
+RULES = (comparison_missing, largest_change, target_progress, largest_group, top_outcome, course_gains, quality_note)
 
 
 def highlights(data: BoardData, lang: str = "cs") -> list[str]:

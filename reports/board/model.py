@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
+from pipelines.metrics.periods import Period, comparison_period
 from pipelines.targets import ProjectTargets
 from reports.cells import Cell, is_number
 from reports.provenance import Provenance
@@ -15,12 +16,6 @@ KPI_METRICS = (
     "clients_reached", "new_clients", "contacts", "service_hours",
     "course_participants", "clients_with_outcome", "event_attendance",
 )
-
-
-def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
-    """The period of equal length that ends the day before `date_from`."""
-    days = (date_to - date_from).days + 1
-    return date_from - timedelta(days=days), date_from - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -83,13 +78,25 @@ class BoardData:
     charts: dict[str, pl.DataFrame]
     provenance: Provenance
     course_results: pl.DataFrame = field(default_factory=pl.DataFrame)  # by service: enrolments, completions, gains
+    # False where the comparison period lies before the data: its figures are not shown as 0.
+    comparison_has_data: bool = True
 
     @property
     def previous(self) -> tuple[date, date]:
-        return previous_period(self.date_from, self.date_to)
+        """The comparison period (pipelines.metrics.periods, as on the dashboard)."""
+        compared = previous_of(self.date_from, self.date_to)
+        return compared.date_from, compared.date_to
 
     def kpi(self, metric: str) -> Kpi | None:
         return next((k for k in self.kpis if k.metric == metric), None)
 
     def comparison(self, metric: str, dimension: str) -> Comparison | None:
         return next((c for c in self.comparisons if c.metric == metric and c.dimension == dimension), None)
+
+
+def previous_of(date_from: date, date_to: date) -> Period:
+    """The board pack compares with the previous period (a calendar one for a calendar period)."""
+    compared = comparison_period(Period(date_from, date_to), "previous")
+    if compared is None:  # only before the first representable date
+        raise ValueError(f"no period precedes {date_from}")
+    return compared

@@ -12,10 +12,9 @@ from pathlib import Path
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from pipelines.formatting import fmt_period
 from reports.board.charts import Chart
 from reports.board.model import BoardData
-from reports.board.tables import course_rows, kpi_rows, quality_rows
+from reports.board.tables import course_rows, kpi_rows, period_line, quality_rows
 from reports.board.text import t
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (WeasyPrint >= 59)
@@ -74,10 +73,8 @@ def _chart(chart: Chart) -> str:
 
 
 def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str], lang: str) -> str:
-    prev_from, prev_to = data.previous
     project = data.targets.name_cs if lang == "cs" else data.targets.name_en
-    meta = (f"{_e(t('period', lang))}: {_e(fmt_period(data.date_from, data.date_to, lang))} · "
-            f"{_e(t('previous', lang))}: {_e(fmt_period(prev_from, prev_to, lang))}")
+    meta = _e(period_line(data, lang))
     items = "".join(f"<li>{_e(h)}</li>" for h in highlights)
     sections = [
         f"""<section><h1>{_e(t('title', lang))}</h1>

@@ -14,10 +14,9 @@ from pptx.enum.text import PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from pipelines.formatting import fmt_period
 from reports.board.charts import Chart
 from reports.board.model import BoardData
-from reports.board.tables import course_rows, kpi_rows, quality_rows
+from reports.board.tables import course_rows, kpi_rows, period_line, quality_rows
 from reports.board.text import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -81,12 +80,10 @@ def write_pptx(data: BoardData, charts: dict[str, Chart], highlights: list[str],
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     inner = WIDTH - 2 * MARGIN
     half = int((inner - Inches(0.3)) / 2)
-    prev_from, prev_to = data.previous
     project = data.targets.name_cs if lang == "cs" else data.targets.name_en
 
     slide = _slide(deck, t("title", lang))
-    _text(slide, f"{data.targets.code} {project}\n{t('period', lang)}: {fmt_period(data.date_from, data.date_to, lang)}"
-                 f" · {t('previous', lang)}: {fmt_period(prev_from, prev_to, lang)}",
+    _text(slide, f"{data.targets.code} {project}\n{period_line(data, lang)}",
           MARGIN, Inches(1.0), inner, Inches(0.8), size=14, colour=GREY)
     _table(slide, kpi_rows(data, lang), Inches(2.0), inner)
     _text(slide, t("targets_note", lang), MARGIN, Inches(6.9), inner, Inches(0.4), size=10, colour=GREY)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.formatting import fmt_date, fmt_decimal, fmt_int, fmt_percent
+from pipelines.formatting import fmt_date, fmt_decimal, fmt_int, fmt_percent, fmt_period
+from pipelines.metrics.periods import no_comparison_data
 from pipelines.reference.labels import label
 from reports.board.model import BoardData, Kpi
 from reports.board.text import quality_label, t
@@ -24,6 +25,14 @@ def _change(kpi: Kpi, lang: str) -> str:
         return t("none", lang)
     share = fmt_percent(abs(kpi.relative_change), lang)
     return ("+" if kpi.relative_change > 0 else "−" if kpi.relative_change < 0 else "±") + share
+
+
+def period_line(data: BoardData, lang: str) -> str:
+    """`Období: … · Srovnávací období: …`, saying so where the comparison period has no data."""
+    prev_from, prev_to = data.previous
+    line = (f"{t('period', lang)}: {fmt_period(data.date_from, data.date_to, lang)} · "
+            f"{t('previous', lang)}: {fmt_period(prev_from, prev_to, lang)}")
+    return line if data.comparison_has_data else f"{line} ({no_comparison_data(lang).lower()})"
 
 
 def kpi_rows(data: BoardData, lang: str) -> list[list[str]]:

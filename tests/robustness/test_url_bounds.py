@@ -60,7 +60,7 @@ def check_view(view: ViewState) -> None:
     period = resolve_period(view, *PROJECT)
     assert period.date_from <= period.date_to and _in_bounds(period)
     for comparison in ("previous", "year", "none"):
-        comparison_period(period, comparison, view.preset)
+        comparison_period(period, comparison)
     assert parse_view("/", to_search(view)).preset == view.preset
 
 
@@ -90,7 +90,7 @@ def test_a_custom_period_in_year_1_falls_back_with_a_notice() -> None:
     assert year_one.ignored == ("pv",) and resolve_period(year_one, *PROJECT) == Period(*PROJECT)
     far = parse_view("/", "?preset=month&pv=9999-12")
     assert far.ignored == ("pv",)
-    assert comparison_period(Period(date(1, 1, 1), date(1, 1, 31)), "previous", "month") is None
+    assert comparison_period(Period(date(1, 1, 1), date(1, 1, 31)), "previous") is None
 
 
 def test_the_bounds_are_stated_once_and_hold_at_their_edges() -> None:
