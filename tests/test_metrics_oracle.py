@@ -209,6 +209,17 @@ def test_unique_clients_by_service_exceed_the_total(oracle_home: Home) -> None:
     assert sum(by_service.values()) == 21 > AUG_OCT_TOTAL["clients_reached"] == 15
 
 
+def test_target_group_is_derived_as_list_t_says(oracle_home: Home) -> None:
+    rows = json_rows(oracle_home, *AUG_OCT, "--by", "target_group", "--metric", "clients_reached")
+    # No delivered client states a target group, so each is derived (export-format.md, list T).
+    assert {row["target_group"]: row["clients_reached"] for row in rows} == {
+        "ukrainian": 11,  # KL0001, KL0003, KL0007, KL0101-0108 (UA)
+        "third_country_national": 2,  # KL0002 (VN), KL0004 (MN)
+        "international_protection": 1,  # KL0008 (SY, azyl)
+        "eu_citizen": 1,  # KL0006 (SK): an EU citizen, no longer "unknown"
+    }
+
+
 def test_where_filters_or_within_and_across_dimensions(oracle_home: Home) -> None:
     [row] = json_rows(
         oracle_home, *AUG_OCT, "--where", "nationality=UA,VN", "--metric", "clients_reached",
