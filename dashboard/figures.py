@@ -105,7 +105,7 @@ def top_n_with_rest(frame: pl.DataFrame, dimension: str, metric: str, top_n: int
     without it the rest is the sum of the other rows, right only where each person is in one row.
     """
     flag = flag_column(metric)
-    ordered = frame.sort(metric, descending=True, nulls_last=True)
+    ordered = frame.sort([metric, dimension], descending=[True, False], nulls_last=True)  # ties: by code
     if top_n is None or ordered.height <= top_n + 1:
         return ordered
     head, tail = ordered.head(top_n), ordered.slice(top_n)
@@ -152,7 +152,8 @@ def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_rea
     figure = go.Figure()
     months = sorted(frame["month"].unique().to_list())
     ticks = [_label("month", m, lang) for m in months]
-    groups = frame.group_by(group).agg(pl.col(metric).sum()).sort(metric, descending=True)[group].to_list()
+    groups = (frame.group_by(group).agg(pl.col(metric).sum())
+              .sort([metric, group], descending=[True, False], nulls_last=True)[group].to_list())
     for index, code in enumerate(groups):
         part = frame.filter(pl.col(group) == code).sort("month")
         if part[metric].drop_nulls().is_empty():
@@ -323,7 +324,7 @@ def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("c
     present = [m for m in metrics if _has_values(frame, m)]
     if not present:
         return empty_figure(t("empty_period", lang), lang, title=title)
-    data = frame.sort(present[0], descending=True, nulls_last=True)
+    data = frame.sort([present[0], dimension], descending=[True, False], nulls_last=True)
     labels = [_label(dimension, c, lang) for c in data[dimension].to_list()]
     figure = make_subplots(rows=1, cols=len(present), shared_yaxes=True, horizontal_spacing=0.06,
                            subplot_titles=[metric_name(m, lang) for m in present])

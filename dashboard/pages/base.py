@@ -69,7 +69,7 @@ def ranked_with_rest(ctx: PageContext, metric: str, dimension: str, top_n: int) 
     Unique people are not additive, and suppressed cells are null: the rest is never a sum of rows.
     """
     data = ctx.figures((metric,), (dimension,))
-    ordered = data.frame.sort(metric, descending=True, nulls_last=True)
+    ordered = data.frame.sort([metric, dimension], descending=[True, False], nulls_last=True)  # ties: by code
     if ordered.height <= top_n + 1:
         return ChartData(ordered, data.published, data.hidden, data.ignored_filters)
     rest_codes = tuple(str(code) for code in ordered[dimension].to_list()[top_n:])

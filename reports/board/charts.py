@@ -64,7 +64,7 @@ def top_with_rest(frame: pl.DataFrame, dimension: str, metric: str, total: Cell,
     person one value (nationality), and published as "<5" when it is 1-4. Without a usable total
     (suppressed, or a top row hidden) the chart shows every row.
     """
-    ordered = frame.sort(metric, descending=True, nulls_last=True)
+    ordered = frame.sort([metric, dimension], descending=[True, False], nulls_last=True)  # ties: by code
     head = ordered.head(top_n)
     if ordered.height <= top_n + 1 or not is_number(total) or head.get_column(metric).null_count():
         return ordered
