@@ -8,7 +8,10 @@ every expectation passes until a test breaks one row.
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from datetime import date
+from pathlib import Path
 
 from _build_support import Delivery, client, write_raw
 
@@ -63,3 +66,15 @@ def clean_deliveries() -> list[Delivery]:
 
 def write_clean_raw(home: Home) -> None:
     write_raw(home, *clean_deliveries())
+
+
+def copy_home(source: Home, root: Path) -> Home:
+    """A new home at `root` holding copies of `source`'s raw layer and published warehouse."""
+    home = Home(root).ensure()
+    shutil.copy(source.raw_db, home.raw_db)
+    shutil.copy(source.warehouse_db, home.warehouse_db)
+    return home
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -7,7 +7,6 @@ over. A build that finds the lock held refuses to start and touches nothing.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from _quality_support import write_clean_raw
+from _quality_support import copy_home, digest
 
 from pipelines.build import FAILED_SUFFIX, build_lock, build_warehouse
 from pipelines.cli import main
@@ -30,32 +29,14 @@ REPO = Path(__file__).resolve().parents[2]
 WAIT_FOR_BUILD_FILE = 300  # seconds at most for the killed build to get as far as writing its file
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    home = Home(tmp_path_factory.mktemp("leftovers")).ensure()
-    write_clean_raw(home)
-    build_warehouse(home)
-    return home
-
-
-def fresh_copy(built: Home, root: Path) -> Home:
-    home = Home(root).ensure()
-    for name in ("raw.duckdb", "warehouse.duckdb"):
-        (home.root / name).write_bytes((built.root / name).read_bytes())
-    return home
-
-
 def contacts(home: Home) -> int:
     with duckdb.connect(str(home.warehouse_db), read_only=True) as con:
         return int(con.execute("SELECT count(*) FROM fct_contacts").fetchall()[0][0])
 
 
-def test_a_build_killed_with_sigkill_leaves_files_the_next_build_removes(built: Home, tmp_path: Path) -> None:
-    home = fresh_copy(built, tmp_path / "home")
+def test_a_build_killed_with_sigkill_leaves_files_the_next_build_removes(clean_built_home: Home,
+                                                                        tmp_path: Path) -> None:
+    home = copy_home(clean_built_home, tmp_path / "home")
     published = digest(home.warehouse_db)
     raw = digest(home.raw_db)
     build = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "--home", str(home.root), "build"],
@@ -86,12 +67,12 @@ def test_a_build_killed_with_sigkill_leaves_files_the_next_build_removes(built: 
     assert set(summary.removed_leftovers) >= {n for n in left if n.endswith((".duckdb", ".target", ".wal"))}
     assert "left by builds that did not finish" in summary.text()
     assert list(home.builds_dir.iterdir()) == []
-    assert contacts(home) == contacts(built)  # the new warehouse is whole and readable
+    assert contacts(home) == contacts(clean_built_home)  # the new warehouse is whole and readable
     assert digest(home.raw_db) == raw
 
 
-def test_leftovers_go_but_the_kept_failed_build_and_other_files_stay(built: Home, tmp_path: Path) -> None:
-    home = fresh_copy(built, tmp_path / "home")
+def test_leftovers_go_but_the_kept_failed_build_and_other_files_stay(clean_built_home: Home, tmp_path: Path) -> None:
+    home = copy_home(clean_built_home, tmp_path / "home")
     dead = "20240101T000000Z-dead00"
     (home.builds_dir / f"{dead}.duckdb").write_bytes(b"partial")
     (home.builds_dir / f"{dead}.duckdb.wal").write_bytes(b"wal")
@@ -108,9 +89,9 @@ def test_leftovers_go_but_the_kept_failed_build_and_other_files_stay(built: Home
     assert sorted(p.name for p in home.builds_dir.iterdir()) == sorted([kept.name, notes.name])
 
 
-def test_a_running_build_is_never_cleaned_up_nor_joined(built: Home, tmp_path: Path,
+def test_a_running_build_is_never_cleaned_up_nor_joined(clean_built_home: Home, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    home = fresh_copy(built, tmp_path / "home")
+    home = copy_home(clean_built_home, tmp_path / "home")
     published = digest(home.warehouse_db)
     running = home.builds_dir / "20990101T000000Z-alive0.duckdb"
     running.write_bytes(b"being written")

@@ -8,15 +8,13 @@ space is freed the next build publishes.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _quality_support import write_clean_raw
+from _quality_support import copy_home, digest
 
 from expectations.runner import run_gate
 from pipelines.build import build_warehouse
@@ -28,18 +26,6 @@ pytestmark = pytest.mark.slow
 
 MIB = 2**20
 ROOM_FOR_LOGS = 2 * MIB  # beyond the two files: too little for a build, enough to start one
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    home = Home(tmp_path_factory.mktemp("disk_full_source")).ensure()
-    write_clean_raw(home)
-    build_warehouse(home)
-    return home
 
 
 @pytest.fixture
@@ -68,16 +54,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
             subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
-def home_on(disk: Path, built: Home) -> Home:
-    home = Home(disk / "home").ensure()
-    shutil.copy(built.raw_db, home.raw_db)
-    shutil.copy(built.warehouse_db, home.warehouse_db)
-    return home
-
-
-def test_disk_full_while_dbt_builds(built: Home, small_disk, capsys: pytest.CaptureFixture[str]) -> None:
-    needed = built.raw_db.stat().st_size + built.warehouse_db.stat().st_size
-    home = home_on(small_disk(needed + ROOM_FOR_LOGS), built)
+def test_disk_full_while_dbt_builds(clean_built_home: Home, small_disk, capsys: pytest.CaptureFixture[str]) -> None:
+    needed = clean_built_home.raw_db.stat().st_size + clean_built_home.warehouse_db.stat().st_size
+    home = copy_home(clean_built_home, small_disk(needed + ROOM_FOR_LOGS) / "home")
     published = digest(home.warehouse_db)
 
     status = main(["--home", str(home.root), "build"])
@@ -94,10 +73,10 @@ def test_disk_full_while_dbt_builds(built: Home, small_disk, capsys: pytest.Capt
     assert not (home.logs_dir / "reach.log").exists()  # an expected failure, not a crash
 
 
-def test_disk_full_while_the_gate_writes_its_results(built: Home, small_disk) -> None:
-    needed = built.raw_db.stat().st_size + built.warehouse_db.stat().st_size
+def test_disk_full_while_the_gate_writes_its_results(clean_built_home: Home, small_disk) -> None:
+    needed = clean_built_home.raw_db.stat().st_size + clean_built_home.warehouse_db.stat().st_size
     disk = small_disk(needed + 40 * MIB)  # room for dbt's build; the gate then finds the disk full
-    home = home_on(disk, built)
+    home = copy_home(clean_built_home, disk / "home")
     published = digest(home.warehouse_db)
     filler = disk / "filler"
 

@@ -10,7 +10,6 @@ test says "build".
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import shutil
 from datetime import date, timedelta
@@ -21,7 +20,7 @@ import duckdb
 import pytest
 from _build_support import Delivery, client, write_raw
 from _quality_breaks import BREAKS, apply
-from _quality_support import write_clean_raw
+from _quality_support import copy_home, digest
 
 from expectations.runner import run_gate
 from expectations.spec import ExpectationSpec, load_suites
@@ -56,25 +55,6 @@ def _rule(suite: str, rule_id: str) -> object:
     return next(r for r in SUITES[suite].rules() if r.id == rule_id)
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def clean_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    home = Home(tmp_path_factory.mktemp("recovery_clean")).ensure()
-    write_clean_raw(home)
-    build_warehouse(home)
-    return home
-
-
-def copy_home(clean: Home, root: Path) -> Home:
-    home = Home(root).ensure()
-    shutil.copy(clean.raw_db, home.raw_db)
-    shutil.copy(clean.warehouse_db, home.warehouse_db)
-    return home
-
-
 def _rows(home: Home, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     with connect_raw_layer(str(home.raw_db), read_only=True) as con:
         cursor = con.execute(sql, params or [])
@@ -100,12 +80,12 @@ def broken_originals(clean: Home, home: Home, table: str) -> list[tuple[int, dic
 
 @pytest.mark.parametrize(("suite_name", "rule_id"), raw_row_rules(), ids=lambda v: v)
 def test_every_raw_row_rule_is_lifted_by_a_correction_or_a_set_aside(
-        clean_home: Home, tmp_path: Path, suite_name: str, rule_id: str) -> None:
+        clean_built_home: Home, tmp_path: Path, suite_name: str, rule_id: str) -> None:
     # test_one_broken_row_fails_its_expectation (tests/test_quality_gate.py) shows the break fails the rule.
-    home = copy_home(clean_home, tmp_path)
+    home = copy_home(clean_built_home, tmp_path)
     table = TABLE_OF_SUITE[suite_name]
     apply(BREAKS[(suite_name, rule_id)], home, home.warehouse_db)
-    originals = broken_originals(clean_home, home, table)
+    originals = broken_originals(clean_built_home, home, table)
     assert len(originals) == 1, "the break changed one delivered row"
 
     [(load_seq, original)] = originals
@@ -124,7 +104,7 @@ def test_every_raw_row_rule_is_lifted_by_a_correction_or_a_set_aside(
     assert outcome.success, outcome.line()
     assert after.passed, after.summary()
     # Append-only: the broken version is still in the raw layer, it just no longer counts.
-    assert len(broken_originals(clean_home, home, table)) == 1
+    assert len(broken_originals(clean_built_home, home, table)) == 1
 
 
 def _future_contact(delivery: Delivery, contact_id: str, when: date) -> Delivery:
@@ -133,9 +113,9 @@ def _future_contact(delivery: Delivery, contact_id: str, when: date) -> Delivery
                         branch="Pobočka Teplice", interpreted=False, deleted=False)
 
 
-def test_a_build_blocked_by_raw_data_publishes_after_the_correcting_delivery(clean_home: Home,
+def test_a_build_blocked_by_raw_data_publishes_after_the_correcting_delivery(clean_built_home: Home,
                                                                              tmp_path: Path) -> None:
-    home = copy_home(clean_home, tmp_path)
+    home = copy_home(clean_built_home, tmp_path)
     published = digest(home.warehouse_db)
     # Delivery 9: a contact dated next year and a client born in 1850. Both load as they would from a
     # loader that let them through; both break error rules of the raw layer.
@@ -162,8 +142,8 @@ def test_a_build_blocked_by_raw_data_publishes_after_the_correcting_delivery(cle
             (1985,)]
 
 
-def test_a_retraction_lifts_a_rule_too(clean_home: Home, tmp_path: Path) -> None:
-    home = copy_home(clean_home, tmp_path)
+def test_a_retraction_lifts_a_rule_too(clean_built_home: Home, tmp_path: Path) -> None:
+    home = copy_home(clean_built_home, tmp_path)
     write_raw(home, _future_contact(Delivery(9), "k-typo", date.today() + timedelta(days=30)))
     with pytest.raises(QualityGateFailed):
         build_warehouse(home)
@@ -181,9 +161,9 @@ def run_cli(home: Home, capsys: pytest.CaptureFixture[str], *args: str) -> tuple
     return status, captured.out, captured.err
 
 
-def test_set_aside_through_the_cli_is_audited_and_lifts_the_gate(clean_home: Home, tmp_path: Path,
+def test_set_aside_through_the_cli_is_audited_and_lifts_the_gate(clean_built_home: Home, tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    home = copy_home(clean_home, tmp_path)
+    home = copy_home(clean_built_home, tmp_path)
     bad = _future_contact(Delivery(9), "k-typo", date.today() + timedelta(days=400))
     bad.add("contacts", contact_id="k-fine", client_id="client002", contact_date=date(2023, 3, 2),
             service="interpreting", topic=None, mode="phone", duration_min=20, branch="Pobočka Teplice",
@@ -241,9 +221,9 @@ def test_set_aside_through_the_cli_is_audited_and_lifts_the_gate(clean_home: Hom
     assert [line.split()[4] for line in out.splitlines()[1:]] == ["delivery.set_aside", "delivery.restore"]
 
 
-def test_set_aside_refuses_what_it_cannot_do(clean_home: Home, tmp_path: Path,
+def test_set_aside_refuses_what_it_cannot_do(clean_built_home: Home, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    home = copy_home(clean_home, tmp_path)
+    home = copy_home(clean_built_home, tmp_path)
     assert run_cli(home, capsys, "deliveries", "set-aside", "ULK-deli", "--reason", "x")[0] == 1  # 8 match
     status, _, err = run_cli(home, capsys, "deliveries", "set-aside", "ULK", "--reason", "x")
     assert status == 1 and "at least 8 characters" in err
