@@ -41,10 +41,10 @@ SHARED_MACHINE_NOTE = "shared by several engineers' processes; figures are indic
 
 def build_home(root: Path, clients: int) -> Path:
     """Generate, load and build a warehouse (or reuse the one built with the same parameters)."""
-    from pipelines.build import build_warehouse
     from pipelines.generate import Manifest, generate_sample
     from pipelines.home import Home
     from pipelines.ingest import load_paths
+    from reach.build import build_warehouse
 
     marker = root / "bench-params.json"
     params = {"clients": clients, "months": MONTHS, "seed": 7}

@@ -109,10 +109,10 @@ def render_request(app: Any, pathname: str, search: str) -> dict[str, Any]:
 
 
 def callback_latency(home: Path, page: str, repeat: int) -> dict[str, float]:
-    from dashboard.app import create_app
     from pipelines.home import Home
+    from reach.dashboard import create_dashboard
 
-    app = create_app(Home(home))
+    app = create_dashboard(Home(home))
     client = app.server.test_client()
 
     def call(index: int) -> None:
@@ -147,11 +147,11 @@ def first_load(home: Path, loads: int) -> dict[str, float]:
     from selenium.webdriver.support.ui import WebDriverWait
     from waitress.server import create_server
 
-    from dashboard.app import create_app
-    from dashboard.screenshots import browser
     from pipelines.home import Home
+    from reach.dashboard import create_dashboard
+    from reach.screenshots import browser
 
-    server = create_server(create_app(Home(home)).server, host="127.0.0.1", port=0, threads=4)
+    server = create_server(create_dashboard(Home(home)).server, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}/"  # type: ignore[union-attr]
     times = []

@@ -4,7 +4,7 @@
 
 The raw layer is prepared as bench/bench_build.py does (regional: generate_sample + load_paths,
 3,000 clients over 12 months; national: its documented SQL fast path, 600,000 clients and
-3,000,000 contacts over 120 months), dbt builds the marts into a build file (pipelines.build.run_dbt,
+3,000,000 contacts over 120 months), dbt builds the marts into a build file (reach.build.run_dbt,
 no gate), and then `expectations.runner.run_gate` runs on that file in its own process. Peak memory
 is that process's resident set size sampled every 50 ms with psutil (imports of Great
 Expectations included); time is wall-clock of the gate call alone, measured inside the process.
@@ -50,8 +50,8 @@ def measure_gate(build_db: Path, home: Path) -> dict[str, object]:
 
 
 def run_scale(scale: str, work: Path) -> dict[str, object]:
-    from pipelines.build import run_dbt
     from pipelines.home import Home
+    from reach.build import run_dbt
 
     home = Home(work / f"{scale}-gate-home")
     shutil.rmtree(home.root, ignore_errors=True)

@@ -8,7 +8,7 @@ centre's region-year, facts.md: SUZ centres average ~4,400 clients per region), 
 ~44,000 (SUZ's 10 regions in 2024). A warehouse is generated, loaded and built through the
 public APIs into a cache folder (reused while its parameters match) unless a home is given.
 
-Each query runs the real CLI in-process (`pipelines.cli.main`: parse, validate, open the
+Each query runs the real CLI in-process (`reach.cli.main`: parse, validate, open the
 published file read-only, compute, print CSV) and, separately, a hand-written DuckDB query of
 the same figure on a fresh read-only connection; both include opening the file. The figures
 are compared for equality; the median of `--repeat` runs is reported and the ratio
@@ -107,7 +107,7 @@ CASES = (
 
 
 def run_cli(home: Path, case: Case) -> str:
-    from pipelines.cli import main
+    from reach.cli import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -131,9 +131,9 @@ def warm_pair(home: Path, case: Case, repeat: int) -> tuple[float, float]:
     """Medians on one open connection (as the dashboard holds it): compute() vs the plain query."""
     import duckdb
 
-    from pipelines.cli import build_parser
     from pipelines.metrics import MetricQuery, compute
     from pipelines.metrics.query import parse_by, parse_where
+    from reach.cli import build_parser
 
     args = build_parser().parse_args(["metrics", "--from", PERIOD[0], "--to", PERIOD[1], *case.cli_args])
     query = MetricQuery(args.date_from, args.date_to, tuple(args.metric), parse_by(args.by),

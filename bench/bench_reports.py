@@ -8,7 +8,7 @@ clients (one centre's region-year, facts.md), national ~44,000 (SUZ's 10 regions
 warehouse is generated, loaded and built through the public APIs into `--cache` (reused while
 its parameters match) unless a home is given.
 
-Each report runs the real CLI in-process (`pipelines.cli.main`) for the whole project year; the
+Each report runs the real CLI in-process (`reach.cli.main`) for the whole project year; the
 first run and the median of `--repeat` runs are reported. For the board pack the phases are
 timed too (figures from the metric API, chart rendering with Chromium, writing the file).
 Writes bench/results/reports.json.
@@ -30,7 +30,7 @@ RESULTS = RESULTS_DIR / "reports.json"
 
 
 def run_report(home: Path, kind: str, out: Path, *extra: str) -> float:
-    from pipelines.cli import main
+    from reach.cli import main
 
     started = time.perf_counter()
     code = main(["--home", str(home), "report", kind, "--from", PERIOD[0], "--to", PERIOD[1],

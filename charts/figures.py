@@ -19,8 +19,7 @@ from plotly.colors import hex_to_rgb as _hex_tuple
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
-from dashboard.i18n import REST_CODE, code_label, dimension_name, metric_name, t
-from dashboard.theme import (
+from charts.theme import (
     EMPTY_TILE,
     INK,
     LINE_DASHES,
@@ -33,8 +32,10 @@ from dashboard.theme import (
     SEX_PATTERNS,
     apply_theme,
 )
+from charts.words import t
 from pipelines.contract import CEFR_LEVELS
 from pipelines.formatting import fmt_decimal, fmt_int
+from pipelines.metrics.names import REST_CODE, code_label, dimension_name, metric_name
 from pipelines.safe_text import plotly_text
 
 FLAG_SUFFIX = "__flag"

@@ -4,7 +4,7 @@ Reading the drawn figure, not the data behind it, keeps the table identical to t
 same rows in the same order, the same labels, the same `<5` and hidden markers, whether small-
 number protection is on or off. The dashboard shows the table under each chart ("show as table")
 and the summary beside it; the board pack uses the summary as the chart image's alternative text.
-Works on every figure dashboard/figures.py builds: horizontal bars (one or more series), lines,
+Works on every figure charts/figures.py builds: horizontal bars (one or more series), lines,
 heatmaps, the district tile map and the district choropleth; annotations named "note" are kept.
 """
 
@@ -16,7 +16,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.i18n import REST_CODE, dimension_name, t
+from charts.words import t
+from pipelines.metrics.names import REST_CODE, dimension_name
 
 SUMMARY_TOP = 3  # values named in a summary
 PER_COLUMN_UP_TO = 3  # a summary names each column's largest value up to this many columns

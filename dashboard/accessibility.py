@@ -18,9 +18,11 @@ import dash
 import flask
 from dash import ALL, Input, Output, State, ctx, hooks, no_update
 
-from dashboard.i18n import DEFAULT_LANG, REST_CODE, normalise_lang, t
+from dashboard.i18n import DEFAULT_LANG, normalise_lang, t
 from dashboard.layout import dropdown_labels, filters_in_force
+from dashboard.state.pages import page_title
 from dashboard.state.url import FILTER_DIMENSIONS, page_from_path, parse_view, to_search
+from pipelines.metrics.names import REST_CODE
 
 DROPDOWNS = ("preset", "period-value", "comparison", *[f"filter-{d}" for d in FILTER_DIMENSIONS])
 _HTML_TAG = re.compile(r"<html[^>]*>")
@@ -28,7 +30,7 @@ _TITLE_TAG = re.compile(r"<title>.*?</title>", re.DOTALL)
 
 
 def document_title(page: str, lang: str) -> str:
-    return f"{t(f'page_{page}', lang)} – {t('app_title', lang)}"
+    return f"{page_title(page, lang)} – {t('app_title', lang)}"
 
 
 @hooks.index()
@@ -57,7 +59,7 @@ def register_accessibility(app: dash.Dash) -> None:
         return (
             {"lang": lang, "title": document_title(view.page, lang)},
             t("skip_to_content", lang), t("pages_nav", lang), t("language", lang), t("filters_region", lang),
-            t(f"page_{view.page}", lang), filters_in_force(view), t("from", lang), t("to", lang),
+            page_title(view.page, lang), filters_in_force(view), t("from", lang), t("to", lang),
             *[dropdown_labels(lang) for _ in DROPDOWNS],
         )
 

@@ -1,4 +1,7 @@
-"""The Dash app factory: `create_app(home)` -> a Dash app over <home>/warehouse.duckdb (read-only)."""
+"""The Dash app factory: `create_app(home, writers)` -> a Dash app over <home>/warehouse.duckdb (read-only).
+
+The composition root (`reach.dashboard.create_dashboard`) calls it with the report writers.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from dashboard.data import WarehouseSource
 from dashboard.geo import load_district_geojson
 from dashboard.i18n import t
 from dashboard.layout import shell
+from dashboard.report_downloads import ReportWriters
 from pipelines.home import Home
 from pipelines.safe_text import STATIC_PAGE_CSP
 from pipelines.targets import load_targets
@@ -19,7 +23,7 @@ from pipelines.targets import load_targets
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def create_app(home: Home) -> dash.Dash:
+def create_app(home: Home, writers: ReportWriters) -> dash.Dash:
     """Everything is served from this process: scripts, styles, Plotly's Czech locale, Data Docs."""
     targets = load_targets()
     source = WarehouseSource(home)
@@ -35,7 +39,7 @@ def create_app(home: Home) -> dash.Dash:
         update_title=None,
     )
     app.layout = shell(t("app_title", "cs"), targets.period_from, targets.period_to)
-    register_callbacks(app, source, targets, geojson)
+    register_callbacks(app, source, targets, geojson, writers)
     _serve_quality_docs(app, home)
     return app
 

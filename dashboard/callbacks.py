@@ -14,7 +14,7 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
-from dashboard import figures
+from charts import figures
 from dashboard.accessibility import register_accessibility
 from dashboard.components import chart_card, notice
 from dashboard.data import WarehouseSource
@@ -23,7 +23,7 @@ from dashboard.i18n import t
 from dashboard.layout import filter_label, filter_options, navigation, period_options
 from dashboard.pages import PAGE_MODULES, chart_by_id
 from dashboard.pages.base import Chart, PageContext
-from dashboard.report_downloads import register_report_downloads
+from dashboard.report_downloads import ReportWriters, register_report_downloads
 from dashboard.state.url import (
     COMPARISONS,
     FILTER_DIMENSIONS,
@@ -94,10 +94,10 @@ def _months_between(start: date, end: date) -> list[str]:
 
 
 def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: ProjectTargets,
-                       geojson: dict[str, Any] | None) -> None:
+                       geojson: dict[str, Any] | None, writers: ReportWriters) -> None:
     board = Board(source, targets, geojson)
     source.pin_requests(app.server)  # each request reads one published build from start to end
-    register_report_downloads(app, board)
+    register_report_downloads(app, board, writers)
     register_accessibility(app)
 
     @app.callback(

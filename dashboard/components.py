@@ -7,9 +7,10 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.chart_text import ChartTable, Row, chart_table, summary
-from dashboard.i18n import REST_CODE, dimension_name, t
+from charts.text import ChartTable, Row, chart_table, summary
+from dashboard.i18n import t
 from dashboard.state.url import FILTER_DIMENSIONS
+from pipelines.metrics.names import REST_CODE, dimension_name
 
 
 def graph_config(lang: str) -> dict[str, object]:

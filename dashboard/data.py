@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from dashboard.figures import flag_column
+from charts.figures import flag_column
 from dashboard.state.url import EARLIEST_DATE
 from pipelines.database import attach
 from pipelines.errors import ReachError

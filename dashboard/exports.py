@@ -7,8 +7,8 @@ import io
 import polars as pl
 import xlsxwriter
 
-from dashboard.i18n import code_label, dimension_name, metric_name
 from pipelines.metrics.definitions import DIMENSIONS_BY_NAME, METRICS_BY_NAME
+from pipelines.metrics.names import code_label, dimension_name, metric_name
 from pipelines.safe_text import neutralise_frame
 
 

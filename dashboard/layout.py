@@ -6,9 +6,11 @@ from datetime import date
 
 from dash import dcc, html
 
-from dashboard.i18n import DEFAULT_LANG, code_label, dimension_name, t
+from dashboard.i18n import DEFAULT_LANG, t
 from dashboard.report_downloads import report_bar
-from dashboard.state.url import COMPARISONS, FILTER_DIMENSIONS, PAGES, PRESETS, ViewState, path_of, to_search
+from dashboard.state.pages import PAGES, page_title
+from dashboard.state.url import COMPARISONS, FILTER_DIMENSIONS, PRESETS, ViewState, path_of, to_search
+from pipelines.metrics.names import code_label, dimension_name
 from pipelines.reference.labels import catalogue
 
 DISTRICT_OPTIONS = ("CZ0421", "CZ0422", "CZ0423", "CZ0424", "CZ0425", "CZ0426", "CZ0427", "outside_region",
@@ -48,7 +50,7 @@ def period_options(preset: str, months: list[str], lang: str) -> list[dict[str, 
 def navigation(view: ViewState) -> list[html.Component]:
     """Page links that keep the current query string, so the filters travel with the user."""
     search = to_search(view)
-    return [dcc.Link(t(f"page_{page}", view.lang), href=path_of(page) + search, id=f"nav-{page}",
+    return [dcc.Link(page_title(page, view.lang), href=path_of(page) + search, id=f"nav-{page}",
                      className="nav-link active" if page == view.page else "nav-link")
             for page in PAGES]
 

@@ -1,22 +1,31 @@
 """The reports bar: the board pack (PDF, PPTX) and the ministry workbook for the period in view.
 
-The files come from the same writers as `reach report`, so a download equals the CLI's output
-for the same period. Reports always suppress small numbers, whatever the privacy switch says.
+The files come from the same writers as `reach report` (handed in by the composition root,
+`reach.dashboard`, so this package never imports the reports), so a download equals the CLI's
+output for the same period. Reports always suppress small numbers, whatever the privacy switch says.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dash
+import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.i18n import t
 from dashboard.state.url import parse_view
 from pipelines.errors import ReachError
 from pipelines.metrics.warehouse import open_warehouse
+from pipelines.targets import ProjectTargets
+
+if TYPE_CHECKING:
+    from dashboard.callbacks import Board
 
 REPORTS = {  # button id -> (kind, file extension)
     "report-board-pdf": ("board", "pdf"),
@@ -24,6 +33,24 @@ REPORTS = {  # button id -> (kind, file extension)
     "report-ministry-xlsx": ("ministry", "xlsx"),
 }
 MINISTRY_FRAMEWORK = "amif-2021-2027"
+
+BoardPackWriter = Callable[..., Any]  # (con, date_from, date_to, out, *, lang, targets)
+WorkbookWriter = Callable[..., Any]  # (con, date_from, date_to, out, *, framework, targets)
+
+
+@dataclass(frozen=True)
+class ReportWriters:
+    """The document writers the reports bar calls; the same functions `reach report` calls."""
+
+    board_pack: BoardPackWriter
+    ministry_workbook: WorkbookWriter
+
+    def write(self, kind: str, con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, out: Path,
+              lang: str, targets: ProjectTargets) -> None:
+        if kind == "board":
+            self.board_pack(con, date_from, date_to, out, lang=lang, targets=targets)
+        else:
+            self.ministry_workbook(con, date_from, date_to, out, framework=MINISTRY_FRAMEWORK, targets=targets)
 
 
 def report_bar() -> html.Div:
@@ -36,11 +63,9 @@ def report_bar() -> html.Div:
     ])
 
 
-def report_file(board: Any, button: str, pathname: str | None, search: str | None) -> tuple[bytes, str]:
+def report_file(board: Board, writers: ReportWriters, button: str, pathname: str | None,
+                search: str | None) -> tuple[bytes, str]:
     """Write the report a button asks for, for the URL's period and language; -> (bytes, file name)."""
-    from reports.board import write_board_pack
-    from reports.ministry import write_ministry_workbook
-
     kind, extension = REPORTS[button]
     view = board.with_default_period(parse_view(pathname, search))
     period = board.context(view, True).period
@@ -50,18 +75,13 @@ def report_file(board: Any, button: str, pathname: str | None, search: str | Non
     try:
         with tempfile.TemporaryDirectory(prefix="reach-report-") as folder:
             out = Path(folder) / name
-            if kind == "board":
-                write_board_pack(con, period.date_from, period.date_to, out, lang=view.lang,
-                                 targets=board.targets)
-            else:
-                write_ministry_workbook(con, period.date_from, period.date_to, out,
-                                        framework=MINISTRY_FRAMEWORK, targets=board.targets)
+            writers.write(kind, con, period.date_from, period.date_to, out, view.lang, board.targets)
             return out.read_bytes(), name
     finally:
         con.close()
 
 
-def register_report_downloads(app: dash.Dash, board: Any) -> None:
+def register_report_downloads(app: dash.Dash, board: Board, writers: ReportWriters) -> None:
     @app.callback(
         Output("reports-label", "children"),
         *[Output(button, "children") for button in REPORTS],
@@ -83,7 +103,7 @@ def register_report_downloads(app: dash.Dash, board: Any) -> None:
         if button not in REPORTS or not board.source.published():
             return no_update, ""
         try:
-            content, name = report_file(board, button, pathname, search)
+            content, name = report_file(board, writers, button, pathname, search)
         except ReachError as error:
             return no_update, str(error)
         return dcc.send_bytes(content, name), ""

@@ -1,6 +1,6 @@
 """`reach`: the command users and scripts rely on (../shared/spec/cli.md).
 
-Each sub-command lives in pipelines/commands/<name>.py with `configure(parser)` (its
+Each sub-command lives in reach/commands/<name>.py with `configure(parser)` (its
 arguments) and `run(args, home) -> int`. Failures print one paragraph, never a traceback;
 unexpected errors write the traceback to <home>/logs/reach.log.
 """
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
-        module = importlib.import_module(f"pipelines.commands.{name}")
+        module = importlib.import_module(f"reach.commands.{name}")
         command_parser = sub.add_parser(name, help=summary, description=summary)
         module.configure(command_parser)
     return parser
@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     home = Home.resolve(args.home)
-    module = importlib.import_module(f"pipelines.commands.{args.command}")
+    module = importlib.import_module(f"reach.commands.{args.command}")
     try:
         return int(module.run(args, home) or 0)
     except ReachError as error:

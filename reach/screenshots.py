@@ -5,7 +5,7 @@ At 1920×1080 and 1280×720 (`<page>_<lang>_<width>x<height>.png`), the first ch
 printed by Chromium to PDF as the browser's Print does (`print/<page>_<lang>.pdf`, A4 landscape
 from the print stylesheet), its pages as images (`<page>_<lang>_print-<n>.png`, via pdftoppm).
 
-    .venv/bin/python -m dashboard.screenshots --home warehouse [--out screenshots] [--lang cs|en]
+    .venv/bin/python -m reach.screenshots --home warehouse [--out screenshots] [--lang cs|en]
         [--page overview --page reach] [--full-page] [--no-print]
 """
 
@@ -25,9 +25,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from waitress.server import create_server
 
-from dashboard.app import create_app
-from dashboard.state.url import PAGES, path_of
+from dashboard.state.pages import PAGES
+from dashboard.state.url import path_of
 from pipelines.home import Home
+from reach.dashboard import create_dashboard
 
 CHROMIUM = "/usr/bin/chromium"
 SIZES = ((1920, 1080), (1280, 720))
@@ -96,7 +97,7 @@ def table_view(driver: webdriver.Chrome, path: Path) -> list[Path]:
 
 def take(home: Home, out: Path, lang: str, *, full_page: bool = False, pages: Sequence[str] = PAGES,
          sizes: Sequence[tuple[int, int]] = SIZES, printed: bool = True) -> list[Path]:
-    app = create_app(home)
+    app = create_dashboard(home)
     server = create_server(app.server, host="127.0.0.1", port=0, threads=4)
     port = server.effective_port  # type: ignore[union-attr]
     thread = threading.Thread(target=server.run, daemon=True)

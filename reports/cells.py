@@ -26,6 +26,6 @@ def is_number(cell: Cell) -> bool:
 
 
 def with_flags(result: Any) -> Any:
-    """The result frame plus a `<metric>__flag` column per metric, as dashboard/figures.py reads it."""
+    """The result frame plus a `<metric>__flag` column per metric, as charts/figures.py reads it."""
     flags = result.flags.select(list(result.metrics)).rename({m: m + "__flag" for m in result.metrics})
     return result.frame.hstack(flags)

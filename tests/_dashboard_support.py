@@ -16,7 +16,7 @@ PROJECT_FROM, PROJECT_TO = date(2022, 8, 1), date(2023, 7, 31)
 def reach_metrics(home: Home, metrics: tuple[str, ...], where: dict[str, tuple[str, ...]], *,
                   date_from: date = PROJECT_FROM, date_to: date = PROJECT_TO, suppress: bool = True) -> dict[str, str]:
     """The published figures from the real `reach metrics` command (one row, no grouping)."""
-    command = [sys.executable, "-m", "pipelines.cli", "--home", str(home.root), "metrics",
+    command = [sys.executable, "-m", "reach.cli", "--home", str(home.root), "metrics",
                "--from", date_from.isoformat(), "--to", date_to.isoformat(), "--format", "csv"]
     for metric in metrics:
         command += ["--metric", metric]

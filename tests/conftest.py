@@ -45,10 +45,10 @@ SAMPLE_START = date(2022, 8, 1)
 @pytest.fixture(scope="session")
 def published_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """A home whose warehouse was generated, loaded and built by the real pipeline (read it only)."""
-    from pipelines.build import build_warehouse
-    from pipelines.commands.demo import deliveries_in
     from pipelines.generate import generate_sample
     from pipelines.ingest import load_paths
+    from reach.build import build_warehouse
+    from reach.commands.demo import deliveries_in
 
     root = tmp_path_factory.mktemp("published")
     sample = root / "sample"

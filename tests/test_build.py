@@ -11,10 +11,10 @@ import duckdb
 import pytest
 from _build_support import Delivery, client, query, write_raw
 
-from pipelines.build import FAILED_SUFFIX, build_warehouse, publish, run_dbt
-from pipelines.cli import main
 from pipelines.errors import QualityGateFailed, ReachError
 from pipelines.home import Home
+from reach.build import FAILED_SUFFIX, build_warehouse, publish, run_dbt
+from reach.cli import main
 
 pytestmark = pytest.mark.slow
 

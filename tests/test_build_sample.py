@@ -11,12 +11,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipelines.build import build_warehouse
-from pipelines.commands.demo import deliveries_in
 from pipelines.generate import generate_sample
 from pipelines.home import Home
 from pipelines.ingest import load_paths
 from pipelines.ingest.raw_schema import connect_raw_layer
+from reach.build import build_warehouse
+from reach.commands.demo import deliveries_in
 
 pytestmark = pytest.mark.slow
 

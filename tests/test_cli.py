@@ -5,12 +5,12 @@ import sys
 
 import pytest
 
-from pipelines import cli
 from pipelines.errors import ReachError
+from reach import cli
 
 
 def test_help_lists_every_contract_command():
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "--help"],
+    result = subprocess.run([sys.executable, "-m", "reach.cli", "--help"],
                             capture_output=True, text=True, check=True)
     for command in ("demo", "generate", "pseudonymise", "load", "build", "check", "serve",
                     "metrics", "report"):
@@ -25,7 +25,7 @@ def test_bad_date_is_a_usage_error_naming_the_value(capsys):
 
 
 def test_reach_error_prints_one_paragraph(monkeypatch, tmp_path, capsys):
-    from pipelines.commands import check
+    from reach.commands import check
 
     def fail(args, home):
         raise ReachError("The file x.csv, row 3, column Datum:\n  not a date.")
@@ -37,7 +37,7 @@ def test_reach_error_prints_one_paragraph(monkeypatch, tmp_path, capsys):
 
 
 def test_unexpected_error_goes_to_the_log_not_the_screen(monkeypatch, tmp_path, capsys):
-    from pipelines.commands import check
+    from reach.commands import check
 
     def crash(args, home):
         raise ZeroDivisionError("boom")

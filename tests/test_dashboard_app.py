@@ -13,19 +13,20 @@ import polars as pl
 import pytest
 from _dashboard_support import as_shown, reach_metrics
 
-from dashboard.app import create_app
 from dashboard.callbacks import Board, render_content
 from dashboard.data import WarehouseSource
 from dashboard.exports import export_table, to_csv, to_xlsx
 from dashboard.geo import load_district_geojson
 from dashboard.pages import PAGE_MODULES, chart_by_id
 from dashboard.pages.overview import KPI_METRICS
-from dashboard.state.url import PAGES, parse_view
-from pipelines.commands import serve
+from dashboard.state.pages import PAGES
+from dashboard.state.url import parse_view
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery
 from pipelines.targets import load_targets
+from reach.commands import serve
+from reach.dashboard import create_dashboard
 
 
 def _board(home: Home) -> Board:
@@ -114,7 +115,7 @@ def test_source_reopens_when_a_new_build_replaces_the_file(published_home: Home,
 
 
 def test_create_app_serves_assets_locally_and_the_quality_docs(published_home: Home) -> None:
-    app = create_app(published_home)
+    app = create_dashboard(published_home)
     assert app.config.serve_locally and not app.config.external_stylesheets
     client = app.server.test_client()
     page = client.get("/").get_data(as_text=True)

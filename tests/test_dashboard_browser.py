@@ -12,10 +12,11 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.app import create_app
 from dashboard.pages.overview import KPI_METRICS
-from dashboard.state.url import PAGES, path_of
+from dashboard.state.pages import PAGES
+from dashboard.state.url import path_of
 from pipelines.home import Home
+from reach.dashboard import create_dashboard
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60
@@ -49,7 +50,7 @@ def _plotly_month_name(dash_duo: DashComposite) -> str:
 
 @pytest.fixture
 def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
-    dash_duo.start_server(create_app(published_home))
+    dash_duo.start_server(create_dashboard(published_home))
     return dash_duo
 
 

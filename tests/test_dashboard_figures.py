@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import figures
-from dashboard.i18n import REST_CODE
+from charts import figures
+from pipelines.metrics.names import REST_CODE
 
 
 def test_top_n_with_rest_uses_the_rest_figure_given_not_a_sum() -> None:

@@ -11,14 +11,14 @@ import pytest
 from _reports_readback import pdf_text
 from dash.testing.composite import DashComposite
 
-from dashboard.app import create_app
 from dashboard.callbacks import Board
 from dashboard.data import WarehouseSource
 from dashboard.report_downloads import report_file
 from dashboard.state.url import ViewState, to_search
-from pipelines.cli import main
 from pipelines.home import Home
 from pipelines.targets import load_targets
+from reach.cli import main
+from reach.dashboard import WRITERS, create_dashboard
 from reports.ministry_writer import SHEET_NAMES
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ def _indicators(path: Path) -> dict[str, object]:
 def test_ministry_download_equals_the_cli_workbook(published_home: Home, tmp_path: Path) -> None:
     board = Board(WarehouseSource(published_home), load_targets(), None)
     search = to_search(ViewState(preset="month", period_value="2022-10"))
-    content, name = report_file(board, "report-ministry-xlsx", "/", search)
+    content, name = report_file(board, WRITERS, "report-ministry-xlsx", "/", search)
     assert name == "ministry_amif-2021-2027_20221001-20221031.xlsx"
     downloaded = tmp_path / name
     downloaded.write_bytes(content)
@@ -48,7 +48,7 @@ def test_board_download_is_the_pack_in_the_view_language(published_home: Home, t
     board = Board(WarehouseSource(published_home), load_targets(), None)
     search = to_search(ViewState(preset="custom", custom_from=date(2022, 8, 1), custom_to=date(2022, 12, 31),
                                  lang="en"))
-    content, name = report_file(board, "report-board-pdf", "/", search)
+    content, name = report_file(board, WRITERS, "report-board-pdf", "/", search)
     assert name == "board_20220801-20221231.pdf" and content.startswith(b"%PDF")
     pdf = tmp_path / name
     pdf.write_bytes(content)
@@ -58,7 +58,7 @@ def test_board_download_is_the_pack_in_the_view_language(published_home: Home, t
 
 @pytest.mark.browser
 def test_the_report_button_downloads_a_workbook(dash_duo: DashComposite, published_home: Home) -> None:
-    dash_duo.start_server(create_app(published_home))
+    dash_duo.start_server(create_dashboard(published_home))
     dash_duo.wait_for_text_to_equal("#report-ministry-xlsx", "Indikátory pro ministerstvo (XLSX)", timeout=60)
     dash_duo.find_element("#report-ministry-xlsx").click()
     folder = Path(dash_duo.download_path)

@@ -12,13 +12,13 @@ import polars as pl
 import pytest
 
 from pipelines import contract
-from pipelines.cli import main
 from pipelines.contract import ColumnType
 from pipelines.errors import ReachError
 from pipelines.generate import MANIFEST_NAME, Manifest, generate_sample
 from pipelines.normalise import fold_mapping, fold_value
 from pipelines.reference.countries import is_recognised, resolve_citizenship
 from pipelines.reference.districts import resolve_district
+from reach.cli import main
 
 CZECH_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from _ingest_support import CLIENT_HEADER, CONTACT_HEADER, client, contact, query, write_csv
 
-from pipelines.cli import main
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.ingest import load_paths
 from pipelines.ingest import loader as loader_module
+from reach.cli import main
 
 RAW_TABLES = ("clients", "contacts", "courses", "course_enrolments", "events", "event_participants", "outcomes")
 META_TABLES = ("deliveries", "load_files", "quarantine", "load_warnings")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from _metrics_support import MartBuilder, home_with_marts
 
-from pipelines.cli import main
 from pipelines.home import Home
+from reach.cli import main
 
 
 @pytest.fixture

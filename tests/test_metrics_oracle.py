@@ -36,10 +36,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.build import build_warehouse
-from pipelines.cli import main
 from pipelines.home import Home
 from pipelines.ingest import load_paths
+from reach.build import build_warehouse
+from reach.cli import main
 
 ORACLE = Path(__file__).parent / "oracle"
 DELIVERIES = ("d1_2022-08", "d2_2022-09", "d3_2022-10")

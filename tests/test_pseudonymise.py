@@ -12,12 +12,12 @@ import pytest
 import xlsxwriter
 
 from pipelines import contract
-from pipelines.cli import main
 from pipelines.errors import ReachError
 from pipelines.generate import Manifest, generate_sample
 from pipelines.home import Home
 from pipelines.ingest import load_paths
 from pipelines.pseudonymise import KEY_ENV, layout, load_key, pseudonym, pseudonymise_export
+from reach.cli import main
 
 KEY = b"k3y-for-tests-only-0123456789abcdefXYZ!"  # 39 bytes, not a real secret
 OTHER_KEY = b"another-test-key-0123456789abcdefghijkl"

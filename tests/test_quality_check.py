@@ -10,10 +10,10 @@ import pytest
 from _quality_support import write_clean_raw
 from test_quality_gx_docs import remote_references
 
-from pipelines.build import build_warehouse
-from pipelines.cli import main
 from pipelines.home import Home
 from pipelines.ingest.raw_schema import connect_raw_layer
+from reach.build import build_warehouse
+from reach.cli import main
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """The quality gate on a clean warehouse built by the real pipeline, and with one row broken.
 
-A clean raw layer (tests/_quality_support.py) is built once by pipelines.build.build_warehouse
+A clean raw layer (tests/_quality_support.py) is built once by reach.build.build_warehouse
 (dbt + this gate + publish). Each error expectation then gets its own copy of that home with
 exactly one row broken (tests/_quality_breaks.py) and must fail; two tests run the whole build
 on a break and show it is not published.
@@ -22,9 +22,9 @@ from test_quality_gx_docs import remote_references
 from expectations.results import GateResult
 from expectations.runner import run_gate
 from expectations.spec import CheckSpec, SuiteSpec, load_suites
-from pipelines.build import build_warehouse
 from pipelines.errors import QualityGateFailed
 from pipelines.home import Home
+from reach.build import build_warehouse
 
 pytestmark = pytest.mark.slow
 

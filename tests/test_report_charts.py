@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 from _reports_support import board_data
 
-from dashboard.i18n import REST_CODE
+from pipelines.metrics.names import REST_CODE
 from reports.board.charts import build_figures, top_with_rest
 
 

@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 from _reports_readback import pdf_text, pptx_text, squash
 
-from pipelines.cli import main
 from pipelines.home import Home
 from pipelines.metrics import UNIQUE_PEOPLE_METRICS, open_warehouse
 from pipelines.targets import load_targets
+from reach.cli import main
 from reports.board.data import gather_board
 from reports.board.highlights import highlights
 from reports.board.tables import kpi_rows

@@ -1,16 +1,15 @@
-"""The pages in navigation order; each module has CHARTS and optionally header(ctx)."""
+"""The page modules, one per entry of `dashboard.state.pages.PAGE_SPECS` (each has CHARTS and optionally
+header(ctx)), imported by key so the list of pages is written once."""
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 
-from dashboard.pages import courses, definitions, events, outcomes, overview, quality, reach, services
 from dashboard.pages.base import Chart
+from dashboard.state.pages import PAGES
 
-PAGE_MODULES: dict[str, ModuleType] = {
-    "overview": overview, "reach": reach, "services": services, "courses": courses,
-    "outcomes": outcomes, "events": events, "quality": quality, "definitions": definitions,
-}
+PAGE_MODULES: dict[str, ModuleType] = {key: importlib.import_module(f"dashboard.pages.{key}") for key in PAGES}
 
 
 def chart_by_id(chart_id: str) -> Chart | None:

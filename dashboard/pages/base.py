@@ -13,8 +13,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from charts.figures import top_n_with_rest
 from dashboard.data import ChartData, WarehouseSource
-from dashboard.figures import top_n_with_rest
 from dashboard.state.url import Period, ViewState
 from pipelines.metrics import MetricQuery
 from pipelines.targets import ProjectTargets

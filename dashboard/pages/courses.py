@@ -5,12 +5,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import figures
+from charts import figures
 from dashboard.components import kpi_card
 from dashboard.data import ChartData
-from dashboard.i18n import metric_name, t
+from dashboard.i18n import t
 from dashboard.pages.base import Chart, Drawer, Loader, PageContext
 from pipelines.formatting import fmt_percent
+from pipelines.metrics.names import metric_name
 
 HEADLINE = ("enrolments", "course_participants", "course_completions", "level_gains")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import figures
+from charts import figures
 from dashboard.components import kpi_card
 from dashboard.data import ChartData
-from dashboard.i18n import metric_name
 from dashboard.pages.base import Chart, Drawer, Loader, PageContext
+from pipelines.metrics.names import metric_name
 
 HEADLINE = ("events", "event_attendance", "event_participants_foreign")
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import figures
+from charts import figures
 from dashboard.components import kpi_card
 from dashboard.data import ChartData
-from dashboard.i18n import metric_name, t
+from dashboard.i18n import t
 from dashboard.pages.base import Chart, Loader, PageContext, in_order, ranked_with_rest
 from pipelines.formatting import fmt_decimal, fmt_percent
 from pipelines.metrics.definitions import DAYS_TO_OUTCOME_BANDS
+from pipelines.metrics.names import metric_name
 
 
 def header(ctx: PageContext) -> html.Div:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import figures
+from charts import figures
 from dashboard.components import kpi_card
 from dashboard.data import ChartData
-from dashboard.i18n import metric_name, t
+from dashboard.i18n import t
 from dashboard.pages.base import Chart, PageContext
 from pipelines.formatting import fmt_int, fmt_percent, fmt_period
+from pipelines.metrics.names import metric_name
 from pipelines.metrics.periods import no_comparison_data
 
 KPI_METRICS = (

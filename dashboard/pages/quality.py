@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 from dash import html
 
-from dashboard import figures
+from charts import figures
 from dashboard.components import kpi_card, notice
 from dashboard.data import ChartData
 from dashboard.i18n import t

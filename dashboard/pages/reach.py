@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import figures
+from charts import figures
 from dashboard.data import ChartData
 from dashboard.pages.base import Chart, Drawer, Loader, PageContext, ranked_with_rest
 

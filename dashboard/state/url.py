@@ -16,6 +16,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.i18n import DEFAULT_LANG, LANGS
+from dashboard.state.pages import HOME_PAGE, PAGES, page_spec
 
 # The period model (presets, bounds, comparison) is the metric layer's, shared with the reports.
 from pipelines.metrics.periods import (
@@ -31,7 +32,6 @@ from pipelines.metrics.periods import (
 
 __all__ = ["COMPARISONS", "EARLIEST_DATE", "PRESETS", "Period", "comparison_period", "date_bounds"]
 
-PAGES = ("overview", "reach", "services", "courses", "outcomes", "events", "quality", "definitions")
 FILTER_DIMENSIONS = ("district", "nationality", "target_group", "service", "sex", "age_band")
 MAX_FILTER_VALUES = 200  # codes per filter in one link (no dimension has more)
 MAX_PARAMETER_LENGTH = 4096  # characters of one parameter's value
@@ -39,7 +39,7 @@ MAX_PARAMETER_LENGTH = 4096  # characters of one parameter's value
 
 @dataclass(frozen=True)
 class ViewState:
-    page: str = "overview"
+    page: str = HOME_PAGE
     preset: str = "project"
     period_value: str = ""  # `2023` for year, `2023-Q1` for quarter, `2023-01` for month
     custom_from: date | None = None
@@ -61,11 +61,11 @@ class ViewState:
 
 def page_from_path(pathname: str | None) -> str:
     name = (pathname or "/").strip("/").split("/")[-1]
-    return name if name in PAGES else "overview"
+    return name if name in PAGES else HOME_PAGE
 
 
 def path_of(page: str) -> str:
-    return "/" if page == "overview" else f"/{page}"
+    return page_spec(page).path
 
 
 def parse_date(text: object) -> date | None:

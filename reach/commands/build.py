@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.build import build_warehouse, generate_docs
 from pipelines.home import Home
+from reach.build import build_warehouse, generate_docs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

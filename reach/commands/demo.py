@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.commands._args import positive_int
 from pipelines.errors import ReachError
 from pipelines.home import Home
+from reach.commands._args import positive_int
 
 SAMPLE_START = "2022-08"  # the project period of AMIF/31/03 starts on 1 Aug 2022
 
@@ -57,7 +57,7 @@ def steps(args: argparse.Namespace, home: Home) -> list[tuple[str, Callable[[], 
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    from pipelines.cli import main
+    from reach.cli import main
 
     home.ensure()
     for title, make_step in steps(args, home):

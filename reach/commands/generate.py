@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.commands._args import positive_int, year_month
 from pipelines.home import Home
+from reach.commands._args import positive_int, year_month
 
 
 def _rate(text: str) -> float:

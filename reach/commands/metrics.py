@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipelines.commands._args import iso_date
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.output import to_csv, to_json
 from pipelines.metrics.query import parse_by, parse_where, resolve
+from reach.commands._args import iso_date
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.commands._args import iso_date
 from pipelines.errors import ReachError
 from pipelines.home import Home
+from reach.commands._args import iso_date
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -25,9 +25,9 @@ def run(args: argparse.Namespace, home: Home) -> int:
     # Imported here: the other commands should not pay for loading Dash.
     from waitress import serve
 
-    from dashboard.app import create_app
+    from reach.dashboard import create_dashboard
 
-    app = create_app(home)
+    app = create_dashboard(home)
     print(f"Dashboard at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stdout, flush=True)
     try:
         serve(app.server, host=args.host, port=args.port, threads=SERVER_THREADS)

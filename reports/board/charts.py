@@ -1,4 +1,4 @@
-"""The board pack's charts: the dashboard's own Plotly figures (dashboard/figures.py) as PNG files.
+"""The board pack's charts: the dashboard's own Plotly figures (charts/figures.py) as PNG files.
 
 All figures are rendered in one batch (one browser start) by kaleido with the system Chromium.
 MathJax is switched off: kaleido would otherwise load it from a CDN, and reports run offline.
@@ -16,11 +16,11 @@ import kaleido
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import figures
-from dashboard.chart_text import describe
-from dashboard.figures import flag_column
-from dashboard.i18n import REST_CODE
+from charts import figures
+from charts.figures import flag_column
+from charts.text import describe
 from pipelines.errors import ReachError
+from pipelines.metrics.names import REST_CODE
 from reports.board.model import BoardData
 from reports.cells import Cell, is_number
 
@@ -48,7 +48,7 @@ class Chart:
     key: str
     title: str
     path: Path
-    alt: str = ""  # the image's alternative text: title and the figures it shows (dashboard.chart_text)
+    alt: str = ""  # the image's alternative text: title and the figures it shows (charts.text)
 
 
 def title(key: str, lang: str) -> str:

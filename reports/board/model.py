@@ -74,7 +74,7 @@ class BoardData:
     targets: ProjectTargets
     kpis: tuple[Kpi, ...]
     comparisons: tuple[Comparison, ...]
-    # Chart frames as the metric API returns them, with `<metric>__flag` columns (dashboard/figures.py).
+    # Chart frames as the metric API returns them, with `<metric>__flag` columns (charts/figures.py).
     charts: dict[str, pl.DataFrame]
     provenance: Provenance
     course_results: pl.DataFrame = field(default_factory=pl.DataFrame)  # by service: enrolments, completions, gains

@@ -13,9 +13,10 @@ import warnings
 import pytest
 from dash.testing.composite import DashComposite
 
-from dashboard.app import create_app
-from dashboard.state.url import PAGES, path_of
+from dashboard.state.pages import PAGES
+from dashboard.state.url import path_of
 from pipelines.home import Home
+from reach.dashboard import create_dashboard
 
 from ._browser import FAILING_IMPACTS, axe_violations, describe, rendered
 
@@ -31,7 +32,7 @@ class AxeFinding(UserWarning):
 
 @pytest.fixture
 def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
-    dash_duo.start_server(create_app(published_home))
+    dash_duo.start_server(create_dashboard(published_home))
     return dash_duo
 
 

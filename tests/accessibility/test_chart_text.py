@@ -9,14 +9,15 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dashboard import figures
+from charts import figures
+from charts.text import chart_table, describe, summary
 from dashboard.callbacks import Board, render_content
-from dashboard.chart_text import chart_table, describe, summary
 from dashboard.data import WarehouseSource
-from dashboard.i18n import REST_CODE, code_label
 from dashboard.pages import PAGE_MODULES
-from dashboard.state.url import PAGES, parse_view
+from dashboard.state.pages import PAGES
+from dashboard.state.url import parse_view
 from pipelines.home import Home
+from pipelines.metrics.names import REST_CODE, code_label
 from pipelines.targets import load_targets
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from charts.theme import BACKGROUND, INK, MARK_CONTRAST, MUTED, SEQUENTIAL, TEXT_CONTRAST, contrast_ratio
 from dashboard import theme
-from dashboard.theme import BACKGROUND, INK, MARK_CONTRAST, MUTED, SEQUENTIAL, TEXT_CONTRAST, contrast_ratio
 
 STYLE = Path(theme.__file__).with_name("assets") / "style.css"
 

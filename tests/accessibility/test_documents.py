@@ -18,8 +18,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf.generic import ArrayObject, DictionaryObject
 
-from pipelines.cli import main
 from pipelines.home import Home
+from reach.cli import main
 from reports.board.charts import TITLES
 
 pytestmark = pytest.mark.slow

@@ -14,8 +14,8 @@ from dash.testing.composite import DashComposite
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.app import create_app
 from pipelines.home import Home
+from reach.dashboard import create_dashboard
 
 from ._browser import (
     FAILING_IMPACTS,
@@ -74,7 +74,7 @@ def _download(folder: Path) -> Path:
 
 def test_period_filter_table_view_and_download_with_keys_only(dash_duo: DashComposite,
                                                               published_home: Home) -> None:
-    dash_duo.start_server(create_app(published_home))
+    dash_duo.start_server(create_dashboard(published_home))
     dash_duo.driver.get(dash_duo.server_url + "/reach")
     rendered(dash_duo)
 

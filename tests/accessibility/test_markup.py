@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from dashboard.app import create_app
 from dashboard.layout import shell
-from dashboard.state.url import PAGES, path_of
+from dashboard.state.pages import PAGES
+from dashboard.state.url import path_of
 from pipelines.home import Home
 from pipelines.targets import load_targets
+from reach.dashboard import create_dashboard
 
 
 @pytest.mark.parametrize(("query", "lang", "title"), [
@@ -19,13 +20,13 @@ from pipelines.targets import load_targets
     ("?lang=xx", "cs", "Dosah – Dosah integračních služeb"),
 ])
 def test_first_response_says_its_language_and_page(published_home: Home, query: str, lang: str, title: str) -> None:
-    page = create_app(published_home).server.test_client().get("/reach" + query).get_data(as_text=True)
+    page = create_dashboard(published_home).server.test_client().get("/reach" + query).get_data(as_text=True)
     assert re.search(r"<html[^>]*>", page).group(0) == f'<html lang="{lang}">'
     assert f"<title>{title}</title>" in page
 
 
 def test_every_page_path_gets_its_own_title(published_home: Home) -> None:
-    client = create_app(published_home).server.test_client()
+    client = create_dashboard(published_home).server.test_client()
     titles = {re.search(r"<title>(.*?)</title>", client.get(path_of(p)).get_data(as_text=True)).group(1)
               for p in PAGES}
     assert len(titles) == len(PAGES)

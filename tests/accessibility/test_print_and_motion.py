@@ -10,9 +10,9 @@ import pytest
 from dash.testing.composite import DashComposite
 from PIL import Image
 
-from dashboard import screenshots
-from dashboard.app import create_app
 from pipelines.home import Home
+from reach import screenshots
+from reach.dashboard import create_dashboard
 
 from ._browser import rendered
 
@@ -30,7 +30,7 @@ def _pdf_text(path: Path) -> str:
 
 @pytest.fixture
 def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
-    dash_duo.start_server(create_app(published_home))
+    dash_duo.start_server(create_dashboard(published_home))
     return dash_duo
 
 

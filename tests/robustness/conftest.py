@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from _quality_support import write_clean_raw
 
-from pipelines.build import build_warehouse
 from pipelines.home import Home
+from reach.build import build_warehouse
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,10 @@ import duckdb
 import pytest
 from _quality_support import copy_home, digest
 
-from pipelines.build import FAILED_SUFFIX, build_lock, build_warehouse
-from pipelines.cli import main
 from pipelines.errors import ReachError
 from pipelines.home import Home
+from reach.build import FAILED_SUFFIX, build_lock, build_warehouse
+from reach.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_a_build_killed_with_sigkill_leaves_files_the_next_build_removes(clean_b
     home = copy_home(clean_built_home, tmp_path / "home")
     published = digest(home.warehouse_db)
     raw = digest(home.raw_db)
-    build = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "--home", str(home.root), "build"],
+    build = subprocess.Popen([sys.executable, "-m", "reach.cli", "--home", str(home.root), "build"],
                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stop = threading.Event()
     timer = threading.Timer(WAIT_FOR_BUILD_FILE, stop.set)

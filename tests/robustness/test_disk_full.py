@@ -17,10 +17,10 @@ import pytest
 from _quality_support import copy_home, digest
 
 from expectations.runner import run_gate
-from pipelines.build import build_warehouse
-from pipelines.cli import main
 from pipelines.errors import ReachError
 from pipelines.home import Home
+from reach.build import build_warehouse
+from reach.cli import main
 
 pytestmark = pytest.mark.slow
 

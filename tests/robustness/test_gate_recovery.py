@@ -25,14 +25,14 @@ from _quality_support import copy_home, digest
 from expectations.runner import run_gate
 from expectations.spec import ExpectationSpec, load_suites
 from pipelines import audit
-from pipelines.build import build_warehouse
-from pipelines.cli import main
 from pipelines.contract import FILES
 from pipelines.deliveries import list_deliveries, set_aside
 from pipelines.errors import QualityGateFailed
 from pipelines.home import Home
 from pipelines.ingest import load_paths
 from pipelines.ingest.raw_schema import connect_raw_layer
+from reach.build import build_warehouse
+from reach.cli import main
 
 pytestmark = pytest.mark.slow
 

@@ -14,12 +14,12 @@ import duckdb
 import pytest
 
 from dashboard.data import WarehouseSource
-from pipelines.cli import main
-from pipelines.commands.demo import deliveries_in
 from pipelines.deliveries import list_deliveries
 from pipelines.generate import generate_sample
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery
+from reach.cli import main
+from reach.commands.demo import deliveries_in
 
 pytestmark = pytest.mark.slow
 

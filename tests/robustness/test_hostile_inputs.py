@@ -29,10 +29,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.cli import main
 from pipelines.ingest import csv_text
 from pipelines.ingest.raw_schema import connect_raw_layer
 from pipelines.pseudonymise import KEY_ENV
+from reach.cli import main
 
 REACH = Path(sys.executable).with_name("reach")
 CLIENT_HEADER = ["ID klienta", "Pohlaví", "Rok narození", "Státní občanství", "Pobytový status",

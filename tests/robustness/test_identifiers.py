@@ -31,8 +31,6 @@ from dashboard.pages.quality import QUARANTINE_COLUMNS, _quarantine
 from expectations.engine import Engine, Target
 from expectations.spec import SUITES_DIR, load_suite
 from pipelines import contract
-from pipelines.build import build_warehouse
-from pipelines.commands.demo import deliveries_in
 from pipelines.generate import distributions, generate_sample
 from pipelines.generate.clients import CLIENT_ID_LENGTH, random_ids
 from pipelines.generate.sampling import numbered
@@ -54,6 +52,8 @@ from pipelines.privacy.identifiers import (
     redact,
 )
 from pipelines.pseudonymise.keys import pseudonym
+from reach.build import build_warehouse
+from reach.commands.demo import deliveries_in
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRA = "Poznámka"  # an extra column the contract does not know: ignored, never stored

@@ -31,10 +31,11 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.app import create_app
-from dashboard.state.url import PAGES, path_of
+from dashboard.state.pages import PAGES
+from dashboard.state.url import path_of
 from pipelines.home import Home
 from pipelines.safe_text import FORMULA_STARTS, neutralise, plotly_text
+from reach.dashboard import create_dashboard
 from robustness._office import page_texts, squash
 
 pytestmark = pytest.mark.slow
@@ -118,10 +119,10 @@ def _poison(months: list[Path]) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    from pipelines.build import build_warehouse
-    from pipelines.commands.demo import deliveries_in
     from pipelines.generate import generate_sample
     from pipelines.ingest import load_paths
+    from reach.build import build_warehouse
+    from reach.commands.demo import deliveries_in
 
     root = tmp_path_factory.mktemp("hostile")
     sample = root / "sample"
@@ -232,7 +233,7 @@ def _plot_texts(driver, chart_id: str) -> list[str]:
 
 @pytest.fixture
 def board(dash_duo: DashComposite, hostile_home: Home) -> DashComposite:
-    dash_duo.start_server(create_app(hostile_home))
+    dash_duo.start_server(create_dashboard(hostile_home))
     return dash_duo
 
 
@@ -336,7 +337,7 @@ def test_the_chart_csv_download_has_no_formula_cells(board: DashComposite) -> No
 
 def test_reach_metrics_csv_has_no_formula_cells(hostile_home: Home) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "--home", str(hostile_home.root), "metrics",
+        [sys.executable, "-m", "reach.cli", "--home", str(hostile_home.root), "metrics",
          "--from", PERIOD[0].isoformat(), "--to", PERIOD[1].isoformat(), "--metric", "contacts",
          "--metric", "service_hours", "--by", "branch", "--format", "csv"],
         capture_output=True, text=True, check=True)
@@ -379,7 +380,7 @@ def _assert_text_cells(book: openpyxl.Workbook, expect: list[str]) -> None:
 
 
 def _report(home: Home, kind: str, out: Path) -> Path:
-    from pipelines.cli import main
+    from reach.cli import main
 
     assert main(["--home", str(home.root), "report", kind, "--from", PERIOD[0].isoformat(),
                  "--to", PERIOD[1].isoformat(), "--out", str(out)]) == 0

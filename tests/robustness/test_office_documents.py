@@ -16,10 +16,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
-from pipelines.cli import main
 from pipelines.home import Home
 from pipelines.metrics import open_warehouse
 from pipelines.targets import load_targets
+from reach.cli import main
 from reports.board.data import gather_board
 from reports.board.tables import kpi_rows
 from reports.board.text import t

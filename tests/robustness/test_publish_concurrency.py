@@ -29,8 +29,8 @@ import pytest
 from _build_support import Delivery, write_raw
 from _quality_support import CLIENTS, write_clean_raw
 
-from pipelines.build import build_warehouse
 from pipelines.home import Home
+from reach.build import build_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -121,7 +121,7 @@ def server_home(tmp_path: Path):
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "--home", str(home.root), "serve", "--host", "127.0.0.1",
+        [sys.executable, "-m", "reach.cli", "--home", str(home.root), "serve", "--host", "127.0.0.1",
          "--port", str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

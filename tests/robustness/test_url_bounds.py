@@ -16,7 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.app import create_app
 from dashboard.callbacks import apply_control_changes
 from dashboard.state.url import (
     EARLIEST_DATE,
@@ -33,6 +32,7 @@ from dashboard.state.url import (
     to_search,
 )
 from pipelines.home import Home
+from reach.dashboard import create_dashboard
 
 PROJECT = (date(2022, 8, 1), date(2023, 7, 31))
 PARAMETERS = ("preset", "pv", "from", "to", "cmp", "lang", *FILTER_DIMENSIONS)
@@ -126,7 +126,7 @@ def render_page_payload(pathname: str, search: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def client(published_home: Home):
-    return create_app(published_home).server.test_client()
+    return create_dashboard(published_home).server.test_client()
 
 
 def test_the_reported_year_1_link_is_a_page_with_a_notice(client) -> None:

@@ -1,0 +1,33 @@
+"""The dashboard as served: the Dash app wired to the document writers of `reports/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+import duckdb
+
+from dashboard.app import create_app
+from dashboard.report_downloads import ReportWriters
+from pipelines.home import Home
+
+
+def _board_pack(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any) -> Path:
+    # Imported on first download: the board pack's renderers (kaleido, WeasyPrint) are slow to load.
+    from reports.board import write_board_pack
+
+    return write_board_pack(con, *args, **kwargs)
+
+
+def _ministry_workbook(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any) -> Path:
+    from reports.ministry import write_ministry_workbook
+
+    return write_ministry_workbook(con, *args, **kwargs)
+
+
+WRITERS = ReportWriters(board_pack=_board_pack, ministry_workbook=_ministry_workbook)
+
+
+def create_dashboard(home: Home) -> dash.Dash:
+    return create_app(home, WRITERS)
