@@ -11,4 +11,4 @@ select
     target_group_derived,
     residence_status,
     registered_on
-from {{ ref('stg_clients') }}
+from {{ ref('int_clients') }}

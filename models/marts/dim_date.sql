@@ -4,11 +4,11 @@ with bounds as (
         min(day) as first_day,
         max(day) as last_day
     from (
-        select active_from as day from {{ ref('int_activities') }}
-        union all select active_to from {{ ref('int_activities') }}
-        union all select registered_on from {{ ref('stg_clients') }}
-        union all select outcome_date from {{ ref('stg_outcomes') }}
-        union all select event_date from {{ ref('stg_events') }}
+        select active_from as day from {{ ref('fct_activities') }}
+        union all select active_to from {{ ref('fct_activities') }}
+        union all select registered_on from {{ ref('int_clients') }}
+        union all select outcome_date from {{ ref('int_outcomes') }}
+        union all select event_date from {{ ref('int_events') }}
         union all select current_date
     ) as all_days
 ),

@@ -15,8 +15,8 @@ select
     enrolments.completed,
     enrolments.exam,
     courses.branch
-from {{ ref('stg_course_enrolments') }} as enrolments
-inner join {{ ref('stg_courses') }} as courses
+from {{ ref('int_course_enrolments') }} as enrolments
+inner join {{ ref('int_courses') }} as courses
     on courses.centre = enrolments.centre
     and courses.course_id = enrolments.course_id
-where not enrolments.is_orphan
+where enrolments.counts

@@ -6,8 +6,8 @@ select
     events.event_type,
     events.event_date,
     events.district as event_district
-from {{ ref('stg_event_participants') }} as participants
-inner join {{ ref('stg_events') }} as events
+from {{ ref('int_event_participants') }} as participants
+inner join {{ ref('int_events') }} as events
     on events.centre = participants.centre
     and events.event_id = participants.event_id
-where not participants.is_orphan
+where participants.counts

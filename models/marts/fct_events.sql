@@ -9,4 +9,4 @@ select
     audience,
     participants,
     participants_foreign
-from {{ ref('stg_events') }}
+from {{ ref('int_events') }}

@@ -7,7 +7,7 @@ select
     outcomes.outcome,
     outcomes.verified,
     (outcomes.outcome_date - clients.registered_on)::integer as days_from_registration
-from {{ ref('stg_outcomes') }} as outcomes
-inner join {{ ref('stg_clients') }} as clients
+from {{ ref('int_outcomes') }} as outcomes
+inner join {{ ref('int_clients') }} as clients
     on clients.client_key = outcomes.client_key
-where not outcomes.is_orphan
+where outcomes.counts

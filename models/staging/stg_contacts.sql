@@ -1,22 +1,22 @@
--- Current, non-retracted contacts; those of a retracted client dropped, orphans flagged.
-with latest as (
-    {{ client_child_latest(source('raw', 'contacts'), ['contact_id']) }}
-)
-
+-- Every delivered version of every contact (raw.contacts), renamed and with empty codes mapped.
 select
-    latest._centre as centre,
-    latest.contact_id,
-    latest._centre || ':' || latest.contact_id as contact_key,
-    latest.client_id,
-    latest.client_key,
-    latest.contact_date,
-    latest.service,
-    coalesce(latest.topic, 'unknown') as topic,
-    coalesce(latest.mode, 'unknown') as mode,
-    latest.duration_min,
-    latest.branch,
+    _centre as centre,
+    contact_id,
+    _centre || ':' || contact_id as contact_key,
+    client_id,
+    _centre || ':' || client_id as client_key,
+    contact_date,
+    service,
+    coalesce(topic, 'unknown') as topic,
+    coalesce(mode, 'unknown') as mode,
+    duration_min,
+    branch,
     -- An empty boolean cell means "no".
-    coalesce(latest.interpreted, false) as interpreted,
-    latest.is_orphan,
-    {{ lineage_columns('latest') }}
-from latest
+    coalesce(interpreted, false) as interpreted,
+    coalesce(deleted, false) as is_deleted,
+    _delivery_id,
+    _load_seq,
+    _file_name,
+    _file_sha256,
+    _source_row
+from {{ source('raw', 'contacts') }}

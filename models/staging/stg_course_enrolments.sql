@@ -1,31 +1,21 @@
--- Current, non-retracted enrolments; a retracted client's dropped, orphans flagged,
--- has_course = the course is current and not retracted.
-with latest as (
-    {{ client_child_latest(source('raw', 'course_enrolments'), ['course_id', 'client_id']) }}
-)
-
+-- Every delivered version of every course enrolment (raw.course_enrolments), renamed and with
+-- empty values mapped (no exam = not_taken, empty boolean = no).
 select
-    latest._centre as centre,
-    latest.course_id,
-    latest.client_id,
-    latest._centre || ':' || latest.course_id || ':' || latest.client_id as enrolment_key,
-    latest.client_key,
-    latest.enrolled_on,
-    latest.attendance_pct,
-    latest.level_in,
-    latest.level_out,
-    -- metrics.md, level_gains: both levels known and the exit level at least one step higher.
-    coalesce(
-        list_position(['pre-A1', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'], latest.level_out)
-        > list_position(['pre-A1', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'], latest.level_in),
-        false
-    ) as level_gain,
-    coalesce(latest.completed, false) as completed,
-    coalesce(latest.exam, 'not_taken') as exam,
-    latest.is_orphan,
-    courses.course_id is not null as has_course,
-    {{ lineage_columns('latest') }}
-from latest
-left join {{ ref('stg_courses') }} as courses
-    on courses.centre = latest._centre
-    and courses.course_id = latest.course_id
+    _centre as centre,
+    course_id,
+    client_id,
+    _centre || ':' || course_id || ':' || client_id as enrolment_key,
+    _centre || ':' || client_id as client_key,
+    enrolled_on,
+    attendance_pct,
+    level_in,
+    level_out,
+    coalesce(completed, false) as completed,
+    coalesce(exam, 'not_taken') as exam,
+    coalesce(deleted, false) as is_deleted,
+    _delivery_id,
+    _load_seq,
+    _file_name,
+    _file_sha256,
+    _source_row
+from {{ source('raw', 'course_enrolments') }}

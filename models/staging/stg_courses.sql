@@ -1,8 +1,4 @@
--- Current, non-retracted courses.
-with latest as (
-    {{ latest_version(source('raw', 'courses'), ['course_id']) }}
-)
-
+-- Every delivered version of every course (raw.courses), renamed.
 select
     _centre as centre,
     course_id,
@@ -10,12 +6,12 @@ select
     course_type,
     starts_on,
     ends_on,
-    coalesce(ends_on, starts_on) as course_active_to,
     branch,
     planned_hours,
+    coalesce(deleted, false) as is_deleted,
     _delivery_id,
     _load_seq,
     _file_name,
+    _file_sha256,
     _source_row
-from latest
-where not coalesce(deleted, false)
+from {{ source('raw', 'courses') }}

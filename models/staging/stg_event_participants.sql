@@ -1,19 +1,14 @@
--- Current, non-retracted registrations at events; a retracted client's dropped, orphans
--- flagged, has_event = the event is current and not retracted.
-with latest as (
-    {{ client_child_latest(source('raw', 'event_participants'), ['event_id', 'client_id']) }}
-)
-
+-- Every delivered version of every registration at an event (raw.event_participants), renamed.
 select
-    latest._centre as centre,
-    latest.event_id,
-    latest.client_id,
-    latest._centre || ':' || latest.event_id || ':' || latest.client_id as participation_key,
-    latest.client_key,
-    latest.is_orphan,
-    events.event_id is not null as has_event,
-    {{ lineage_columns('latest') }}
-from latest
-left join {{ ref('stg_events') }} as events
-    on events.centre = latest._centre
-    and events.event_id = latest.event_id
+    _centre as centre,
+    event_id,
+    client_id,
+    _centre || ':' || event_id || ':' || client_id as participation_key,
+    _centre || ':' || client_id as client_key,
+    coalesce(deleted, false) as is_deleted,
+    _delivery_id,
+    _load_seq,
+    _file_name,
+    _file_sha256,
+    _source_row
+from {{ source('raw', 'event_participants') }}

@@ -1,18 +1,18 @@
--- Current, non-retracted outcomes; a retracted client's dropped, orphans flagged.
-with latest as (
-    {{ client_child_latest(source('raw', 'outcomes'), ['outcome_id']) }}
-)
-
+-- Every delivered version of every integration outcome (raw.outcomes), renamed; not verified
+-- unless the export says so.
 select
-    latest._centre as centre,
-    latest.outcome_id,
-    latest._centre || ':' || latest.outcome_id as outcome_key,
-    latest.client_id,
-    latest.client_key,
-    latest.outcome_date,
-    latest.outcome,
-    -- Not verified unless the export says so.
-    coalesce(latest.verified, false) as verified,
-    latest.is_orphan,
-    {{ lineage_columns('latest') }}
-from latest
+    _centre as centre,
+    outcome_id,
+    _centre || ':' || outcome_id as outcome_key,
+    client_id,
+    _centre || ':' || client_id as client_key,
+    outcome_date,
+    outcome,
+    coalesce(verified, false) as verified,
+    coalesce(deleted, false) as is_deleted,
+    _delivery_id,
+    _load_seq,
+    _file_name,
+    _file_sha256,
+    _source_row
+from {{ source('raw', 'outcomes') }}

@@ -5,5 +5,6 @@ select
     strftime(contact_date, '%Y-%m') as month,
     date_trunc('month', contact_date)::date as month_start,
     count(*) as contacts
-from {{ ref('fct_contacts') }}
+from {{ ref('int_contacts') }}
+where counts
 group by all

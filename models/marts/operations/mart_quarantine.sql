@@ -4,10 +4,10 @@
 -- by the loader where it holds an identifier). The row as delivered (meta.quarantine.record)
 -- stays in the raw layer and is not published.
 {% set orphan_sources = [
-    ('stg_contacts', 'kontakty'),
-    ('stg_course_enrolments', 'ucastnici_kurzu'),
-    ('stg_event_participants', 'ucastnici_akci'),
-    ('stg_outcomes', 'vysledky'),
+    ('int_contacts', 'kontakty'),
+    ('int_course_enrolments', 'ucastnici_kurzu'),
+    ('int_event_participants', 'ucastnici_akci'),
+    ('int_outcomes', 'vysledky'),
 ] %}
 
 select
