@@ -53,6 +53,11 @@ class Home:
         it free knows every file left in builds/ belongs to a build that is no longer running."""
         return self.root / "build.lock"
 
+    @property
+    def perturbation_secret(self) -> Path:
+        """The cell key method's secret (disclosure.md): beside, never inside, the published warehouse."""
+        return self.root / "secrets" / "perturbation.key"
+
     def ensure(self) -> Home:
         for folder in (self.root, self.builds_dir, self.quality_dir, self.logs_dir):
             folder.mkdir(parents=True, exist_ok=True)
