@@ -155,8 +155,6 @@ BREAKS: dict[tuple[str, str], Break] = {
                "99, 'Datum', '31.2.2022', 'not a date', '{}', loaded_at FROM meta.load_files "
                "WHERE load_seq = 1 AND file_name = 'kontakty.csv'"),
     # dim_client
-    ("mart_dim_client", "client_key_present"): _mart("dim_client", M_CLIENT, "client_key = NULL"),
-    ("mart_dim_client", "client_key_is_centre_and_id"): _mart("dim_client", M_CLIENT, "client_id = 'other01'"),
     ("mart_dim_client", "nationality_valid"): _mart("dim_client", M_CLIENT, "nationality = 'Ukrajina'"),
     ("mart_dim_client", "district_valid"): _mart("dim_client", M_CLIENT, "district = 'CZ0100'"),
     ("mart_dim_client", "residence_district_code_valid"):
@@ -169,10 +167,14 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("mart_dim_client", "birth_year_plausible"): _mart("dim_client", M_CLIENT, "birth_year = 1850"),
     ("mart_dim_client", "birth_year_not_future"):
         _mart("dim_client", M_CLIENT, "birth_year = year(current_date) + 1"),
-    ("mart_dim_client", "client_key_unique"): _duplicate("dim_client", M_CLIENT),
+    ("mart_dim_client", "sex_present"): _mart("dim_client", M_CLIENT, "sex = NULL"),
+    ("mart_dim_client", "nationality_present"): _mart("dim_client", M_CLIENT, "nationality = NULL"),
+    ("mart_dim_client", "district_present"): _mart("dim_client", M_CLIENT, "district = NULL"),
+    ("mart_dim_client", "residence_district_code_present"):
+        _mart("dim_client", M_CLIENT, "residence_district_code = NULL"),
+    ("mart_dim_client", "residence_status_present"): _mart("dim_client", M_CLIENT, "residence_status = NULL"),
+    ("mart_dim_client", "residence_status_valid"): _mart("dim_client", M_CLIENT, "residence_status = 'refugee'"),
     # fct_contacts
-    ("mart_fct_contacts", "contact_key_present"): _mart("fct_contacts", M_CONTACT, "contact_key = NULL"),
-    ("mart_fct_contacts", "client_key_present"): _mart("fct_contacts", M_CONTACT, "client_key = NULL"),
     ("mart_fct_contacts", "contact_date_present"): _mart("fct_contacts", M_CONTACT, "contact_date = NULL"),
     ("mart_fct_contacts", "contact_date_not_future"): _mart("fct_contacts", M_CONTACT, f"contact_date = {FUTURE}"),
     ("mart_fct_contacts", "service_valid"): _mart("fct_contacts", M_CONTACT, "service = 'therapy'"),
@@ -180,11 +182,11 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("mart_fct_contacts", "mode_valid"): _mart("fct_contacts", M_CONTACT, "mode = 'pigeon'"),
     ("mart_fct_contacts", "duration_in_range"): _mart("fct_contacts", M_CONTACT, "duration_min = 601"),
     ("mart_fct_contacts", "branch_district_valid"): _mart("fct_contacts", M_CONTACT, "branch_district = 'CZ9999'"),
-    ("mart_fct_contacts", "contact_key_unique"): _duplicate("fct_contacts", M_CONTACT),
-    ("mart_fct_contacts", "client_exists"): _check("mart", f"UPDATE fct_contacts SET {NOBODY} WHERE {M_CONTACT}"),
+    ("mart_fct_contacts", "service_present"): _mart("fct_contacts", M_CONTACT, "service = NULL"),
+    ("mart_fct_contacts", "topic_present"): _mart("fct_contacts", M_CONTACT, "topic = NULL"),
+    ("mart_fct_contacts", "mode_present"): _mart("fct_contacts", M_CONTACT, "mode = NULL"),
+    ("mart_fct_contacts", "interpreted_present"): _mart("fct_contacts", M_CONTACT, "interpreted = NULL"),
     # fct_course_enrolments
-    ("mart_fct_course_enrolments", "enrolment_key_present"):
-        _mart("fct_course_enrolments", M_ENROLMENT, "enrolment_key = NULL"),
     ("mart_fct_course_enrolments", "starts_on_present"):
         _mart("fct_course_enrolments", M_ENROLMENT, "starts_on = NULL"),
     ("mart_fct_course_enrolments", "course_end_not_before_start"):
@@ -199,13 +201,18 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("mart_fct_course_enrolments", "course_type_valid"):
         _mart("fct_course_enrolments", M_ENROLMENT, "course_type = 'czech_z9'"),
     ("mart_fct_course_enrolments", "exam_valid"): _mart("fct_course_enrolments", M_ENROLMENT, "exam = 'maybe'"),
-    ("mart_fct_course_enrolments", "enrolment_key_unique"): _duplicate("fct_course_enrolments", M_ENROLMENT),
-    ("mart_fct_course_enrolments", "client_exists"):
-        _check("mart", f"UPDATE fct_course_enrolments SET {NOBODY} WHERE {M_ENROLMENT}"),
+    ("mart_fct_course_enrolments", "course_type_present"):
+        _mart("fct_course_enrolments", M_ENROLMENT, "course_type = NULL"),
+    ("mart_fct_course_enrolments", "level_gain_present"):
+        _mart("fct_course_enrolments", M_ENROLMENT, "level_gain = NULL"),
+    ("mart_fct_course_enrolments", "completed_present"):
+        _mart("fct_course_enrolments", M_ENROLMENT, "completed = NULL"),
+    ("mart_fct_course_enrolments", "exam_present"): _mart("fct_course_enrolments", M_ENROLMENT, "exam = NULL"),
+    ("mart_fct_course_enrolments", "course_active_to_present"):
+        _mart("fct_course_enrolments", M_ENROLMENT, "course_active_to = NULL, ends_on = NULL, starts_on = NULL"),
     ("mart_fct_course_enrolments", "level_gain_consistent"):
         _check("mart", f"UPDATE fct_course_enrolments SET level_gain = NOT level_gain WHERE {M_ENROLMENT}"),
     # fct_events
-    ("mart_fct_events", "event_key_present"): _mart("fct_events", M_EVENT, "event_key = NULL"),
     ("mart_fct_events", "event_date_not_future"): _mart("fct_events", M_EVENT, f"event_date = {FUTURE}"),
     ("mart_fct_events", "event_type_valid"): _mart("fct_events", M_EVENT, "event_type = 'party'"),
     ("mart_fct_events", "district_valid"): _mart("fct_events", M_EVENT, "district = 'CZ0100'"),
@@ -213,33 +220,75 @@ BREAKS: dict[tuple[str, str], Break] = {
         _mart("fct_events", M_EVENT, "participants = -1, participants_foreign = -1"),
     ("mart_fct_events", "foreign_within_participants"):
         _mart("fct_events", M_EVENT, "participants_foreign = participants + 1"),
-    ("mart_fct_events", "event_key_unique"): _duplicate("fct_events", M_EVENT),
+    ("mart_fct_events", "event_type_present"): _mart("fct_events", M_EVENT, "event_type = NULL"),
+    ("mart_fct_events", "event_date_present"): _mart("fct_events", M_EVENT, "event_date = NULL"),
+    ("mart_fct_events", "district_present"): _mart("fct_events", M_EVENT, "district = NULL"),
+    ("mart_fct_events", "audience_present"): _mart("fct_events", M_EVENT, "audience = NULL"),
+    ("mart_fct_events", "participants_present"):
+        _mart("fct_events", M_EVENT, "participants = NULL, participants_foreign = NULL"),
+    ("mart_fct_events", "audience_valid"): _mart("fct_events", M_EVENT, "audience = 'aliens'"),
     # fct_event_participation
-    ("mart_fct_event_participation", "client_key_present"):
-        _mart("fct_event_participation", M_PARTICIPANT, "client_key = NULL"),
     ("mart_fct_event_participation", "event_type_valid"):
         _mart("fct_event_participation", M_PARTICIPANT, "event_type = 'party'"),
-    ("mart_fct_event_participation", "participation_unique"): _duplicate("fct_event_participation", M_PARTICIPANT),
-    ("mart_fct_event_participation", "client_exists"):
-        _check("mart", f"UPDATE fct_event_participation SET {NOBODY} WHERE {M_PARTICIPANT}"),
-    ("mart_fct_event_participation", "event_exists"):
-        _check("mart", f"UPDATE fct_event_participation SET event_id = 'event-404' WHERE {M_PARTICIPANT}"),
+    ("mart_fct_event_participation", "event_type_present"):
+        _mart("fct_event_participation", M_PARTICIPANT, "event_type = NULL"),
+    ("mart_fct_event_participation", "event_date_present"):
+        _mart("fct_event_participation", M_PARTICIPANT, "event_date = NULL"),
+    ("mart_fct_event_participation", "event_district_present"):
+        _mart("fct_event_participation", M_PARTICIPANT, "event_district = NULL"),
+    ("mart_fct_event_participation", "event_district_valid"):
+        _mart("fct_event_participation", M_PARTICIPANT, "event_district = 'CZ0100'"),
     # fct_outcomes
-    ("mart_fct_outcomes", "outcome_key_present"): _mart("fct_outcomes", M_OUTCOME, "outcome_key = NULL"),
     ("mart_fct_outcomes", "outcome_date_not_future"): _mart("fct_outcomes", M_OUTCOME, f"outcome_date = {FUTURE}"),
     ("mart_fct_outcomes", "outcome_valid"): _mart("fct_outcomes", M_OUTCOME, "outcome = 'lottery'"),
-    ("mart_fct_outcomes", "outcome_key_unique"): _duplicate("fct_outcomes", M_OUTCOME),
-    ("mart_fct_outcomes", "client_exists"): _check("mart", f"UPDATE fct_outcomes SET {NOBODY} WHERE {M_OUTCOME}"),
+    ("mart_fct_outcomes", "outcome_date_present"): _mart("fct_outcomes", M_OUTCOME, "outcome_date = NULL"),
+    ("mart_fct_outcomes", "outcome_present"): _mart("fct_outcomes", M_OUTCOME, "outcome = NULL"),
+    ("mart_fct_outcomes", "verified_present"): _mart("fct_outcomes", M_OUTCOME, "verified = NULL"),
+    ("mart_fct_outcomes", "days_from_registration_present"):
+        _mart("fct_outcomes", M_OUTCOME, "days_from_registration = NULL"),
     # fct_activities
     ("mart_fct_activities", "activity_kind_valid"): _mart("fct_activities", M_ACTIVITY, "activity_kind = 'visit'"),
     ("mart_fct_activities", "active_from_present"): _mart("fct_activities", M_ACTIVITY, "active_from = NULL"),
     ("mart_fct_activities", "active_period_ordered"):
         _mart("fct_activities", M_ACTIVITY, "active_to = active_from - 1"),
-    ("mart_fct_activities", "client_exists"):
-        _check("mart", f"UPDATE fct_activities SET {NOBODY} WHERE {M_ACTIVITY}"),
+    ("mart_fct_activities", "activity_kind_present"): _mart("fct_activities", M_ACTIVITY, "activity_kind = NULL"),
+    ("mart_fct_activities", "service_present"): _mart("fct_activities", M_ACTIVITY, "service = NULL"),
+    ("mart_fct_activities", "active_to_present"): _mart("fct_activities", M_ACTIVITY, "active_to = NULL"),
     ("mart_fct_activities", "clients_reached_within_registered"):
         _check("mart", f"UPDATE fct_activities SET centre = 'XYZ' WHERE {M_ACTIVITY}"),
     # identifiers
     ("mart_identifiers", "no_direct_identifiers"):
         _check("mart", f"UPDATE fct_contacts SET branch = 'jan.novak@example.cz' WHERE {M_CONTACT}"),
+}
+
+# The rules dbt owns (keys, uniqueness, relationships; docs/quality.md, "Who checks what"):
+# one break each, keyed by (model, column or None, dbt test). tests/test_dbt_quality.py puts each
+# into a copy of the clean build and runs `dbt test` on the model: the named test must fail.
+DBT_BREAKS: dict[tuple[str, str | None, str], Break] = {
+    ("dim_client", "client_key", "unique"): _duplicate("dim_client", M_CLIENT),
+    ("dim_client", "client_key", "not_null"): _mart("dim_client", M_CLIENT, "client_key = NULL"),
+    ("dim_client", "client_key", "expression_is_true"): _mart("dim_client", M_CLIENT, "client_id = 'other01'"),
+    ("fct_contacts", "contact_key", "unique"): _duplicate("fct_contacts", M_CONTACT),
+    ("fct_contacts", "contact_key", "not_null"): _mart("fct_contacts", M_CONTACT, "contact_key = NULL"),
+    ("fct_contacts", "client_key", "not_null"): _mart("fct_contacts", M_CONTACT, "client_key = NULL"),
+    ("fct_contacts", "client_key", "relationships"): _mart("fct_contacts", M_CONTACT, NOBODY),
+    ("fct_course_enrolments", "enrolment_key", "unique"): _duplicate("fct_course_enrolments", M_ENROLMENT),
+    ("fct_course_enrolments", "enrolment_key", "not_null"):
+        _mart("fct_course_enrolments", M_ENROLMENT, "enrolment_key = NULL"),
+    ("fct_course_enrolments", "client_key", "relationships"): _mart("fct_course_enrolments", M_ENROLMENT, NOBODY),
+    ("fct_events", "event_key", "unique"): _duplicate("fct_events", M_EVENT),
+    ("fct_events", "event_key", "not_null"): _mart("fct_events", M_EVENT, "event_key = NULL"),
+    ("fct_event_participation", "participation_key", "unique"): _duplicate("fct_event_participation", M_PARTICIPANT),
+    ("fct_event_participation", "client_key", "not_null"):
+        _mart("fct_event_participation", M_PARTICIPANT, "client_key = NULL"),
+    ("fct_event_participation", "client_key", "relationships"):
+        _mart("fct_event_participation", M_PARTICIPANT, NOBODY),
+    ("fct_event_participation", None, "participations_name_a_current_event"):
+        _mart("fct_event_participation", M_PARTICIPANT, "event_id = 'event-404'"),
+    ("fct_outcomes", "outcome_key", "unique"): _duplicate("fct_outcomes", M_OUTCOME),
+    ("fct_outcomes", "outcome_key", "not_null"): _mart("fct_outcomes", M_OUTCOME, "outcome_key = NULL"),
+    ("fct_outcomes", "client_key", "relationships"): _mart("fct_outcomes", M_OUTCOME, NOBODY),
+    ("fct_activities", "client_key", "relationships"): _mart("fct_activities", M_ACTIVITY, NOBODY),
+    ("fct_activities", "service", "relationships"): _mart("fct_activities", M_ACTIVITY, "service = 'therapy'"),
+    ("fct_activities", None, "activities_unique"): _duplicate("fct_activities", M_ACTIVITY),
 }

@@ -1,4 +1,4 @@
-"""dbt docs generate works offline into a temporary target path and documents every model."""
+"""dbt docs generate works offline into a temporary target path and documents every model and column."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from _build_support import Delivery, client, write_raw
 
-from pipelines.build import generate_docs, run_dbt
 from pipelines.home import Home
+from reach.build import generate_docs, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +30,12 @@ def test_docs_generate_into_a_temporary_target(tmp_path: Path) -> None:
     undocumented = sorted(name for name, node in models.items() if not node["description"].strip())
     assert undocumented == []
     assert {"dashboard", "ministry_workbook", "board_pack"} <= {e["name"] for e in manifest["exposures"].values()}
+    # Every column a built model has is described in the YAML beside it.
+    for node in catalog["nodes"].values():
+        name = node["metadata"]["name"]
+        if name in models:
+            described = {c for c, spec in models[name]["columns"].items() if spec["description"].strip()}
+            assert sorted(set(node["columns"]) - described) == [], name
     fct_contacts = next(n for n in catalog["nodes"].values() if n["metadata"]["name"] == "fct_contacts")
     assert "client_key" in fct_contacts["columns"]
     assert not (target / "catalog.duckdb").exists()

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 from _build_support import Delivery, client, write_raw
 
-from pipelines.build import run_dbt
 from pipelines.home import Home
+from reach.build import run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -144,7 +144,7 @@ def test_retracted_client_cascades(built: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_orphans_are_flagged_not_counted(built: duckdb.DuckDBPyConnection) -> None:
-    assert values(built, "select is_orphan from staging.stg_contacts where contact_id = 'k-orphan'") == [True]
+    assert values(built, "select is_orphan from intermediate.int_contacts where contact_id = 'k-orphan'") == [True]
     assert values(built, "select count(*) from fct_contacts where contact_id = 'k-orphan'") == [0]
     assert values(built, "select count(*) from fct_outcomes where outcome_id = 'o-orphan'") == [0]
     quarantined = values(built, "select file_kind, value, reason from mart_quarantine where kind = 'orphan' order by 1")
@@ -156,7 +156,7 @@ def test_orphans_are_flagged_not_counted(built: duckdb.DuckDBPyConnection) -> No
 
 def test_orphan_counts_once_its_client_arrives(built: duckdb.DuckDBPyConnection) -> None:
     assert values(built, "select client_key from fct_contacts where contact_id = 'k-late'") == ["ULK:late01"]
-    assert values(built, "select is_orphan from staging.stg_contacts where contact_id = 'k-late'") == [False]
+    assert values(built, "select is_orphan from intermediate.int_contacts where contact_id = 'k-late'") == [False]
 
 
 @pytest.mark.parametrize(("client_id", "expected"), [
@@ -189,8 +189,8 @@ def test_course_enrolments(built: duckdb.DuckDBPyConnection) -> None:
         ("course1", True, True, "passed", date(2022, 12, 15)),
         ("course2", False, False, "not_taken", date(2022, 10, 1)),  # open-ended: active on its start
     ]
-    # An enrolment in a course never delivered is kept in staging but not in the fact.
-    assert values(built, "select has_course from staging.stg_course_enrolments where course_id = 'course-never'") \
+    # An enrolment in a course never delivered is kept (intermediate) but not in the fact.
+    assert values(built, "select has_course from intermediate.int_course_enrolments where course_id = 'course-never'") \
         == [False]
 
 
@@ -198,7 +198,8 @@ def test_retracted_course_and_event_take_their_activities(built: duckdb.DuckDBPy
     assert values(built, "select count(*) from fct_course_enrolments where course_id = 'course3'") == [0]
     assert values(built, "select count(*) from fct_event_participation where event_id = 'event2'") == [0]
     assert values(built, "select count(*) from fct_events where event_id = 'event2'") == [0]
-    assert values(built, "select has_event from staging.stg_event_participants where event_id = 'event2'") == [False]
+    assert values(built, "select has_event from intermediate.int_event_participants where event_id = 'event2'") \
+        == [False]
 
 
 def test_activities_union(built: duckdb.DuckDBPyConnection) -> None:
@@ -216,7 +217,8 @@ def test_activities_union(built: duckdb.DuckDBPyConnection) -> None:
 def test_contact_codes_and_branch_district(built: duckdb.DuckDBPyConnection) -> None:
     row = values(built, "select topic, mode, branch_district from fct_contacts where contact_id = 'k-branch'")
     assert row == [("unknown", "phone", "CZ0425")]
-    assert values(built, "select branch_district from staging.stg_branches where branch = 'Pobočka Ústí nad Labem'") \
+    branch = "Pobočka Ústí nad Labem"
+    assert values(built, f"select branch_district from intermediate.int_branches where branch = '{branch}'") \
         == ["CZ0427"]
 
 

@@ -1,85 +1,91 @@
-"""The dbt project's YAML against the export contract: every model documented, value lists exact."""
+"""The dbt project's shape: layers and their DAG, one YAML beside each model, and which rules dbt owns."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pipelines import contract
-from pipelines.build import PROJECT_DIR
+from reach.build import PROJECT_DIR
 
 MODELS_DIR = PROJECT_DIR / "models"
-UNKNOWN = contract.UNKNOWN
-REACH_DISTRICTS = [*contract.USTI_DISTRICTS, "outside_region", UNKNOWN]
-
-# Column name -> the contract's codes that an accepted_values test on it must list exactly.
-CONTRACT_VALUES: dict[str, list[str]] = {
-    "sex": list(dict.fromkeys(contract.SEX.values())),
-    "residence_status": list(dict.fromkeys(contract.RESIDENCE_STATUS.values())),
-    "target_group": [*dict.fromkeys(contract.TARGET_GROUP.values()), UNKNOWN],
-    "service": list(dict.fromkeys(contract.SERVICE.values())),
-    "topic": [*dict.fromkeys(contract.TOPIC.values()), UNKNOWN],
-    "mode": [*dict.fromkeys(contract.MODE.values()), UNKNOWN],
-    "course_type": list(dict.fromkeys(contract.COURSE_TYPE.values())),
-    "level_in": [*contract.CEFR_LEVELS, UNKNOWN],
-    "level_out": [*contract.CEFR_LEVELS, UNKNOWN],
-    "exam": list(dict.fromkeys(contract.EXAM.values())),
-    "event_type": list(dict.fromkeys(contract.EVENT_TYPE.values())),
-    "audience": [*dict.fromkeys(contract.AUDIENCE.values()), UNKNOWN],
-    "outcome": list(dict.fromkeys(contract.OUTCOME.values())),
-    "code": list(dict.fromkeys(contract.OUTCOME.values())),  # dim_outcome.code
-    "district": REACH_DISTRICTS,
-    "event_district": REACH_DISTRICTS,
-}
+SUITES_DIR = PROJECT_DIR / "expectations" / "suites"
+LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": ("dim_", "fct_"), "marts/operations": "mart_"}
+# The rules dbt owns (docs/quality.md, "Who checks what"); every other kind of rule is GX's.
+DBT_TESTS = {"unique", "not_null", "relationships", "expression_is_true"}
 
 
-def model_docs() -> dict[str, dict[str, Any]]:
-    docs: dict[str, dict[str, Any]] = {}
-    for path in MODELS_DIR.rglob("*.yml"):
-        for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
-            docs[model["name"]] = model
-    return docs
+def model_files() -> dict[str, Path]:
+    return {path.stem: path for path in MODELS_DIR.rglob("*.sql")}
 
 
-def accepted_values(column: dict[str, Any]) -> list[list[str]]:
-    found = []
-    for test in column.get("data_tests", []):
-        if isinstance(test, dict) and "accepted_values" in test:
-            found.append(test["accepted_values"]["arguments"]["values"])
-    return found
+def model_yaml(sql: Path) -> dict[str, Any]:
+    """The YAML beside a model: one file `<model>.yml` declaring that model only."""
+    document = yaml.safe_load(sql.with_suffix(".yml").read_text(encoding="utf-8"))
+    [model] = document["models"]
+    assert model["name"] == sql.stem
+    return document
 
 
-def test_every_model_file_is_documented() -> None:
-    docs = model_docs()
-    files = {path.stem for path in MODELS_DIR.rglob("*.sql")}
-    assert sorted(files - set(docs)) == []
-    assert sorted(set(docs) - files) == []
-    for name, model in docs.items():
+def column_tests(column: dict[str, Any]) -> list[str]:
+    return [test if isinstance(test, str) else next(iter(test)) for test in column.get("data_tests", [])]
+
+
+def test_every_model_has_its_yaml_beside_it() -> None:
+    for name, sql in model_files().items():
+        assert sql.with_suffix(".yml").is_file(), f"{name}: no {name}.yml beside {sql.name}"
+        model = model_yaml(sql)["models"][0]
         assert model.get("description", "").strip(), f"{name} has no description"
         assert model.get("columns"), f"{name} documents no columns"
+        assert all(c.get("description", "").strip() for c in model["columns"]), f"{name}: a column is undescribed"
+    yml = {path.stem for path in MODELS_DIR.rglob("*.yml") if not path.name.startswith("_")} - {"exposures"}
+    assert sorted(yml - set(model_files())) == []  # no YAML without its model
+    assert [p.name for p in MODELS_DIR.rglob("_*.yml")] == ["_sources.yml"]
 
 
-def test_accepted_values_are_the_contract_lists() -> None:
-    checked = 0
-    for name, model in model_docs().items():
-        for column in model.get("columns", []):
-            for listed in accepted_values(column):
-                expected = CONTRACT_VALUES.get(column["name"])
-                if expected is None:
-                    continue  # lists of the warehouse's own (activity_kind, kind)
-                assert sorted(listed) == sorted(expected), f"{name}.{column['name']}"
-                checked += 1
-    assert checked >= 25
+def test_models_sit_in_their_layer() -> None:
+    for name, sql in model_files().items():
+        layer = str(sql.parent.relative_to(MODELS_DIR))
+        assert name.startswith(LAYERS[layer]), f"{name} in {layer}"
+
+
+def test_the_dag_runs_from_sources_to_marts() -> None:
+    """Staging reads only sources; intermediate reads staging, intermediate and seeds; no model
+    below the marts reads a mart."""
+    refs = {name: set(re.findall(r"ref\('([a-z_]+)'\)", sql.read_text(encoding="utf-8")))
+            for name, sql in model_files().items()}
+    for name, used in refs.items():
+        if name.startswith("stg_"):
+            assert used == set(), name
+            assert "source(" in model_files()[name].read_text(encoding="utf-8"), name
+        if name.startswith("int_"):
+            assert all(u.startswith(("stg_", "int_", "ref_")) for u in used), (name, used)
+    assert refs["fct_activities"] == {"int_activities_contacts", "int_activities_courses", "int_activities_events"}
+
+
+def test_dbt_keeps_only_keys_and_relationships() -> None:
+    """Value sets, ranges and completeness are GX's: no accepted_values or other test in dbt."""
+    for name, sql in model_files().items():
+        for column in model_yaml(sql)["models"][0]["columns"]:
+            assert set(column_tests(column)) <= DBT_TESTS, f"{name}.{column['name']}: {column_tests(column)}"
 
 
 def test_marts_have_key_tests() -> None:
-    docs = model_docs()
     for name in ("dim_client", "fct_contacts", "fct_course_enrolments", "fct_event_participation", "fct_events",
                  "fct_outcomes", "dim_country", "dim_district", "dim_service", "dim_outcome", "dim_date"):
-        first = docs[name]["columns"][0]
-        assert "unique" in first["data_tests"] and "not_null" in first["data_tests"], name
+        first = model_yaml(model_files()[name])["models"][0]["columns"][0]
+        assert {"unique", "not_null"} <= set(column_tests(first)), name
+
+
+def test_gx_suites_hold_no_key_or_relationship_rules_of_the_marts() -> None:
+    """The mart suites leave keys, uniqueness and relationships to dbt (one owner per rule)."""
+    for path in SUITES_DIR.glob("mart_*.yml"):
+        suite = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rule in [*suite.get("expectations", []), *suite.get("checks", [])]:
+            assert not re.search(r"_key_present$|_unique$|_exists$|_key_is_", rule["id"]), f"{path.stem}.{rule['id']}"
+            assert "HAVING count(*) > 1" not in rule.get("query", ""), f"{path.stem}.{rule['id']}"
 
 
 def test_profile_writes_nothing_outside_the_build() -> None:

@@ -144,9 +144,9 @@ def test_broken_mart_row_stops_the_real_build(clean_home: Home, tmp_path: Path) 
     published = digest(home.warehouse_db)
 
     with pytest.raises(QualityGateFailed) as raised:
-        build_warehouse(home, gate=_break_inside_build(BREAKS[("mart_fct_contacts", "client_exists")]))
+        build_warehouse(home, gate=_break_inside_build(BREAKS[("mart_fct_contacts", "service_valid")]))
 
-    assert "mart_fct_contacts.client_exists" in str(raised.value)
+    assert "mart_fct_contacts.service_valid" in str(raised.value)
     assert digest(home.warehouse_db) == published
 
 

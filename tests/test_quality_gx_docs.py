@@ -58,10 +58,10 @@ def broken_run() -> GateResult:
     row = by_id[("raw_contacts", "duration_in_range")]
     row.success, row.unexpected_count, row.observed_value = False, 1, "1 of 40 rows unexpected"
     row.failing_sample = ["ULK load 3 contacts.csv row 7: duration_min=9999"]
-    check = by_id[("mart_fct_contacts", "client_exists")]
+    check = by_id[("mart_fct_activities", "clients_reached_within_registered")]
     check.success, check.unexpected_count, check.observed_value = False, 2, "2 violation(s)"
     check.failing_sample = ["ULK:k-202208-0-00", "ULK:k-202208-0-01"]
-    broken = by_id[("mart_dim_client", "client_key_unique")]
+    broken = by_id[("mart_dim_client", "nationality_valid")]
     broken.success, broken.exception = False, "could not evaluate: Catalog Error: Table dim_client does not exist"
     return result
 
@@ -87,7 +87,7 @@ def test_index_lists_every_suite_and_the_failed_expectations(broken_docs: Path) 
         assert (broken_docs / "expectations" / f"{suite.name}.html").exists()
     assert "build-20230401T120000-abcdef" in index
     assert "duration_in_range [error]" in index
-    assert "client_exists [error]" in index and "client_key_unique [error]" in index
+    assert "clients_reached_within_registered [error]" in index and "nationality_valid [error]" in index
     assert index.count("reach-failed") == 3  # three suites failed, each one row of the table
     assert "<table" in index and "bootstrapTable" not in index  # a plain table, no script fills it
 
@@ -100,8 +100,8 @@ def test_validation_pages_show_names_status_observed_values_and_samples(broken_d
     assert "duration_min=9999" in contacts  # the failing row the gate sampled
     assert "% unexpected" in contacts  # GX's observed value
 
-    marts = validation_page(broken_docs, "mart_fct_contacts")
-    assert "client_exists [error]" in marts and "ULK:k-202208-0-01" in marts
+    marts = validation_page(broken_docs, "mart_fct_activities")
+    assert "clients_reached_within_registered [error]" in marts and "ULK:k-202208-0-01" in marts
 
     dim = validation_page(broken_docs, "mart_dim_client")
     assert "raised an exception" in dim and "Table dim_client does not exist" in dim
