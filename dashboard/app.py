@@ -1,6 +1,7 @@
-"""The Dash app factory: `create_app(home, writers)` -> a Dash app over <home>/warehouse.duckdb (read-only).
+"""The Dash app factory: `create_app(home, writers, access)` -> a Dash app over <home>/warehouse.duckdb (read-only).
 
-The composition root (`reach.dashboard.create_dashboard`) calls it with the report writers.
+The composition root (`reach.dashboard.create_dashboard`) calls it with the report writers and the
+sign-in settings. There is no app without sign-in: `dashboard.auth.install` wraps the server first.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from pathlib import Path
 import dash
 from flask import Response, abort, send_from_directory
 
+from dashboard.auth import current_account, install
+from dashboard.auth.config import AccessConfig
+from dashboard.auth.ui import account_box, register_account_box
 from dashboard.callbacks import register_callbacks
 from dashboard.data import WarehouseSource
 from dashboard.geo import load_district_geojson
@@ -23,7 +27,7 @@ from pipelines.targets import load_targets
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def create_app(home: Home, writers: ReportWriters) -> dash.Dash:
+def create_app(home: Home, writers: ReportWriters, access: AccessConfig) -> dash.Dash:
     """Everything is served from this process: scripts, styles, Plotly's Czech locale, Data Docs."""
     targets = load_targets()
     source = WarehouseSource(home)
@@ -38,8 +42,19 @@ def create_app(home: Home, writers: ReportWriters) -> dash.Dash:
         title=t("app_title", "cs"),
         update_title=None,
     )
-    app.layout = shell(t("app_title", "cs"), targets.period_from, targets.period_to)
+    install(app, home, access)
+
+    def layout() -> dash.html.Div:
+        """Built per request for the signed-in role: its switch, its report buttons, its name."""
+        account = current_account()
+        role = account.role if account else None
+        return shell(t("app_title", "cs"), targets.period_from, targets.period_to,
+                     may_switch_protection=bool(role and role.may_switch_protection),
+                     reports=role.reports if role else frozenset(), account=account_box(account))
+
+    app.layout = layout
     register_callbacks(app, source, targets, geojson, writers)
+    register_account_box(app)
     _serve_quality_docs(app, home)
     return app
 

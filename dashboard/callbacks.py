@@ -16,6 +16,8 @@ from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from charts import figures
 from dashboard.accessibility import register_accessibility
+from dashboard.auth import current_role, current_scope, record
+from dashboard.auth.texts import word
 from dashboard.components import chart_card, notice
 from dashboard.data import WarehouseSource
 from dashboard.exports import export_table, to_csv, to_xlsx
@@ -24,6 +26,7 @@ from dashboard.layout import filter_label, filter_options, navigation, period_op
 from dashboard.pages import PAGE_MODULES, chart_by_id
 from dashboard.pages.base import Chart, PageContext
 from dashboard.report_downloads import ReportWriters, register_report_downloads
+from dashboard.state.pages import PAGES, page_allowed
 from dashboard.state.url import (
     COMPARISONS,
     FILTER_DIMENSIONS,
@@ -35,6 +38,7 @@ from dashboard.state.url import (
     date_bounds,
     parse_date,
     parse_view,
+    path_of,
     resolve_period,
     to_search,
 )
@@ -148,8 +152,9 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         view = parse_view(pathname, search)
         lang = view.lang
         show_value = view.preset in ("year", "quarter", "month")
+        role = current_role()
         return (
-            navigation(view), t("app_title", lang),
+            navigation(view, tuple(p for p in PAGES if page_allowed(p, role))), t("app_title", lang),
             t("period", lang), t(f"preset_{view.preset}", lang) if show_value else "",
             None if show_value else HIDDEN, f"{t('from', lang)} – {t('to', lang)}",
             None if view.preset == "custom" else HIDDEN,
@@ -165,14 +170,21 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
     )
     def render_page(pathname: str | None, search: str | None, privacy: list[str] | None) -> tuple:
         view = board.with_default_period(parse_view(pathname, search))
-        suppress = bool(privacy)
+        role = current_role()
+        # Only a role that may switch protection off gets exact figures; for any other the switch is ignored.
+        suppress = bool(privacy) or role is None or not role.may_switch_protection
         lang = view.lang
         privacy_label = t("privacy_on" if suppress else "privacy_off", lang)
         banner = None if suppress else notice(t("privacy_off_warning", lang), "warning")
+        if not page_allowed(view.page, role):  # a crafted path: refused below the page, not only in the menu
+            refused = word("forbidden_text", lang).format(role=role.value if role else "-")
+            return notice(refused, "warning"), None, privacy_label, ""
         if not source.published():
             return notice(t("no_warehouse", lang), "warning"), banner, privacy_label, ""
         context = board.context(view, suppress)
         line = _period_line(context)
+        if not suppress:  # every page shown with exact figures, before they are sent
+            record(source.home, "protection.off", f"page {path_of(view.page)}", _view_detail(context))
         try:
             return [*_ignored_notice(view), *render_content(context)], banner, privacy_label, line
         except ReachError as error:
@@ -208,14 +220,16 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         trigger = ctx.triggered_id
         if not trigger or not any(clicks):
             return no_update
-        chart = chart_by_id(trigger["chart"])
-        if chart is None:
+        chart, role = chart_by_id(trigger["chart"]), current_role()
+        if chart is None or role is None or not role.may_export_charts or not page_allowed(page_of(chart), role):
             return no_update
         view = board.with_default_period(parse_view(pathname, search))
-        context = board.context(view, bool(privacy))
+        # A download is always protected (access.md): exact figures stay on the screen of whoever switched.
+        context = board.context(view, True)
         table = export_table(chart.load(context).published, view.lang)
         period = f"{context.period.date_from:%Y%m%d}-{context.period.date_to:%Y%m%d}"
         name = f"{chart.id}_{period}"
+        record(source.home, "export.download", f"{name}.{trigger['fmt']}", _view_detail(context))
         if trigger["fmt"] == "xlsx":
             return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang), f"{name}.xlsx")
         return {"content": to_csv(table), "filename": f"{name}.csv", "type": "text/csv"}
@@ -247,11 +261,24 @@ def _chart_card(chart: Chart, context: PageContext) -> html.Div:
     try:
         data = chart.load(context)
         figure = chart.draw(data, context)
+        role = current_role()
         return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden,
-                          ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters)
+                          ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters,
+                          exports=role is not None and role.may_export_charts)
     except ReachError as error:
         figure = figures.empty_figure(str(error), lang)
         return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)
+
+
+def page_of(chart: Chart) -> str:
+    return next(key for key, module in PAGE_MODULES.items() if chart in module.CHARTS)
+
+
+def _view_detail(context: PageContext) -> str:
+    """Which figures, for the audit log: period, filters and the user's scope (never a figure)."""
+    filters = "; ".join(f"{d}={','.join(codes)}" for d, codes in context.view.filters.items()) or "no filters"
+    return (f"period {context.period.date_from:%Y-%m-%d}..{context.period.date_to:%Y-%m-%d}; {filters}; "
+            f"scope {current_scope().describe()}")
 
 
 def _ignored_notice(view: ViewState) -> list[Any]:

@@ -10,7 +10,7 @@ from dash import dcc, html
 from charts.text import ChartTable, Row, chart_table, summary
 from dashboard.i18n import t
 from dashboard.state.url import FILTER_DIMENSIONS
-from pipelines.metrics.names import REST_CODE, dimension_name
+from pipelines.metrics.catalogue import REST_CODE, dimension_name
 
 
 def graph_config(lang: str) -> dict[str, object]:
@@ -24,7 +24,7 @@ def graph_config(lang: str) -> dict[str, object]:
 
 def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidden: bool = False,
                ignored_filters: tuple[str, ...] = (), wide: bool = False,
-               filters: Mapping[str, tuple[str, ...]] | None = None) -> html.Section:
+               filters: Mapping[str, tuple[str, ...]] | None = None, exports: bool = True) -> html.Section:
     """A chart with its title, downloads, a text summary and a "show as table" view of the same figures.
 
     The drawing is hidden from screen readers: the summary and the table say what it shows, and the
@@ -48,7 +48,7 @@ def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidde
                 html.Button(t(f"export_{fmt}", lang), id={"type": "export", "chart": chart_id, "fmt": fmt},
                             className="btn-export", title=f"{title} ({fmt.upper()})",
                             **{"aria-label": f"{t('download', lang)}: {title} ({fmt.upper()})"})
-                for fmt in ("csv", "xlsx")
+                for fmt in (("csv", "xlsx") if exports else ())  # no buttons for a role without exports
             ]),
         ]),
         html.P(summary(table, lang), className="chart-summary", id=f"summary-{chart_id}"),

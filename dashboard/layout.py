@@ -5,28 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.i18n import DEFAULT_LANG, t
 from dashboard.report_downloads import report_bar
 from dashboard.state.pages import PAGES, page_title
 from dashboard.state.url import COMPARISONS, FILTER_DIMENSIONS, PRESETS, ViewState, path_of, to_search
-from pipelines.metrics.names import code_label, dimension_name
-from pipelines.reference.labels import catalogue
-
-DISTRICT_OPTIONS = ("CZ0421", "CZ0422", "CZ0423", "CZ0424", "CZ0425", "CZ0426", "CZ0427", "outside_region",
-                    "unknown")
-_FIXED_OPTIONS = {
-    "district": DISTRICT_OPTIONS,
-    "sex": ("male", "female", "other", "unknown"),
-    "age_band": ("0-17", "18-29", "30-44", "45-64", "65+", "unknown"),
-}
+from pipelines.metrics.catalogue import code_label, dimension_name, dimension_values
 
 
 def filter_options(dimension: str, lang: str) -> list[dict[str, str]]:
-    """Dropdown options of a filter, labelled in the UI language (nationalities sorted by name)."""
-    codes = _FIXED_OPTIONS.get(dimension) or tuple(catalogue(dimension))
-    if dimension == "target_group":
-        codes = (*codes, "unknown") if "unknown" not in codes else codes
+    """Dropdown options of a filter: the dimension's values in the catalogue, labelled in the UI
+    language (nationalities sorted by name)."""
+    codes = dimension_values(dimension)
     options = [{"label": code_label(dimension, code, lang), "value": code} for code in codes]
     if dimension == "nationality":
         options.sort(key=lambda o: o["label"])
@@ -47,19 +38,22 @@ def period_options(preset: str, months: list[str], lang: str) -> list[dict[str, 
     return []
 
 
-def navigation(view: ViewState) -> list[html.Component]:
-    """Page links that keep the current query string, so the filters travel with the user."""
+def navigation(view: ViewState, pages: tuple[str, ...] = PAGES) -> list[html.Component]:
+    """Links to `pages` (those the role may open) that keep the current query string, so the filters travel."""
     search = to_search(view)
     return [dcc.Link(page_title(page, view.lang), href=path_of(page) + search, id=f"nav-{page}",
                      className="nav-link active" if page == view.page else "nav-link")
-            for page in PAGES]
+            for page in pages]
 
 
-def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
-    """The static frame; labels, options and values are filled in by callbacks from the URL.
+def shell(app_title: str, project_from: date, project_to: date, *, may_switch_protection: bool = True,
+          reports: frozenset[str] = frozenset({"board", "ministry"}), account: Component | None = None) -> html.Div:
+    """The frame for one signed-in role; labels, options and values are filled in by callbacks from the URL.
 
     Landmarks: the header (banner) with the page navigation and the switches, the filter region,
     and the main content with the page's one h1. A skip link jumps over the header and filters.
+    A role that may not switch protection off gets no switch (the server ignores it anyway), only
+    the report buttons it may use, and `account` (name and sign-out) at the end of the header.
     """
     filters = [
         html.Div(className="filter", children=[
@@ -86,13 +80,15 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
                                   persistence=True, persistence_type="session", className="privacy-switch",
                                   inputClassName="privacy-input"),
                     html.Span(id="privacy-label", className="privacy-label", **{"data-label-for": "privacy"}),
-                ]),
+                ] if may_switch_protection else [dcc.Input(id="privacy", type="hidden", value="on"),
+                                                 html.Span(id="privacy-label", hidden=True)]),
                 html.Fieldset(className="lang-group", children=[
                     html.Legend(id="lang-legend", className="visually-hidden"),
                     dcc.RadioItems(id="lang", options=[{"label": "CZ", "value": "cs"},
                                                        {"label": "EN", "value": "en"}],
                                    value="cs", inline=True, className="lang-switch"),
                 ]),
+                *([account] if account is not None else []),
             ]),
         ]),
         html.Section(className="filterbar", id="filterbar", **{"aria-labelledby": "filters-heading"}, children=[
@@ -126,7 +122,7 @@ def shell(app_title: str, project_from: date, project_to: date) -> html.Div:
                     html.Div(id="period-line", className="period-line"),
                     html.Div(id="filters-line", className="filters-line"),
                 ]),
-                report_bar(),
+                report_bar(reports),
             ]),
             html.Div(id="privacy-banner"),
             dcc.Loading(html.Div(id="content", className="content"), type="dot", delay_show=400),

@@ -18,6 +18,8 @@ import dash
 import duckdb
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
+from dashboard.auth import current_role, current_scope, record
+from dashboard.auth.texts import word
 from dashboard.i18n import t
 from dashboard.state.url import parse_view
 from pipelines.errors import ReachError
@@ -53,11 +55,15 @@ class ReportWriters:
             self.ministry_workbook(con, date_from, date_to, out, framework=MINISTRY_FRAMEWORK, targets=targets)
 
 
-def report_bar() -> html.Div:
-    """Buttons (labelled by a callback in the UI language) and the download target."""
+def report_bar(kinds: frozenset[str] = frozenset({"board", "ministry"})) -> html.Div:
+    """Buttons (labelled by a callback in the UI language) and the download target.
+
+    A button of a report the role may not download is left hidden and disabled; the server refuses it anyway.
+    """
     return html.Div(className="report-bar", children=[
         html.Span(id="reports-label", className="report-label"),
-        *[html.Button(id=button, className="btn-export") for button in REPORTS],
+        *[html.Button(id=button, className="btn-export", hidden=kind not in kinds, disabled=kind not in kinds)
+          for button, (kind, _extension) in REPORTS.items()],
         dcc.Loading(dcc.Download(id="report-download"), type="dot"),
         html.Span(id="report-error", className="report-error"),
     ])
@@ -102,8 +108,14 @@ def register_report_downloads(app: dash.Dash, board: Board, writers: ReportWrite
         button = ctx.triggered_id
         if button not in REPORTS or not board.source.published():
             return no_update, ""
+        role, lang = current_role(), parse_view(pathname, search).lang
+        if role is None or REPORTS[button][0] not in role.reports:  # refused here, whatever the page showed
+            return no_update, word("report_refused", lang)
         try:
             content, name = report_file(board, writers, button, pathname, search)
+            # Written before the file is handed over; if it cannot be written, nothing is.
+            record(board.source.home, "report.download", name,
+                   f"period {name.rsplit('_', 1)[-1].split('.')[0]}; scope {current_scope().describe()}; lang {lang}")
         except ReachError as error:
             return no_update, str(error)
         return dcc.send_bytes(content, name), ""

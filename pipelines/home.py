@@ -48,10 +48,30 @@ class Home:
         return self.root / "audit.jsonl"
 
     @property
+    def accounts_file(self) -> Path:
+        """Local accounts (pipelines/access/accounts.py): names, roles, scopes, Argon2id hashes; mode 0600."""
+        return self.root / "accounts.json"
+
+    @property
+    def secret_key_file(self) -> Path:
+        """The key that signs session cookies, made once with mode 0600 unless REACH_SECRET_KEY is set."""
+        return self.root / "secret_key"
+
+    @property
+    def access_config(self) -> Path:
+        """Optional sign-in settings (session expiry, cookies, reverse-proxy identity): docs/access.md."""
+        return self.root / "access.toml"
+
+    @property
     def build_lock(self) -> Path:
         """Held (flock) by the running `reach build`: another build is refused, and a build that finds
         it free knows every file left in builds/ belongs to a build that is no longer running."""
         return self.root / "build.lock"
+
+    @property
+    def dbt_state_dir(self) -> Path:
+        """dbt's parsed project kept between builds (partial parsing; reach/build.py)."""
+        return self.root / "dbt_state"
 
     @property
     def perturbation_secret(self) -> Path:

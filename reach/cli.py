@@ -30,6 +30,7 @@ COMMANDS = {
     "report": "write the ministry workbook or the board pack",
     "deliveries": "list loaded deliveries; set one aside (audited) or restore it",
     "audit": "print the audit log",
+    "users": "manage sign-in accounts: add, list, disable, reset",
 }
 
 

@@ -1,4 +1,4 @@
-"""The dashboard as served: the Dash app wired to the document writers of `reports/`."""
+"""The dashboard as served: the Dash app wired to the document writers of `reports/`, behind sign-in."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dash
 import duckdb
 
 from dashboard.app import create_app
+from dashboard.auth.config import AccessConfig
 from dashboard.report_downloads import ReportWriters
 from pipelines.home import Home
 
@@ -29,5 +30,6 @@ def _ministry_workbook(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any
 WRITERS = ReportWriters(board_pack=_board_pack, ministry_workbook=_ministry_workbook)
 
 
-def create_dashboard(home: Home) -> dash.Dash:
-    return create_app(home, WRITERS)
+def create_dashboard(home: Home, access: AccessConfig | None = None) -> dash.Dash:
+    """`access`: the sign-in settings; by default those of <home>/access.toml and the environment."""
+    return create_app(home, WRITERS, access or AccessConfig.load(home))

@@ -1,12 +1,21 @@
-"""The dashboard's pages, declared once: navigation order, path and title in Czech and English.
+"""The dashboard's pages, declared once: navigation order, path, title in Czech and English, and who may open it.
 
-Navigation, URL parsing, document titles and the page modules (`dashboard.pages.<key>`) all
-derive from this list; adding a page is one line here plus its module.
+Navigation, URL parsing, document titles, the page modules (`dashboard.pages.<key>`) and the
+server's page refusals (dashboard/auth) all derive from this list; adding a page is one line
+here plus its module.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from pipelines.access import Role
+
+EVERY_ROLE = frozenset(Role)
+# The figures pages: not the board (the Overview and the board pack only, access.md).
+READERS = frozenset({Role.ADMIN, Role.ANALYST, Role.COORDINATOR, Role.MINISTRY})
+# Quarantined rows and delivery details: only those who load and review deliveries.
+STEWARDS = frozenset({Role.ADMIN, Role.ANALYST})
 
 
 @dataclass(frozen=True)
@@ -14,6 +23,7 @@ class PageSpec:
     key: str  # also the module name under dashboard/pages/ and the URL path
     title_cs: str
     title_en: str
+    roles: frozenset[Role] = READERS  # who may open the page; anyone else is refused by the server
 
     @property
     def path(self) -> str:
@@ -24,14 +34,15 @@ class PageSpec:
 
 
 PAGE_SPECS: tuple[PageSpec, ...] = (
-    PageSpec("overview", "Přehled", "Overview"),
+    PageSpec("overview", "Přehled", "Overview", EVERY_ROLE),
     PageSpec("reach", "Dosah", "Reach"),
     PageSpec("services", "Služby", "Services"),
     PageSpec("courses", "Kurzy", "Courses"),
     PageSpec("outcomes", "Výsledky", "Outcomes"),
     PageSpec("events", "Akce", "Events"),
-    PageSpec("quality", "Kvalita dat", "Data quality"),
+    PageSpec("quality", "Kvalita dat", "Data quality", STEWARDS),
     PageSpec("definitions", "Definice", "Definitions"),
+    PageSpec("admin", "Správa", "Administration", frozenset({Role.ADMIN})),  # accounts and the audit log
 )
 HOME_PAGE = "overview"
 PAGES: tuple[str, ...] = tuple(spec.key for spec in PAGE_SPECS)
@@ -44,3 +55,7 @@ def page_spec(key: str) -> PageSpec:
 
 def page_title(key: str, lang: str) -> str:
     return _BY_KEY[key].title(lang)
+
+
+def page_allowed(key: str, role: Role | None) -> bool:
+    return role is not None and role in _BY_KEY[key].roles
