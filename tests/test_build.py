@@ -70,13 +70,13 @@ def test_failed_dbt_test_leaves_the_previous_warehouse(home: Home) -> None:
     before = publish_previous(home)
     bad = Delivery(2)
     bad.add("contacts", contact_id="k-bad", client_id="client01", contact_date=date(2022, 8, 4),
-            service="astrology", deleted=False)  # not a code of list S: the accepted_values test fails
+            service="astrology", deleted=False)  # no service of dim_service: the relationships test fails
     write_raw(home, bad)
 
     with pytest.raises(ReachError) as failure:
         build_warehouse(home)
     message = str(failure.value)
-    assert "test accepted_values on stg_contacts.service: 1 failing row" in message and "not published" in message
+    assert "test relationships on fct_activities.service: 1 failing row" in message and "not published" in message
     assert digest(home.warehouse_db) == before
     assert [p.name.endswith(FAILED_SUFFIX) for p in home.builds_dir.iterdir()] == [True]
 

@@ -79,7 +79,7 @@ def test_published_sample_agrees_with_the_raw_layer(published_home: Home) -> Non
     clients, contacts, orphans = expected_keys(published_home)
     assert {r[0] for r in published(published_home, "select client_key from dim_client")} == clients
     assert {r[0] for r in published(published_home, "select contact_key from fct_contacts")} == contacts
-    assert {r[0] for r in published(published_home, "select contact_key from staging.stg_contacts "
+    assert {r[0] for r in published(published_home, "select contact_key from intermediate.int_contacts "
                                                     "where is_orphan")} == orphans
 
 

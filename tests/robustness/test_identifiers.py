@@ -250,7 +250,7 @@ def test_withheld_branches_count_under_unknown_and_ordinary_ones_stay(hostile: t
     withheld = [f"HK{i:02d}" for i in range(1, 12)]
     assert {branches[k] for k in withheld} == {WITHHELD}
     assert (branches["HK91"], branches["HK92"]) == KEPT_BRANCHES
-    assert _published(home, "SELECT branch FROM staging.stg_courses WHERE course_id = 'HKU1'") == [(WITHHELD,)]
+    assert _published(home, "SELECT branch FROM intermediate.int_courses WHERE course_id = 'HKU1'") == [(WITHHELD,)]
 
 
 @pytest.mark.slow
