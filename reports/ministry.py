@@ -10,6 +10,7 @@ import duckdb
 from pipelines.errors import ReachError
 from pipelines.targets import ProjectTargets, load_targets
 from reports.framework import load_framework
+from reports.ministry_audit import protect
 from reports.ministry_data import gather_ministry
 from reports.ministry_writer import write_workbook
 
@@ -24,7 +25,9 @@ def write_ministry_workbook(
 ) -> Path:
     """Write the workbook to `out` (.xlsx; a path or a file name) and return its path.
 
-    `con` is a read-only connection from pipelines.metrics.open_warehouse. Suppression is always on.
+    `con` is a read-only connection from pipelines.metrics.open_warehouse. The figures are exact,
+    with `<5` and complementary `x` chosen over all sheets and audited by a linear program
+    (reports/ministry_audit.py); a workbook that fails the audit is not written (ReachError).
     """
     if date_to < date_from:
         raise ReachError(f"The period ends ({date_to}) before it starts ({date_from}).")
@@ -32,4 +35,4 @@ def write_ministry_workbook(
     if path.suffix.lower() != ".xlsx":
         raise ReachError(f"The ministry workbook is an .xlsx file; '{path}' has another extension.")
     data = gather_ministry(con, load_framework(framework), targets or load_targets(), date_from, date_to)
-    return write_workbook(data, path)
+    return write_workbook(protect(data), path)

@@ -1,4 +1,9 @@
-"""The figures of the ministry workbook, gathered from the metric API only."""
+"""The figures of the ministry workbook, gathered from the metric API only, exact.
+
+The workbook publishes exact figures with audited hiding (disclosure.md, rule 2), so it asks
+the metric layer for exact counts and leaves the hiding to reports/ministry_audit.py, which
+sees all sheets together.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,9 @@ from reports.provenance import read_provenance
 
 def _query(date_from: date, date_to: date, metrics: tuple[str, ...], by: tuple[str, ...] = (),
            where: dict[str, tuple[str, ...]] | None = None) -> MetricQuery:
-    # Suppression is always on in published reports.
+    # Exact: the workbook's hiding is chosen over all its sheets at once (ministry_audit.protect).
     return MetricQuery(date_from=date_from, date_to=date_to, metrics=metrics, by=by,
-                       where=dict(where or {}), suppress=True)
+                       where=dict(where or {}), suppress=False)
 
 
 def indicator_value(con: duckdb.DuckDBPyConnection, indicator: Indicator, date_from: date, date_to: date) -> Cell:
@@ -53,6 +58,7 @@ def target_rows(con: duckdb.DuckDBPyConnection, targets: ProjectTargets,
 
 def gather_ministry(con: duckdb.DuckDBPyConnection, framework: Framework, targets: ProjectTargets,
                     date_from: date, date_to: date) -> MinistryData:
+    """Every figure exact: pass the result through ministry_audit.protect before it is written."""
     main = framework.indicator(framework.breakdown_indicator)
     return MinistryData(
         framework=framework, date_from=date_from, date_to=date_to,

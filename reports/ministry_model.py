@@ -1,4 +1,9 @@
-"""What the ministry workbook shows: plain data, filled by ministry_data, written by ministry_writer."""
+"""What the ministry workbook shows: plain data, filled by ministry_data, written by ministry_writer.
+
+A people count carries its published cell (`value`: a number, `<5` or `x`) and, where that
+cell hides it, the exact figure (`exact`) that the writer's disclosure audit needs
+(reports/ministry_audit.py). The exact figure is never written to the workbook.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from reports.provenance import Provenance
 class IndicatorValue:
     indicator: Indicator
     value: Cell
+    exact: int | float | None = None  # behind a hidden value; None when `value` is the exact number
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,7 @@ class BreakdownRow:
     label_cs: str
     label_en: str
     value: Cell
+    exact: int | float | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class TargetRow:
     project_target: float
     period_target: float | None
     actual: Cell
+    exact: int | float | None = None
 
 
 @dataclass(frozen=True)
@@ -51,3 +59,10 @@ class MinistryData:
     targets: ProjectTargets
     target_rows: tuple[TargetRow, ...]
     provenance: Provenance
+
+
+def exact_figure(value: Cell, exact: int | float | None) -> int | float | None:
+    """The exact figure behind a published cell: the number shown, or `exact` behind a marker."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return exact

@@ -13,6 +13,9 @@ each text needs in its column (or columns, for a text spanning several) and sets
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import tempfile
 import textwrap
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipelines.safe_text import neutralise
 from reports.cells import Cell, is_number
 from reports.metric_names import definitions, metric_name
+from reports.ministry_audit import audit_workbook
 from reports.ministry_model import IndicatorValue, MinistryData
 
 SHEET_NAMES = {
@@ -266,9 +270,12 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
         ("Kontrola kvality provedena / Quality checked at", quality.checked_at),
         ("Neúspěšné kontroly / Failed checks", ", ".join(quality.failed_checks) or "—"),
         ("Potlačení malých hodnot / Suppression",
-         "Vždy zapnuto: počty osob 1–4 jsou zveřejněny jako <5, další buňky skryté (x) tam, kde by šly dopočítat. / "
-         "Always on: counts of people from 1 to 4 are published as <5, further cells hidden (x) where they "
-         "could be worked out."),
+         "Přesné údaje; počty osob 1–4 jsou zveřejněny jako <5 a další buňky skryté (x, vždy alespoň 5 osob) "
+         "tak, aby ze všech listů dohromady nešlo o buňce <5 zjistit víc než 1–4 a buňku x zúžit na méně než "
+         "pět možných hodnot (ověřeno lineárním programem před zápisem). / Exact figures; counts of people "
+         "from 1 to 4 are published as <5 and further cells hidden (x, always at least 5 people) so that, from "
+         "all sheets together, nothing beyond 1-4 can be worked out for a <5 cell and no x cell can be "
+         "narrowed to fewer than five possible values (checked by a linear program before writing)."),
     ]
     sheet.paragraph(0, "Metadata", "title")
     for offset, (name, value) in enumerate(rows):
@@ -310,7 +317,26 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
 
 
 def write_workbook(data: MinistryData, out: Path, generated_at: datetime | None = None) -> Path:
+    """Audit the workbook's hiding (ministry_audit), then write it; nothing is written if the audit fails.
+
+    The file is written beside `out` under a temporary name and renamed, so a failure half-way
+    leaves no partial workbook and an earlier one at `out` stays as it was.
+    """
+    audit_workbook(data, SHEET_NAMES)  # raises ReachError naming the cells an attack narrows
     out.parent.mkdir(parents=True, exist_ok=True)
+    # A private folder beside `out` (same file system, so the rename is atomic); the file inside
+    # gets the usual permissions, as if written at `out` directly.
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        temporary = folder / out.name
+        _write(data, temporary, generated_at or datetime.now().replace(microsecond=0))
+        os.replace(temporary, out)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def _write(data: MinistryData, out: Path, generated_at: datetime) -> None:
     # strings_to_formulas off: text is text even if the neutralising were ever bypassed.
     book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     formats = _formats(book)
@@ -322,6 +348,5 @@ def write_workbook(data: MinistryData, out: Path, generated_at: datetime | None 
     for index, part in enumerate(data.breakdowns):
         _write_breakdown(sheet(part.dimension, BREAKDOWN_WIDTHS), data, index)
     _write_targets(sheet("targets", TARGET_WIDTHS), data)
-    _write_metadata(sheet("metadata", METADATA_WIDTHS), data, generated_at or datetime.now().replace(microsecond=0))
+    _write_metadata(sheet("metadata", METADATA_WIDTHS), data, generated_at)
     book.close()
-    return out

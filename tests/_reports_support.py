@@ -27,18 +27,22 @@ PROVENANCE = Provenance(
 
 def ministry_data() -> MinistryData:
     framework = load_framework("amif-2021-2027")
-    values: list[int | float | str] = [412, 120, "<5", 250, 37, 0, "x", 9]
-    indicators = tuple(IndicatorValue(i, v) for i, v in zip(framework.indicators, values, strict=True))
+    # Published cells, with the exact figure behind each hidden one (the writer audits them).
+    values: list[tuple[int | float | str, int | None]] = [
+        (412, None), (120, None), ("<5", 3), (250, None), (37, None), (0, None), ("x", 6), (9, None)]
+    indicators = tuple(IndicatorValue(i, v, e) for i, (v, e) in zip(framework.indicators, values, strict=True))
     separate = tuple(IndicatorValue(i, 55) for i in framework.reported_separately)
     main = framework.indicator(framework.breakdown_indicator)
+    # One `<5` beside a total needs two complements: with one, it could be narrowed to four values.
     sex = Breakdown("sex", main, (
-        BreakdownRow("female", "Žena", "Female", 230), BreakdownRow("male", "Muž", "Male", 178),
-        BreakdownRow("other", "-jiné", "=other", "<5"),
+        BreakdownRow("female", "Žena", "Female", "x", 230), BreakdownRow("male", "Muž", "Male", "x", 178),
+        BreakdownRow("other", "-jiné", "=other", "<5", 4),
     ))
     return MinistryData(
         framework=framework, date_from=date(2022, 8, 1), date_to=date(2022, 12, 31),
         indicators=indicators, separate=separate, breakdowns=(sex,), targets=TARGETS,
-        target_rows=(TargetRow("clients_reached", 3000, 1260.3, 412), TargetRow("contacts", 12000, 5041.1, 1834)),
+        # All clients reached: the 412 participants, 55 of the majority society, 55 EU citizens.
+        target_rows=(TargetRow("clients_reached", 3000, 1260.3, 522), TargetRow("contacts", 12000, 5041.1, 1834)),
         provenance=PROVENANCE,
     )
 

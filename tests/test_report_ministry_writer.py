@@ -55,8 +55,8 @@ def test_formula_like_text_is_neutralised(workbook: openpyxl.Workbook) -> None:
 
 def test_targets_sheet(workbook: openpyxl.Workbook) -> None:
     row = _find_row(workbook[SHEET_NAMES["targets"]], "clients_reached")
-    assert row[3] == 3000 and row[5] == 412
-    assert row[6] == pytest.approx(412 / 1260.3)
+    assert row[3] == 3000 and row[5] == 522
+    assert row[6] == pytest.approx(522 / 1260.3)
 
 
 def test_metadata(workbook: openpyxl.Workbook, tmp_path: Path) -> None:
