@@ -40,10 +40,10 @@ SCALES = {
 
 
 def prepare_regional(home: Path, work: Path) -> None:
-    from pipelines.commands.demo import deliveries_in
     from pipelines.generate import generate_sample
     from pipelines.home import Home
     from pipelines.ingest import load_paths
+    from reach.commands.demo import deliveries_in
 
     sample = work / "regional-sample"
     shutil.rmtree(sample, ignore_errors=True)
@@ -206,7 +206,7 @@ def measure_build(home: Path) -> dict[str, object]:
     """`reach build` in its own process: wall-clock seconds, peak RSS, exit status, output."""
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    process = subprocess.Popen([PYTHON, "-m", "pipelines.cli", "--home", str(home), "build"], cwd=ROOT,
+    process = subprocess.Popen([PYTHON, "-m", "reach.cli", "--home", str(home), "build"], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
