@@ -7,7 +7,11 @@
    new one, never a half-built one. Any failure leaves the published warehouse untouched.
 
 dbt reads the raw layer through views without the deliveries set aside (pipelines/raw_views.py),
-written per build into its target folder. dbt's target path and logs stay under the home, so
+written per build. dbt writes under fixed names (builds/building.duckdb, builds/building.sources.duckdb;
+the build lock makes them one build's) and the new file is renamed to its build id afterwards, so the
+profile dbt sees stays the same from build to build and dbt's partial parsing can reuse the manifest
+kept in <home>/dbt_state (dbt itself reparses what changed: a model, a macro, the project file, the
+dbt version). dbt's target path and logs stay under the home, so
 concurrent builds of different homes (tests, benchmarks) never share a folder; one home builds one
 at a time (<home>/build.lock), and a build that gets the lock removes what builds killed earlier
 left in builds/. Running out of disk space is one clear message; the published file stays as it was.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import io
 import logging
 import os
@@ -42,7 +47,10 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]  # the repo root holds dbt_pro
 DBT_THREADS = 2
 FAILED_SUFFIX = ".failed.duckdb"
 TARGET_SUFFIX = ".target"
-SOURCES_FILE = "sources.duckdb"  # in the build's target folder: the views dbt reads as its sources
+SOURCES_FILE = "sources.duckdb"  # the views dbt reads as its sources (generate_docs: in its target folder)
+BUILDING_FILE = "building.duckdb"  # what dbt writes, in builds/, renamed to <build-id>.duckdb when done
+BUILDING_SOURCES_FILE = "building.sources.duckdb"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"  # dbt's parsed project, in the target path
 
 # dbt reads its profile from environment variables and keeps global state: one build at a
 # time per process.
@@ -109,11 +117,11 @@ def new_build_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
+def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False) -> BuildSummary:
     """Build, check and publish the warehouse of `home`; raise ReachError if anything fails.
 
     `gate` defaults to run_quality_gate; the quality tests pass a wrapper that damages the
-    build file first and then runs that same real gate.
+    build file first and then runs that same real gate. `full` parses the dbt project anew.
     """
     gate = gate or run_quality_gate
     started = time.perf_counter()
@@ -124,7 +132,7 @@ def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
                              "Run `reach load` first.")
         with build_lock(home):
             removed = remove_leftovers(home)
-            return _build(home, gate, started, removed)
+            return _build(home, gate, started, removed, full)
     except QualityGateFailed:
         raise  # its summary quotes delivered text, which must not be read as a disk error
     except Exception as error:  # whichever library hit the full disk (DuckDB, dbt, GX, the OS)
@@ -133,12 +141,12 @@ def build_warehouse(home: Home, *, gate: Gate | None = None) -> BuildSummary:
         raise
 
 
-def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...]) -> BuildSummary:
+def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], full: bool) -> BuildSummary:
     build_id = new_build_id()
     build_db = home.builds_dir / f"{build_id}.duckdb"
     target_dir = home.builds_dir / f"{build_id}{TARGET_SUFFIX}"
     try:
-        outcome = run_dbt(home, build_db, target_dir)
+        outcome = run_dbt(home, build_db, target_dir, full=full)
         dbt_done = time.perf_counter()
         gate_result = gate(build_db, home)
         gate_done = time.perf_counter()
@@ -236,8 +244,12 @@ def out_of_space_message(home: Home) -> str:
             f"removed; the published warehouse is unchanged. Free some space and run `reach build` again.")
 
 
-def run_dbt(home: Home, build_db: Path, target_dir: Path) -> DbtOutcome:
-    """`dbt build` (seeds, models, tests) into `build_db`; ReachError naming what failed."""
+def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False) -> DbtOutcome:
+    """`dbt build` (seeds, models, tests) into `build_db`; ReachError naming what failed.
+
+    Call under build_lock (dbt writes under fixed names in builds/). `full` parses the project from
+    scratch instead of reusing the kept manifest.
+    """
     from dbt.cli.main import dbtRunner
 
     args = [
@@ -247,13 +259,31 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path) -> DbtOutcome:
         "--target-path", str(target_dir),
         "--log-path", str(home.logs_dir),
         "--threads", str(DBT_THREADS),
+        "--no-partial-parse" if full else "--partial-parse",
         "--quiet",
     ]
-    with _DBT_LOCK, _dbt_environment(home, build_db, target_dir / SOURCES_FILE), _dbt_console() as console:
+    dbt_db = home.builds_dir / BUILDING_FILE
+    sources_db = home.builds_dir / BUILDING_SOURCES_FILE
+    kept_manifest = _kept_manifest(home)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    if kept_manifest.exists() and not full:
+        shutil.copyfile(kept_manifest, target_dir / PARTIAL_PARSE_FILE)
+    with _DBT_LOCK, _dbt_environment(home, dbt_db, sources_db), _dbt_console() as console:
         try:
             result = dbtRunner().invoke(args)
         finally:
             _close_dbt_database()
+            _discard(sources_db)
+            if dbt_db.exists():
+                os.replace(dbt_db, build_db)
+            wal = dbt_db.with_name(dbt_db.name + ".wal")
+            if wal.exists():
+                os.replace(wal, build_db.with_name(build_db.name + ".wal"))
+    parsed = target_dir / PARTIAL_PARSE_FILE
+    if result.exception is None and parsed.exists():
+        kept_manifest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parsed, kept_manifest.with_suffix(".tmp"))
+        os.replace(kept_manifest.with_suffix(".tmp"), kept_manifest)
     outcome = _read_results(result.result)
     printed = console.getvalue()
     if printed and not is_out_of_space(ReachError(printed)):  # a full disk gets one message, not dbt's traceback
@@ -271,6 +301,12 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path) -> DbtOutcome:
             f"{listed}{more}. Details are in {home.logs_dir / 'dbt.log'}."
         )
     return outcome
+
+
+def _kept_manifest(home: Home) -> Path:
+    """dbt's parsed project kept between builds, one per checkout of the project (its path in the name)."""
+    checkout = hashlib.sha256(str(PROJECT_DIR).encode()).hexdigest()[:12]
+    return home.dbt_state_dir / f"{checkout}-{PARTIAL_PARSE_FILE}"
 
 
 def generate_docs(home: Home, target_dir: Path, database: Path | None = None) -> Path:
@@ -372,7 +408,7 @@ def _read_results(run_result: object) -> DbtOutcome:
 
 
 def _describe_failure(node_result: object) -> str:
-    """'test accepted_values on stg_contacts.service: 1 failing row' rather than dbt's node name."""
+    """'test relationships on fct_activities.service: 1 failing row' rather than dbt's node name."""
     node = node_result.node
     metadata = getattr(node, "test_metadata", None)
     if metadata is not None:

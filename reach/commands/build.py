@@ -14,10 +14,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--docs", type=Path, default=None, metavar="DIR",
         help="after publishing, also write the dbt documentation site (offline, static) into DIR",
     )
+    parser.add_argument(
+        "--full", action="store_true",
+        help="build from scratch: parse the dbt project anew instead of reusing the kept manifest",
+    )
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    summary = build_warehouse(home)
+    summary = build_warehouse(home, full=args.full)
     print(summary.text())
     if args.docs is not None:
         page = generate_docs(home, args.docs.resolve())
