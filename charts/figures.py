@@ -35,11 +35,12 @@ from charts.theme import (
 from charts.words import t
 from pipelines.contract import CEFR_LEVELS
 from pipelines.formatting import fmt_decimal, fmt_int
-from pipelines.metrics.names import REST_CODE, code_label, dimension_name, metric_name
+from pipelines.metrics.catalogue import REST_CODE, code_label, dimension_name, dimension_values, metric_name
+from pipelines.metrics.suppression import SMALL
+from pipelines.metrics.top_n import ranked
 from pipelines.safe_text import plotly_text
 
 FLAG_SUFFIX = "__flag"
-AGE_BANDS = ("0-17", "18-29", "30-44", "45-64", "65+", "unknown")
 
 # Schematic position (column, row; row 0 is north) of each district of the Ústí Region,
 # laid out like the real map: Chomutov and Most west, Louny south-west, Teplice north,
@@ -67,8 +68,8 @@ def _label(dimension: str, code: object, lang: str) -> str:
 def format_value(value: float | None, flag: str | None, lang: str, *, digits: int = 0) -> str:
     """A value as shown: formatted number, `<5`, or `hidden` when suppression removed it."""
     if value is None:
-        if flag == "<5":
-            return "<5"
+        if flag == SMALL:
+            return SMALL
         return t("hidden", lang) if flag else "—"
     return fmt_decimal(value, lang, digits) if digits else fmt_int(value, lang)
 
@@ -98,34 +99,16 @@ def _has_values(frame: pl.DataFrame, metric: str) -> bool:
     return (not values.is_empty() and bool((values != 0).any())) or bool(flags)
 
 
-def top_n_with_rest(frame: pl.DataFrame, dimension: str, metric: str, top_n: int | None,
-                    rest: float | None = None, rest_flag: str = "") -> pl.DataFrame:
-    """The largest `top_n` rows, then one row `__rest__` for the others.
-
-    `rest` is the rest's own figure when the caller computed it (unique people are not additive);
-    without it the rest is the sum of the other rows, right only where each person is in one row.
-    """
-    flag = flag_column(metric)
-    ordered = frame.sort([metric, dimension], descending=[True, False], nulls_last=True)  # ties: by code
-    if top_n is None or ordered.height <= top_n + 1:
-        return ordered
-    head, tail = ordered.head(top_n), ordered.slice(top_n)
-    rest_value = rest if rest is not None else tail[metric].sum()
-    row: dict[str, Any] = {dimension: REST_CODE, metric: rest_value}
-    if flag in frame.columns:
-        row[flag] = rest_flag
-    rest_row = pl.DataFrame([row], schema={c: frame.schema[c] for c in row})
-    return pl.concat([head.select(list(row)), rest_row], how="vertical_relaxed")
-
-
 def bar_by_dimension(frame: pl.DataFrame, dimension: str, metric: str, lang: str, *,
-                     top_n: int | None = 10, rest: float | None = None, title: str | None = None,
-                     sort: bool = True, digits: int = 0, height: int | None = None,
+                     title: str | None = None, sort: bool = True, digits: int = 0, height: int | None = None,
                      colour: str = PRIMARY) -> go.Figure:
-    """Horizontal bars of one metric by one dimension, largest on top, the top N plus the rest."""
+    """Horizontal bars of one metric by one dimension, the rows given (largest on top when `sort`).
+
+    A top-N chart is given the frame of `pipelines.metrics.top_n` (the rest as its own row, last).
+    """
     if not _has_values(frame, metric):
         return empty_figure(t("empty_period", lang), lang, title=title)
-    data = top_n_with_rest(frame, dimension, metric, top_n, rest) if sort else frame
+    data = ranked(frame, dimension, metric) if sort else frame
     codes = data[dimension].to_list()
     values = data[metric].to_list()
     flags = _flags(data, metric)
@@ -153,8 +136,7 @@ def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_rea
     figure = go.Figure()
     months = sorted(frame["month"].unique().to_list())
     ticks = [_label("month", m, lang) for m in months]
-    groups = (frame.group_by(group).agg(pl.col(metric).sum())
-              .sort([metric, group], descending=[True, False], nulls_last=True)[group].to_list())
+    groups = ranked(frame.group_by(group).agg(pl.col(metric).sum()), group, metric)[group].to_list()
     for index, code in enumerate(groups):
         part = frame.filter(pl.col(group) == code).sort("month")
         if part[metric].drop_nulls().is_empty():
@@ -265,12 +247,13 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
     if not _has_values(frame, metric):
         return empty_figure(t("empty_period", lang), lang, title=title)
     figure = go.Figure()
-    bands = [_label("age_band", band, lang) for band in AGE_BANDS]
+    codes = dimension_values("age_band")
+    bands = [_label("age_band", band, lang) for band in codes]
     for sex, sign in (("male", -1), ("female", 1)):
         part = frame.filter(pl.col("sex") == sex)
         by_band = {r["age_band"]: r for r in part.iter_rows(named=True)}
-        values = [by_band.get(b, {}).get(metric) for b in AGE_BANDS]
-        flags = [by_band.get(b, {}).get(flag_column(metric)) or "" for b in AGE_BANDS]
+        values = [by_band.get(b, {}).get(metric) for b in codes]
+        flags = [by_band.get(b, {}).get(flag_column(metric)) or "" for b in codes]
         # A hidden value is a zero-length bar nudged to its own side, so "<5" sits left for men and
         # right for women; a band nobody is in gets no label at all.
         figure.add_trace(go.Bar(
@@ -278,7 +261,7 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
             name=_label("sex", sex, lang), marker_color=SEX_COLOURS[sex], marker_pattern_shape=SEX_PATTERNS[sex],
             text=[format_value(v, f, lang) if v is not None or f else "" for v, f in zip(values, flags, strict=True)],
             textposition="outside", cliponaxis=False,
-            customdata=[["age_band", b] for b in AGE_BANDS],
+            customdata=[["age_band", b] for b in codes],
             hovertemplate="%{fullData.name}, %{y}: %{text}<extra></extra>",
         ))
     top = max([abs(v) for v in frame[metric].drop_nulls().to_list()] or [1])
@@ -325,7 +308,7 @@ def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("c
     present = [m for m in metrics if _has_values(frame, m)]
     if not present:
         return empty_figure(t("empty_period", lang), lang, title=title)
-    data = frame.sort([present[0], dimension], descending=[True, False], nulls_last=True)
+    data = ranked(frame, dimension, present[0])
     labels = [_label(dimension, c, lang) for c in data[dimension].to_list()]
     figure = make_subplots(rows=1, cols=len(present), shared_yaxes=True, horizontal_spacing=0.06,
                            subplot_titles=[metric_name(m, lang) for m in present])
@@ -350,7 +333,7 @@ def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("c
 
 def outcome_bars(frame: pl.DataFrame, lang: str, *, metric: str = "outcomes", title: str | None = None) -> go.Figure:
     """Outcomes by type, largest first (all types, no rest group)."""
-    return bar_by_dimension(frame, "outcome", metric, lang, top_n=None, title=title, colour=SERIES[1])
+    return bar_by_dimension(frame, "outcome", metric, lang, title=title, colour=SERIES[1])
 
 
 def cefr_flow(frame: pl.DataFrame, lang: str, *, metric: str = "enrolments", title: str | None = None) -> go.Figure:

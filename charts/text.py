@@ -17,7 +17,8 @@ from typing import Any
 import plotly.graph_objects as go
 
 from charts.words import t
-from pipelines.metrics.names import REST_CODE, dimension_name
+from pipelines.metrics.catalogue import REST_CODE, dimension_name
+from pipelines.metrics.suppression import SMALL
 
 SUMMARY_TOP = 3  # values named in a summary
 PER_COLUMN_UP_TO = 3  # a summary names each column's largest value up to this many columns
@@ -117,7 +118,7 @@ def chart_table(figure: go.Figure, lang: str) -> ChartTable:
     return ChartTable(corner, tuple(columns), rows, notes)
 
 
-_HIDDEN_MARKERS = ("<5",)
+_HIDDEN_MARKERS = (SMALL,)
 
 
 def _number(text: str, lang: str) -> float | None:

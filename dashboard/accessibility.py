@@ -22,7 +22,7 @@ from dashboard.i18n import DEFAULT_LANG, normalise_lang, t
 from dashboard.layout import dropdown_labels, filters_in_force
 from dashboard.state.pages import page_title
 from dashboard.state.url import FILTER_DIMENSIONS, page_from_path, parse_view, to_search
-from pipelines.metrics.names import REST_CODE
+from pipelines.metrics.catalogue import REST_CODE
 
 DROPDOWNS = ("preset", "period-value", "comparison", *[f"filter-{d}" for d in FILTER_DIMENSIONS])
 _HTML_TAG = re.compile(r"<html[^>]*>")

@@ -29,7 +29,7 @@ from pipelines.database import attach
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, MetricResult, compute
-from pipelines.metrics.definitions import METRICS_BY_NAME, applies
+from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
 
 EARLIEST = EARLIEST_DATE  # dashboard/state/url.py: the first date a view may show
 

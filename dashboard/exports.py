@@ -7,8 +7,7 @@ import io
 import polars as pl
 import xlsxwriter
 
-from pipelines.metrics.definitions import DIMENSIONS_BY_NAME, METRICS_BY_NAME
-from pipelines.metrics.names import code_label, dimension_name, metric_name
+from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, code_label, dimension_name, metric_name
 from pipelines.safe_text import neutralise_frame
 
 

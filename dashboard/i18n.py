@@ -1,13 +1,13 @@
 """UI text of the dashboard in Czech (default) and English.
 
-Names of metrics, dimensions and codes come from `pipelines.metrics.names`; texts that the charts
+Names of metrics, dimensions and codes come from `pipelines.metrics.catalogue`; texts that the charts
 draw themselves from `charts.words`; `t` looks in both so a page asks one function.
 """
 
 from __future__ import annotations
 
 from charts import words
-from pipelines.metrics.names import DEFAULT_LANG, LANGS, normalise_lang
+from pipelines.metrics.catalogue import DEFAULT_LANG, LANGS, normalise_lang
 
 __all__ = ["DEFAULT_LANG", "LANGS", "TEXT", "normalise_lang", "t"]
 

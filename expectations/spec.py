@@ -19,13 +19,12 @@ import yaml
 
 from pipelines.contract import CLIENT_ID_PATTERN, FILES, UNKNOWN, USTI_DISTRICTS
 from pipelines.errors import ReachError
-from pipelines.reference.countries import STATELESS, countries
+from pipelines.metrics.catalogue import dimension_values
 from pipelines.reference.districts import districts
 
 SUITES_DIR = Path(__file__).parent / "suites"
 SEVERITIES = ("error", "warning")
 SCOPES = ("raw", "mart")
-OUTSIDE_REGION = "outside_region"
 
 _SUITE_KEYS = {"suite", "description", "scope", "table", "row_label", "columns", "expectations", "checks"}
 _EXPECTATION_KEYS = {"id", "severity", "description", "expect", "kwargs"}
@@ -74,17 +73,20 @@ class SuiteSpec:
 
 
 def _value_lists() -> dict[str, list[str]]:
-    """Named value lists suites refer to as `value_set: {list: NAME}`; the contract is the source."""
+    """Named value lists suites refer to as `value_set: {list: NAME}`.
+
+    The export contract's lists as they are; the values of the metric dimensions (countries, the
+    region's districts) as the catalogue declares them, so a suite checks what the figures count.
+    """
     lists: dict[str, list[str]] = {}
     for export in FILES:
         for column in export.columns:
             if column.values is not None:
                 lists[f"{export.table}.{column.name}"] = column.codes
-    country_codes = [c.alpha2 for c in countries()]
     district_codes = [d.code for d in districts()]
-    lists["countries"] = [*country_codes, STATELESS, UNKNOWN]
+    lists["countries"] = list(dimension_values("nationality"))
     lists["districts"] = [*district_codes, UNKNOWN]
-    lists["region_districts"] = [*USTI_DISTRICTS, OUTSIDE_REGION, UNKNOWN]
+    lists["region_districts"] = list(dimension_values("district"))
     lists["region_district_codes"] = list(USTI_DISTRICTS)
     return lists
 

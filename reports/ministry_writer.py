@@ -24,9 +24,9 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from pipelines.metrics.catalogue import METRICS, dimension_name, metric_name
 from pipelines.safe_text import neutralise
 from reports.cells import Cell, is_number
-from reports.metric_names import definitions, metric_name
 from reports.ministry_audit import audit_workbook
 from reports.ministry_model import IndicatorValue, MinistryData
 
@@ -39,13 +39,6 @@ SHEET_NAMES = {
     "district": "Podle okresu",
     "targets": "Cíle projektu",
     "metadata": "Metadata",
-}
-DIMENSION_TITLES = {
-    "sex": ("Pohlaví", "Sex"),
-    "age_band": ("Věková skupina", "Age band"),
-    "nationality": ("Státní občanství", "Nationality"),
-    "target_group": ("Cílová skupina", "Target group"),
-    "district": ("Okres bydliště", "District of residence"),
 }
 QUALITY_CS = {
     "passed": "v pořádku", "warnings": "s varováními", "failed": "neprošla", "not_checked": "nekontrolováno",
@@ -211,7 +204,7 @@ def _write_indicators(sheet: _Sheet, data: MinistryData) -> None:
 
 def _write_breakdown(sheet: _Sheet, data: MinistryData, index: int) -> None:
     part = data.breakdowns[index]
-    title_cs, title_en = DIMENSION_TITLES.get(part.dimension, (part.dimension, part.dimension))
+    title_cs, title_en = dimension_name(part.dimension, "cs"), dimension_name(part.dimension, "en")
     ind = part.indicator
     sheet.paragraph(0, f"{ind.code} {ind.name_cs} — podle: {title_cs.lower()}", "title")
     sheet.paragraph(1, f"{ind.code} {ind.name_en} — by {title_en.lower()}")
@@ -308,10 +301,10 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
     sheet.text(row + 1, 1, "Název / Name", "header")
     sheet.text(row + 1, 2, "Definice / Definition", "header")
     row += 2
-    for code, name_cs, name_en, definition in definitions():
-        sheet.text(row, 0, code)
-        sheet.text(row, 1, f"{name_cs} / {name_en}")
-        sheet.text(row, 2, definition)
+    for metric in METRICS:
+        sheet.text(row, 0, metric.name)
+        sheet.text(row, 1, f"{metric.label_cs} / {metric.label_en}")
+        sheet.text(row, 2, metric.definition_en)
         row += 1
     sheet.finish(repeat_to_row=0)
 

@@ -6,20 +6,6 @@ import polars as pl
 import pytest
 
 from charts import figures
-from pipelines.metrics.names import REST_CODE
-
-
-def test_top_n_with_rest_uses_the_rest_figure_given_not_a_sum() -> None:
-    frame = pl.DataFrame({"nationality": ["UA", "VN", "RU", "MN"], "clients_reached": [50, 20, 9, 7]})
-    grouped = figures.top_n_with_rest(frame, "nationality", "clients_reached", 2, rest=14)
-    assert grouped["nationality"].to_list() == ["UA", "VN", REST_CODE]
-    assert grouped["clients_reached"].to_list() == [50, 20, 14]
-
-
-def test_top_n_keeps_everything_when_only_one_row_would_be_grouped() -> None:
-    frame = pl.DataFrame({"nationality": ["UA", "VN", "RU"], "clients_reached": [5, 20, 9]})
-    grouped = figures.top_n_with_rest(frame, "nationality", "clients_reached", 2)
-    assert grouped["nationality"].to_list() == ["VN", "RU", "UA"]
 
 
 def test_bar_labels_are_czech_names_and_hidden_values_say_so() -> None:
@@ -27,7 +13,7 @@ def test_bar_labels_are_czech_names_and_hidden_values_say_so() -> None:
         "nationality": ["UA", "VN", "MN"], "clients_reached": [120, None, None],
         "clients_reached__flag": ["", "<5", "x"],
     })
-    bars = figures.bar_by_dimension(frame, "nationality", "clients_reached", "cs", top_n=None).data[0]
+    bars = figures.bar_by_dimension(frame, "nationality", "clients_reached", "cs").data[0]
     # hidden values tie (null): they follow in code order, the same on every reload
     assert list(bars.y) == ["Ukrajina", "Mongolsko", "Vietnam"]
     assert list(bars.text) == ["120", "skryto", "<5"]
@@ -129,7 +115,7 @@ def test_service_bars_show_hours_with_one_decimal() -> None:
 
 def test_equal_values_are_ranked_by_code_whatever_order_they_arrive_in() -> None:
     rows = {"nationality": ["VN", "UA", "RU", "MN"], "clients_reached": [7, 9, 7, 7]}
-    orders = {tuple(figures.top_n_with_rest(pl.DataFrame(rows)[list(p)], "nationality", "clients_reached",
-                                            None)["nationality"].to_list())
+    orders = {tuple(c[1] for c in figures.bar_by_dimension(pl.DataFrame(rows)[list(p)], "nationality",
+                                                           "clients_reached", "cs").data[0].customdata)
               for p in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1])}
     assert orders == {("UA", "MN", "RU", "VN")}

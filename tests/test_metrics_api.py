@@ -175,7 +175,7 @@ def test_interpreted_dimension_beside_interpreted_contacts(con: duckdb.DuckDBPyC
 
 def test_every_dimension_works_with_every_metric_it_applies_to(con: duckdb.DuckDBPyConnection) -> None:
     from pipelines.metrics import DIMENSIONS
-    from pipelines.metrics.definitions import applies
+    from pipelines.metrics.catalogue import applies
 
     for dimension in DIMENSIONS:
         for metric in METRICS:

@@ -13,10 +13,12 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from charts.figures import top_n_with_rest
-from dashboard.data import ChartData, WarehouseSource
+from dashboard.data import ChartData, WarehouseSource, merge_flags
 from dashboard.state.url import Period, ViewState
 from pipelines.metrics import MetricQuery
+from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
+from pipelines.metrics.suppression import SHOWN
+from pipelines.metrics.top_n import TOP_N, top_n_with_rest
 from pipelines.targets import ProjectTargets
 
 
@@ -63,19 +65,17 @@ class Chart:
         return self.title[0] if lang == "cs" else self.title[1]
 
 
-def ranked_with_rest(ctx: PageContext, metric: str, dimension: str, top_n: int) -> ChartData:
-    """The top values of a dimension, then the rest as ONE figure computed by the metric API.
-
-    Unique people are not additive, and suppressed cells are null: the rest is never a sum of rows.
-    """
-    data = ctx.figures((metric,), (dimension,))
-    ordered = data.frame.sort([metric, dimension], descending=[True, False], nulls_last=True)  # ties: by code
-    if ordered.height <= top_n + 1:
-        return ChartData(ordered, data.published, data.hidden, data.ignored_filters)
-    rest_codes = tuple(str(code) for code in ordered[dimension].to_list()[top_n:])
-    rest = ctx.figures((metric,), where={dimension: rest_codes})
-    grouped = top_n_with_rest(ordered, dimension, metric, top_n, rest=rest.value(metric), rest_flag=rest.flag(metric))
-    return ChartData(grouped, data.published, data.hidden or rest.hidden, data.ignored_filters)
+def ranked_with_rest(ctx: PageContext, metric: str, dimension: str, top_n: int = TOP_N) -> ChartData:
+    """The top values of a dimension and the rest as ONE figure: the metric layer's rule
+    (pipelines/metrics/top_n.py), on the chart, its table view and its export alike."""
+    filters = dict(ctx.view.filters)
+    usable = {d: v for d, v in filters.items() if applies(METRICS_BY_NAME[metric], d)}
+    query = MetricQuery(date_from=ctx.period.date_from, date_to=ctx.period.date_to, metrics=(metric,),
+                        by=(dimension,), where=usable, suppress=ctx.suppress)
+    with ctx.source.pinned():  # the rows and the rest come from one build
+        result = top_n_with_rest(ctx.source.compute, query, dimension, top_n)
+    hidden = any(flag != SHOWN for flag in result.flags.get_column(metric).to_list())
+    return ChartData(merge_flags(result), result.published(), hidden, tuple(sorted(set(filters) - set(usable))))
 
 
 def in_order(data: ChartData, dimension: str, order: tuple[str, ...]) -> ChartData:

@@ -11,7 +11,7 @@ from dashboard.data import ChartData
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, Drawer, Loader, PageContext
 from pipelines.formatting import fmt_percent
-from pipelines.metrics.names import metric_name
+from pipelines.metrics.catalogue import metric_name
 
 HEADLINE = ("enrolments", "course_participants", "course_completions", "level_gains")
 
@@ -35,7 +35,7 @@ def _by(*dimensions: str) -> Loader:
 
 def _bars(dimension: str) -> Drawer:
     def draw(data: ChartData, ctx: PageContext) -> go.Figure:
-        return figures.bar_by_dimension(data.frame, dimension, "enrolments", ctx.lang, top_n=None,
+        return figures.bar_by_dimension(data.frame, dimension, "enrolments", ctx.lang,
                                         sort=dimension not in ("attendance_band",))
     return draw
 

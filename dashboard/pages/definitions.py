@@ -5,28 +5,38 @@ from __future__ import annotations
 from dash import html
 
 from dashboard.pages.base import Chart, PageContext
-from pipelines.metrics.definitions import DIMENSIONS, METRICS
+from pipelines.metrics.catalogue import DIMENSIONS, METRICS, dimension_name, metric_name
+
+Row = tuple[str, str, str]  # (name, meaning, code)
+
+
+def metric_rows(lang: str) -> list[Row]:
+    """Every metric of the catalogue as the page lists it."""
+    return [(metric_name(m.name, lang), m.definition(lang), m.name) for m in METRICS]
+
+
+def dimension_rows(lang: str) -> list[Row]:
+    return [(dimension_name(d.name, lang), d.definition(lang), d.name) for d in DIMENSIONS]
+
+
+def _table_rows(rows: list[Row]) -> list[html.Tr]:
+    return [html.Tr([html.Td(name, className="term"), html.Td(meaning), html.Td(html.Code(code))])
+            for name, meaning, code in rows]
 
 
 def header(ctx: PageContext) -> html.Div:
     cs = ctx.lang == "cs"
-    metric_rows = [html.Tr([html.Td(m.label_cs if cs else m.label_en, className="term"),
-                            html.Td(m.definition_cs if cs else m.definition_en), html.Td(html.Code(m.name))])
-                   for m in METRICS]
-    dimension_rows = [html.Tr([html.Td(d.label_cs if cs else d.label_en, className="term"),
-                               html.Td(d.definition_cs if cs else d.definition_en), html.Td(html.Code(d.name))])
-                      for d in DIMENSIONS]
     heads = ("Název", "Význam", "Kód") if cs else ("Name", "Meaning", "Code")
     return html.Div([
         html.Div(className="card", children=[
             html.H2("Ukazatele" if cs else "Metrics"),
             html.Table(className="data-table definitions", children=[
-                html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(metric_rows)]),
+                html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(_table_rows(metric_rows(ctx.lang)))]),
         ]),
         html.Div(className="card", children=[
             html.H2("Členění a filtry" if cs else "Dimensions and filters"),
             html.Table(className="data-table definitions", children=[
-                html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(dimension_rows)]),
+                html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(_table_rows(dimension_rows(ctx.lang)))]),
         ]),
         html.Div(className="card", children=[
             html.H2("Ochrana malých čísel" if cs else "Small-number protection"),

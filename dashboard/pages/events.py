@@ -8,7 +8,7 @@ from charts import figures
 from dashboard.components import kpi_card
 from dashboard.data import ChartData
 from dashboard.pages.base import Chart, Drawer, Loader, PageContext
-from pipelines.metrics.names import metric_name
+from pipelines.metrics.catalogue import metric_name
 
 HEADLINE = ("events", "event_attendance", "event_participants_foreign")
 

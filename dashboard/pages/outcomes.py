@@ -10,8 +10,7 @@ from dashboard.data import ChartData
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, Loader, PageContext, in_order, ranked_with_rest
 from pipelines.formatting import fmt_decimal, fmt_percent
-from pipelines.metrics.definitions import DAYS_TO_OUTCOME_BANDS
-from pipelines.metrics.names import metric_name
+from pipelines.metrics.catalogue import dimension_values, metric_name
 
 
 def header(ctx: PageContext) -> html.Div:
@@ -43,12 +42,12 @@ CHARTS = (
           lambda data, ctx: figures.outcome_bars(data.frame, ctx.lang), wide=True),
     Chart("outcomes-nationality", ("Klienti s výsledkem podle státní příslušnosti",
                                    "Clients with an outcome by nationality"),
-          lambda ctx: ranked_with_rest(ctx, "clients_with_outcome", "nationality", 10),
+          lambda ctx: ranked_with_rest(ctx, "clients_with_outcome", "nationality"),
           lambda data, ctx: figures.bar_by_dimension(data.frame, "nationality", "clients_with_outcome", ctx.lang,
-                                                     top_n=None, sort=False)),
+                                                     sort=False)),
     Chart("outcomes-days", ("Výsledky podle doby od registrace (dny)", "Outcomes by days since registration"),
           lambda ctx: in_order(_by("outcomes", "days_to_outcome_band")(ctx), "days_to_outcome_band",
-                               DAYS_TO_OUTCOME_BANDS),
+                               dimension_values("days_to_outcome_band")),
           lambda data, ctx: figures.bar_by_dimension(data.frame, "days_to_outcome_band", "outcomes", ctx.lang,
-                                                     top_n=None, sort=False)),
+                                                     sort=False)),
 )

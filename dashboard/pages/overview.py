@@ -10,7 +10,7 @@ from dashboard.data import ChartData
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, PageContext
 from pipelines.formatting import fmt_int, fmt_percent, fmt_period
-from pipelines.metrics.names import metric_name
+from pipelines.metrics.catalogue import metric_name
 from pipelines.metrics.periods import no_comparison_data
 
 KPI_METRICS = (

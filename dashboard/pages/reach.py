@@ -9,7 +9,6 @@ from charts import figures
 from dashboard.data import ChartData
 from dashboard.pages.base import Chart, Drawer, Loader, PageContext, ranked_with_rest
 
-TOP_NATIONALITIES = 10
 REACHED = "clients_reached"
 
 
@@ -21,7 +20,7 @@ def _by(dimension: str) -> Loader:
 
 def _bars(dimension: str) -> Drawer:
     def draw(data: ChartData, ctx: PageContext) -> go.Figure:
-        return figures.bar_by_dimension(data.frame, dimension, REACHED, ctx.lang, top_n=None)
+        return figures.bar_by_dimension(data.frame, dimension, REACHED, ctx.lang)
     return draw
 
 
@@ -50,9 +49,8 @@ def _pyramid(ctx: PageContext) -> ChartData:
 
 CHARTS = (
     Chart("reach-nationality", ("Oslovení klienti podle státní příslušnosti", "Clients reached by nationality"),
-          lambda ctx: ranked_with_rest(ctx, REACHED, "nationality", TOP_NATIONALITIES),
-          lambda data, ctx: figures.bar_by_dimension(data.frame, "nationality", REACHED, ctx.lang, top_n=None,
-                                                     sort=False)),
+          lambda ctx: ranked_with_rest(ctx, REACHED, "nationality"),
+          lambda data, ctx: figures.bar_by_dimension(data.frame, "nationality", REACHED, ctx.lang, sort=False)),
     Chart("reach-district", ("Oslovení klienti podle okresu bydliště", "Clients reached by district of residence"),
           _district, _draw_district),
     Chart("reach-per-1000", ("Oslovení na 1 000 cizinců s pobytem v okrese", "Reach per 1,000 foreign residents"),

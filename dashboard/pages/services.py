@@ -11,7 +11,7 @@ from dashboard.data import ChartData
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, Drawer, Loader, PageContext
 from pipelines.formatting import fmt_percent
-from pipelines.metrics.names import metric_name
+from pipelines.metrics.catalogue import metric_name
 
 
 def header(ctx: PageContext) -> html.Div:
@@ -54,6 +54,5 @@ CHARTS = (
           _by("branch"), _draw("branch")),
     Chart("services-interpreted", ("Tlumočené kontakty podle služby", "Interpreted contacts by service"),
           _by("service", ("interpreted_contacts",)),
-          lambda data, ctx: figures.bar_by_dimension(data.frame, "service", "interpreted_contacts", ctx.lang,
-                                                     top_n=None)),
+          lambda data, ctx: figures.bar_by_dimension(data.frame, "service", "interpreted_contacts", ctx.lang)),
 )

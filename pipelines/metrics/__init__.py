@@ -5,7 +5,7 @@
     result.frame, result.flags, result.published()
 """
 
-from pipelines.metrics.definitions import DIMENSIONS, METRICS, UNIQUE_PEOPLE_METRICS, Dimension, Metric
+from pipelines.metrics.catalogue import DIMENSIONS, METRICS, UNIQUE_PEOPLE_METRICS, Dimension, Metric
 from pipelines.metrics.engine import compute
 from pipelines.metrics.query import MetricQuery
 from pipelines.metrics.result import MetricResult

@@ -1,4 +1,4 @@
-"""docs/metrics.md rendered from the definitions, so the doc, the CLI and the dashboard agree.
+"""docs/metrics.md rendered from the catalogue, so the doc, the CLI, the dashboard and the reports agree.
 
 Regenerate with `python -m pipelines.metrics.doc > docs/metrics.md` (a test checks it is current).
 """
@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import sys
 
-from pipelines.metrics.definitions import DIMENSIONS, METRICS, Dimension, Metric, applies
+from pipelines.metrics.catalogue import DIMENSIONS, METRICS, Dimension, Metric, applies
 
 INTRO = """# Metrics and dimensions (product definitions)
 
 Every figure of the dashboard, `reach metrics` and the reports comes from `pipelines.metrics`
 (the only place metric SQL lives) and means what this page says. The contract is
 `../shared/spec/metrics.md`; entries marked *extension* were added for the dashboard.
-This page is generated from `pipelines/metrics/definitions.py`
-(`python -m pipelines.metrics.doc > docs/metrics.md`); the dashboard's Definitions page
-renders the same data.
+This page is generated from the catalogue `pipelines/metrics/catalogue/` (metrics in
+`metrics.py`, dimensions in `dimensions.py`; `python -m pipelines.metrics.doc > docs/metrics.md`).
+The names below are the ones every surface uses (dashboard, `reach metrics --list`, board pack,
+ministry workbook); the dashboard's Definitions page renders the same data.
 
 Periods are inclusive date ranges `[from, to]`. Only current records count (the latest
 delivery wins; retracted records and everything of a retracted client never count), and a
@@ -32,7 +33,9 @@ RULES = """## Using dimensions
 
 - `--by DIM[,DIM]` groups by one or more dimensions; `--where DIM=VALUE[,VALUE]` (repeatable)
   filters: values of one dimension are ORed, different dimensions are ANDed. Rows are ordered
-  by the dimensions. Dimension values are codes (labels come from `pipelines.reference.labels`).
+  by the dimensions. Dimension values are codes (labels: `pipelines.metrics.catalogue.code_label`,
+  from `pipelines.reference.labels`). `reach metrics --list` prints every metric and dimension
+  with its Czech and English name.
 - A dimension applies to a metric when the metric's records carry it (table below). If a
   metric is named with `--metric` and a `--by` or `--where` dimension does not apply to it,
   the command fails naming the metric and the dimension. Without `--metric`, metrics a
@@ -47,6 +50,15 @@ RULES = """## Using dimensions
 - `district` is the client's district for client metrics and the event's own district for
   event metrics. `age_band` is the year of the period's end minus the birth year.
 - Where a group has no records, counts and sums are 0 and the median is empty.
+
+## Top N and the rest
+
+Ranked charts (and their exports, and the board pack) show the largest values of one dimension
+and one row **Ostatní / Other** (`pipelines/metrics/top_n.py`). The rest is a figure of its own,
+computed from the data: the same metric filtered to the values not shown, so a person in two of
+them counts once, published (or suppressed) as its own cell. It is never the total minus the
+shown rows nor a sum of the other rows. Rows whose value is suppressed never lead; they join
+the rest, so the shown rows, the rest and the total cannot be subtracted to reveal one.
 """
 
 SUPPRESSION = """## Publishing small numbers (`--suppress`)
@@ -98,8 +110,9 @@ result.metrics, result.by   # the metric and dimension columns, in order
 
 `metrics=()` means every metric the dimensions apply to. A wrong metric, dimension, value or
 combination raises `pipelines.errors.UsageError` (a `ReachError`) naming it; a warehouse that
-lacks a mart raises `ReachError` naming the table. `pipelines.metrics.definitions` holds the
-metrics and dimensions as data (labels, definitions, `applies(metric, dimension)`).
+lacks a mart raises `ReachError` naming the table. `pipelines.metrics.catalogue` holds the
+metrics and dimensions as data (names, definitions, SQL, values and bands, `applies(metric, dimension)`,
+`metric_name`, `dimension_name`, `code_label`).
 """
 
 
@@ -126,6 +139,19 @@ def _metric_section(metric: Metric) -> str:
     return "\n".join(lines) + "\n"
 
 
+_LISTED_UP_TO = 30  # values listed in a dimension's section (nationality lists every country code)
+
+
+def _values(dimension: Dimension) -> list[str]:
+    if dimension.bands is not None:
+        edges = ", ".join(str(edge) for edge in dimension.bands.edges)
+        return [f"- bands: {dimension.bands.listing} (lower edges {edges}; each band ends below the next edge)"]
+    codes = dimension.codes()
+    if codes and len(codes) <= _LISTED_UP_TO:
+        return [f"- values: {', '.join(f'`{code}`' for code in codes)}"]
+    return []
+
+
 def _dimension_section(dimension: Dimension) -> str:
     tag = " (extension)" if dimension.extension else ""
     partition = "yes" if dimension.partitions_clients else "no"
@@ -134,6 +160,7 @@ def _dimension_section(dimension: Dimension) -> str:
         "",
         f"- cs: **{dimension.label_cs}** — {dimension.definition_cs}",
         f"- en: **{dimension.label_en}** — {dimension.definition_en}",
+        *_values(dimension),
         f"- partitions clients (complementary suppression): {partition}",
         f"- applies to: {_applies_to(dimension)}",
     ]) + "\n"

@@ -8,14 +8,13 @@ import duckdb
 import polars as pl
 
 from pipelines.errors import ReachError
-from pipelines.metrics.definitions import DIMENSIONS_BY_NAME, Family, Kind, Metric
+from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, Family, Kind, Metric
 from pipelines.metrics.query import MetricQuery, ResolvedQuery, resolve
 from pipelines.metrics.result import MetricResult
 from pipelines.metrics.sql import family_sql
 from pipelines.metrics.suppression import HIDDEN, SHOWN, suppress_column
 
 _ADDITIVE = (Kind.UNIQUE, Kind.COUNT, Kind.SUM)  # absent from a group means 0 of them
-_DERIVED_FROM = {Kind.RATE: "clients_reached", Kind.MEDIAN: "clients_with_outcome"}
 
 
 def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
@@ -45,13 +44,13 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> pl.Data
     merged: pl.DataFrame | None = None
     for family, metrics in per_family.items():
         measures = [m.name for m in metrics if m.kind is not Kind.RATE]
-        with_rate = any(m.kind is Kind.RATE for m in metrics)
+        rates = [m.name for m in metrics if m.kind is Kind.RATE]
         # A derived metric is published only where the people count it rests on is: compute that too.
-        for kind, base in _DERIVED_FROM.items():
-            if any(m.kind is kind for m in metrics) and base not in measures:
-                measures.append(base)
+        for metric in metrics:
+            if metric.rests_on and metric.rests_on not in measures:
+                measures.append(metric.rests_on)
         bound = family_sql(
-            family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, with_rate
+            family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, rates
         )
         part = _run(con, bound.text, bound.parameters)
         part = part.with_columns(pl.col(d).cast(pl.String) for d in by)
@@ -64,7 +63,7 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> pl.Data
                                how="horizontal")
     assert merged is not None  # resolve() guarantees at least one metric
     additive = {m.name for m in resolved.metrics if m.kind in _ADDITIVE}
-    additive.update(base for base in _DERIVED_FROM.values() if base in merged.columns)
+    additive.update(m.rests_on for m in resolved.metrics if m.rests_on and m.rests_on in merged.columns)
     merged = merged.with_columns(pl.col(name).fill_null(0) for name in sorted(additive))
     return merged.sort(list(by), nulls_last=True) if by else merged
 
@@ -101,7 +100,7 @@ def _flags(frame: pl.DataFrame, resolved: ResolvedQuery) -> pl.DataFrame:
             values = frame.get_column(metric.name).to_list()
             columns[metric.name] = suppress_column(values, rows, by, partitioning)
     for metric in resolved.metrics:
-        base = _DERIVED_FROM.get(metric.kind)
+        base = metric.rests_on
         if base is not None:
             # A rate or a median over a handful of people gives a person away: hidden with their count.
             base_flags = columns.get(base)

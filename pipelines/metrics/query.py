@@ -1,4 +1,4 @@
-"""A metric request (period, metrics, grouping, filters) and its validation against the definitions."""
+"""A metric request (period, metrics, grouping, filters) and its validation against the catalogue."""
 
 from __future__ import annotations
 
@@ -7,21 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipelines import contract
 from pipelines.errors import UsageError
-from pipelines.metrics.definitions import (
-    AGE_BANDS,
-    ATTENDANCE_BANDS,
-    DAYS_TO_OUTCOME_BANDS,
-    DIMENSIONS_BY_NAME,
-    METRICS,
-    METRICS_BY_NAME,
-    Metric,
-    applies,
-)
-from pipelines.reference.labels import catalogue
-
-BOOLEAN_VALUES = ("true", "false", "unknown")  # unknown: the export left the cell empty
+from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Metric, applies
 
 
 @dataclass(frozen=True)
@@ -101,19 +88,6 @@ def _known_dimension(name: str, option: str) -> None:
         )
 
 
-_FIXED_VALUES: dict[str, tuple[str, ...]] = {
-    "age_band": AGE_BANDS,
-    "attendance_band": ATTENDANCE_BANDS,
-    "days_to_outcome_band": DAYS_TO_OUTCOME_BANDS,
-    "interpreted": BOOLEAN_VALUES,
-    "verified": BOOLEAN_VALUES,
-    "sex": ("male", "female", "other", "unknown"),
-    "level_in": (*contract.CEFR_LEVELS, "unknown"),
-    "level_out": (*contract.CEFR_LEVELS, "unknown"),
-    "exam": ("passed", "failed", "not_taken"),
-}
-_CATALOGUED = ("residence_status", "target_group", "service", "outcome", "topic", "mode", "course_type",
-               "event_type", "audience")
 _TRUE_WORDS = {"true", "ano", "yes", "1"}
 _FALSE_WORDS = {"false", "ne", "no", "0"}
 
@@ -153,10 +127,8 @@ def _normalise_value(dimension: str, raw: str) -> str:
         if value:
             return value.upper() if dimension == "centre" else value  # centre codes are stored upper-case
         raise UsageError(f"The filter on '{dimension}' has an empty value.")
-    allowed = _FIXED_VALUES.get(dimension)
-    if allowed is None and dimension in _CATALOGUED:
-        allowed = (*catalogue(dimension), "unknown")
-    if allowed is not None:
+    allowed = DIMENSIONS_BY_NAME[dimension].codes()
+    if allowed:
         for candidate in allowed:
             if candidate.lower() == value.lower():
                 return candidate

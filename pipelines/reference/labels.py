@@ -124,11 +124,6 @@ def catalogue(dimension: str) -> dict[str, Label]:
         table["outside_region"] = ("Mimo kraj", "Outside the region")
         table["unknown"] = ("Neznámý", "Unknown")
         return table
-    if dimension == "age_band":
-        bands = ["0-17", "18-29", "30-44", "45-64", "65+"]
-        table = {b: (b, b) for b in bands}
-        table["unknown"] = ("Neuvedeno", "Not stated")
-        return table
     if dimension == "cefr":
         return {level: (level, level) for level in contract.CEFR_LEVELS}
     czech = _czech_from_contract(_CONTRACT_LISTS.get(dimension, {}))

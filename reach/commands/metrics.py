@@ -1,20 +1,21 @@
-"""`reach metrics`: figures of metrics.md for a period, grouped and filtered."""
+"""`reach metrics`: figures of metrics.md for a period, grouped and filtered; `--list` names them."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from pipelines.errors import UsageError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
-from pipelines.metrics.output import to_csv, to_json
+from pipelines.metrics.output import listing_csv, listing_json, to_csv, to_json
 from pipelines.metrics.query import parse_by, parse_where, resolve
 from reach.commands._args import iso_date
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", type=iso_date, required=True, metavar="D")
-    parser.add_argument("--to", dest="date_to", type=iso_date, required=True, metavar="D")
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="D", help="first day (required for figures)")
+    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="D", help="last day (required for figures)")
     parser.add_argument("--metric", action="append", default=[], metavar="M", help="repeatable")
     parser.add_argument("--by", default="", metavar="DIM[,DIM]")
     parser.add_argument("--where", action="append", default=[], metavar="DIM=VALUE", help="repeatable")
@@ -22,9 +23,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--suppress", action="store_true", help="publish counts 1-4 as <5 and hide what would reveal them"
     )
+    parser.add_argument(
+        "--list", action="store_true", help="list every metric and dimension with its Czech and English name"
+    )
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
+    if args.list:  # the catalogue itself: no warehouse needed
+        sys.stdout.write(listing_json() if args.format == "json" else listing_csv())
+        return 0
+    if args.date_from is None or args.date_to is None:
+        raise UsageError("reach metrics needs --from D and --to D (or --list to name the metrics).")
     query = MetricQuery(
         date_from=args.date_from,
         date_to=args.date_to,

@@ -17,12 +17,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from charts import figures
-from charts.figures import flag_column
 from charts.text import describe
 from pipelines.errors import ReachError
-from pipelines.metrics.names import REST_CODE
 from reports.board.model import BoardData
-from reports.cells import Cell, is_number
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHART_SCALE = 2
@@ -30,8 +27,6 @@ CHART_SCALE = 2
 # drawn narrower (fonts stay readable when the image is scaled to half the page).
 FULL_WIDTH, HALF_WIDTH = (1150, 600), (640, 600)
 SIZES = {"trend": FULL_WIDTH, "district": (800, 640)}
-TOP_N = 10
-SMALL = 5  # unique-people counts below this are published as "<5" (metrics.md)
 
 TITLES = {
     "trend": ("Oslovení klienti po měsících podle cílové skupiny", "Clients reached by month and target group"),
@@ -56,41 +51,17 @@ def title(key: str, lang: str) -> str:
     return cs if lang == "cs" else en
 
 
-def top_with_rest(frame: pl.DataFrame, dimension: str, metric: str, total: Cell, top_n: int = TOP_N) -> pl.DataFrame:
-    """The largest `top_n` rows and one "other" row.
-
-    The dashboard's own rest is the sum of the remaining rows, which leaves out suppressed ones.
-    Here the rest is the total minus the shown top rows: right for a dimension that gives each
-    person one value (nationality), and published as "<5" when it is 1-4. Without a usable total
-    (suppressed, or a top row hidden) the chart shows every row.
-    """
-    ordered = frame.sort([metric, dimension], descending=[True, False], nulls_last=True)  # ties: by code
-    head = ordered.head(top_n)
-    if ordered.height <= top_n + 1 or not is_number(total) or head.get_column(metric).null_count():
-        return ordered
-    rest = float(total) - float(head.get_column(metric).sum())  # type: ignore[arg-type]
-    small = 0 < rest < SMALL
-    rest_row = pl.DataFrame(
-        [{dimension: REST_CODE, metric: None if small else rest, flag_column(metric): "<5" if small else ""}],
-        schema={dimension: pl.String, metric: pl.Float64, flag_column(metric): pl.String},
-    )
-    columns = [dimension, metric, flag_column(metric)]
-    return pl.concat([head.select(columns), rest_row], how="vertical_relaxed")
-
-
 def build_figures(data: BoardData, lang: str) -> dict[str, go.Figure]:
     """The dashboard's figures for the board pack's frames (titles are set by the page, not the chart)."""
     c = data.charts
-    reached = data.kpi("clients_reached")
-    nationality = top_with_rest(c["nationality"], "nationality", "clients_reached",
-                                reached.current if reached else None)
     return {
         "trend": _mark_period_start(figures.trend_by_group(c["trend"], lang), c["trend"], data, lang),
+        # The top nationalities and the rest as board.data gathered them (pipelines/metrics/top_n.py).
         "nationality": _room_for_labels(figures.bar_by_dimension(
-            nationality, "nationality", "clients_reached", lang, top_n=None, sort=False)),
+            c["nationality"], "nationality", "clients_reached", lang, sort=False)),
         "district": figures.district_tile_map(c["district"], "clients_reached", lang),
         "service": _room_for_labels(figures.bar_by_dimension(
-            c["service"], "service", "clients_reached", lang, top_n=None)),
+            c["service"], "service", "clients_reached", lang)),
         "outcomes": _room_for_labels(figures.outcome_bars(c["outcomes"], lang)),
         "cefr": figures.cefr_flow(c["cefr"], lang),
     }

@@ -10,6 +10,7 @@ import polars as pl
 from pipelines import contract
 from pipelines.metrics import MetricQuery, MetricResult, compute
 from pipelines.metrics.periods import comparison_has_data, data_coverage
+from pipelines.metrics.top_n import top_n_with_rest
 from pipelines.targets import ProjectTargets
 from reports.board.model import KPI_METRICS, BoardData, Comparison, Kpi, PartChange, previous_of
 from reports.cells import column_cells, with_flags
@@ -66,7 +67,9 @@ def _charts(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> d
     prev_from = previous_of(date_from, date_to).date_from
     return {
         "trend": with_flags(_compute(con, prev_from, date_to, ("clients_reached",), ("month", "target_group"))),
-        "nationality": frame(("clients_reached",), ("nationality",)),
+        "nationality": with_flags(top_n_with_rest(
+            lambda query: compute(con, query),
+            MetricQuery(date_from, date_to, ("clients_reached",), ("nationality",), suppress=True), "nationality")),
         "district": frame(("clients_reached",), ("district",)),
         "service": frame(("clients_reached",), ("service",)),
         "outcomes": frame(("outcomes",), ("outcome",)),

@@ -4,12 +4,10 @@ the largest group, outcomes and course results. Pure functions of BoardData."""
 from __future__ import annotations
 
 from pipelines.formatting import fmt_decimal, fmt_int, fmt_percent, fmt_period
-from pipelines.metrics.definitions import DIMENSIONS_BY_NAME
+from pipelines.metrics.catalogue import code_label, dimension_name, metric_name
 from pipelines.metrics.periods import no_comparison_data
-from pipelines.reference.labels import label
 from reports.board.model import BoardData, Comparison, Kpi
 from reports.cells import is_number
-from reports.metric_names import metric_name
 
 MAX_HIGHLIGHTS = 5
 # A relative change from fewer than this many is noise, not news.
@@ -28,13 +26,6 @@ def _signed(text: str, value: float) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "±") + text.lstrip("-")
 
 
-def _dimension_name(dimension: str, lang: str) -> str:
-    dim = DIMENSIONS_BY_NAME.get(dimension)
-    if dim is None:
-        return dimension
-    return dim.label_cs if lang == "cs" else dim.label_en
-
-
 def _driver(data: BoardData, kpi: Kpi, lang: str) -> str:
     """The part (service, nationality, district) whose change went furthest in the KPI's direction."""
     direction = 1 if (kpi.change or 0) > 0 else -1
@@ -51,7 +42,7 @@ def _driver(data: BoardData, kpi: Kpi, lang: str) -> str:
     if best is None or best[0] < MIN_DRIVER_SHARE * abs(kpi.change or 0):
         return ""
     size, comparison, code = best
-    name = f"{_dimension_name(comparison.dimension, lang)}: {label(comparison.dimension, code, lang)}"
+    name = f"{dimension_name(comparison.dimension, lang)}: {code_label(comparison.dimension, code, lang)}"
     amount = _signed(_number(kpi.metric, size, lang), direction * size)
     if lang == "cs":
         return f" Nejvíce k ní přispěla část – {name} ({amount})."
@@ -110,7 +101,7 @@ def largest_group(data: BoardData, lang: str) -> str | None:
     top = max(shown, key=lambda p: float(p.current))  # type: ignore[arg-type]
     share = fmt_percent(float(top.current) / float(total.current), lang)  # type: ignore[arg-type]
     count = fmt_int(float(top.current), lang)  # type: ignore[arg-type]
-    country = label("nationality", top.code, lang)
+    country = code_label("nationality", top.code, lang)
     if lang == "cs":
         return f"Nejpočetnější skupina podle občanství: {country} – {count} klientů, tj. {share} oslovených."
     return f"The largest group by nationality was {country}: {count} clients, {share} of clients reached."
@@ -125,7 +116,7 @@ def top_outcome(data: BoardData, lang: str) -> str | None:
         return None
     top = max(rows, key=lambda r: r["outcomes"])
     total = sum(r["outcomes"] for r in rows)
-    name = label("outcome", top["outcome"], lang)
+    name = code_label("outcome", top["outcome"], lang)
     if lang == "cs":
         return (f"Nejčastějším výsledkem bylo „{name}“: {fmt_int(top['outcomes'], lang)} "
                 f"z {fmt_int(total, lang)} výsledků.")

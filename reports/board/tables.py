@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pipelines.formatting import fmt_date, fmt_decimal, fmt_int, fmt_percent, fmt_period
+from pipelines.metrics.catalogue import code_label, metric_name
 from pipelines.metrics.periods import no_comparison_data
-from pipelines.reference.labels import label
 from reports.board.model import BoardData, Kpi
 from reports.board.text import quality_label, t
 from reports.cells import Cell, is_number
-from reports.metric_names import metric_name
 
 
 def show(value: Cell, lang: str, metric: str = "") -> str:
@@ -62,7 +61,7 @@ def course_rows(data: BoardData, lang: str) -> list[list[str]]:
         for metric in COURSE_METRICS:
             flag = row.get(metric + "__flag") or ""
             cells.append(show(flag if flag else row[metric], lang, metric))
-        rows.append([label("service", row["service"], lang), *cells])
+        rows.append([code_label("service", row["service"], lang), *cells])
     return rows
 
 

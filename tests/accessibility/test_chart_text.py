@@ -17,7 +17,7 @@ from dashboard.pages import PAGE_MODULES
 from dashboard.state.pages import PAGES
 from dashboard.state.url import parse_view
 from pipelines.home import Home
-from pipelines.metrics.names import REST_CODE, code_label
+from pipelines.metrics.catalogue import REST_CODE, code_label
 from pipelines.targets import load_targets
 
 
@@ -26,7 +26,7 @@ def test_bars_give_one_row_per_bar_with_protected_values_and_the_filter_of_a_cli
         "nationality": ["UA", "VN", "MN", REST_CODE], "clients_reached": [120, None, None, 30],
         "clients_reached__flag": ["", "<5", "x", ""],
     })
-    table = chart_table(figures.bar_by_dimension(frame, "nationality", "clients_reached", "cs", top_n=None,
+    table = chart_table(figures.bar_by_dimension(frame, "nationality", "clients_reached", "cs",
                                                  sort=False), "cs")
     assert table.columns == ("Oslovení klienti",)
     assert [(r.label, r.cells) for r in table.rows] == [

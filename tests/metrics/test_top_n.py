@@ -1,0 +1,115 @@
+"""The one "top N and the rest" rule (pipelines/metrics/top_n.py) on small hand-made marts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from _metrics_support import MartBuilder, home_with_marts
+
+from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.catalogue import REST_CODE
+from pipelines.metrics.suppression import HIDDEN, SHOWN, SMALL
+from pipelines.metrics.top_n import ranked, top_n_with_rest
+
+DAY = date(2022, 9, 5)
+PERIOD = {"date_from": date(2022, 9, 1), "date_to": date(2022, 9, 30)}
+
+
+def _warehouse(tmp_path: Path, people: dict[str, tuple[str, ...]],
+               nationality: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """`people`: client -> the services of their contacts on DAY; `nationality`: client -> nationality."""
+    marts = MartBuilder()
+    for client, services in people.items():
+        marts.client(client, registered_on=date(2022, 1, 1), nationality=nationality.get(client, "UA"))
+        for number, service in enumerate(services):
+            marts.contact(f"{client}-{number}", client, DAY, service)
+    return open_warehouse(home_with_marts(tmp_path, marts))
+
+
+def _run(con: duckdb.DuckDBPyConnection):
+    return lambda query: compute(con, query)
+
+
+def _rows(result) -> list[tuple[str, object, str]]:
+    dimension, metric = result.by[0], result.metrics[0]
+    return list(zip(result.frame[dimension].to_list(), result.frame[metric].to_list(),
+                    result.flags[metric].to_list(), strict=True))
+
+
+def test_a_person_in_two_rest_values_counts_once(tmp_path: Path) -> None:
+    people = {f"S{i:05d}": ("social_counselling",) for i in range(8)}
+    people |= {f"L{i:05d}": ("legal_counselling",) for i in range(6)}
+    people |= {"I00001": ("interpreting",), "I00002": ("interpreting",),
+               "B00001": ("interpreting", "field_work"),  # in two of the rest's services
+               "F00001": ("field_work",), "C00001": ("information_centre",)}
+    con = _warehouse(tmp_path, people, {})
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("service",))
+    rows = _rows(top_n_with_rest(_run(con), query, "service", top_n=2))
+    assert rows[:2] == [("social_counselling", 8, SHOWN), ("legal_counselling", 6, SHOWN)]
+    assert rows[2] == (REST_CODE, 5, SHOWN)  # I00001, I00002, B00001, F00001, C00001
+    others = [value for code, value, _ in _rows(compute(con, query))
+              if code not in ("social_counselling", "legal_counselling")]
+    assert sum(others) == 6  # the sum of the other rows would count B00001 twice
+
+
+def test_with_suppression_hidden_rows_join_the_rest_and_the_rest_is_queried(tmp_path: Path) -> None:
+    sizes = {"UA": 10, "VN": 8, "MN": 3, "RU": 2, "KZ": 1}
+    nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
+    con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True)
+    whole = _rows(compute(con, query))
+    assert {code: flag for code, _, flag in whole} == {"KZ": SMALL, "MN": SMALL, "RU": SMALL, "UA": SHOWN,
+                                                        "VN": SHOWN}
+    rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=3))
+    # KZ (<5) would have been the third row; a hidden row never leads (with the total it would be pinned).
+    assert rows == [("UA", 10, SHOWN), ("VN", 8, SHOWN), (REST_CODE, 6, SHOWN)]
+    rest = compute(con, MetricQuery(**PERIOD, metrics=("clients_reached",),
+                                    where={"nationality": ("KZ", "MN", "RU")}, suppress=True))
+    assert rest.frame["clients_reached"][0] == 6
+
+
+def test_a_small_rest_is_published_as_under_five(tmp_path: Path) -> None:
+    sizes = {"UA": 10, "VN": 8, "MN": 2, "RU": 1}
+    nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
+    con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True)
+    rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))
+    assert rows == [("UA", 10, SHOWN), ("VN", 8, SHOWN), (REST_CODE, None, SMALL)]  # 3 people, a cell of its own
+
+
+def test_a_row_hidden_to_protect_others_joins_the_rest(tmp_path: Path) -> None:
+    sizes = {"UA": 10, "VN": 8, "MN": 1, "RU": 1, "KZ": 1}
+    nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
+    con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True)
+    flags = {code: flag for code, _, flag in _rows(compute(con, query))}
+    assert flags["VN"] == HIDDEN  # three `<5` summing to 3 would each be 1: VN is hidden as their complement
+    rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))
+    # Total minus UA would give VN exactly if VN led; it joins the rest, which is queried (VN, MN, RU, KZ).
+    assert rows == [("UA", 10, SHOWN), (REST_CODE, 11, SHOWN)]
+
+
+def test_one_row_more_than_n_is_shown_as_it_is(tmp_path: Path) -> None:
+    sizes = {"UA": 10, "VN": 8, "MN": 6}
+    nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
+    con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",))
+    assert [code for code, _, _ in _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))] == [
+        "UA", "VN", "MN"]
+
+
+def test_the_query_must_be_grouped_by_the_ranked_dimension(tmp_path: Path) -> None:
+    con = _warehouse(tmp_path, {"UA00001": ("social_counselling",)}, {})
+    with pytest.raises(ValueError, match="grouped by its one dimension"):
+        top_n_with_rest(_run(con), MetricQuery(**PERIOD, metrics=("clients_reached",), by=("sex",)), "nationality")
+
+
+def test_ranking_largest_first_ties_by_code_hidden_after_shown_rest_last() -> None:
+    frame = pl.DataFrame({"nationality": [REST_CODE, "VN", "UA", "MN", "RU", "KZ"],
+                          "clients_reached": [50, 7, 9, 7, None, None]})
+    assert ranked(frame, "nationality", "clients_reached")["nationality"].to_list() == [
+        "UA", "MN", "VN", "KZ", "RU", REST_CODE]
