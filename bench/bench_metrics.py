@@ -131,13 +131,14 @@ def warm_pair(home: Path, case: Case, repeat: int) -> tuple[float, float]:
     """Medians on one open connection (as the dashboard holds it): compute() vs the plain query."""
     import duckdb
 
+    from pipelines.access import EVERYTHING
     from pipelines.metrics import MetricQuery, compute
     from pipelines.metrics.query import parse_by, parse_where
     from reach.cli import build_parser
 
     args = build_parser().parse_args(["metrics", "--from", PERIOD[0], "--to", PERIOD[1], *case.cli_args])
     query = MetricQuery(args.date_from, args.date_to, tuple(args.metric), parse_by(args.by),
-                        parse_where(args.where), args.suppress)
+                        parse_where(args.where), args.suppress, scope=EVERYTHING)
     con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
     try:
         api = timed(lambda: compute(con, query), repeat)[1]

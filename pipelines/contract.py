@@ -23,6 +23,7 @@ class ColumnType(StrEnum):
     ENUM = "enum"  # value list; see Column.values
     COUNTRY = "country"  # -> ISO 3166-1 alpha-2, "stateless" or "unknown"
     DISTRICT = "district"  # -> district code CZxxxx or "unknown"
+    LINKAGE_KEY = "linkage_key"  # 64 hex chars (national linkage pseudonym); malformed -> empty, reported
 
 
 UNKNOWN = "unknown"
@@ -192,6 +193,9 @@ CLIENTS = ExportFile(
         Column("Datum registrace", "registered_on", T.DATE, required=True),
         # Empty -> NULL here; the warehouse derives it from citizenship and status.
         Column("Cílová skupina", "target_group", T.ENUM, values=TARGET_GROUP),
+        # Optional: HMAC-SHA256 under a national key of normalised name, birth date and
+        # nationality (reach pseudonymise --linkage-key-file; docs/raw-export.md).
+        Column("Národní klíč", "linkage_key", T.LINKAGE_KEY),
         DELETED,
     ),
     "clients",
@@ -287,6 +291,7 @@ FILES_BY_NAME = {f.name: f for f in FILES}
 
 DEFAULT_CENTRE = "ULK"
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
+LINKAGE_KEY_PATTERN = r"^[0-9a-fA-F]{64}$"  # stored in lower case
 
 # The seven districts of the Ústí Region (NUTS 3 CZ042).
 USTI_REGION_CODE = "CZ042"

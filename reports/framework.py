@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from pipelines.access import EVERYTHING
 from pipelines.errors import ReachError, UsageError
 from pipelines.metrics.query import MetricQuery, resolve
 
@@ -78,9 +79,11 @@ def _check_queries(framework: Framework, path: Path) -> None:
     """Every indicator and breakdown must be a query the metric API accepts; say which one is not."""
     some_day = date(2000, 1, 1)
     main = framework.indicator(framework.breakdown_indicator)
-    checks = [(i.code, MetricQuery(some_day, some_day, (i.metric,), (), i.where))
+    # Only validated, never run: any scope will do.
+    checks = [(i.code, MetricQuery(some_day, some_day, (i.metric,), (), i.where, scope=EVERYTHING))
               for i in (*framework.indicators, *framework.reported_separately)]
-    checks += [(f"{main.code} by {dim}", MetricQuery(some_day, some_day, (main.metric,), (dim,), main.where))
+    checks += [(f"{main.code} by {dim}",
+                MetricQuery(some_day, some_day, (main.metric,), (dim,), main.where, scope=EVERYTHING))
                for dim in framework.breakdown_dimensions]
     for name, query in checks:
         try:

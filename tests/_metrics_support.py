@@ -29,7 +29,8 @@ MART_DDL = {
     "fct_event_participation": """centre VARCHAR, event_id VARCHAR, client_key VARCHAR, event_type VARCHAR,
         event_date DATE, event_district VARCHAR""",
     "fct_events": """event_key VARCHAR, centre VARCHAR, event_id VARCHAR, event_type VARCHAR, event_date DATE,
-        district VARCHAR, audience VARCHAR, participants INTEGER, participants_foreign INTEGER""",
+        district VARCHAR, district_code VARCHAR, audience VARCHAR, participants INTEGER,
+        participants_foreign INTEGER""",
     "fct_outcomes": """outcome_key VARCHAR, centre VARCHAR, outcome_id VARCHAR, client_key VARCHAR,
         outcome_date DATE, outcome VARCHAR, verified BOOLEAN, days_from_registration INTEGER""",
     "fct_activities": """centre VARCHAR, client_key VARCHAR, activity_kind VARCHAR, activity_id VARCHAR,
@@ -42,7 +43,10 @@ CEFR_ORDER = ["pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"]
 
 
 class MartBuilder:
-    """Rows of clients and their records, written as marts the way the contract defines them."""
+    """Rows of clients and their records, written as marts the way the contract defines them.
+
+    Rows are filed under `centre`, which may be changed between rows to build several centres.
+    """
 
     def __init__(self, centre: str = "ULK") -> None:
         self.centre = centre
@@ -102,8 +106,8 @@ class MartBuilder:
         participants: int = 20, participants_foreign: int | None = 15, client_ids: Sequence[str] = (),
     ) -> MartBuilder:
         self.events.append((
-            f"{self.centre}:{event_id}", self.centre, event_id, event_type, on, district, audience, participants,
-            participants_foreign,
+            f"{self.centre}:{event_id}", self.centre, event_id, event_type, on, district,
+            district if district.startswith("CZ") else None, audience, participants, participants_foreign,
         ))
         for client_id in client_ids:
             self.participation.append((self.centre, event_id, self.key(client_id), event_type, on, district))

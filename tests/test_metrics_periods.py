@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.access import EVERYTHING
 from pipelines.metrics.periods import (
     Coverage,
     Period,
@@ -67,11 +68,11 @@ def test_coverage_is_the_first_and_last_dated_record(tmp_path: Path) -> None:
     con.execute("CREATE TABLE fct_activities (active_from DATE, active_to DATE)")
     con.execute("CREATE TABLE fct_events (event_date DATE)")
     con.execute("CREATE TABLE fct_outcomes (outcome_date DATE)")
-    assert data_coverage(con) is None  # an empty warehouse has no data to compare with
+    assert data_coverage(con, EVERYTHING) is None  # an empty warehouse has no data to compare with
     con.execute("INSERT INTO fct_activities VALUES ('2022-08-03', '2022-09-30')")
     con.execute("INSERT INTO fct_events VALUES ('2022-07-15')")
     con.execute("INSERT INTO fct_outcomes VALUES ('2022-10-15')")
-    coverage = data_coverage(con)
+    coverage = data_coverage(con, EVERYTHING)
     assert coverage == Coverage(date(2022, 7, 15), date(2022, 10, 15))
     before = Period(date(2022, 6, 1), date(2022, 6, 30))
     touching = Period(date(2022, 7, 1), date(2022, 7, 15))

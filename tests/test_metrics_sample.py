@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.access import EVERYTHING
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 
@@ -61,7 +62,7 @@ def test_total_and_new_clients_match_an_independent_count(con, activities: pl.Da
     clients = _table(con, "dim_client")
     reached = activities.select("client_key").unique().join(clients, on="client_key")
     [row] = compute(con, MetricQuery(FROM, TO, ("clients_reached", "new_clients", "contacts",
-                                                 "service_hours"))).frame.to_dicts()
+                                                 "service_hours"), scope=EVERYTHING)).frame.to_dicts()
     contacts = _table(con, "fct_contacts").filter(pl.col("contact_date").is_between(FROM, TO))
     assert row == {
         "clients_reached": reached.height,
@@ -76,26 +77,28 @@ def test_by_month_and_by_service_match_an_independent_count(con, activities: pl.
     for dimension in ("month", "service"):
         expected = (activities.group_by(dimension).agg(pl.col("client_key").n_unique().alias("clients_reached"))
                     .sort(dimension).with_columns(pl.col("clients_reached").cast(pl.Int64)))
-        got = compute(con, MetricQuery(FROM, TO, ("clients_reached",), by=(dimension,))).frame
+        got = compute(con, MetricQuery(FROM, TO, ("clients_reached",), by=(dimension,), scope=EVERYTHING)).frame
         assert got.to_dicts() == expected.to_dicts()
 
 
 def test_unique_counts_are_never_sums(con) -> None:
-    [total] = compute(con, MetricQuery(FROM, TO, ("clients_reached",))).frame.get_column("clients_reached")
+    [total] = compute(con, MetricQuery(FROM, TO, ("clients_reached",),
+        scope=EVERYTHING)).frame.get_column("clients_reached")
     for dimension in ("service", "month"):
-        parts = compute(con, MetricQuery(FROM, TO, ("clients_reached",), by=(dimension,))).frame
+        parts = compute(con, MetricQuery(FROM, TO, ("clients_reached",), by=(dimension,), scope=EVERYTHING)).frame
         assert parts.get_column("clients_reached").sum() > total
         assert parts.get_column("clients_reached").max() <= total
     # Partitioning dimensions do add up: each client has one nationality.
-    parts = compute(con, MetricQuery(FROM, TO, ("clients_reached",), by=("nationality",))).frame
+    parts = compute(con, MetricQuery(FROM, TO, ("clients_reached",), by=("nationality",), scope=EVERYTHING)).frame
     assert parts.get_column("clients_reached").sum() == total
 
 
 @pytest.mark.parametrize("by", [("nationality",), ("district",), ("nationality", "sex"), ("service", "target_group"),
                                 ("month", "age_band")])
 def test_suppressed_output_never_shows_1_to_4(con, by: tuple[str, ...]) -> None:
-    result = compute(con, MetricQuery(FROM, TO, ("clients_reached", "course_participants"), by=by, suppress=True))
-    raw = compute(con, MetricQuery(FROM, TO, ("clients_reached", "course_participants"), by=by)).frame
+    result = compute(con, MetricQuery(FROM, TO, ("clients_reached", "course_participants"), by=by, suppress=True,
+        scope=EVERYTHING))
+    raw = compute(con, MetricQuery(FROM, TO, ("clients_reached", "course_participants"), by=by, scope=EVERYTHING)).frame
     published = result.published()
     for metric in ("clients_reached", "course_participants"):
         for shown, value in zip(published.get_column(metric), raw.get_column(metric), strict=True):
@@ -112,7 +115,7 @@ def test_people_counts_for_indicators_match_an_independent_count(con) -> None:
         contacts.group_by(pl.col("topic").fill_null("unknown"))
         .agg(pl.col("client_key").n_unique()).iter_rows()
     )
-    result = compute(con, MetricQuery(FROM, TO, ("clients_contacted",), by=("topic",))).frame
+    result = compute(con, MetricQuery(FROM, TO, ("clients_contacted",), by=("topic",), scope=EVERYTHING)).frame
     assert dict(result.iter_rows()) == expected_by_topic
     # A person with several contacts on one topic counts once there.
     assert sum(expected_by_topic.values()) >= contacts["client_key"].n_unique()
@@ -120,5 +123,6 @@ def test_people_counts_for_indicators_match_an_independent_count(con) -> None:
     enrolments = _table(con, "fct_course_enrolments").filter(
         (pl.col("starts_on") <= TO) & (pl.coalesce("ends_on", "starts_on") >= FROM) & pl.col("level_gain")
     )
-    gains = compute(con, MetricQuery(FROM, TO, ("clients_with_level_gain", "level_gains"))).frame.row(0)
+    gains = compute(con, MetricQuery(FROM, TO, ("clients_with_level_gain", "level_gains"),
+        scope=EVERYTHING)).frame.row(0)
     assert gains == (enrolments["client_key"].n_unique(), enrolments.height)

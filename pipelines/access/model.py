@@ -65,6 +65,11 @@ class Scope:
         return text + (f"; districts {', '.join(sorted(self.districts))}" if self.districts else "")
 
 
+# Whoever runs `reach` on the server (the CLI, the reports it writes, the operator's tools): file
+# access is administrator access (access.md), so these callers say so explicitly.
+EVERYTHING = Scope(everything=True)
+
+
 @dataclass(frozen=True)
 class Account:
     name: str

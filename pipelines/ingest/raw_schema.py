@@ -23,6 +23,7 @@ SQL_TYPES = {
     ColumnType.INTEGER: "INTEGER",
     ColumnType.DECIMAL: "DOUBLE",
     ColumnType.BOOLEAN: "BOOLEAN",
+    ColumnType.LINKAGE_KEY: "VARCHAR",
 }
 
 # Lineage carried by every raw row.
@@ -109,6 +110,9 @@ def create_raw_layer(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw;")
     for export in FILES:
         con.execute(raw_table_ddl(export))
+        # A raw layer made before a column joined the contract (raw.clients.linkage_key) gains it, empty.
+        for column in export.columns:
+            con.execute(f"ALTER TABLE raw.{export.table} ADD COLUMN IF NOT EXISTS {column.name} {SQL_TYPES[column.type]}")
     con.execute(META_DDL)
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from pipelines.contract import EARLIEST_DATE, UNKNOWN, Column, ColumnType, ExportFile
+from pipelines.contract import EARLIEST_DATE, LINKAGE_KEY_PATTERN, UNKNOWN, Column, ColumnType, ExportFile
 from pipelines.ingest.reading import FileRejected, TextTable
 from pipelines.ingest.table import ROW
 from pipelines.ingest.values import (
@@ -125,6 +125,8 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     good_text = frame.join(loaded.select(ROW), on=ROW, how="semi")
     warnings = pl.concat(
         [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns]
+        + [_linkage_key_warnings(column, good_text, header_of[column.name])
+           for column in export.columns if column.type is T.LINKAGE_KEY]
         + [_duplicate_key_warnings(export, loaded), withheld.cast(WARNING_SCHEMA)],
         how="vertical",
     ).sort(ROW, maintain_order=True)
@@ -207,6 +209,11 @@ def _column_rules(column: Column, today: date) -> tuple[pl.Expr, pl.Expr, bool]:
         empty = pl.lit(column.empty_value, pl.String)
         value = pl.when(missing).then(empty).otherwise(pl.coalesce(code, pl.lit(UNKNOWN)))
         return value, pl.when(missing).then(required_reason), True
+    if column.type is T.LINKAGE_KEY:
+        # The contract: anything but 64 hex characters loads as empty and is reported (a warning),
+        # so one mistyped key never costs the client's row.
+        return pl.when(cell.str.contains(LINKAGE_KEY_PATTERN)).then(cell.str.to_lowercase()), pl.lit(None, pl.String), \
+            False
     if column.type is T.BOOLEAN:
         parsed = parse_boolean(cell)
         default = pl.lit(False) if column.name == "deleted" else pl.lit(None, pl.Boolean)
@@ -287,6 +294,21 @@ def _unknown_value_warnings(column: Column, good_text: pl.DataFrame, header: str
         cell.alias("value"),
         pl.lit("unknown_value").alias("kind"),
         pl.format(f"'{{}}' is not {what}; loaded as {UNKNOWN}", cell).alias("message"),
+    ).cast(WARNING_SCHEMA)
+
+
+LINKAGE_KEY_WARNING = "invalid_linkage_key"  # meta.load_warnings.kind
+
+
+def _linkage_key_warnings(column: Column, good_text: pl.DataFrame, header: str) -> pl.DataFrame:
+    """A linkage key that is not 64 hex characters: loaded as empty, one warning naming row and column."""
+    cell = clean_cell(pl.col(column.name))
+    return good_text.filter(cell.is_not_null() & ~cell.str.contains(LINKAGE_KEY_PATTERN)).select(
+        ROW,
+        pl.lit(header).alias("column_name"),
+        cell.alias("value"),
+        pl.lit(LINKAGE_KEY_WARNING).alias("kind"),
+        pl.lit("not a linkage key (64 hexadecimal characters); loaded as empty").alias("message"),
     ).cast(WARNING_SCHEMA)
 
 

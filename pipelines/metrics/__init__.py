@@ -1,7 +1,8 @@
 """The metric layer: the only place metric SQL lives (docs/architecture.md, docs/metrics.md).
 
     con = open_warehouse(home)
-    result = compute(con, MetricQuery(date_from, date_to, metrics=(...), by=(...), where={...}, suppress=True))
+    result = compute(con, MetricQuery(date_from, date_to, metrics=(...), by=(...), where={...}, suppress=True,
+                                      scope=user_scope))   # required: the user's Scope, or EVERYTHING (operator)
     result.frame, result.flags, result.published()
 """
 

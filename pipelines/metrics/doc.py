@@ -96,17 +96,26 @@ SUPPRESSION = """## Publishing small numbers (`--suppress`)
 API = """## From code
 
 ```python
+from pipelines.access import EVERYTHING, Scope
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 
 con = open_warehouse(home)          # read-only; ReachError "run reach load and then reach build first"
 result = compute(con, MetricQuery(date_from, date_to, metrics=("clients_reached",), by=("district",),
-                                  where={"nationality": ("UA", "VN")}, suppress=True))
+                                  where={"nationality": ("UA", "VN")}, suppress=True,
+                                  scope=Scope(frozenset({"ULK"}))))   # required: whose figures
 result.frame        # polars: dimensions (strings), then metrics; suppressed values null
 result.flags        # polars: per metric "" / "<5" / "x"
 result.published()  # polars of strings as printed by reach metrics
 result.records()    # list of dicts as printed by --format json
 result.metrics, result.by   # the metric and dimension columns, in order
 ```
+
+`scope` is required and has no default: the signed-in user's `Scope` (centres and, optionally,
+the districts their clients live in; for events the event's district) or `EVERYTHING` where
+the operator runs `reach` on the server. It is applied to the fact rows below every filter, so
+`where` can only narrow it: a filter value outside the scope (say `where={"centre": ("LBK",)}`
+for a scope of `ULK`) selects nothing, and the top-N rest and every derived figure use the same
+scope. A query without a `Scope` raises `TypeError`.
 
 `metrics=()` means every metric the dimensions apply to. A wrong metric, dimension, value or
 combination raises `pipelines.errors.UsageError` (a `ReachError`) naming it; a warehouse that

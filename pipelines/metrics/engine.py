@@ -50,7 +50,8 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> pl.Data
             if metric.rests_on and metric.rests_on not in measures:
                 measures.append(metric.rests_on)
         bound = family_sql(
-            family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, rates
+            family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, rates,
+            scope=resolved.query.scope,
         )
         part = _run(con, bound.text, bound.parameters)
         part = part.with_columns(pl.col(d).cast(pl.String) for d in by)

@@ -7,8 +7,8 @@
 - The comparison period: "previous" is the previous calendar month, quarter or year for those
   kinds, and the same number of days just before a custom range; "year" is the same dates a
   year earlier; "none" is no comparison.
-- "To date": the data's coverage, from the first to the last date with any activity, event or
-  outcome. A comparison period that ends before the first date has no data at all, and every
+- "To date": the data's coverage (within the user's scope), from the first to the last date with
+  any activity, event or outcome. A comparison period that ends before the first date has no data at all, and every
   surface says so (NO_COMPARISON_DATA) instead of comparing with 0.
 """
 
@@ -20,7 +20,9 @@ from datetime import date, timedelta
 
 import duckdb
 
+from pipelines.access.model import Scope
 from pipelines.contract import EARLIEST_DATE
+from pipelines.metrics.sql import coverage_sql
 
 PRESETS = ("project", "year", "quarter", "month", "custom")
 CALENDAR_MONTHS = {"month": 1, "quarter": 3, "year": 12}  # calendar kinds and their length in months
@@ -115,18 +117,10 @@ class Coverage:
         return period.date_from <= self.last and period.date_to >= self.first
 
 
-_COVERAGE_SQL = """
-SELECT min(first), max(last) FROM (
-    SELECT min(active_from) AS first, max(active_to) AS last FROM fct_activities
-    UNION ALL SELECT min(event_date), max(event_date) FROM fct_events
-    UNION ALL SELECT min(outcome_date), max(outcome_date) FROM fct_outcomes
-)
-"""
-
-
-def data_coverage(con: duckdb.DuckDBPyConnection) -> Coverage | None:
-    """The warehouse's coverage, or None when it holds no dated record at all."""
-    ((first, last),) = con.execute(_COVERAGE_SQL).fetchall()  # fetchall: the result is finished
+def data_coverage(con: duckdb.DuckDBPyConnection, scope: Scope) -> Coverage | None:
+    """The coverage of the data within `scope`, or None when it holds no dated record at all."""
+    bound = coverage_sql(scope)
+    ((first, last),) = con.execute(bound.text, bound.parameters).fetchall()  # fetchall: the result is finished
     return None if first is None else Coverage(first, last)
 
 

@@ -1,4 +1,9 @@
-"""A metric request (period, metrics, grouping, filters) and its validation against the catalogue."""
+"""A metric request (period, metrics, grouping, filters, the user's scope) and its validation against the catalogue.
+
+The scope is part of every query and has no default: a query that does not say whose figures
+it asks for cannot be written (access.md, "Scope"). The SQL builder applies it below every
+filter, so a filter can only narrow it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from pipelines.access.model import Scope
 from pipelines.errors import UsageError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Metric, applies
 
@@ -19,6 +25,9 @@ class MetricQuery:
     by: tuple[str, ...] = ()
     where: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     suppress: bool = False
+    # Whose figures: the signed-in user's scope, or pipelines.access.EVERYTHING for the operator.
+    # Keyword-only and required, so no caller gets every centre by leaving it out.
+    scope: Scope = field(kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class ResolvedQuery:
 
 
 def resolve(query: MetricQuery) -> ResolvedQuery:
+    if not isinstance(query.scope, Scope):  # e.g. None: never read as "no restriction"
+        raise TypeError(f"A metric query needs a Scope, not {query.scope!r}.")
     if query.date_from > query.date_to:
         raise UsageError(f"The period starts ({query.date_from}) after it ends ({query.date_to}).")
     by = tuple(query.by)

@@ -1,8 +1,12 @@
 """The metric SQL: one query per metric family over the published marts, pushed down to DuckDB.
 
 Dimension and metric names and their SQL only ever come from the catalogue
-(pipelines/metrics/catalogue/); user values (dates, filter values) are bound as parameters, never
-formatted into the SQL text.
+(pipelines/metrics/catalogue/); user values (dates, filter values, the scope's centres and
+districts) are bound as parameters, never formatted into the SQL text.
+
+The user's scope is a condition on the fact rows themselves, inside the period's rows, before any
+dimension is computed and before the request's filters apply: a filter can only narrow it, and
+a filter value outside the scope selects nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from pipelines.access.model import Scope
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, Family
 
 
@@ -65,6 +70,38 @@ FAMILIES: dict[Family, FamilySql] = {
 }
 
 
+# Where a family's row is, for the scope: its centre, and the district the scope's districts name
+# (the client's residence district, for events the event's district). Codes as delivered
+# (CZxxxx), not the region-relative district of the `district` dimension.
+_SCOPE_CENTRE = "f.centre"
+_SCOPE_DISTRICT = {family: "c.residence_district_code" for family in Family} | {Family.EVENTS: "f.district_code"}
+
+
+def scope_condition(family: Family, scope: Scope, parameters: dict[str, object]) -> str:
+    """The SQL condition keeping a family's rows (alias f, client c) within `scope`; values added to `parameters`.
+
+    "" for the operator's scope of everything without districts. A scope without centres keeps nothing.
+    """
+    if not isinstance(scope, Scope):
+        raise TypeError(f"A metric query needs a Scope, not {scope!r}.")
+    conditions = []
+    if not scope.everything:
+        conditions.append(_in_list(_SCOPE_CENTRE, sorted(scope.centres), "s_centre", parameters))
+    if scope.districts:
+        conditions.append(_in_list(_SCOPE_DISTRICT[family], sorted(scope.districts), "s_district", parameters))
+    return " AND ".join(conditions)
+
+
+def _in_list(column: str, values: list[str], prefix: str, parameters: dict[str, object]) -> str:
+    if not values:
+        return "FALSE"
+    names = []
+    for position, value in enumerate(values):
+        parameters[f"{prefix}{position}"] = value
+        names.append(f"${prefix}{position}")
+    return f"{column} IN ({', '.join(names)})"
+
+
 @dataclass(frozen=True)
 class BoundSql:
     text: str
@@ -91,13 +128,17 @@ def family_sql(
     where: dict[str, tuple[str, ...]],
     measures: Sequence[str],
     rates: Sequence[str] = (),
+    *,
+    scope: Scope,
 ) -> BoundSql:
     """One grouped query of a family: a column per dimension of `by`, then one per measure, then per rate.
 
     `measures` are aggregates over the family's rows; `rates` are computed from the grouped row.
+    Only rows within `scope` are read (`scope_condition`); `where` filters those.
     """
     spec = FAMILIES[family]
     parameters: dict[str, object] = {"date_from": date_from, "date_to": date_to}
+    in_scope = scope_condition(family, scope, parameters)
     needed = list(dict.fromkeys([*by, *where]))
     chosen = {name: _measure(name, by) for name in measures}
     aggregates = [f"{chosen[name]} AS {name}" for name in measures]
@@ -110,7 +151,8 @@ def family_sql(
     if any("$to_year" in c for c in columns):  # age at the period's end
         parameters["to_year"] = date_to.year
     columns += [f"{expression} AS {name}" for name, expression in inputs.items()]
-    source = spec.source + (f" {_WITH_CLIENT}" if any(_USES_CLIENT.search(c) for c in columns) else "")
+    uses_client = any(_USES_CLIENT.search(c) for c in [*columns, in_scope])
+    source = spec.source + (f" {_WITH_CLIENT}" if uses_client else "")
     columns = columns or ["1 AS one_row"]  # count(*) alone reads no column
     conditions = []
     for index, (dimension, values) in enumerate(where.items()):
@@ -120,7 +162,8 @@ def family_sql(
             parameters[key] = value
             names.append(f"${key}")
         conditions.append(f"{dimension} IN ({', '.join(names)})")
-    period_rows = f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {source} WHERE {spec.in_period})\n"
+    rows = f"{spec.in_period} AND {in_scope}" if in_scope else spec.in_period
+    period_rows = f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {source} WHERE {rows})\n"
     filtered = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     grouping = f"\nGROUP BY {', '.join(by)}" if by else ""
     if spec.people_only:
@@ -140,3 +183,22 @@ def family_sql(
         derived = ", ".join(f"{METRICS_BY_NAME[name].measure} AS {name}" for name in rates)
         grouped = f"SELECT g.*, {derived}\nFROM ({grouped}) g {_RATE_JOIN}"
     return BoundSql(grouped, parameters)
+
+
+_COVERED = (  # (family, first date, last date) of every dated fact
+    (Family.ACTIVITIES, "f.active_from", "f.active_to"),
+    (Family.EVENTS, "f.event_date", "f.event_date"),
+    (Family.OUTCOMES, "f.outcome_date", "f.outcome_date"),
+)
+
+
+def coverage_sql(scope: Scope) -> BoundSql:
+    """The first and the last date with any activity, event or outcome within `scope` (periods.data_coverage)."""
+    parameters: dict[str, object] = {}
+    parts = []
+    for family, first, last in _COVERED:
+        condition = scope_condition(family, scope, parameters)
+        source = FAMILIES[family].source + (f" {_WITH_CLIENT}" if _USES_CLIENT.search(condition) else "")
+        parts.append(f"SELECT min({first}) AS first, max({last}) AS last FROM {source}"
+                     + (f" WHERE {condition}" if condition else ""))
+    return BoundSql("SELECT min(first), max(last) FROM (" + "\nUNION ALL ".join(parts) + ")", parameters)

@@ -2,11 +2,13 @@
 
 Only columns of the export contract pass through (a whitelist), so no direct identifier,
 and no unknown column that might hold one, reaches the output. The client number becomes
-`ID klienta` = HMAC-SHA256(key, number); the birth date becomes `Rok narození`.
+`ID klienta` = HMAC-SHA256(key, number); the birth date becomes `Rok narození`. With a
+national linkage key, klienti gains `Národní klíč` (pipelines.pseudonymise.linkage).
 """
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,10 +18,12 @@ import polars as pl
 
 from pipelines import contract
 from pipelines.errors import ReachError
+from pipelines.ingest.reading import TextTable
 from pipelines.ingest.table import ROW
 from pipelines.normalise import fold_header
 from pipelines.pseudonymise import layout
 from pipelines.pseudonymise.keys import pseudonym
+from pipelines.pseudonymise.linkage import linkage_key
 from pipelines.pseudonymise.reader import SourceFile, read_table, source_files
 
 _CZECH_DATE = re.compile(r"^\s*(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})\s*$")
@@ -39,23 +43,35 @@ class FileSummary:
 class PseudonymisationSummary:
     files: list[FileSummary] = field(default_factory=list)
     clients: int = 0  # distinct client numbers pseudonymised
+    linkage: bool = False  # a national linkage key was given
+    without_linkage_key: int = 0  # klienti rows left without one (a name, birth date or nationality missing)
 
     def describe(self) -> str:
         lines = [f"{f.source} -> {f.target}: {f.rows} rows" + (
             f"; dropped columns: {', '.join(f.dropped_columns)}" if f.dropped_columns else "") for f in self.files]
+        if self.linkage:
+            lines.append("Národní klíč written" + (
+                f"; {self.without_linkage_key} client rows without one (name, birth date or nationality missing or "
+                "unrecognised)" if self.without_linkage_key else " for every client row") + ".")
         return "\n".join([*lines, f"{self.clients} distinct clients pseudonymised."])
 
 
-def birth_year(value: str | None) -> int | None:
-    """Year of a birth date written d.m.yyyy or yyyy-mm-dd; None when empty; ValueError when invalid."""
+def birth_date(value: str | None) -> date | None:
+    """A birth date written d.m.yyyy or yyyy-mm-dd; None when empty; ValueError when invalid."""
     if value is None or not value.strip():
         return None
     for pattern, order in ((_CZECH_DATE, (2, 1, 0)), (_ISO_DATE, (0, 1, 2))):
         match = pattern.match(value)
         if match:
             year, month, day = (int(match.group(i + 1)) for i in order)
-            return date(year, month, day).year  # raises ValueError on 31.2.
+            return date(year, month, day)  # raises ValueError on 31.2.
     raise ValueError(value)
+
+
+def birth_year(value: str | None) -> int | None:
+    """Year of a birth date written d.m.yyyy or yyyy-mm-dd; None when empty; ValueError when invalid."""
+    day = birth_date(value)
+    return None if day is None else day.year
 
 
 class _Problems:
@@ -82,7 +98,8 @@ def _once(file: SourceFile, header: str, seen_at: int | None, position: int) -> 
 
 
 def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: _Problems,
-             numbers: set[str]) -> tuple[pl.DataFrame, list[str]]:
+             numbers: set[str], national_key: bytes | None = None) -> tuple[pl.DataFrame, list[str], int]:
+    """The file in the export format, the columns dropped, and klienti rows left without a linkage key."""
     table = read_table(file)
     headers = table.headers
     for row, position, reason in table.issues.select(ROW, "position", "reason").iter_rows():
@@ -90,6 +107,7 @@ def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: 
                      reason)
     contract_headers = {fold_header(c.header): c.header for c in spec.columns}
     number_at = birth_at = None  # positions of the client number and the birth date
+    name_at: dict[str, int] = {}  # given name / surname -> position (klienti, for the linkage key)
     keep: dict[int, str] = {}  # source position -> contract header
     dropped: list[str] = []
     for position, header in enumerate(headers):
@@ -98,6 +116,12 @@ def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: 
             number_at = _once(file, layout.CLIENT_NUMBER, number_at, position)
         elif folded == fold_header(layout.BIRTH_DATE) and spec is contract.CLIENTS:
             birth_at = _once(file, layout.BIRTH_DATE, birth_at, position)
+        elif folded in (fold_header(layout.FIRST_NAME), fold_header(layout.SURNAME)) and spec is contract.CLIENTS:
+            name = layout.FIRST_NAME if folded == fold_header(layout.FIRST_NAME) else layout.SURNAME
+            name_at[name] = _once(file, name, name_at.get(name), position)
+            dropped.append(header)
+        elif national_key is not None and folded == fold_header(LINKAGE_HEADER) and spec is contract.CLIENTS:
+            dropped.append(f"{header} (replaced by the computed linkage key)")
         elif folded in contract_headers and folded != fold_header(layout.CLIENT_ID_HEADER):
             _once(file, contract_headers[folded], next((p for p, h in keep.items() if h == contract_headers[folded]),
                                                        None), position)
@@ -122,26 +146,58 @@ def _convert(file: SourceFile, spec: contract.ExportFile, key: bytes, problems: 
         columns[layout.CLIENT_ID_HEADER] = pl.Series(
             [ids.get(n.strip()) if n else None for n in raw_numbers], dtype=pl.String
         )
+    days: list[date | None] = []
     if birth_at is not None:
-        years = []
         for row, value in enumerate(table.cells[f"c{birth_at}"].to_list(), start=first_row):
             try:
-                years.append(birth_year(value))
+                days.append(birth_date(value))
             except ValueError:
                 problems.add(file.name, row, headers[birth_at], "the birth date is not a date (d.m.yyyy or yyyy-mm-dd)")
-                years.append(None)
+                days.append(None)
+        years = [None if d is None else d.year for d in days]
         columns[layout.BIRTH_YEAR_HEADER] = pl.Series(years, dtype=pl.Int32).cast(pl.String)
         dropped.append(f"{headers[birth_at]} (reduced to {layout.BIRTH_YEAR_HEADER})")
+    without = 0
+    if national_key is not None and spec is contract.CLIENTS:
+        keys = _linkage_keys(file, table, national_key, name_at, days, columns)
+        without = sum(k is None for k in keys)
+        columns[LINKAGE_HEADER] = pl.Series(keys, dtype=pl.String)
     ordered = [c.header for c in spec.columns if c.header in columns]
-    return pl.DataFrame({h: columns[h] for h in ordered}), dropped
+    return pl.DataFrame({h: columns[h] for h in ordered}), dropped, without
 
 
-def pseudonymise_export(source: Path, target: Path, key: bytes) -> PseudonymisationSummary:
-    """Convert every contract file of the raw export `source` (folder or zip) into `target`.
+LINKAGE_HEADER = contract.CLIENTS.column("linkage_key").header
+_CITIZENSHIP_HEADER = contract.CLIENTS.column("citizenship").header
+
+
+def _linkage_keys(file: SourceFile, table: TextTable, national_key: bytes, name_at: dict[str, int],
+                  days: list[date | None], columns: dict[str, pl.Series]) -> list[str | None]:
+    """The national linkage key of each klienti row (None where a part is missing)."""
+    missing = [h for h in (layout.FIRST_NAME, layout.SURNAME) if h not in name_at]
+    if not days or missing or _CITIZENSHIP_HEADER not in columns:
+        absent = [*missing, *([] if days else [layout.BIRTH_DATE]),
+                  *([] if _CITIZENSHIP_HEADER in columns else [_CITIZENSHIP_HEADER])]
+        raise ReachError(
+            f"{file.name} has no {', '.join(repr(h) for h in absent)} column, which the national linkage key is "
+            "computed from (docs/raw-export.md, \"Linkage key\"); nothing was written."
+        )
+    given = table.cells[f"c{name_at[layout.FIRST_NAME]}"].to_list()
+    surname = table.cells[f"c{name_at[layout.SURNAME]}"].to_list()
+    nationality = columns[_CITIZENSHIP_HEADER].to_list()
+    return [linkage_key(national_key, *parts) for parts in zip(given, surname, days, nationality, strict=True)]
+
+
+def pseudonymise_export(source: Path, target: Path, key: bytes,
+                        national_key: bytes | None = None) -> PseudonymisationSummary:
+    """Convert every contract file of the raw export `source` (folder or zip) into `target`;
+    with `national_key`, klienti gains the national linkage key `Národní klíč`.
 
     Nothing is written unless every file converts: a bad row stops the run with a message
     naming file, row and column.
     """
+    if national_key is not None and hmac.compare_digest(national_key, key):
+        raise ReachError("the national linkage key is the same as the centre's pseudonymisation key; "
+                         "nothing was written.")
     source, target = Path(source), Path(target)
     if target.resolve() == source.resolve():
         raise ReachError("IN and OUT are the same folder; write the pseudonymised export somewhere else.")
@@ -149,18 +205,21 @@ def pseudonymise_export(source: Path, target: Path, key: bytes) -> Pseudonymisat
     problems = _Problems()
     numbers: set[str] = set()
     converted: list[tuple[SourceFile, contract.ExportFile, pl.DataFrame, list[str]]] = []
+    without = 0
     for file in files:
         spec = contract.FILES_BY_NAME.get(file.stem)
         if spec is None:
             continue
-        frame, dropped = _convert(file, spec, key, problems, numbers)
+        frame, dropped, missing_keys = _convert(file, spec, key, problems, numbers, national_key)
+        without += missing_keys
         converted.append((file, spec, frame, dropped))
     if not converted:
         names = ", ".join(f.name for f in contract.FILES)
         raise ReachError(f"{source} holds none of the export files ({names}; .csv or .xlsx).")
     problems.raise_if_any()
     target.mkdir(parents=True, exist_ok=True)
-    summary = PseudonymisationSummary(clients=len(numbers))
+    summary = PseudonymisationSummary(clients=len(numbers), linkage=national_key is not None,
+                                      without_linkage_key=without)
     for file, spec, frame, dropped in converted:
         out_name = spec.name + ".csv"
         (target / out_name).write_bytes(frame.write_csv(separator=";", null_value="").encode("utf-8"))
@@ -177,12 +236,14 @@ def raw_deliveries(source: Path) -> list[Path]:
     return sorted(p for p in source.iterdir() if p.is_dir() or p.suffix.lower() == ".zip")
 
 
-def pseudonymise_tree(source: Path, target: Path, key: bytes) -> list[PseudonymisationSummary]:
+def pseudonymise_tree(source: Path, target: Path, key: bytes,
+                      national_key: bytes | None = None) -> list[PseudonymisationSummary]:
     """One raw export into `target`, or a folder of them into `target/<name>` each."""
     deliveries = raw_deliveries(source)
     if deliveries == [Path(source)]:
-        return [pseudonymise_export(source, target, key)]
+        return [pseudonymise_export(source, target, key, national_key)]
     if not deliveries:
         raise ReachError(f"{source} holds no export files and no delivery folders or zips.")
     # a zip's delivery is written as a folder of the zip's name without ".zip"
-    return [pseudonymise_export(d, Path(target) / (d.stem if d.is_file() else d.name), key) for d in deliveries]
+    return [pseudonymise_export(d, Path(target) / (d.stem if d.is_file() else d.name), key, national_key)
+            for d in deliveries]

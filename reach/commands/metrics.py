@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pipelines.access import EVERYTHING
 from pipelines.errors import UsageError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace, home: Home) -> int:
         by=parse_by(args.by),
         where=parse_where(args.where),
         suppress=args.suppress,
+        scope=EVERYTHING,  # the operator on the server: file access is administrator access (access.md)
     )
     resolve(query)  # a wrong option is reported before the warehouse is opened
     con = open_warehouse(home)

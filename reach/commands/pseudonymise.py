@@ -1,4 +1,4 @@
-"""`reach pseudonymise IN OUT --key-file F`: keyed pseudonyms for a raw export."""
+"""`reach pseudonymise IN OUT --key-file F [--linkage-key-file N]`: keyed pseudonyms for a raw export."""
 
 from __future__ import annotations
 
@@ -20,13 +20,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--key-file", default=None,
         help="file holding the secret key (>= 32 bytes); else env REACH_PSEUDONYM_KEY",
     )
+    parser.add_argument(
+        "--linkage-key-file", default=None,
+        help="file holding the national linkage key (>= 32 bytes, not the centre's key; else env REACH_LINKAGE_KEY): "
+             "adds the column Národní klíč to klienti",
+    )
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    from pipelines.pseudonymise import load_key, pseudonymise_tree
+    from pipelines.pseudonymise import load_key, load_linkage_key, pseudonymise_tree
 
     key = load_key(args.key_file)  # never printed or logged
-    for summary in pseudonymise_tree(Path(args.input), Path(args.output), key):
+    national_key = load_linkage_key(args.linkage_key_file, key)  # None: no linkage column
+    for summary in pseudonymise_tree(Path(args.input), Path(args.output), key, national_key):
         print(summary.describe())
     print(f"Pseudonymised export written to {Path(args.output).resolve()}.")
     return 0

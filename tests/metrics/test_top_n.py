@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from _metrics_support import MartBuilder, home_with_marts
 
+from pipelines.access import EVERYTHING
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.catalogue import REST_CODE
 from pipelines.metrics.suppression import HIDDEN, SHOWN, SMALL
@@ -47,7 +48,7 @@ def test_a_person_in_two_rest_values_counts_once(tmp_path: Path) -> None:
                "B00001": ("interpreting", "field_work"),  # in two of the rest's services
                "F00001": ("field_work",), "C00001": ("information_centre",)}
     con = _warehouse(tmp_path, people, {})
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("service",))
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("service",), scope=EVERYTHING)
     rows = _rows(top_n_with_rest(_run(con), query, "service", top_n=2))
     assert rows[:2] == [("social_counselling", 8, SHOWN), ("legal_counselling", 6, SHOWN)]
     assert rows[2] == (REST_CODE, 5, SHOWN)  # I00001, I00002, B00001, F00001, C00001
@@ -60,7 +61,7 @@ def test_with_suppression_hidden_rows_join_the_rest_and_the_rest_is_queried(tmp_
     sizes = {"UA": 10, "VN": 8, "MN": 3, "RU": 2, "KZ": 1}
     nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
     con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True, scope=EVERYTHING)
     whole = _rows(compute(con, query))
     assert {code: flag for code, _, flag in whole} == {"KZ": SMALL, "MN": SMALL, "RU": SMALL, "UA": SHOWN,
                                                         "VN": SHOWN}
@@ -68,7 +69,7 @@ def test_with_suppression_hidden_rows_join_the_rest_and_the_rest_is_queried(tmp_
     # KZ (<5) would have been the third row; a hidden row never leads (with the total it would be pinned).
     assert rows == [("UA", 10, SHOWN), ("VN", 8, SHOWN), (REST_CODE, 6, SHOWN)]
     rest = compute(con, MetricQuery(**PERIOD, metrics=("clients_reached",),
-                                    where={"nationality": ("KZ", "MN", "RU")}, suppress=True))
+                                    where={"nationality": ("KZ", "MN", "RU")}, suppress=True, scope=EVERYTHING))
     assert rest.frame["clients_reached"][0] == 6
 
 
@@ -76,7 +77,7 @@ def test_a_small_rest_is_published_as_under_five(tmp_path: Path) -> None:
     sizes = {"UA": 10, "VN": 8, "MN": 2, "RU": 1}
     nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
     con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True, scope=EVERYTHING)
     rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))
     assert rows == [("UA", 10, SHOWN), ("VN", 8, SHOWN), (REST_CODE, None, SMALL)]  # 3 people, a cell of its own
 
@@ -85,7 +86,7 @@ def test_a_row_hidden_to_protect_others_joins_the_rest(tmp_path: Path) -> None:
     sizes = {"UA": 10, "VN": 8, "MN": 1, "RU": 1, "KZ": 1}
     nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
     con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True, scope=EVERYTHING)
     flags = {code: flag for code, _, flag in _rows(compute(con, query))}
     assert flags["VN"] == HIDDEN  # three `<5` summing to 3 would each be 1: VN is hidden as their complement
     rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))
@@ -97,7 +98,7 @@ def test_one_row_more_than_n_is_shown_as_it_is(tmp_path: Path) -> None:
     sizes = {"UA": 10, "VN": 8, "MN": 6}
     nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
     con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",))
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), scope=EVERYTHING)
     assert [code for code, _, _ in _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))] == [
         "UA", "VN", "MN"]
 
@@ -105,7 +106,8 @@ def test_one_row_more_than_n_is_shown_as_it_is(tmp_path: Path) -> None:
 def test_the_query_must_be_grouped_by_the_ranked_dimension(tmp_path: Path) -> None:
     con = _warehouse(tmp_path, {"UA00001": ("social_counselling",)}, {})
     with pytest.raises(ValueError, match="grouped by its one dimension"):
-        top_n_with_rest(_run(con), MetricQuery(**PERIOD, metrics=("clients_reached",), by=("sex",)), "nationality")
+        top_n_with_rest(_run(con), MetricQuery(**PERIOD, metrics=("clients_reached",), by=("sex",),
+            scope=EVERYTHING), "nationality")
 
 
 def test_ranking_largest_first_ties_by_code_hidden_after_shown_rest_last() -> None:
