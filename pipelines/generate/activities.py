@@ -11,29 +11,29 @@ import polars as pl
 
 from pipelines import contract
 from pipelines.generate import distributions as dist
+from pipelines.generate.centres import CentreProfile
 from pipelines.generate.period import Period, to_dates
 from pipelines.generate.sampling import clients_registered_by, codes, numbered
-
-_USTI_DISTRICTS = dist.Weights.of({
-    code: weight for code, weight in zip(dist.DISTRICT.codes, dist.DISTRICT.weights, strict=True)
-    if code in contract.USTI_DISTRICTS
-})
-
 
 CONTACT_CHUNK = 200_000  # clients per chunk: bounds the temporaries of a million-client sample
 
 
-def generate_contacts(rng: np.random.Generator, clients: pl.DataFrame, period: Period) -> pl.DataFrame:
-    """Individual contacts: first on registration, then visits at exponential gaps; IDs in date order."""
+def generate_contacts(
+    rng: np.random.Generator, clients: pl.DataFrame, period: Period, profile: CentreProfile, first_number: int = 1,
+) -> pl.DataFrame:
+    """Individual contacts: first on registration, then visits at exponential gaps; IDs in date
+    order, numbered from `first_number`."""
     chunks = [
-        _contacts_of(rng, clients.slice(offset, CONTACT_CHUNK), period).with_columns(pl.col("_owner") + offset)
+        _contacts_of(rng, clients.slice(offset, CONTACT_CHUNK), period, profile)
+        .with_columns(pl.col("_owner") + offset)
         for offset in range(0, clients.height, CONTACT_CHUNK)
     ]
     frame = pl.concat(chunks).sort("_day", "_owner", maintain_order=True).drop("_owner")
-    return frame.select(numbered("KT", frame.height, 8).alias("contact_id"), pl.all())
+    return frame.select(numbered("KT", frame.height, 8, first_number).alias("contact_id"), pl.all())
 
 
-def _contacts_of(rng: np.random.Generator, clients: pl.DataFrame, period: Period) -> pl.DataFrame:
+def _contacts_of(rng: np.random.Generator, clients: pl.DataFrame, period: Period,
+                 profile: CentreProfile) -> pl.DataFrame:
     n = clients.height
     reg = clients["_reg_day"].to_numpy()
     carried = reg < period.start_day
@@ -67,9 +67,9 @@ def _contacts_of(rng: np.random.Generator, clients: pl.DataFrame, period: Period
     interpreted = (rng.random(m) < interpret_share) | (service == "interpreting")
 
     # Clients mostly visit the office in their own district when there is one.
-    home_town = np.array([dist.DISTRICT_SEAT.get(d or "", "") for d in clients["district"].to_list()])[owner]
-    branch = codes(dist.BRANCH, rng, m)
-    local = np.isin(home_town, dist.BRANCH.codes) & (rng.random(m) < 0.8)
+    home_town = np.array([profile.seats.get(d or "", "") for d in clients["district"].to_list()])[owner]
+    branch = codes(profile.branch, rng, m)
+    local = np.isin(home_town, profile.branch.codes) & (rng.random(m) < 0.8)
     branch[local] = home_town[local]
 
     return pl.DataFrame({
@@ -87,7 +87,9 @@ def _contacts_of(rng: np.random.Generator, clients: pl.DataFrame, period: Period
     })
 
 
-def generate_courses(rng: np.random.Generator, n_clients: int, period: Period) -> pl.DataFrame:
+def generate_courses(
+    rng: np.random.Generator, n_clients: int, period: Period, profile: CentreProfile, first_number: int = 1,
+) -> pl.DataFrame:
     """Czech courses in 12-week terms and one-day socio-cultural orientation courses."""
     scale = n_clients * min(period.months, 12) / 12 / np.mean(dist.COURSE_SIZE)
     n_czech = max(3, round(scale * dist.CZECH_COURSE_SHARE))
@@ -100,11 +102,11 @@ def generate_courses(rng: np.random.Generator, n_clients: int, period: Period) -
     order = np.lexsort((course_type, start))
     course_type, start, end = course_type[order], start[order], end[order]
     return pl.DataFrame({
-        "course_id": numbered("KU", n, 5),
+        "course_id": numbered("KU", n, 5, first_number),
         "course_type": course_type,
         "starts_on": to_dates(start),
         "ends_on": to_dates(end),
-        "branch": codes(dist.BRANCH, rng, n),
+        "branch": codes(profile.branch, rng, n),
         "planned_hours": np.array([dist.COURSE_HOURS[t] for t in course_type], dtype=np.int32),
         "deleted": np.zeros(n, dtype=bool),
         "_day": start,
@@ -166,7 +168,9 @@ def generate_enrolments(
     })
 
 
-def generate_events(rng: np.random.Generator, n_clients: int, period: Period) -> pl.DataFrame:
+def generate_events(
+    rng: np.random.Generator, n_clients: int, period: Period, profile: CentreProfile, first_number: int = 1,
+) -> pl.DataFrame:
     """Group activities with head counts (registered and unregistered people)."""
     n = max(2 * period.months, round(n_clients * period.months * dist.EVENTS_PER_CLIENT_MONTH))
     day = np.sort(rng.integers(period.start_day, period.end_day, size=n))
@@ -176,10 +180,10 @@ def generate_events(rng: np.random.Generator, n_clients: int, period: Period) ->
     share = np.array([dist.FOREIGN_SHARE_BY_AUDIENCE[a] for a in audience])
     foreign = rng.binomial(participants, share)
     return pl.DataFrame({
-        "event_id": numbered("AK", n, 6),
+        "event_id": numbered("AK", n, 6, first_number),
         "event_type": event_type,
         "event_date": to_dates(day),
-        "district": codes(_USTI_DISTRICTS, rng, n),
+        "district": codes(profile.event_district, rng, n),
         "audience": audience,
         "participants": participants.astype(np.int32),
         "participants_foreign": foreign.astype(np.int32),
@@ -207,7 +211,7 @@ def generate_event_participants(
 
 
 def generate_outcomes(
-    rng: np.random.Generator, contacts: pl.DataFrame, enrolments: pl.DataFrame, period: Period
+    rng: np.random.Generator, contacts: pl.DataFrame, enrolments: pl.DataFrame, period: Period, first_number: int = 1,
 ) -> pl.DataFrame:
     """Outcomes after contacts on a matching topic, and passed Czech exams after the course."""
     lucky = pl.Series(rng.random(contacts.height) < dist.OUTCOME_PER_CONTACT)
@@ -231,7 +235,7 @@ def generate_outcomes(
     outcome, day, client = outcome[keep][order], day[keep][order], client[keep][order]
     n = len(day)
     return pl.DataFrame({
-        "outcome_id": numbered("VY", n, 7),
+        "outcome_id": numbered("VY", n, 7, first_number),
         "client_id": client.astype(str),
         "outcome_date": to_dates(day),
         "outcome": outcome.astype(str),

@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.generate import distributions as dist
+from pipelines.generate.centres import CentreProfile
 from pipelines.generate.period import Period, day_number, to_dates, year_of
 from pipelines.reference.countries import EU_EEA_CH
 
@@ -36,8 +37,17 @@ def _pick(rng: np.random.Generator, weights: dist.Weights, mask: np.ndarray, out
         out[mask] = np.asarray(weights.codes, dtype=object)[weights.draw(rng, count)]
 
 
-def generate_clients(rng: np.random.Generator, n: int, period: Period) -> pl.DataFrame:
-    """One row per client with the contract's canonical columns plus `_reg_day` (day number)."""
+def generate_clients(
+    rng: np.random.Generator, n: int, period: Period, profile: CentreProfile,
+    shared: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per client with the contract's canonical columns plus `_reg_day` (day number).
+
+    `shared` (national samples): people also served by another centre, one row per client
+    index `_client` with the person's `citizenship`, `sex`, `residence_status` and
+    `birth_year`, which replace the drawn ones (the draws are made all the same, so the
+    random streams do not depend on who is shared).
+    """
     ids = random_ids(rng, n)
     carried = rng.random(n) < dist.CARRIED_OVER
     reg_day = np.where(
@@ -76,10 +86,17 @@ def generate_clients(rng: np.random.Generator, n: int, period: Period) -> pl.Dat
     _pick(rng, dist.STATUS_PROTECTION_ORIGIN, protection, status)
 
     district = np.empty(n, dtype=object)
-    _pick(rng, dist.DISTRICT, np.ones(n, dtype=bool), district)
-    municipality = np.array([dist.DISTRICT_SEAT.get(code, "") for code in district], dtype=object)
+    _pick(rng, profile.district, np.ones(n, dtype=bool), district)
+    municipality = np.array([profile.seats.get(code, "") for code in district], dtype=object)
     municipality[rng.random(n) < 0.2] = ""  # often left empty by case workers
 
+    if shared is not None and shared.height:
+        at = shared["_client"].to_numpy()
+        citizenship[at] = shared["citizenship"].to_numpy()
+        sex[at] = shared["sex"].to_numpy()
+        status[at] = shared["residence_status"].to_numpy()
+        birth_year[at] = shared["birth_year"].to_numpy()
+        majority = citizenship == dist.MAJORITY
     target = _target_group(citizenship, status)
     target[(rng.random(n) >= dist.TARGET_GROUP_FILLED) & ~majority] = ""  # derived later
 

@@ -7,7 +7,7 @@ in its true state, so "latest wins" gives the truth. A record is revisited at mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import polars as pl
@@ -73,15 +73,29 @@ def plan(rng: np.random.Generator, frame: pl.DataFrame, file: str, period: Perio
 def delivery(frame: pl.DataFrame, file: str, month: int) -> pl.DataFrame:
     """The records one month's delivery holds, with `_origin` (new/repeated/corrected/retracted)."""
     new = frame.filter(pl.col("_month") == month)
+    revisits = frame.filter(pl.col("_revisit_month") == month)
+    return _assemble(new, revisits, file)
+
+
+def deliveries(frame: pl.DataFrame, file: str, months: int) -> Iterator[tuple[int, pl.DataFrame]]:
+    """`delivery` for every month of the period, from one partition of the frame (not one scan per month)."""
+    new_parts = frame.partition_by("_month", as_dict=True, maintain_order=True)
+    revisit_parts = frame.filter(pl.col("_revisit_month") >= 0).partition_by(
+        "_revisit_month", as_dict=True, maintain_order=True
+    )
+    empty = frame.clear()
+    for month in range(months):
+        yield month, _assemble(new_parts.get((month,), empty), revisit_parts.get((month,), empty), file)
+
+
+def _assemble(new: pl.DataFrame, revisits: pl.DataFrame, file: str) -> pl.DataFrame:
     corrected_later = pl.col("_revisit") == CORRECTED
     if file in INITIAL_STATE and new.filter(corrected_later).height:
         new = pl.concat([
             new.filter(~corrected_later),
             INITIAL_STATE[file](new.filter(corrected_later)).select(new.columns),
         ]).sort("_row")
-    revisits = frame.filter(pl.col("_revisit_month") == month).with_columns(
-        deleted=pl.col("_revisit") == RETRACTED
-    )
+    revisits = revisits.with_columns(deleted=pl.col("_revisit") == RETRACTED)
     return pl.concat([
         new.with_columns(_origin=pl.lit(NEW)),
         revisits.with_columns(_origin=pl.col("_revisit")),

@@ -7,7 +7,7 @@ The format is documented in docs/sample-data.md.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 MANIFEST_NAME = "generator-manifest.json"
@@ -21,7 +21,7 @@ ORPHAN = "warning:orphan"  # loaded, reported as an orphan
 UNKNOWN_COLUMN = "file_warning:unknown_column"  # the file loads; the extra column is reported
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a large sample holds many
 class Irregularity:
     delivery: str  # delivery name, e.g. "2022-09"
     file: str  # file name as written, e.g. "kontakty.csv"; "" for a delivery-level kind (zip)
@@ -33,7 +33,7 @@ class Irregularity:
     expect: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Revision:
     """A record a later delivery repeats unchanged, corrects or retracts."""
 
@@ -88,8 +88,26 @@ class Manifest:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
 
     def write(self) -> Path:
+        """The manifest as `to_json` gives it, written item by item (a large sample lists many
+        revisions: no second copy of them is built in memory)."""
         path = Path(self.out) / MANIFEST_NAME
-        path.write_text(self.to_json() + "\n", encoding="utf-8")
+        lists = ("deliveries", "irregularities", "revisions")
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write("{")
+            for number, item in enumerate(fields(self)):
+                stream.write(("," if number else "") + "\n " + json.dumps(item.name) + ": ")
+                value = getattr(self, item.name)
+                if item.name not in lists:
+                    stream.write(json.dumps(value, ensure_ascii=False))
+                elif not value:
+                    stream.write("[]")
+                else:
+                    stream.write("[")
+                    for index, entry in enumerate(value):
+                        text = json.dumps(asdict(entry), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+                        stream.write(("," if index else "") + "\n  " + text)
+                    stream.write("\n ]")
+            stream.write("\n}\n")
         return path
 
     @classmethod
@@ -102,3 +120,48 @@ class Manifest:
         revisions = [Revision(**r) for r in data.pop("revisions")]
         data["out"] = str(out.resolve())  # the sample may have been moved since it was written
         return cls(**data, deliveries=deliveries, irregularities=irregularities, revisions=revisions)
+
+
+NATIONAL_MANIFEST = "national-manifest.json"
+
+
+@dataclass
+class CentreEntry:
+    code: str  # centre code, e.g. "LBK"
+    region: str  # NUTS 3 code of the centre's region
+    path: str  # relative to OUT: the centre's folder of deliveries (its own generator-manifest.json inside)
+    clients: int  # client records of the centre
+    shared: int  # of them, people also served by another centre (same linkage key there)
+    rows: int  # rows written in all its files
+
+
+@dataclass
+class NationalManifest:
+    """What `generate_national` wrote (OUT/national-manifest.json): one sample per centre."""
+
+    out: str
+    seed: int
+    clients: int  # all centres together
+    months: int
+    start: str
+    messy: bool
+    raw: bool
+    centres: list[CentreEntry] = field(default_factory=list)
+    shared_people: int = 0  # people served by two centres (each counted once)
+    format_version: int = FORMAT_VERSION
+
+    def centre_paths(self) -> dict[str, Path]:
+        """Centre code -> its folder of deliveries (load it with `reach load PATH --centre CODE`)."""
+        return {c.code: Path(self.out) / c.path for c in self.centres}
+
+    def write(self) -> Path:
+        path = Path(self.out) / NATIONAL_MANIFEST
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def read(cls, out: Path) -> NationalManifest:
+        data = json.loads((out / NATIONAL_MANIFEST).read_text(encoding="utf-8"))
+        centres = [CentreEntry(**c) for c in data.pop("centres")]
+        data["out"] = str(out.resolve())
+        return cls(**data, centres=centres)

@@ -104,11 +104,12 @@ class _Cursor:
 class Messiness:
     """Decides, per delivery and file, which irregularities to inject, and injects them."""
 
-    def __init__(self, rng: np.random.Generator, tables: dict[str, pl.DataFrame], period: Period, rate: float) -> None:
+    def __init__(self, rng: np.random.Generator, records: dict[str, int], period: Period, rate: float) -> None:
+        """`records`: how many records each file has over the whole sample (injected IDs follow them)."""
         self.rng = rng
         self.rate = rate
         self.period = period
-        self.next_number = {name: tables[name].height + 1 for name in _ID_PREFIX}
+        self.next_number = {name: records[name] + 1 for name in _ID_PREFIX}
         kinds = ROW_KINDS + FILE_KINDS
         self.pending = {
             kind: _Cursor(i % period.months, i % len(contract.FILES)) for i, kind in enumerate(kinds)
@@ -214,7 +215,8 @@ class Messiness:
             frame = frame.with_columns(pl.Series(name, values.tolist(), dtype=pl.String))
             note("extra_column", name, name, UNKNOWN_COLUMN)
         if "header_variant" in chosen:
-            header = spec.columns[int(self.rng.integers(len(spec.columns)))].header
+            written = [c for c in spec.columns if c.header in frame.columns]  # an optional column may be absent
+            header = written[int(self.rng.integers(len(written)))].header
             variant = _header_variant(header, self.rng)
             frame = frame.rename({header: variant})
             note("header_variant", variant, header)

@@ -71,7 +71,13 @@ def _written(column: Column) -> pl.Expr:
     return out.alias(column.header)
 
 
+# Optional columns a sample writes only when it has them (the linkage key: national samples).
+OPTIONAL = frozenset({"linkage_key"})
+
+
 def render(frame: pl.DataFrame, spec: ExportFile) -> pl.DataFrame:
-    """One string column per contract column (Czech headers, contract order); `_origin` kept."""
+    """One string column per contract column (Czech headers, contract order); `_origin` kept.
+    An optional column (OPTIONAL) the frame does not hold is not written."""
     extra = [pl.col("_origin")] if "_origin" in frame.columns else []
-    return frame.select([_written(column) for column in spec.columns] + extra)
+    columns = [c for c in spec.columns if c.name not in OPTIONAL or c.name in frame.columns]
+    return frame.select([_written(column) for column in columns] + extra)

@@ -23,7 +23,7 @@ def clients_registered_by(
     return np.where(available > 0, order[np.minimum(pick, len(order) - 1)], -1)
 
 
-def numbered(prefix: str, count: int, width: int) -> pl.Series:
-    """IDs like KT00000001: prefix + zero-padded 1-based number."""
-    numbers = pl.Series("n", np.arange(1, count + 1)).cast(pl.String).str.zfill(width)
+def numbered(prefix: str, count: int, width: int, first: int = 1) -> pl.Series:
+    """IDs like KT00000001: prefix + zero-padded number, from `first` (1: the first chunk of clients)."""
+    numbers = pl.Series("n", np.arange(first, first + count)).cast(pl.String).str.zfill(width)
     return pl.select(pl.concat_str(pl.lit(prefix), numbers)).to_series()

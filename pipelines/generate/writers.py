@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -39,9 +40,12 @@ class FileFormat:
         return asdict(self)
 
 
-def csv_bytes(frame: pl.DataFrame, fmt: FileFormat) -> tuple[bytes, FileFormat]:
-    """The frame as CSV in `fmt`; falls back to UTF-8 when the text does not fit cp1250."""
+def csv_bytes(frame: pl.DataFrame, fmt: FileFormat, header: bool = True) -> tuple[bytes, FileFormat]:
+    """The frame as CSV in `fmt`; falls back to UTF-8 when the text does not fit cp1250.
+
+    `header=False` writes rows to append to a file begun with a header (no BOM either)."""
     text = frame.write_csv(
+        include_header=header,
         separator=fmt.delimiter,
         line_terminator="\r\n" if fmt.line_end == "CRLF" else "\n",
         quote_style="always" if fmt.quoting == "always" else "necessary",
@@ -52,7 +56,7 @@ def csv_bytes(frame: pl.DataFrame, fmt: FileFormat) -> tuple[bytes, FileFormat]:
             return text.encode("cp1250"), fmt
         except UnicodeEncodeError:
             fmt = FileFormat(fmt.kind, "utf-8", fmt.bom, fmt.delimiter, fmt.line_end, fmt.quoting)
-    return (b"\xef\xbb\xbf" if fmt.bom else b"") + text.encode("utf-8"), fmt
+    return (b"\xef\xbb\xbf" if fmt.bom and header else b"") + text.encode("utf-8"), fmt
 
 
 def _cell(value: str | None, column_type: ColumnType | None) -> object:
@@ -115,6 +119,15 @@ class DeliveryWriter:
             self._entries.append((file_name, content))
         else:
             (self.path / file_name).write_bytes(content)
+
+    def add_parts(self, file_name: str, parts: Iterable[bytes]) -> None:
+        """A file written part by part (a clean delivery streams its rows chunk by chunk)."""
+        if self.zipped:
+            self.add(file_name, b"".join(parts))
+            return
+        with (self.path / file_name).open("wb") as stream:
+            for part in parts:
+                stream.write(part)
 
     def close(self) -> None:
         if not self.zipped:

@@ -22,10 +22,14 @@ SAMPLE_START = "2022-08"  # the project period of AMIF/31/03 starts on 1 Aug 202
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--clients", type=positive_int, default=3000)
+    parser.add_argument("--clients", type=positive_int, default=None,
+                        help="clients (default 3,000; with --national: all centres together, about 4,400 per "
+                             "centre-year)")
     parser.add_argument("--months", type=positive_int, default=12)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-serve", action="store_true", help="stop after the checks (for scripts)")
+    parser.add_argument("--national", action="store_true",
+                        help="all fourteen centres: a national sample, each centre's deliveries loaded with --centre")
 
 
 def deliveries_in(sample: Path) -> list[str]:
@@ -41,13 +45,37 @@ def steps(args: argparse.Namespace, home: Home) -> list[tuple[str, Callable[[], 
 
     Each list is built when its turn comes, so the load step sees what generate wrote.
     """
+    if getattr(args, "national", False):  # scripts may build the namespace themselves
+        return national_steps(args, home)
     sample = home.root / "sample"
     return [
         ("Generating sample deliveries", lambda: [
-            "generate", str(sample), "--clients", str(args.clients), "--months", str(args.months),
+            "generate", str(sample), "--clients", str(args.clients or 3000), "--months", str(args.months),
             "--start", SAMPLE_START, "--seed", str(args.seed),
         ]),
         ("Loading deliveries", lambda: ["load", *deliveries_in(sample)]),
+        ("Building the warehouse", lambda: ["build"]),
+        ("Checking the published warehouse", lambda: ["check"]),
+        *([] if args.no_serve else [
+            ("Serving the dashboard", lambda: ["serve", "--host", args.host, "--port", str(args.port)]),
+        ]),
+    ]
+
+
+def national_steps(args: argparse.Namespace, home: Home) -> list[tuple[str, Callable[[], list[str]]]]:
+    """`reach demo --national`: the national sample of all centres, each centre's deliveries loaded
+    under its code, then one build, check and serve as in the regional demo."""
+    from pipelines.generate.centres import ALL_CENTRES
+
+    sample = home.root / "sample-national"
+    clients = ["--clients", str(args.clients)] if args.clients else []
+    return [
+        ("Generating national sample deliveries", lambda: [
+            "generate", str(sample), "--centres", "all", *clients, "--months", str(args.months),
+            "--start", SAMPLE_START, "--seed", str(args.seed),
+        ]),
+        *[(f"Loading deliveries of centre {code}", lambda code=code: ["load", str(sample / code), "--centre", code])
+          for code in ALL_CENTRES],
         ("Building the warehouse", lambda: ["build"]),
         ("Checking the published warehouse", lambda: ["check"]),
         *([] if args.no_serve else [
