@@ -7,12 +7,16 @@ from the print stylesheet), its pages as images (`<page>_<lang>_print-<n>.png`, 
 
     .venv/bin/python -m reach.screenshots --home warehouse [--out screenshots] [--lang cs|en]
         [--page overview --page reach] [--full-page] [--no-print]
+
+The browser signs in as the admin account `screenshots`, given a new random password on each run
+(so it sees every page; the creation or reset is in the audit log).
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import secrets
 import subprocess
 import threading
 import time
@@ -27,6 +31,8 @@ from waitress.server import create_server
 
 from dashboard.state.pages import PAGES
 from dashboard.state.url import path_of
+from pipelines import audit
+from pipelines.access import AccountStore
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
 
@@ -95,6 +101,33 @@ def table_view(driver: webdriver.Chrome, path: Path) -> list[Path]:
     return [path]
 
 
+SCREENSHOT_ACCOUNT = "screenshots"
+
+
+def screenshot_account(home: Home) -> str:
+    """The admin account the browser signs in with, with a new random password: -> the password."""
+    store, password = AccountStore(home), secrets.token_urlsafe(16)
+    action = "user.reset" if store.get(SCREENSHOT_ACCOUNT) else "user.add"
+
+    def audited(account) -> None:
+        audit.record(home, audit.cli_actor(), action, f"user {account.name}", "role admin; screenshots")
+
+    if action == "user.add":
+        store.add(SCREENSHOT_ACCOUNT, "admin", password, before_write=audited)
+    else:
+        store.reset(SCREENSHOT_ACCOUNT, password, role="admin", centres=(), districts=(), before_write=audited)
+    return password
+
+
+def sign_in(driver: webdriver.Chrome, base_url: str, name: str, password: str) -> None:
+    """Through the sign-in form, as a person would."""
+    driver.get(f"{base_url}/sign-in")
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "sign-in-submit").click()
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "react-entry-point"))
+
+
 def take(home: Home, out: Path, lang: str, *, full_page: bool = False, pages: Sequence[str] = PAGES,
          sizes: Sequence[tuple[int, int]] = SIZES, printed: bool = True) -> list[Path]:
     app = create_dashboard(home)
@@ -106,6 +139,7 @@ def take(home: Home, out: Path, lang: str, *, full_page: bool = False, pages: Se
     written: list[Path] = []
     driver = browser(*sizes[0])
     try:
+        sign_in(driver, f"http://127.0.0.1:{port}", SCREENSHOT_ACCOUNT, screenshot_account(home))
         for width, height in sizes:
             viewport(driver, width, height)
             for page in pages:

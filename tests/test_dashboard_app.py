@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from _access_support import signed_in_client
 from _dashboard_support import as_shown, reach_metrics
 
 from dashboard.callbacks import Board, render_content
@@ -117,7 +118,7 @@ def test_source_reopens_when_a_new_build_replaces_the_file(published_home: Home,
 def test_create_app_serves_assets_locally_and_the_quality_docs(published_home: Home) -> None:
     app = create_dashboard(published_home)
     assert app.config.serve_locally and not app.config.external_stylesheets
-    client = app.server.test_client()
+    client = signed_in_client(app, published_home)
     page = client.get("/").get_data(as_text=True)
     assert "https://" not in page.replace("https://plotly.com", "")  # no CDN
     assert client.get("/assets/plotly-locale-cs.js").status_code == 200

@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from _access_support import start_signed_in
 from _dashboard_support import as_shown, reach_metrics
 from dash.testing.composite import DashComposite
 from selenium.webdriver.common.action_chains import ActionChains
@@ -50,7 +51,7 @@ def _plotly_month_name(dash_duo: DashComposite) -> str:
 
 @pytest.fixture
 def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
-    dash_duo.start_server(create_dashboard(published_home))
+    start_signed_in(dash_duo, create_dashboard(published_home), published_home)
     return dash_duo
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from _access_support import start_signed_in
 from _reports_readback import pdf_text
 from dash.testing.composite import DashComposite
 
@@ -58,7 +59,7 @@ def test_board_download_is_the_pack_in_the_view_language(published_home: Home, t
 
 @pytest.mark.browser
 def test_the_report_button_downloads_a_workbook(dash_duo: DashComposite, published_home: Home) -> None:
-    dash_duo.start_server(create_dashboard(published_home))
+    start_signed_in(dash_duo, create_dashboard(published_home), published_home)
     dash_duo.wait_for_text_to_equal("#report-ministry-xlsx", "Indikátory pro ministerstvo (XLSX)", timeout=60)
     dash_duo.find_element("#report-ministry-xlsx").click()
     folder = Path(dash_duo.download_path)

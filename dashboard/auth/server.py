@@ -147,11 +147,13 @@ def install(app: dash.Dash, home: Home, config: AccessConfig) -> None:
         account = proxy.account_for(normalise_name(user)[:64], groups)
         if account is None:
             return None
+        signed = SignedIn(account, via_proxy=True)
         if session.get("proxy_user") != account.name:  # one sign-in entry per proxy session
             audit.record(home, audit.Actor(account.name, account.role.value, req.remote_addr or ""),
                          "sign_in", "dashboard", "via the reverse proxy")
+            login_user(signed)  # binds the session to this browser, as for a local sign-in
             session["proxy_user"] = account.name
-        return SignedIn(account, via_proxy=True)
+        return signed
 
     @server.before_request
     def guard() -> Response | None:

@@ -43,8 +43,7 @@ class Sessions:
             if found is None or found.name != name:
                 return "unknown"
             if now - found.seen > self.inactivity or now - found.started > self.lifetime:
-                del self._open[sid]
-                return "expired"
+                return "expired"  # kept (until purged) so every later request can say why it was signed out
             found.seen = now
             return "ok"
 
@@ -54,7 +53,6 @@ class Sessions:
                 self._open.pop(sid, None)
 
     def _drop_expired(self, now: float) -> None:
-        gone = [sid for sid, s in self._open.items()
-                if now - s.seen > self.inactivity or now - s.started > self.lifetime]
+        gone = [sid for sid, s in self._open.items() if now - s.started > self.lifetime + self.inactivity]
         for sid in gone:
             del self._open[sid]

@@ -1,22 +1,30 @@
 """`reach demo`: the whole product on generated sample data, in one command.
 
-generate -> load -> build (with the quality gate) -> check -> serve. Each step is the same
-sub-command a user would run, so the demo exercises exactly what users get. Re-running is
-safe: the sample is deterministic and loading the same delivery twice changes nothing.
+generate -> load -> build (with the quality gate) -> check -> demo accounts -> serve. Each step
+is the same sub-command a user would run, so the demo exercises exactly what users get.
+Re-running is safe: the sample is deterministic and loading the same delivery twice changes
+nothing. The dashboard is served behind sign-in: one demo account per role for the sample
+centre, each with a new random password printed once (a re-run replaces them).
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pipelines import audit
+from pipelines.access import AccountStore, Role
+from pipelines.contract import DEFAULT_CENTRE
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from reach.commands._args import positive_int
 
 SAMPLE_START = "2022-08"  # the project period of AMIF/31/03 starts on 1 Aug 2022
+SERVE_STEP = "Serving the dashboard"
+SAMPLE_CENTRE = DEFAULT_CENTRE  # the centre `reach load` files the sample under (ULK)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +65,7 @@ def steps(args: argparse.Namespace, home: Home) -> list[tuple[str, Callable[[], 
         ("Building the warehouse", lambda: ["build"]),
         ("Checking the published warehouse", lambda: ["check"]),
         *([] if args.no_serve else [
-            ("Serving the dashboard", lambda: ["serve", "--host", args.host, "--port", str(args.port)]),
+            (SERVE_STEP, lambda: ["serve", "--host", args.host, "--port", str(args.port)]),
         ]),
     ]
 
@@ -79,9 +87,38 @@ def national_steps(args: argparse.Namespace, home: Home) -> list[tuple[str, Call
         ("Building the warehouse", lambda: ["build"]),
         ("Checking the published warehouse", lambda: ["check"]),
         *([] if args.no_serve else [
-            ("Serving the dashboard", lambda: ["serve", "--host", args.host, "--port", str(args.port)]),
+            (SERVE_STEP, lambda: ["serve", "--host", args.host, "--port", str(args.port)]),
         ]),
     ]
+
+
+def demo_accounts(home: Home) -> list[tuple[str, str, str]]:
+    """One account per role for the sample centre, each with a new random password: -> (name, role, password).
+
+    An admin sees every centre; the others the sample centre. Each creation or reset is audited.
+    """
+    store, actor, made = AccountStore(home), audit.cli_actor(), []
+    for role in Role:
+        name, password = f"demo-{role.value}", secrets.token_urlsafe(12)
+        centres = () if role is Role.ADMIN else (SAMPLE_CENTRE,)
+        action = "user.reset" if store.get(name) else "user.add"
+
+        def audited(account, action=action):
+            audit.record(home, actor, action, f"user {account.name}", f"role {account.role.value}; scope "
+                         f"{account.scope.describe()}; demo")
+
+        if action == "user.add":
+            store.add(name, role.value, password, centres=centres, before_write=audited)
+        else:
+            store.reset(name, password, role=role.value, centres=centres, districts=(), before_write=audited)
+        made.append((name, role.value, password))
+    return made
+
+
+def print_accounts(accounts: list[tuple[str, str, str]]) -> None:
+    print("\nDemo accounts (sign in at the address below; these passwords are shown only now):")
+    for name, role, password in accounts:
+        print(f"  {name:<18} {role:<12} {password}")
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
@@ -89,6 +126,8 @@ def run(args: argparse.Namespace, home: Home) -> int:
 
     home.ensure()
     for title, make_step in steps(args, home):
+        if title == SERVE_STEP:
+            print_accounts(demo_accounts(home))
         step = make_step()
         print(f"\n== {title}: reach {' '.join(step)}", flush=True)
         status = main(["--home", str(home.root), *step])

@@ -1,10 +1,16 @@
-"""`reach serve`: the dashboard over the published warehouse."""
+"""`reach serve`: the dashboard over the published warehouse, behind sign-in (docs/access.md).
+
+It listens on 127.0.0.1 unless told otherwise, and refuses any other address while no enabled
+account exists: a dashboard reachable from the network is never one that nobody can sign in to.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 
+from pipelines.access import AccountStore
 from pipelines.errors import ReachError
 from pipelines.home import Home
 
@@ -22,6 +28,11 @@ def run(args: argparse.Namespace, home: Home) -> int:
             f"No published warehouse in {home.root} (expected {home.warehouse_db}): run `reach load` and "
             "`reach build` first, or `reach demo` to try the product on generated sample data."
         )
+    if not is_loopback(args.host) and not AccountStore(home).any_enabled():
+        raise ReachError(
+            f"Refusing to serve on {args.host}: no account exists in {home.accounts_file}, so nobody could sign in "
+            "and the address is reachable from other machines. Add one first with `reach users add NAME --role "
+            "admin`, or serve on 127.0.0.1.")
     # Imported here: the other commands should not pay for loading Dash.
     from waitress import serve
 
@@ -30,7 +41,17 @@ def run(args: argparse.Namespace, home: Home) -> int:
     app = create_dashboard(home)
     print(f"Dashboard at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stdout, flush=True)
     try:
-        serve(app.server, host=args.host, port=args.port, threads=SERVER_THREADS)
+        serve(app.server, host=args.host, port=args.port, threads=SERVER_THREADS, ident="")
     except OSError as error:
         raise ReachError(f"Cannot serve the dashboard on {args.host}:{args.port}: {error}.") from error
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or `localhost`; any other name or address counts as reachable from the network."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -2,8 +2,9 @@
 
 Each page is audited as it opens and again with filters set and every chart's table view open.
 A violation of impact serious or critical fails the test; moderate and minor ones are listed in
-the output (and as warnings). Sign-in does not exist yet (issue 12): every visitor sees the same
-pages, so ROLES has one entry; a role will be one more value there, signing in before the audit.
+the output (and as warnings). Each role in ROLES signs in first and audits the pages it may open
+(the admin sees every page, the board only the Overview); the sign-in page is audited in both
+languages before anyone signs in.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 
-from dashboard.state.pages import PAGES
+from dashboard.state.pages import PAGES, page_allowed
 from dashboard.state.url import path_of
+from pipelines.access import Role
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
 
 from ._browser import FAILING_IMPACTS, axe_violations, describe, rendered
 
 pytestmark = pytest.mark.browser
-ROLES = ("visitor",)  # everyone, until sign-in (issue 12) adds its roles
+ROLES = ("admin", "board")  # every page, and the narrowest frame (no switch, one report)
 LANGS = ("cs", "en")
 FILTERS = "district=CZ0427,CZ0425&nationality=UA"  # filled multi-select dropdowns have their own markup
 
@@ -30,10 +33,6 @@ class AxeFinding(UserWarning):
     """A moderate or minor axe-core finding: reported, not failing."""
 
 
-@pytest.fixture
-def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
-    dash_duo.start_server(create_dashboard(published_home))
-    return dash_duo
 
 
 def _audit(board: DashComposite, where: str) -> list[str]:
@@ -49,9 +48,12 @@ def _audit(board: DashComposite, where: str) -> list[str]:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_no_serious_or_critical_axe_violation_on_any_page(board: DashComposite, lang: str, role: str) -> None:
+def test_no_serious_or_critical_axe_violation_on_any_page(dash_duo: DashComposite, published_home: Home,
+                                                          lang: str, role: str) -> None:
+    start_signed_in(dash_duo, create_dashboard(published_home), published_home, role)
+    board = dash_duo
     problems: list[str] = []
-    for page in PAGES:
+    for page in (p for p in PAGES if page_allowed(p, Role(role))):
         query = "" if lang == "cs" else "lang=en"
         for search in (query, "&".join(part for part in (query, FILTERS) if part)):
             board.driver.get(board.server_url + path_of(page) + (f"?{search}" if search else ""))
@@ -65,3 +67,15 @@ def test_no_serious_or_critical_axe_violation_on_any_page(board: DashComposite, 
                 problems += _audit(board, f"{role} {lang} {path_of(page)}?{search} with the table views open")
     assert not problems, "\n".join(problems)
     assert board.get_logs() == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_serious_or_critical_axe_violation_on_the_sign_in_page(dash_duo: DashComposite, published_home: Home,
+                                                                  lang: str) -> None:
+    dash_duo.start_server(create_dashboard(published_home), navigate=False)
+    dash_duo.driver.get(dash_duo.server.url + f"/sign-in?lang={lang}")
+    assert dash_duo.driver.execute_script("return document.documentElement.lang") == lang
+    problems = _audit(dash_duo, f"sign-in {lang}")
+    dash_duo.driver.get(dash_duo.server.url + f"/sign-in?lang={lang}&expired=1")  # with its notice
+    problems += _audit(dash_duo, f"sign-in {lang} with a notice")
+    assert not problems, "\n".join(problems)

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -74,7 +75,7 @@ def _download(folder: Path) -> Path:
 
 def test_period_filter_table_view_and_download_with_keys_only(dash_duo: DashComposite,
                                                               published_home: Home) -> None:
-    dash_duo.start_server(create_dashboard(published_home))
+    start_signed_in(dash_duo, create_dashboard(published_home), published_home)
     dash_duo.driver.get(dash_duo.server_url + "/reach")
     rendered(dash_duo)
 

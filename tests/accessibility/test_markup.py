@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from _access_support import signed_in_client
 
 from dashboard.layout import shell
 from dashboard.state.pages import PAGES
@@ -20,13 +21,14 @@ from reach.dashboard import create_dashboard
     ("?lang=xx", "cs", "Dosah – Dosah integračních služeb"),
 ])
 def test_first_response_says_its_language_and_page(published_home: Home, query: str, lang: str, title: str) -> None:
-    page = create_dashboard(published_home).server.test_client().get("/reach" + query).get_data(as_text=True)
+    client = signed_in_client(create_dashboard(published_home), published_home)
+    page = client.get("/reach" + query).get_data(as_text=True)
     assert re.search(r"<html[^>]*>", page).group(0) == f'<html lang="{lang}">'
     assert f"<title>{title}</title>" in page
 
 
 def test_every_page_path_gets_its_own_title(published_home: Home) -> None:
-    client = create_dashboard(published_home).server.test_client()
+    client = signed_in_client(create_dashboard(published_home), published_home)
     titles = {re.search(r"<title>(.*?)</title>", client.get(path_of(p)).get_data(as_text=True)).group(1)
               for p in PAGES}
     assert len(titles) == len(PAGES)

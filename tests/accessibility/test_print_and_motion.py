@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 from PIL import Image
 
@@ -30,7 +31,7 @@ def _pdf_text(path: Path) -> str:
 
 @pytest.fixture
 def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
-    dash_duo.start_server(create_dashboard(published_home))
+    start_signed_in(dash_duo, create_dashboard(published_home), published_home)
     return dash_duo
 
 

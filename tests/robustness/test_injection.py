@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
+from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 from pptx import Presentation
 from selenium.common.exceptions import NoAlertPresentException
@@ -233,7 +234,7 @@ def _plot_texts(driver, chart_id: str) -> list[str]:
 
 @pytest.fixture
 def board(dash_duo: DashComposite, hostile_home: Home) -> DashComposite:
-    dash_duo.start_server(create_dashboard(hostile_home))
+    start_signed_in(dash_duo, create_dashboard(hostile_home), hostile_home)
     return dash_duo
 
 

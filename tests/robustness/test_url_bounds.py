@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
+from _access_support import signed_in_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -126,7 +127,7 @@ def render_page_payload(pathname: str, search: str) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def client(published_home: Home):
-    return create_dashboard(published_home).server.test_client()
+    return signed_in_client(create_dashboard(published_home), published_home)
 
 
 def test_the_reported_year_1_link_is_a_page_with_a_notice(client) -> None:
