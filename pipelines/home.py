@@ -78,6 +78,21 @@ class Home:
         """The cell key method's secret (disclosure.md): beside, never inside, the published warehouse."""
         return self.root / "secrets" / "perturbation.key"
 
+    @property
+    def schedule_file(self) -> Path:
+        """Scheduled sending (`reach schedule`, `reach send --due`): which report, to whom, when."""
+        return self.root / "schedules.yaml"
+
+    @property
+    def schedule_state(self) -> Path:
+        """What each scheduled entry has sent (written atomically; pipelines/schedule/state.py)."""
+        return self.root / "schedule_state.json"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Deliveries uploaded through the dashboard, one folder each (pipelines/uploads.py)."""
+        return self.root / "uploads"
+
     def ensure(self) -> Home:
         for folder in (self.root, self.builds_dir, self.quality_dir, self.logs_dir):
             folder.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,8 @@ COMMANDS = {
     "serve": "serve the dashboard",
     "metrics": "print metrics for a period, grouped by dimensions",
     "report": "write the ministry workbook or the board pack",
+    "schedule": "check and list the scheduled reports, or send them as they fall due (--run)",
+    "send": "send every scheduled report that is due (--due; for cron)",
     "deliveries": "list loaded deliveries; set one aside (audited) or restore it",
     "audit": "print the audit log",
     "users": "manage sign-in accounts: add, list, disable, reset",
