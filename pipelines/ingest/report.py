@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipelines.formatting import fmt_int
@@ -52,6 +53,30 @@ class DeliveryReport:
 
     def file(self, kind: str) -> FileReport:
         return next(f for f in self.files if f.file_kind == kind and f.status != "ignored")
+
+
+@dataclass(frozen=True)
+class LoadProgress:
+    """Passed to a load's progress callback after each file (the Deliveries page's progress bar)."""
+
+    source: str  # the delivery the file belongs to
+    file_name: str
+    files_done: int  # of every delivery of the call, this one included
+    files_total: int
+    rows_read: int  # so far, over the whole call
+
+
+class ProgressTracker:
+    """Counts files and rows over one `load_paths` call and calls the callback after each file."""
+
+    def __init__(self, callback: Callable[[LoadProgress], None] | None, files_total: int) -> None:
+        self.callback, self.files_total, self.files_done, self.rows_read = callback, files_total, 0, 0
+
+    def file_done(self, source: str, report: FileReport) -> None:
+        self.files_done += 1
+        self.rows_read += report.rows_read
+        if self.callback is not None:
+            self.callback(LoadProgress(source, report.file_name, self.files_done, self.files_total, self.rows_read))
 
 
 _HEADERS = ("file", "status", "read", "loaded", "quarantined", "warnings")
