@@ -17,10 +17,11 @@ from typing import Any
 
 import yaml
 
-from pipelines.contract import CLIENT_ID_PATTERN, FILES, UNKNOWN, USTI_DISTRICTS
+from pipelines.contract import CLIENT_ID_PATTERN, FILES, UNKNOWN
 from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import dimension_values
-from pipelines.reference.districts import districts
+from pipelines.reference.districts import OUTSIDE_REGION, districts
+from pipelines.reference.regions import regions
 
 SUITES_DIR = Path(__file__).parent / "suites"
 SEVERITIES = ("error", "warning")
@@ -86,8 +87,11 @@ def _value_lists() -> dict[str, list[str]]:
     district_codes = [d.code for d in districts()]
     lists["countries"] = list(dimension_values("nationality"))
     lists["districts"] = [*district_codes, UNKNOWN]
-    lists["region_districts"] = list(dimension_values("district"))
-    lists["region_district_codes"] = list(USTI_DISTRICTS)
+    # A centre's reach district: any district (of the region of the row's centre), or one of the two.
+    lists["region_districts"] = [*district_codes, OUTSIDE_REGION, UNKNOWN]
+    lists["regions"] = [*(r.code for r in regions()), UNKNOWN]
+    lists["centre_regions"] = [r.code for r in regions()]
+    lists["in_centre_region"] = ["yes", "no", UNKNOWN]
     return lists
 
 

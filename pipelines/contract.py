@@ -293,14 +293,16 @@ DEFAULT_CENTRE = "ULK"
 CLIENT_ID_PATTERN = r"^[A-Za-z0-9_-]{6,64}$"
 LINKAGE_KEY_PATTERN = r"^[0-9a-fA-F]{64}$"  # stored in lower case
 
-# The seven districts of the Ústí Region (NUTS 3 CZ042).
-USTI_REGION_CODE = "CZ042"
-USTI_DISTRICTS = {
-    "CZ0421": "Děčín",
-    "CZ0422": "Chomutov",
-    "CZ0423": "Litoměřice",
-    "CZ0424": "Louny",
-    "CZ0425": "Most",
-    "CZ0426": "Teplice",
-    "CZ0427": "Ústí nad Labem",
-}
+# Centres, regions and districts are reference data (seeds/ref_centres.csv, ref_regions.csv,
+# ref_districts.csv; pipelines/reference), not part of the export format.
+
+
+def __getattr__(name: str) -> object:
+    """Transitional (issue 11): `USTI_DISTRICTS`, the districts of the default centre's region, for
+    the modules that still import it (pipelines/metrics/catalogue, pipelines/generate); read from the
+    reference data instead of a list kept here. Remove once nothing imports it."""
+    if name == "USTI_DISTRICTS":
+        from pipelines.reference.centres import centre_districts
+
+        return centre_districts(DEFAULT_CENTRE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -31,6 +31,7 @@ COMMANDS = {
     "schedule": "check and list the scheduled reports, or send them as they fall due (--run)",
     "send": "send every scheduled report that is due (--due; for cron)",
     "deliveries": "list loaded deliveries; set one aside (audited) or restore it",
+    "centres": "list the centres the product knows (code, name, region, project)",
     "audit": "print the audit log",
     "users": "manage sign-in accounts: add, list, disable, reset",
 }

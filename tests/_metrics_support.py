@@ -141,7 +141,7 @@ class MartBuilder:
                 "fct_events": self.events, "fct_event_participation": self.participation,
                 "fct_outcomes": self.outcomes, "fct_activities": list(self.activities()),
                 "dim_district": [
-                    (d.code, d.name, d.region_code, d.in_usti_region, residents.get(d.code), 2022, None)
+                    (d.code, d.name, d.region_code, d.region_code == "CZ042", residents.get(d.code), 2022, None)
                     for d in districts()
                 ],
             }

@@ -156,7 +156,11 @@ BREAKS: dict[tuple[str, str], Break] = {
                "WHERE load_seq = 1 AND file_name = 'kontakty.csv'"),
     # dim_client
     ("mart_dim_client", "nationality_valid"): _mart("dim_client", M_CLIENT, "nationality = 'Ukrajina'"),
-    ("mart_dim_client", "district_valid"): _mart("dim_client", M_CLIENT, "district = 'CZ0100'"),
+    ("mart_dim_client", "district_valid"): _mart("dim_client", M_CLIENT, "district = 'CZ9999'"),
+    ("mart_dim_client", "region_valid"): _mart("dim_client", M_CLIENT, "region = 'CZ099'"),
+    ("mart_dim_client", "in_centre_region_valid"): _mart("dim_client", M_CLIENT, "in_centre_region = 'maybe'"),
+    # a ULK client's reach district in Prague: the district lies outside the centre's region
+    ("mart_dim_client", "district_in_centre_region"): _mart("dim_client", M_CLIENT, "district = 'CZ0100'"),
     ("mart_dim_client", "residence_district_code_valid"):
         _mart("dim_client", M_CLIENT, "residence_district_code = 'CZ9999'"),
     ("mart_dim_client", "target_group_valid"): _mart("dim_client", M_CLIENT, "target_group = 'refugees'"),
@@ -215,7 +219,8 @@ BREAKS: dict[tuple[str, str], Break] = {
     # fct_events
     ("mart_fct_events", "event_date_not_future"): _mart("fct_events", M_EVENT, f"event_date = {FUTURE}"),
     ("mart_fct_events", "event_type_valid"): _mart("fct_events", M_EVENT, "event_type = 'party'"),
-    ("mart_fct_events", "district_valid"): _mart("fct_events", M_EVENT, "district = 'CZ0100'"),
+    ("mart_fct_events", "district_valid"): _mart("fct_events", M_EVENT, "district = 'CZ9999'"),
+    ("mart_fct_events", "region_valid"): _mart("fct_events", M_EVENT, "region = 'CZ099'"),
     ("mart_fct_events", "participants_not_negative"):
         _mart("fct_events", M_EVENT, "participants = -1, participants_foreign = -1"),
     ("mart_fct_events", "foreign_within_participants"):
@@ -237,7 +242,9 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("mart_fct_event_participation", "event_district_present"):
         _mart("fct_event_participation", M_PARTICIPANT, "event_district = NULL"),
     ("mart_fct_event_participation", "event_district_valid"):
-        _mart("fct_event_participation", M_PARTICIPANT, "event_district = 'CZ0100'"),
+        _mart("fct_event_participation", M_PARTICIPANT, "event_district = 'CZ9999'"),
+    ("mart_fct_event_participation", "event_region_valid"):
+        _mart("fct_event_participation", M_PARTICIPANT, "event_region = 'CZ099'"),
     # fct_outcomes
     ("mart_fct_outcomes", "outcome_date_not_future"): _mart("fct_outcomes", M_OUTCOME, f"outcome_date = {FUTURE}"),
     ("mart_fct_outcomes", "outcome_valid"): _mart("fct_outcomes", M_OUTCOME, "outcome = 'lottery'"),
@@ -268,6 +275,7 @@ DBT_BREAKS: dict[tuple[str, str | None, str], Break] = {
     ("dim_client", "client_key", "unique"): _duplicate("dim_client", M_CLIENT),
     ("dim_client", "client_key", "not_null"): _mart("dim_client", M_CLIENT, "client_key = NULL"),
     ("dim_client", "client_key", "expression_is_true"): _mart("dim_client", M_CLIENT, "client_id = 'other01'"),
+    ("dim_client", "centre", "relationships"): _mart("dim_client", M_CLIENT, "centre = 'XYZ'"),
     ("fct_contacts", "contact_key", "unique"): _duplicate("fct_contacts", M_CONTACT),
     ("fct_contacts", "contact_key", "not_null"): _mart("fct_contacts", M_CONTACT, "contact_key = NULL"),
     ("fct_contacts", "client_key", "not_null"): _mart("fct_contacts", M_CONTACT, "client_key = NULL"),

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import yaml
 
-from pipelines.contract import USTI_DISTRICTS
 from pipelines.reference.write_seeds import SEEDS_DIR, rendered_seeds, write_seeds
+
+USTI_DISTRICTS = {  # the seven districts of the Ústí Region (NUTS 3 CZ042), export-format.md
+    "CZ0421": "Děčín", "CZ0422": "Chomutov", "CZ0423": "Litoměřice", "CZ0424": "Louny", "CZ0425": "Most",
+    "CZ0426": "Teplice", "CZ0427": "Ústí nad Labem",
+}
 
 REGION_FOREIGN_RESIDENTS_2022 = 61_437  # ČSÚ, czso.cz/csu/xu/cizinci-xu
 REGION_POPULATION_2021 = 798_898  # ČSÚ, facts.md
@@ -47,10 +51,10 @@ def test_countries_include_codes_people_need() -> None:
     assert "unknown" in by_code
 
 
-def test_districts_are_the_77_with_the_usti_flag() -> None:
+def test_districts_are_the_77_with_their_region() -> None:
     districts = rows("ref_districts.csv")
     assert len(districts) == 77
-    usti = {row["code"]: row["name"] for row in districts if row["in_usti_region"] == "true"}
+    usti = {row["code"]: row["name"] for row in districts if row["region_code"] == "CZ042"}
     assert usti == USTI_DISTRICTS
 
 

@@ -22,7 +22,7 @@ matches as (
 
 select
     branches.branch,
-    -- The longest seat named wins ("Ústí nad Labem" over a shorter town it contains).
+    -- The longest seat named wins ("Nový Jičín" over Jičín, which it contains).
     arg_max(matches.code, matches.seat_length) as branch_district
 from branches
 left join matches on matches.branch = branches.branch

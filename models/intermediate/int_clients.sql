@@ -1,4 +1,5 @@
--- Current, non-retracted clients with the reach district and the derived target group.
+-- Current, non-retracted clients with their region of residence, the reach district (relative to
+-- the region of the client's centre, ref_centres) and the derived target group.
 with register as (
     select * from {{ ref('int_clients_latest') }}
     where not is_deleted
@@ -11,8 +12,11 @@ select
     register.sex,
     register.birth_year,
     register.nationality,
-    {{ region_district('districts') }} as district,
+    {{ region_district('districts', 'centres') }} as district,
     register.residence_district_code,
+    coalesce(districts.region_code, 'unknown') as region,
+    centres.region_code as centre_region,
+    {{ in_centre_region('districts', 'centres') }} as in_centre_region,
     register.residence_status,
     register.registered_on,
     -- export-format.md, column Cílová skupina: derived only where the export left it empty,
@@ -33,5 +37,7 @@ select
 from register
 left join {{ ref('ref_districts') }} as districts
     on districts.code = register.residence_district_code
+left join {{ ref('ref_centres') }} as centres
+    on centres.code = register.centre
 left join {{ ref('ref_countries') }} as countries
     on countries.code = register.nationality

@@ -1,4 +1,5 @@
--- Current, non-retracted events with the district as the reach figures use it.
+-- Current, non-retracted events with the district as the reach figures use it (relative to the
+-- region of the event's centre) and the event's region.
 with latest as (
     {{ latest_version(ref('stg_events'), ['event_id']) }}
 )
@@ -9,12 +10,16 @@ select
     latest.event_key,
     latest.event_type,
     latest.event_date,
-    {{ region_district('districts') }} as district,
+    {{ region_district('districts', 'centres') }} as district,
     latest.district_code,
+    coalesce(districts.region_code, 'unknown') as region,
+    centres.region_code as centre_region,
     latest.audience,
     latest.participants,
     latest.participants_foreign
 from latest
 left join {{ ref('ref_districts') }} as districts
     on districts.code = latest.district_code
+left join {{ ref('ref_centres') }} as centres
+    on centres.code = latest.centre
 where not latest.is_deleted

@@ -1,5 +1,6 @@
--- The 77 districts with the latest foreign-resident denominator (ref_foreign_residents), plus
--- the two reach values outside_region and unknown so every client district has a row.
+-- The 77 districts with their region, the latest foreign-resident denominator
+-- (ref_foreign_residents) and population, plus the two reach values outside_region and unknown so
+-- every client district has a row.
 with latest_foreign_residents as (
     select
         district_code,
@@ -23,7 +24,10 @@ districts as (
         districts.name as name_en,
         districts.region_code,
         districts.region_name,
-        districts.in_usti_region,
+        -- DEPRECATED, kept only until pipelines/metrics (reach_per_1000_foreign) reads
+        -- foreign_residents alone: whether the district lies in Ústecký kraj, the only region
+        -- with district denominators today (ref_foreign_residents).
+        districts.region_code = 'CZ042' as in_usti_region,
         districts.seat,
         residents.foreign_residents,
         residents.foreign_residents_year,

@@ -6,6 +6,8 @@ select
     event_date,
     district,
     district_code,
+    region,
+    centre_region,
     audience,
     participants,
     participants_foreign

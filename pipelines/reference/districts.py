@@ -1,7 +1,8 @@
 """The 77 Czech districts (76 okresy + Hlavní město Praha), from pycountry's ISO 3166-2:CZ.
 
-District codes are the CZ-NUTS/LAU1 codes the statistics office uses (CZ0421 Děčín ...),
-built from ISO 3166-2 codes (CZ-421 -> CZ0421; Prague CZ-10 -> CZ0100).
+District codes are the CZ-NUTS/LAU1 codes the statistics office uses (CZ0513 Liberec ...),
+built from ISO 3166-2 codes (CZ-513 -> CZ0513; Prague CZ-10 -> CZ0100). Each district lies in
+exactly one region (NUTS 3, its code's first five characters; pipelines/reference/regions.py).
 """
 
 from __future__ import annotations
@@ -11,23 +12,21 @@ from functools import cache
 
 import pycountry
 
-from pipelines.contract import UNKNOWN, USTI_REGION_CODE
+from pipelines.contract import UNKNOWN
 from pipelines.normalise import fold_value
 
 PRAGUE_NAME = "Hlavní město Praha"
+# A centre's figures fold the districts outside its region into this one value (macros/region_district.sql).
+OUTSIDE_REGION = "outside_region"
 
 
 @dataclass(frozen=True)
 class District:
-    code: str  # CZ0421
-    iso_code: str  # CZ-421
+    code: str  # CZ0513
+    iso_code: str  # CZ-513
     name: str  # Czech name
-    region_code: str  # NUTS 3, e.g. CZ042
+    region_code: str  # NUTS 3, e.g. CZ051
     region_name: str
-
-    @property
-    def in_usti_region(self) -> bool:
-        return self.region_code == USTI_REGION_CODE
 
 
 def _nuts3(iso_region: str) -> str:
@@ -75,3 +74,7 @@ def resolve_district(value: str | None) -> str | None:
 
 def district_by_code(code: str) -> District:
     return next(d for d in districts() if d.code == code)
+
+
+def districts_of_region(region_code: str) -> tuple[District, ...]:
+    return tuple(d for d in districts() if d.region_code == region_code)

@@ -6,8 +6,10 @@ those sources and commit the result:
 
     python -m pipelines.reference.write_seeds
 
-`seeds/ref_foreign_residents.csv` is NOT written here: it holds sourced statistics that the
-operator updates by hand (see docs/warehouse.md).
+The hand-kept seeds are NOT written here: the centres (`ref_centres.csv`), the regions' English
+names (`ref_regions.csv`) and the sourced statistics the operator updates
+(`ref_foreign_residents.csv`, `ref_district_population.csv`, `ref_region_foreign_residents.csv`,
+`ref_region_population.csv`; see docs/warehouse.md).
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ from pipelines.normalise import fold_value
 from pipelines.reference.countries import STATELESS, countries
 from pipelines.reference.districts import PRAGUE_NAME, districts
 from pipelines.reference.labels import catalogue
-
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+from pipelines.reference.seeds import SEEDS_DIR
 
 # Dimensions whose labels go to ref_labels.csv (services and outcomes have their own seeds).
 LABEL_DIMENSIONS = (
@@ -66,12 +67,11 @@ def countries_rows() -> list[list[str]]:
 
 
 def districts_rows() -> list[list[str]]:
-    rows = [["code", "iso_code", "name", "region_code", "region_name", "in_usti_region", "seat",
-             "seat_folded"]]
+    rows = [["code", "iso_code", "name", "region_code", "region_name", "seat", "seat_folded"]]
     for d in districts():
         seat = _seat(d.name)
-        rows.append([d.code, d.iso_code, d.name, d.region_code, d.region_name,
-                     _bool(d.in_usti_region), seat or "", fold_value(seat) if seat else ""])
+        rows.append([d.code, d.iso_code, d.name, d.region_code, d.region_name, seat or "",
+                     fold_value(seat) if seat else ""])
     return rows
 
 
