@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from pipelines.home import Home
 from pipelines.ingest import limits
 from pipelines.ingest.raw_schema import connect_raw_layer, create_raw_layer
 from pipelines.ingest.reading import FileRejected, read_table, too_large
-from pipelines.ingest.report import DeliveryReport, FileReport
+from pipelines.ingest.report import DeliveryReport, FileReport, LoadProgress, ProgressTracker
 from pipelines.ingest.rows import ROW, WARNING_SCHEMA, CheckedFile, check_file
 from pipelines.ingest.sources import DeliveredFile, Delivery, resolve_deliveries
 from pipelines.ingest.space import out_of_space
@@ -35,12 +37,15 @@ _LOAD_ORDER = {f.name: i for i, f in enumerate(FILES)}  # clients first: orphans
 QUARANTINED_ROWS_SHOWN = 3  # in the load summary; meta.quarantine holds them all
 
 
-def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE) -> list[DeliveryReport]:
-    """Load every delivery named by `paths` (in order) for `centre`; one report per delivery."""
+def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE,
+               progress: Callable[[LoadProgress], None] | None = None) -> list[DeliveryReport]:
+    """Load every delivery named by `paths` (in order) for `centre`; one report per delivery.
+    `progress` is called after each file (files and rows so far)."""
     if not centre.strip():
         raise ReachError("The centre code is empty; give one with --centre (default ULK).")
     centre = known_centre(centre).code  # one of the product's centres (seeds/ref_centres.csv), or refused
     deliveries = resolve_deliveries([Path(p) for p in paths])
+    tracker = ProgressTracker(progress, sum(len(d.files) for d in deliveries))
     reports: list[DeliveryReport] = []
     current: Delivery | None = None  # the delivery being written, for the message if space runs out
     finishing = False
@@ -50,7 +55,7 @@ def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE) -> l
         try:
             create_raw_layer(con)
             for current in deliveries:
-                reports.append(load_delivery(con, current, centre))
+                reports.append(load_delivery(con, current, centre, tracker))
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 con.close()
@@ -99,15 +104,23 @@ def delivery_id(centre: str, files: list[DeliveredFile]) -> str:
     return digest.hexdigest()
 
 
-def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: str) -> DeliveryReport:
+def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: str,
+                  progress: ProgressTracker | None = None) -> DeliveryReport:
+    progress = progress or ProgressTracker(None, len(delivery.files))
     ident = delivery_id(centre, list(delivery.files))
     if con.execute("SELECT 1 FROM meta.deliveries WHERE delivery_id = ?", [ident]).fetchall():
-        return DeliveryReport(delivery.source, centre, ident, True, None, _previous_files(con, ident))
+        previous = _previous_files(con, ident)
+        for f in previous:
+            progress.file_done(delivery.source, replace(f, rows_read=0))  # nothing read again
+        return DeliveryReport(delivery.source, centre, ident, True, None, previous)
     con.begin()
     try:
         [(load_seq,)] = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM meta.deliveries").fetchall()
         batch = _Batch(con, centre, ident, load_seq, datetime.now(UTC).replace(tzinfo=None))
-        reports = [batch.load_file(f, kind_taken) for f, kind_taken in _in_load_order(delivery.files)]
+        reports = []
+        for f, kind_taken in _in_load_order(delivery.files):
+            reports.append(batch.load_file(f, kind_taken))
+            progress.file_done(delivery.source, reports[-1])
         batch.record(delivery.source, reports)
         con.commit()
     except BaseException:
