@@ -112,7 +112,8 @@ def create_raw_layer(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(export))
         # A raw layer made before a column joined the contract (raw.clients.linkage_key) gains it, empty.
         for column in export.columns:
-            con.execute(f"ALTER TABLE raw.{export.table} ADD COLUMN IF NOT EXISTS {column.name} {SQL_TYPES[column.type]}")
+            con.execute(f"ALTER TABLE raw.{export.table} "
+                        f"ADD COLUMN IF NOT EXISTS {column.name} {SQL_TYPES[column.type]}")
     con.execute(META_DDL)
 
 
