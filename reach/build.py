@@ -39,6 +39,7 @@ from typing import Protocol
 
 import duckdb
 
+from pipelines.changes import record_headlines
 from pipelines.errors import QualityGateFailed, ReachError
 from pipelines.home import Home
 from pipelines.raw_views import write_source_views
@@ -156,6 +157,7 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
                 f"unchanged): {gate_result.summary()}"
             )
         assert_self_contained(build_db)
+        record_headlines(build_db, home)  # this build's headline figures, for "what changed" (pipelines/changes.py)
     except BaseException as error:
         if is_out_of_space(error) and not isinstance(error, QualityGateFailed):
             _discard(build_db)  # a partial file only takes the space the next attempt needs
