@@ -43,6 +43,7 @@ def run_report(home: Path, kind: str, out: Path, *extra: str) -> float:
 
 def board_phases(home: Path, out_dir: Path) -> dict[str, float]:
     """The board pack's phases, timed separately (same calls as write_board_pack)."""
+    from pipelines.access import EVERYTHING
     from pipelines.home import Home
     from pipelines.metrics import open_warehouse
     from pipelines.targets import load_targets
@@ -55,7 +56,8 @@ def board_phases(home: Path, out_dir: Path) -> dict[str, float]:
     con = open_warehouse(Home(home))
     try:
         started = time.perf_counter()
-        data = gather_board(con, load_targets(), date.fromisoformat(PERIOD[0]), date.fromisoformat(PERIOD[1]))
+        data = gather_board(con, load_targets(), date.fromisoformat(PERIOD[0]), date.fromisoformat(PERIOD[1]),
+                            scope=EVERYTHING)
         times["figures_from_metric_api_s"] = time.perf_counter() - started
     finally:
         con.close()

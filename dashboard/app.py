@@ -11,7 +11,7 @@ from pathlib import Path
 import dash
 from flask import Response, abort, send_from_directory
 
-from dashboard.auth import current_account, install
+from dashboard.auth import current_account, current_scope, install
 from dashboard.auth.config import AccessConfig
 from dashboard.auth.ui import account_box, register_account_box
 from dashboard.callbacks import register_callbacks
@@ -63,11 +63,14 @@ def _serve_quality_docs(app: dash.Dash, home: Home) -> None:
     """Great Expectations' HTML summary from <home>/quality, so the link works offline.
 
     The pages quote the data (failing samples): a strict Content-Security-Policy makes sure that
-    nothing in them runs even if a text ever slipped through unescaped.
+    nothing in them runs even if a text ever slipped through unescaped. They quote every centre's
+    rows, so only a user whose scope is every centre gets them.
     """
 
     @app.server.route("/quality/<path:name>")
     def quality_docs(name: str) -> Response:
+        if not current_scope().everything:
+            abort(403)
         folder = home.quality_dir
         if not (folder / name).is_file():
             abort(404)

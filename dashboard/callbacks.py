@@ -1,6 +1,8 @@
 """Callbacks: URL <-> controls, page rendering, click-to-filter and exports.
 
-The URL is the single source of truth for the view: controls write it, pages read it.
+The URL is the single source of truth for the view: controls write it, pages read it. Whose
+figures is not in the URL: every callback takes the signed-in user's scope (`current_scope()`)
+and hands it to every read (figures, months, coverage, filter options, exports, reports).
 """
 
 from __future__ import annotations
@@ -42,14 +44,18 @@ from dashboard.state.url import (
     resolve_period,
     to_search,
 )
+from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date, fmt_period
-from pipelines.metrics.periods import comparison_has_data, data_coverage
+from pipelines.metrics.periods import comparison_has_data
 from pipelines.targets import ProjectTargets
 
 FILTER_IDS = [f"filter-{d}" for d in FILTER_DIMENSIONS]
 PAGE_WORKERS = 4
 HIDDEN = {"display": "none"}
+# Filters whose values are data (which nationalities and districts occur), listed only as far as
+# they occur within the user's scope; the others are the contract's fixed code lists.
+DATA_FILTERS = ("district", "nationality")
 
 
 class Board:
@@ -58,35 +64,41 @@ class Board:
     def __init__(self, source: WarehouseSource, targets: ProjectTargets, geojson: dict[str, Any] | None) -> None:
         self.source, self.targets, self.geojson = source, targets, geojson
 
-    def months(self) -> list[str]:
+    def months(self, scope: Scope) -> list[str]:
         project = _months_between(self.targets.period_from, self.targets.period_to)
-        data = self.source.data_months() if self.source.published() else []
+        data = self.source.data_months(scope) if self.source.published() else []
         return sorted(set(project) | set(data))
 
-    def with_default_period(self, view: ViewState) -> ViewState:
-        """Year/quarter/month presets without a value get the latest one that has data."""
+    def with_default_period(self, view: ViewState, scope: Scope) -> ViewState:
+        """Year/quarter/month presets without a value get the latest one that has data (within `scope`)."""
         if view.preset not in ("year", "quarter", "month"):
             return view
-        options = [o["value"] for o in period_options(view.preset, self._latest_months(), view.lang)]
+        options = [o["value"] for o in period_options(view.preset, self._latest_months(scope), view.lang)]
         if view.period_value in options or not options:
             return view
         return replace(view, period_value=options[0])
 
-    def _latest_months(self) -> list[str]:
-        data = self.source.data_months() if self.source.published() else []
-        return data or self.months()
+    def _latest_months(self, scope: Scope) -> list[str]:
+        data = self.source.data_months(scope) if self.source.published() else []
+        return data or self.months(scope)
 
-    def context(self, view: ViewState, suppress: bool) -> PageContext:
+    def context(self, view: ViewState, suppress: bool, scope: Scope) -> PageContext:
+        """The page's context for a user whose figures are `scope`'s (the signed-in user's; no default)."""
         period = resolve_period(view, self.targets.period_from, self.targets.period_to)
         comparison = comparison_period(period, view.comparison)
         return PageContext(self.source, view, period, comparison, suppress, self.targets, self.geojson,
-                           comparison_has_data=self._has_data(comparison))
+                           comparison_has_data=self._has_data(comparison, scope), scope=scope)
 
-    def _has_data(self, comparison: Period | None) -> bool:
+    def _has_data(self, comparison: Period | None, scope: Scope) -> bool:
         if comparison is None or not self.source.published():
             return False
-        with self.source.cursor() as cursor:
-            return comparison_has_data(comparison, data_coverage(cursor))
+        return comparison_has_data(comparison, self.source.coverage(scope))
+
+    def filter_options(self, dimension: str, lang: str, scope: Scope) -> list[dict[str, str]]:
+        """A filter's options: for DATA_FILTERS only the values that occur within `scope`."""
+        if dimension not in DATA_FILTERS or not self.source.published():
+            return filter_options(dimension, lang, None if dimension not in DATA_FILTERS else ())
+        return filter_options(dimension, lang, self.source.present_values(dimension, scope))
 
 
 def _months_between(start: date, end: date) -> list[str]:
@@ -122,22 +134,23 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
     def sync_url_and_controls(search: str | None, *rest: Any) -> tuple:
         pathname = rest[-1]
         trigger = ctx.triggered_id
+        scope = current_scope()
         # On first load every input counts as triggered: whenever the URL is among them, it wins.
         if trigger is None or "url.search" in ctx.triggered_prop_ids:
             view = parse_view(pathname, search)
-            normalised = board.with_default_period(view)
+            normalised = board.with_default_period(view, scope)
             new_search = to_search(normalised)
             # A link with parts left out stays as given, so the page can say what was left out.
             return (new_search if new_search != (search or "") and not view.ignored else no_update,
-                    *_control_values(normalised, targets), *_control_options(normalised, board.months()))
+                    *_control_values(normalised, targets), *_control_options(normalised, board, scope))
         # Apply only what the user changed, on top of the URL: other inputs may hold stale values.
         changes = {item["prop_id"]: item["value"] for item in ctx.triggered}
         changed = apply_control_changes(replace(parse_view(pathname, search), ignored=()), changes)
-        changed = board.with_default_period(changed)
+        changed = board.with_default_period(changed, scope)
         new_search = to_search(changed)
         # Values are sent back too: a dropdown that emptied itself while re-filling gets its value again.
         return (no_update if new_search == (search or "") else new_search,
-                *_control_values(changed, targets), *_control_options(changed, board.months()))
+                *_control_values(changed, targets), *_control_options(changed, board, scope))
 
     @app.callback(
         Output("nav", "children"), Output("app-title", "children"),
@@ -169,7 +182,8 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         Input("url", "pathname"), Input("url", "search"), Input("privacy", "value"),
     )
     def render_page(pathname: str | None, search: str | None, privacy: list[str] | None) -> tuple:
-        view = board.with_default_period(parse_view(pathname, search))
+        scope = current_scope()
+        view = board.with_default_period(parse_view(pathname, search), scope)
         role = current_role()
         # Only a role that may switch protection off gets exact figures; for any other the switch is ignored.
         suppress = bool(privacy) or role is None or not role.may_switch_protection
@@ -181,7 +195,7 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
             return notice(refused, "warning"), None, privacy_label, ""
         if not source.published():
             return notice(t("no_warehouse", lang), "warning"), banner, privacy_label, ""
-        context = board.context(view, suppress)
+        context = board.context(view, suppress, scope)
         line = _period_line(context)
         if not suppress:  # every page shown with exact figures, before they are sent
             record(source.home, "protection.off", f"page {path_of(view.page)}", _view_detail(context))
@@ -223,9 +237,10 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         chart, role = chart_by_id(trigger["chart"]), current_role()
         if chart is None or role is None or not role.may_export_charts or not page_allowed(page_of(chart), role):
             return no_update
-        view = board.with_default_period(parse_view(pathname, search))
+        scope = current_scope()
+        view = board.with_default_period(parse_view(pathname, search), scope)
         # A download is always protected (access.md): exact figures stay on the screen of whoever switched.
-        context = board.context(view, True)
+        context = board.context(view, True, scope)
         table = export_table(chart.load(context).published, view.lang)
         period = f"{context.period.date_from:%Y%m%d}-{context.period.date_to:%Y%m%d}"
         name = f"{chart.id}_{period}"
@@ -278,7 +293,7 @@ def _view_detail(context: PageContext) -> str:
     """Which figures, for the audit log: period, filters and the user's scope (never a figure)."""
     filters = "; ".join(f"{d}={','.join(codes)}" for d, codes in context.view.filters.items()) or "no filters"
     return (f"period {context.period.date_from:%Y-%m-%d}..{context.period.date_to:%Y-%m-%d}; {filters}; "
-            f"scope {current_scope().describe()}")
+            f"scope {context.scope.describe()}")
 
 
 def _ignored_notice(view: ViewState) -> list[Any]:
@@ -336,13 +351,13 @@ def _control_values(view: ViewState, targets: ProjectTargets) -> tuple:
     )
 
 
-def _control_options(view: ViewState, months: list[str]) -> tuple:
+def _control_options(view: ViewState, board: Board, scope: Scope) -> tuple:
     lang = view.lang
     return (
         [{"label": t(f"preset_{p}", lang), "value": p} for p in PRESETS],
-        period_options(view.preset, months, lang),
+        period_options(view.preset, board.months(scope), lang),
         [{"label": t(f"compare_{c}", lang), "value": c} for c in COMPARISONS],
-        *[filter_options(d, lang) for d in FILTER_DIMENSIONS],
+        *[board.filter_options(d, lang, scope) for d in FILTER_DIMENSIONS],
     )
 
 

@@ -1,6 +1,8 @@
 """The dashboard's only door to the warehouse: read-only, reopened when a new build is published.
 
-Figures come from `pipelines.metrics.compute`; the data-quality page reads the ops marts.
+Figures come from `pipelines.metrics.compute`; the data-quality page reads the ops marts. Every
+read for a user takes that user's `Scope` (required, no default): figures are scoped by the
+metric layer, mart rows by their centre, and whatever is cached is cached per scope.
 
 `reach build` publishes by renaming a new file onto warehouse.duckdb while requests are being
 answered. Each opened file is a *generation*: requests lease the current one, a replaced file
@@ -25,11 +27,13 @@ import polars as pl
 
 from charts.figures import flag_column
 from dashboard.state.url import EARLIEST_DATE
+from pipelines.access import Scope
 from pipelines.database import attach
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, MetricResult, compute
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
+from pipelines.metrics.periods import Coverage, data_coverage
 
 EARLIEST = EARLIEST_DATE  # dashboard/state/url.py: the first date a view may show
 
@@ -98,8 +102,9 @@ class _Generation:
         self.built_at = datetime.fromtimestamp(before[1] / 1e9)
         self.leases = 0
         self.replaced = False
-        self.months: list[str] | None = None
-        self.lock = threading.Lock()  # guards `months`
+        # What this build holds for a scope, read once: months, coverage, filter values (keyed by scope).
+        self.cache: dict[tuple[str, Scope], Any] = {}
+        self.lock = threading.Lock()  # guards `cache`
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         # One cursor per query: the web server answers callbacks on several threads.
@@ -222,18 +227,43 @@ class WarehouseSource:
         with self._generation() as generation:
             return generation.built_at
 
-    def data_months(self) -> list[str]:
-        """Months (YYYY-MM) with any activity, for the period pickers; cached per generation."""
+    def _cached(self, what: str, scope: Scope, read: Any) -> Any:
+        """`read(cursor)` once per generation and scope (another scope never sees this one's answer)."""
+        if not isinstance(scope, Scope):
+            raise TypeError(f"A read for a user needs a Scope, not {scope!r}.")
         with self._generation() as generation, generation.lock:
-            if generation.months is None:
+            key = (what, scope)
+            if key not in generation.cache:
                 cursor = generation.cursor()
                 try:
-                    result = compute(cursor, MetricQuery(date_from=EARLIEST, date_to=date.today(),
-                                                         metrics=("clients_reached",), by=("month",)))
+                    generation.cache[key] = read(cursor)
                 finally:
                     cursor.close()
-                generation.months = sorted(m for m in result.frame["month"].to_list() if m)
-            return list(generation.months)
+            return generation.cache[key]
+
+    def data_months(self, scope: Scope) -> list[str]:
+        """Months (YYYY-MM) with any activity within `scope`, for the period pickers; cached per generation."""
+        def read(cursor: duckdb.DuckDBPyConnection) -> list[str]:
+            result = compute(cursor, MetricQuery(date_from=EARLIEST, date_to=date.today(),
+                                                 metrics=("clients_reached",), by=("month",), scope=scope))
+            return sorted(m for m in result.frame["month"].to_list() if m)
+
+        return list(self._cached("months", scope, read))
+
+    def coverage(self, scope: Scope) -> Coverage | None:
+        """The data's first and last dates within `scope` (pipelines.metrics.periods); cached per generation."""
+        return self._cached("coverage", scope, lambda cursor: data_coverage(cursor, scope))
+
+    def present_values(self, dimension: str, scope: Scope) -> tuple[str, ...]:
+        """The values of a client or event `dimension` that occur within `scope` at any time (filter options)."""
+        def read(cursor: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+            metrics = tuple(m for m in ("clients_reached", "event_attendance")
+                            if applies(METRICS_BY_NAME[m], dimension))
+            result = compute(cursor, MetricQuery(date_from=EARLIEST, date_to=date.today(), metrics=metrics,
+                                                 by=(dimension,), scope=scope))
+            return tuple(str(v) for v in result.frame[dimension].to_list() if v is not None)
+
+        return self._cached(f"values:{dimension}", scope, read)
 
     def close(self) -> None:
         """Close the current generation once its leases are returned (the source may be used again)."""
@@ -247,16 +277,27 @@ class WarehouseSource:
         with self.cursor() as cursor:
             return compute(cursor, query)
 
-    def table(self, name: str) -> pl.DataFrame | None:
-        """A whole mart (ops tables for the data-quality page); None when the build has no such table."""
+    def table(self, name: str, scope: Scope) -> pl.DataFrame | None:
+        """A mart's rows within `scope` (ops tables for the data-quality page); None when the build has no such table.
+
+        A table with a `centre` column gives only the rows of the scope's centres; one without it
+        (the build's own records, e.g. quality_runs) is not any centre's and is given whole.
+        """
+        if not isinstance(scope, Scope):
+            raise TypeError(f"A read for a user needs a Scope, not {scope!r}.")
         with self.cursor() as cursor:
-            exists = cursor.sql(
-                "SELECT count(*) FROM information_schema.tables WHERE table_catalog = current_database() "
+            columns = {column for (column,) in cursor.sql(
+                "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
                 "AND table_name = $name", params={"name": name}
-            ).fetchall()
-            if not exists[0][0]:
+            ).fetchall()}
+            if not columns:
                 return None
-            table = cursor.sql(f'SELECT * FROM "{name}"').to_arrow_table()  # name is ours, never user input
+            sql, parameters = f'SELECT * FROM "{name}"', {}  # name is ours, never user input
+            if "centre" in columns and not scope.everything:
+                parameters = {f"c{i}": code for i, code in enumerate(sorted(scope.centres))}
+                listed = ", ".join(f"${key}" for key in parameters)
+                sql += f" WHERE centre IN ({listed})" if parameters else " WHERE FALSE"
+            table = cursor.sql(sql, params=parameters or None).to_arrow_table()
             frame = pl.from_arrow(table)
             return frame if isinstance(frame, pl.DataFrame) else frame.to_frame()
 
@@ -282,7 +323,7 @@ class WarehouseSource:
         for usable, names in groups.items():
             result = self.compute(MetricQuery(
                 date_from=query.date_from, date_to=query.date_to, metrics=tuple(names), by=query.by,
-                where={d: query.where[d] for d in usable}, suppress=query.suppress,
+                where={d: query.where[d] for d in usable}, suppress=query.suppress, scope=query.scope,
             ))
             frames.append(merge_flags(result))
             published.append(result.published())

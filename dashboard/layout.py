@@ -14,10 +14,13 @@ from dashboard.state.url import COMPARISONS, FILTER_DIMENSIONS, PRESETS, ViewSta
 from pipelines.metrics.catalogue import code_label, dimension_name, dimension_values
 
 
-def filter_options(dimension: str, lang: str) -> list[dict[str, str]]:
+def filter_options(dimension: str, lang: str, present: tuple[str, ...] | None = None) -> list[dict[str, str]]:
     """Dropdown options of a filter: the dimension's values in the catalogue, labelled in the UI
-    language (nationalities sorted by name)."""
+    language (nationalities sorted by name); with `present`, only those values (what occurs
+    within the user's scope), in the catalogue's order."""
     codes = dimension_values(dimension)
+    if present is not None:
+        codes = (*(c for c in codes if c in present), *(c for c in present if c not in codes))
     options = [{"label": code_label(dimension, code, lang), "value": code} for code in codes]
     if dimension == "nationality":
         options.sort(key=lambda o: o["label"])
@@ -58,8 +61,8 @@ def shell(app_title: str, project_from: date, project_to: date, *, may_switch_pr
     filters = [
         html.Div(className="filter", children=[
             html.Label(id=f"label-{dimension}", htmlFor=f"filter-{dimension}"),
-            dcc.Dropdown(id=f"filter-{dimension}", multi=True, clearable=True,
-                         options=filter_options(dimension, DEFAULT_LANG)),
+            # Options come with the first callback, for the signed-in user's scope (never all values here).
+            dcc.Dropdown(id=f"filter-{dimension}", multi=True, clearable=True, options=[]),
         ])
         for dimension in FILTER_DIMENSIONS
     ]

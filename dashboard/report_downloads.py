@@ -2,7 +2,8 @@
 
 The files come from the same writers as `reach report` (handed in by the composition root,
 `reach.dashboard`, so this package never imports the reports), so a download equals the CLI's
-output for the same period. Reports always suppress small numbers, whatever the privacy switch says.
+output for the same period. Reports always suppress small numbers, whatever the privacy switch says,
+and hold only the signed-in user's scope (the writers take it and hand it to every figure they read).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dashboard.auth import current_role, current_scope, record
 from dashboard.auth.texts import word
 from dashboard.i18n import t
 from dashboard.state.url import parse_view
+from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.metrics.warehouse import open_warehouse
 from pipelines.targets import ProjectTargets
@@ -36,8 +38,8 @@ REPORTS = {  # button id -> (kind, file extension)
 }
 MINISTRY_FRAMEWORK = "amif-2021-2027"
 
-BoardPackWriter = Callable[..., Any]  # (con, date_from, date_to, out, *, lang, targets)
-WorkbookWriter = Callable[..., Any]  # (con, date_from, date_to, out, *, framework, targets)
+BoardPackWriter = Callable[..., Any]  # (con, date_from, date_to, out, *, lang, targets, scope)
+WorkbookWriter = Callable[..., Any]  # (con, date_from, date_to, out, *, framework, targets, scope)
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,12 @@ class ReportWriters:
     ministry_workbook: WorkbookWriter
 
     def write(self, kind: str, con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, out: Path,
-              lang: str, targets: ProjectTargets) -> None:
+              lang: str, targets: ProjectTargets, scope: Scope) -> None:
         if kind == "board":
-            self.board_pack(con, date_from, date_to, out, lang=lang, targets=targets)
+            self.board_pack(con, date_from, date_to, out, lang=lang, targets=targets, scope=scope)
         else:
-            self.ministry_workbook(con, date_from, date_to, out, framework=MINISTRY_FRAMEWORK, targets=targets)
+            self.ministry_workbook(con, date_from, date_to, out, framework=MINISTRY_FRAMEWORK, targets=targets,
+                                   scope=scope)
 
 
 def report_bar(kinds: frozenset[str] = frozenset({"board", "ministry"})) -> html.Div:
@@ -70,18 +73,18 @@ def report_bar(kinds: frozenset[str] = frozenset({"board", "ministry"})) -> html
 
 
 def report_file(board: Board, writers: ReportWriters, button: str, pathname: str | None,
-                search: str | None) -> tuple[bytes, str]:
-    """Write the report a button asks for, for the URL's period and language; -> (bytes, file name)."""
+                search: str | None, scope: Scope) -> tuple[bytes, str]:
+    """Write the report a button asks for, for the URL's period and language and `scope`; -> (bytes, file name)."""
     kind, extension = REPORTS[button]
-    view = board.with_default_period(parse_view(pathname, search))
-    period = board.context(view, True).period
+    view = board.with_default_period(parse_view(pathname, search), scope)
+    period = board.context(view, True, scope).period
     stamp = f"{period.date_from:%Y%m%d}-{period.date_to:%Y%m%d}"
     name = f"{kind}_{MINISTRY_FRAMEWORK + '_' if kind == 'ministry' else ''}{stamp}.{extension}"
     con = open_warehouse(board.source.home)
     try:
         with tempfile.TemporaryDirectory(prefix="reach-report-") as folder:
             out = Path(folder) / name
-            writers.write(kind, con, period.date_from, period.date_to, out, view.lang, board.targets)
+            writers.write(kind, con, period.date_from, period.date_to, out, view.lang, board.targets, scope)
             return out.read_bytes(), name
     finally:
         con.close()
@@ -111,11 +114,12 @@ def register_report_downloads(app: dash.Dash, board: Board, writers: ReportWrite
         role, lang = current_role(), parse_view(pathname, search).lang
         if role is None or REPORTS[button][0] not in role.reports:  # refused here, whatever the page showed
             return no_update, word("report_refused", lang)
+        scope = current_scope()
         try:
-            content, name = report_file(board, writers, button, pathname, search)
+            content, name = report_file(board, writers, button, pathname, search, scope)
             # Written before the file is handed over; if it cannot be written, nothing is.
             record(board.source.home, "report.download", name,
-                   f"period {name.rsplit('_', 1)[-1].split('.')[0]}; scope {current_scope().describe()}; lang {lang}")
+                   f"period {name.rsplit('_', 1)[-1].split('.')[0]}; scope {scope.describe()}; lang {lang}")
         except ReachError as error:
             return no_update, str(error)
         return dcc.send_bytes(content, name), ""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.targets import ProjectTargets, load_targets
 from reports.framework import load_framework
@@ -22,17 +23,21 @@ def write_ministry_workbook(
     out: str | Path,
     framework: str | Path = "amif-2021-2027",
     targets: ProjectTargets | None = None,
+    *,
+    scope: Scope,
 ) -> Path:
     """Write the workbook to `out` (.xlsx; a path or a file name) and return its path.
 
     `con` is a read-only connection from pipelines.metrics.open_warehouse. The figures are exact,
     with `<5` and complementary `x` chosen over all sheets and audited by a linear program
     (reports/ministry_audit.py); a workbook that fails the audit is not written (ReachError).
+    `scope`: whose figures (the downloading user's; pipelines.access.EVERYTHING for the operator).
     """
     if date_to < date_from:
         raise ReachError(f"The period ends ({date_to}) before it starts ({date_from}).")
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
         raise ReachError(f"The ministry workbook is an .xlsx file; '{path}' has another extension.")
-    data = gather_ministry(con, load_framework(framework), targets or load_targets(), date_from, date_to)
+    data = gather_ministry(con, load_framework(framework), targets or load_targets(), date_from, date_to,
+                           scope=scope)
     return write_workbook(protect(data), path)

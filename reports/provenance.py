@@ -11,6 +11,8 @@ from datetime import datetime
 
 import duckdb
 
+from pipelines.access import Scope
+
 
 @dataclass(frozen=True)
 class Delivery:
@@ -48,12 +50,16 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in rows}
 
 
-def read_deliveries(con: duckdb.DuckDBPyConnection) -> tuple[Delivery, ...]:
+def read_deliveries(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[Delivery, ...]:
+    """The deliveries of the centres in `scope` (a report names only the deliveries its figures rest on)."""
     if "mart_deliveries" not in _tables(con):
         return ()
+    parameters = {} if scope.everything else {f"c{i}": code for i, code in enumerate(sorted(scope.centres))}
+    within = "" if scope.everything else (
+        f"WHERE centre IN ({', '.join(f'${key}' for key in parameters)}) " if parameters else "WHERE FALSE ")
     rows = con.execute(
         "SELECT centre, load_seq, source, loaded_at, files, rows_loaded, rows_quarantined "
-        "FROM mart_deliveries ORDER BY load_seq"
+        f"FROM mart_deliveries {within}ORDER BY load_seq", parameters,
     ).fetchall()
     return tuple(Delivery(*row) for row in rows)
 
@@ -79,8 +85,8 @@ def read_quality(con: duckdb.DuckDBPyConnection) -> QualityStatus:
     return QualityStatus(status=status, checked_at=finished_at, failed_checks=failed)
 
 
-def read_provenance(con: duckdb.DuckDBPyConnection) -> Provenance:
-    deliveries = read_deliveries(con)
+def read_provenance(con: duckdb.DuckDBPyConnection, scope: Scope) -> Provenance:
+    deliveries = read_deliveries(con, scope)
     return Provenance(
         deliveries=deliveries,
         quality=read_quality(con),

@@ -16,6 +16,7 @@ from dashboard.callbacks import Board
 from dashboard.data import WarehouseSource
 from dashboard.report_downloads import report_file
 from dashboard.state.url import ViewState, to_search
+from pipelines.access import EVERYTHING
 from pipelines.home import Home
 from pipelines.targets import load_targets
 from reach.cli import main
@@ -33,7 +34,7 @@ def _indicators(path: Path) -> dict[str, object]:
 def test_ministry_download_equals_the_cli_workbook(published_home: Home, tmp_path: Path) -> None:
     board = Board(WarehouseSource(published_home), load_targets(), None)
     search = to_search(ViewState(preset="month", period_value="2022-10"))
-    content, name = report_file(board, WRITERS, "report-ministry-xlsx", "/", search)
+    content, name = report_file(board, WRITERS, "report-ministry-xlsx", "/", search, EVERYTHING)
     assert name == "ministry_amif-2021-2027_20221001-20221031.xlsx"
     downloaded = tmp_path / name
     downloaded.write_bytes(content)
@@ -49,7 +50,7 @@ def test_board_download_is_the_pack_in_the_view_language(published_home: Home, t
     board = Board(WarehouseSource(published_home), load_targets(), None)
     search = to_search(ViewState(preset="custom", custom_from=date(2022, 8, 1), custom_to=date(2022, 12, 31),
                                  lang="en"))
-    content, name = report_file(board, WRITERS, "report-board-pdf", "/", search)
+    content, name = report_file(board, WRITERS, "report-board-pdf", "/", search, EVERYTHING)
     assert name == "board_20220801-20221231.pdf" and content.startswith(b"%PDF")
     pdf = tmp_path / name
     pdf.write_bytes(content)

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from _reports_readback import pdf_text, pptx_text, squash
 
+from pipelines.access import EVERYTHING
 from pipelines.home import Home
 from pipelines.metrics import UNIQUE_PEOPLE_METRICS, open_warehouse
 from pipelines.targets import load_targets
@@ -106,7 +107,8 @@ def test_workbook_text_is_never_a_formula(workbooks: dict[str, Path]) -> None:
 def test_board_pack_pdf_and_pptx(published_home: Home, tmp_path: Path) -> None:
     con = open_warehouse(published_home)
     try:
-        data = gather_board(con, load_targets(), date.fromisoformat(PERIOD[0]), date.fromisoformat(PERIOD[1]))
+        data = gather_board(con, load_targets(), date.fromisoformat(PERIOD[0]), date.fromisoformat(PERIOD[1]),
+                            scope=EVERYTHING)
     finally:
         con.close()
     for lang in ("cs", "en"):

@@ -17,6 +17,7 @@ from dashboard.callbacks import Board
 from dashboard.data import WarehouseSource
 from dashboard.pages.overview import KPI_METRICS, header
 from dashboard.state.url import parse_view
+from pipelines.access import EVERYTHING
 from pipelines.formatting import fmt_period
 from pipelines.home import Home
 from pipelines.metrics import open_warehouse
@@ -55,8 +56,9 @@ def _changes(component: object) -> list[str]:
 
 
 def _kpi_changes(board: Board, search: str, lang: str) -> list[str]:
-    view = board.with_default_period(parse_view("/", f"{search}&lang={lang}" if search else f"?lang={lang}"))
-    return _changes(header(board.context(view, True)))
+    search = f"{search}&lang={lang}" if search else f"?lang={lang}"
+    view = board.with_default_period(parse_view("/", search), EVERYTHING)
+    return _changes(header(board.context(view, True, EVERYTHING)))
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +71,14 @@ def board(published_home: Home) -> Board:
 def test_board_pack_and_dashboard_name_the_same_comparison_period(
         published_home: Home, board: Board, search: str, lang: str) -> None:
     expected = fmt_period(*PRESETS[search], lang)
-    view = board.with_default_period(parse_view("/", search))
-    period = board.context(view, True).period
+    view = board.with_default_period(parse_view("/", search), EVERYTHING)
+    period = board.context(view, True, EVERYTHING).period
     changes = _kpi_changes(board, search, lang)
     assert len(changes) == len(KPI_METRICS)
     assert all(change.endswith(f"({expected})") for change in changes), changes
     con = open_warehouse(published_home)
     try:
-        data = gather_board(con, load_targets(), period.date_from, period.date_to)
+        data = gather_board(con, load_targets(), period.date_from, period.date_to, scope=EVERYTHING)
     finally:
         con.close()
     assert data.previous == PRESETS[search]
@@ -93,11 +95,13 @@ def test_a_comparison_before_the_first_delivery_says_there_is_no_data(
     compared = fmt_period(date(2022, 1, 1), date(2022, 3, 31), lang)
     con = open_warehouse(published_home)
     try:
-        coverage = data_coverage(con)
+        coverage = data_coverage(con, EVERYTHING)
         assert coverage is not None and coverage.first > date(2022, 3, 31), coverage  # the premise
-        data = gather_board(con, load_targets(), date(2022, 4, 1), date(2022, 6, 30))
-        pdf = write_board_pack(con, date(2022, 4, 1), date(2022, 6, 30), tmp_path / "board.pdf", lang=lang)
-        pptx = write_board_pack(con, date(2022, 4, 1), date(2022, 6, 30), tmp_path / "board.pptx", lang=lang)
+        data = gather_board(con, load_targets(), date(2022, 4, 1), date(2022, 6, 30), scope=EVERYTHING)
+        pdf = write_board_pack(con, date(2022, 4, 1), date(2022, 6, 30), tmp_path / "board.pdf", lang=lang,
+                               scope=EVERYTHING)
+        pptx = write_board_pack(con, date(2022, 4, 1), date(2022, 6, 30), tmp_path / "board.pptx", lang=lang,
+                                scope=EVERYTHING)
     finally:
         con.close()
 
@@ -122,7 +126,7 @@ def test_a_comparison_with_data_is_not_flagged(published_home: Home, board: Boar
     assert not any(NO_COMPARISON_DATA[1] in change for change in changes)
     con = open_warehouse(published_home)
     try:
-        data = gather_board(con, load_targets(), date(2022, 10, 1), date(2022, 12, 31))
+        data = gather_board(con, load_targets(), date(2022, 10, 1), date(2022, 12, 31), scope=EVERYTHING)
     finally:
         con.close()
     assert data.comparison_has_data and all(kpi.previous is not None for kpi in data.kpis)

@@ -7,7 +7,7 @@ page, the CSV/XLSX export and the click-to-filter all use the same figures.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import plotly.graph_objects as go
@@ -15,6 +15,7 @@ import polars as pl
 
 from dashboard.data import ChartData, WarehouseSource, merge_flags
 from dashboard.state.url import Period, ViewState
+from pipelines.access import Scope
 from pipelines.metrics import MetricQuery
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
 from pipelines.metrics.suppression import SHOWN
@@ -32,6 +33,8 @@ class PageContext:
     targets: ProjectTargets
     geojson: dict[str, Any] | None = None
     comparison_has_data: bool = True  # False: the comparison period lies before the data
+    # Whose figures: the signed-in user's scope, part of every query below (no default, access.md).
+    scope: Scope = field(kw_only=True)
 
     @property
     def lang(self) -> str:
@@ -39,13 +42,13 @@ class PageContext:
 
     def figures(self, metrics: tuple[str, ...], by: tuple[str, ...] = (), *,
                 where: Mapping[str, tuple[str, ...]] | None = None, period: Period | None = None) -> ChartData:
-        """Metrics for the view's period and filters (plus `where`), suppressed when privacy is on."""
+        """Metrics for the view's period and filters (plus `where`) within the scope, suppressed when privacy is on."""
         chosen = period or self.period
         filters = dict(self.view.filters)
         filters.update(where or {})
         return self.source.figures(MetricQuery(
             date_from=chosen.date_from, date_to=chosen.date_to, metrics=metrics, by=by,
-            where=filters, suppress=self.suppress,
+            where=filters, suppress=self.suppress, scope=self.scope,
         ))
 
 
@@ -71,7 +74,7 @@ def ranked_with_rest(ctx: PageContext, metric: str, dimension: str, top_n: int =
     filters = dict(ctx.view.filters)
     usable = {d: v for d, v in filters.items() if applies(METRICS_BY_NAME[metric], d)}
     query = MetricQuery(date_from=ctx.period.date_from, date_to=ctx.period.date_to, metrics=(metric,),
-                        by=(dimension,), where=usable, suppress=ctx.suppress)
+                        by=(dimension,), where=usable, suppress=ctx.suppress, scope=ctx.scope)
     with ctx.source.pinned():  # the rows and the rest come from one build
         result = top_n_with_rest(ctx.source.compute, query, dimension, top_n)
     hidden = any(flag != SHOWN for flag in result.flags.get_column(metric).to_list())

@@ -1,4 +1,9 @@
-"""Data quality: last build and check, failed expectations, quarantined rows, delivery completeness."""
+"""Data quality: last build and check, failed expectations, quarantined rows, delivery completeness.
+
+Only the deliveries of the centres in the user's scope: quarantined rows and contacts per branch
+are read per centre. The checks run over every centre's data at once, so a user who does not
+see every centre gets which checks failed, not their counts or failing examples.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from pipelines.formatting import fmt_datetime, fmt_int
 
 DATA_DOCS_URL = "/quality/data_docs/index.html"
 TABLE_ROWS = 50
+ACROSS_CENTRES = ("unexpected_count", "failing_sample")  # check results over every centre's rows
 
 
 def _table(frame: pl.DataFrame, headers: dict[str, str]) -> html.Table:
@@ -61,7 +67,7 @@ def header(ctx: PageContext) -> html.Div:
     lang = ctx.lang
     cs = lang == "cs"
     built = ctx.source.built_at()
-    runs = ctx.source.table("quality_runs")
+    runs = ctx.source.table("quality_runs", ctx.scope)
     gate = runs.sort("finished_at", descending=True).row(0, named=True) if runs is not None and runs.height else None
     check = latest_check(ctx.source.home.quality_dir)
     cards = [kpi_card("last-build", t("last_build", lang), fmt_datetime(built, lang))]
@@ -76,12 +82,13 @@ def header(ctx: PageContext) -> html.Div:
         cards.append(kpi_card("check", "Poslední kontrola (reach check)" if cs else "Last check (reach check)",
                               _when(check.get("finished_at"), lang),
                               target=f"{len(failed)} " + ("neúspěšných kontrol" if cs else "failed expectations")))
-    quarantine = ctx.source.table("mart_quarantine")
+    quarantine = ctx.source.table("mart_quarantine", ctx.scope)
     cards.append(kpi_card("quarantine", t("quarantine", lang),
                           fmt_int(quarantine.height if quarantine is not None else 0, lang)))
     parts: list[Any] = [html.Div(cards, className="kpi-row")]
-    parts.append(html.A(t("data_docs", lang), href=DATA_DOCS_URL, target="_blank", className="button-link",
-                        id="data-docs-link"))
+    if ctx.scope.everything:  # Data Docs quote every centre's failing rows (dashboard/app.py serves them so)
+        parts.append(html.A(t("data_docs", lang), href=DATA_DOCS_URL, target="_blank", className="button-link",
+                            id="data-docs-link"))
     parts.append(notice("Tato stránka ukazuje stav dat; filtry období a skupin se na ni nevztahují." if cs else
                         "This page shows the state of the data; period and group filters do not apply to it."))
     parts.append(_failed(ctx, gate, check))
@@ -97,7 +104,7 @@ def _failed(ctx: PageContext, gate: dict[str, Any] | None, check: dict[str, Any]
                "unexpected_count": "Počet" if lang == "cs" else "Count",
                "failing_sample": "Příklady" if lang == "cs" else "Examples"}
     rows: list[dict[str, Any]] = []
-    results = ctx.source.table("quality_results")
+    results = ctx.source.table("quality_results", ctx.scope)
     if gate and results is not None:
         for row in results.filter((pl.col("run_id") == gate["run_id"]) & ~pl.col("success")).iter_rows(named=True):
             rows.append({"source": "build", **row})
@@ -109,6 +116,8 @@ def _failed(ctx: PageContext, gate: dict[str, Any] | None, check: dict[str, Any]
     if not rows:
         return html.Div(className="card", children=[title, notice(t("none_failed", lang), "ok")])
     frame = pl.DataFrame(rows, infer_schema_length=None).select([c for c in headers if c in rows[0]])
+    if not ctx.scope.everything:  # counts and examples may be of other centres' rows
+        frame = frame.drop([c for c in ACROSS_CENTRES if c in frame.columns])
     return html.Div(className="card", children=[title, _table(frame, headers)])
 
 
@@ -137,7 +146,7 @@ def _quarantine(quarantine: pl.DataFrame | None, lang: str) -> html.Div:
 
 
 def _completeness(ctx: PageContext) -> ChartData:
-    frame = ctx.source.table("mart_branch_month_contacts")
+    frame = ctx.source.table("mart_branch_month_contacts", ctx.scope)
     if frame is None:
         frame = pl.DataFrame(schema={"branch": pl.String, "month": pl.String, "contacts": pl.Int64})
     data = frame.group_by(["branch", "month"]).agg(pl.col("contacts").sum()).sort(["branch", "month"])

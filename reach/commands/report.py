@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipelines.access import EVERYTHING, Scope
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from reach.commands._args import iso_date
@@ -20,6 +21,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         sub.add_argument("--out", required=True, metavar="FILE")
     ministry.add_argument("--framework", default="amif-2021-2027", metavar="F")
     board.add_argument("--lang", choices=("cs", "en"), default="cs")
+    board.add_argument("--centre", action="append", default=[], metavar="C",
+                       help="only this centre's figures (repeatable); default every centre")
+
+
+def _scope(centres: list[str]) -> Scope:
+    """The operator runs reach on the server and sees everything (access.md), unless the pack is for some centres."""
+    codes = frozenset(code.strip().upper() for code in centres if code.strip())
+    return Scope(codes) if codes else EVERYTHING
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
@@ -32,11 +41,13 @@ def run(args: argparse.Namespace, home: Home) -> int:
         if args.kind == "ministry":
             from reports.ministry import write_ministry_workbook
 
-            written = write_ministry_workbook(con, args.date_from, args.date_to, out, framework=args.framework)
+            written = write_ministry_workbook(con, args.date_from, args.date_to, out, framework=args.framework,
+                                              scope=EVERYTHING)
         else:
             from reports.board.pack import write_board_pack
 
-            written = write_board_pack(con, args.date_from, args.date_to, out, lang=args.lang)
+            written = write_board_pack(con, args.date_from, args.date_to, out, lang=args.lang,
+                                       scope=_scope(args.centre))
     except OSError as error:
         raise ReachError(f"The report could not be written to {out}: {error.strerror or error}.") from None
     finally:

@@ -1,6 +1,6 @@
 """The board pack: KPIs, trend, reach, outcomes, courses, quality and highlights as PDF or PPTX.
 
-`reports.board.write_board_pack(con, date_from, date_to, out, lang="cs")` is the entry point
+`reports.board.write_board_pack(con, date_from, date_to, out, lang="cs", scope=...)` is the entry point
 (reports/board/pack.py); it is imported on first use so the light modules (model, highlights)
 do not pull in kaleido and WeasyPrint.
 """

@@ -1,4 +1,4 @@
-"""The figures of the board pack, gathered from the metric API only (suppression always on)."""
+"""The figures of the board pack, gathered from the metric API only (suppression always on), within one scope."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 
 from pipelines import contract
+from pipelines.access import Scope
 from pipelines.metrics import MetricQuery, MetricResult, compute
 from pipelines.metrics.periods import comparison_has_data, data_coverage
 from pipelines.metrics.top_n import top_n_with_rest
@@ -26,16 +27,17 @@ COMPARED = (
 )
 
 
-def _compute(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date, metrics: tuple[str, ...],
-             by: tuple[str, ...] = (), where: dict[str, tuple[str, ...]] | None = None) -> MetricResult:
-    return compute(con, MetricQuery(date_from, date_to, metrics, by, dict(where or {}), suppress=True))
+def _compute(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date_to: date,
+             metrics: tuple[str, ...], by: tuple[str, ...] = (),
+             where: dict[str, tuple[str, ...]] | None = None) -> MetricResult:
+    return compute(con, MetricQuery(date_from, date_to, metrics, by, dict(where or {}), suppress=True, scope=scope))
 
 
-def _kpis(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date,
+def _kpis(con: duckdb.DuckDBPyConnection, scope: Scope, targets: ProjectTargets, date_from: date, date_to: date,
           has_data: bool) -> tuple[Kpi, ...]:
     previous = previous_of(date_from, date_to)
-    now = _compute(con, date_from, date_to, KPI_METRICS)
-    before = _compute(con, previous.date_from, previous.date_to, KPI_METRICS)
+    now = _compute(con, scope, date_from, date_to, KPI_METRICS)
+    before = _compute(con, scope, previous.date_from, previous.date_to, KPI_METRICS)
     # Before the first delivery there is nothing to compare with: no figure, never a 0.
     return tuple(
         Kpi(metric, column_cells(now, metric)[0], column_cells(before, metric)[0] if has_data else None,
@@ -44,10 +46,10 @@ def _kpis(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: da
     )
 
 
-def _comparison(con: duckdb.DuckDBPyConnection, metric: str, dimension: str,
+def _comparison(con: duckdb.DuckDBPyConnection, scope: Scope, metric: str, dimension: str,
                 date_from: date, date_to: date, has_data: bool) -> Comparison:
     previous = previous_of(date_from, date_to)
-    periods = [_compute(con, f, t, (metric,), (dimension,))
+    periods = [_compute(con, scope, f, t, (metric,), (dimension,))
                for f, t in ((date_from, date_to), (previous.date_from, previous.date_to))]
     values = [dict(zip(r.frame.get_column(dimension).to_list(), column_cells(r, metric), strict=True))
               for r in periods]
@@ -58,18 +60,19 @@ def _comparison(con: duckdb.DuckDBPyConnection, metric: str, dimension: str,
     ))
 
 
-def _charts(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> dict[str, pl.DataFrame]:
+def _charts(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date_to: date) -> dict[str, pl.DataFrame]:
     def frame(metrics: tuple[str, ...], by: tuple[str, ...],
               where: dict[str, tuple[str, ...]] | None = None) -> pl.DataFrame:
-        return with_flags(_compute(con, date_from, date_to, metrics, by, where))
+        return with_flags(_compute(con, scope, date_from, date_to, metrics, by, where))
 
     # The trend runs over the comparison period and the period, so the change is visible.
     prev_from = previous_of(date_from, date_to).date_from
     return {
-        "trend": with_flags(_compute(con, prev_from, date_to, ("clients_reached",), ("month", "target_group"))),
+        "trend": with_flags(_compute(con, scope, prev_from, date_to, ("clients_reached",), ("month", "target_group"))),
         "nationality": with_flags(top_n_with_rest(
             lambda query: compute(con, query),
-            MetricQuery(date_from, date_to, ("clients_reached",), ("nationality",), suppress=True), "nationality")),
+            MetricQuery(date_from, date_to, ("clients_reached",), ("nationality",), suppress=True, scope=scope),
+            "nationality")),
         "district": frame(("clients_reached",), ("district",)),
         "service": frame(("clients_reached",), ("service",)),
         "outcomes": frame(("outcomes",), ("outcome",)),
@@ -77,17 +80,19 @@ def _charts(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> d
     }
 
 
-def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date) -> BoardData:
-    courses = _compute(con, date_from, date_to,
+def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date, *,
+                 scope: Scope) -> BoardData:
+    """The pack's figures for `scope`: the downloading user's, or pipelines.access.EVERYTHING for the operator."""
+    courses = _compute(con, scope, date_from, date_to,
                        ("course_participants", "enrolments", "course_completions", "level_gains"),
                        ("service",), {"service": COURSE_TYPES})
-    has_data = comparison_has_data(previous_of(date_from, date_to), data_coverage(con))
+    has_data = comparison_has_data(previous_of(date_from, date_to), data_coverage(con, scope))
     return BoardData(
         date_from=date_from, date_to=date_to, targets=targets,
-        kpis=_kpis(con, targets, date_from, date_to, has_data),
-        comparisons=tuple(_comparison(con, m, d, date_from, date_to, has_data) for m, d in COMPARED),
-        charts=_charts(con, date_from, date_to),
-        provenance=read_provenance(con),
+        kpis=_kpis(con, scope, targets, date_from, date_to, has_data),
+        comparisons=tuple(_comparison(con, scope, m, d, date_from, date_to, has_data) for m, d in COMPARED),
+        charts=_charts(con, scope, date_from, date_to),
+        provenance=read_provenance(con, scope),
         course_results=with_flags(courses),
         comparison_has_data=has_data,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.targets import ProjectTargets, load_targets
 from reports.board.charts import build_figures, render
@@ -26,10 +27,13 @@ def write_board_pack(
     out: str | Path,
     lang: str = "cs",
     targets: ProjectTargets | None = None,
+    *,
+    scope: Scope,
 ) -> Path:
     """Write the board pack to `out` (.pdf or .pptx, chosen by the extension) and return its path.
 
     `con` is a read-only connection from pipelines.metrics.open_warehouse. Suppression is always on.
+    `scope`: whose figures (the downloading user's; pipelines.access.EVERYTHING for the operator).
     """
     path = Path(out)
     writer = WRITERS.get(path.suffix.lower())
@@ -39,7 +43,7 @@ def write_board_pack(
         raise ReachError(f"The board pack's language is cs or en, not '{lang}'.")
     if date_to < date_from:
         raise ReachError(f"The period ends ({date_to}) before it starts ({date_from}).")
-    data = gather_board(con, targets or load_targets(), date_from, date_to)
+    data = gather_board(con, targets or load_targets(), date_from, date_to, scope=scope)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reach-board-") as folder:
         charts = {chart.key: chart for chart in render(build_figures(data, lang), Path(folder), lang)}

@@ -16,6 +16,7 @@ from dashboard.data import WarehouseSource
 from dashboard.pages import PAGE_MODULES
 from dashboard.state.pages import PAGES
 from dashboard.state.url import parse_view
+from pipelines.access import EVERYTHING
 from pipelines.home import Home
 from pipelines.metrics.catalogue import REST_CODE, code_label
 from pipelines.targets import load_targets
@@ -104,7 +105,8 @@ def _texts(component: object) -> list[str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_chart_has_a_table_view_of_the_figures_it_draws(published_home: Home, page: str, privacy: bool) -> None:
     board = Board(WarehouseSource(published_home), load_targets(), None)
-    context = board.context(board.with_default_period(parse_view(f"/{page}", "?nationality=UA,VN")), privacy)
+    state = board.with_default_period(parse_view(f"/{page}", "?nationality=UA,VN"), EVERYTHING)
+    context = board.context(state, privacy, EVERYTHING)
     content = render_content(context)
     tables = _tables(content[-1]) if PAGE_MODULES[page].CHARTS else []
     assert len(tables) == len(PAGE_MODULES[page].CHARTS)
@@ -119,7 +121,8 @@ def test_every_chart_has_a_table_view_of_the_figures_it_draws(published_home: Ho
 @pytest.mark.parametrize("privacy", [True, False])
 def test_table_views_of_people_counts_are_protected_as_the_charts(published_home: Home, privacy: bool) -> None:
     board = Board(WarehouseSource(published_home), load_targets(), None)
-    context = board.context(board.with_default_period(parse_view("/reach", "?district=CZ0424")), privacy)
+    state = board.with_default_period(parse_view("/reach", "?district=CZ0424"), EVERYTHING)
+    context = board.context(state, privacy, EVERYTHING)
     cells = [cell for chart in PAGE_MODULES["reach"].CHARTS if chart.id != "reach-per-1000"
              for row in chart_table(chart.draw(chart.load(context), context), "cs").rows for cell in row.cells]
     small = [c for c in cells if c.isdigit() and 0 < int(c) < 5]

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from dashboard.data import WarehouseSource
+from pipelines.access import EVERYTHING
 from pipelines.deliveries import list_deliveries
 from pipelines.generate import generate_sample
 from pipelines.home import Home
@@ -52,7 +53,7 @@ def test_load_build_check_metrics_and_dashboard_in_a_home_whose_path_needs_quoti
     assert contacts[0][0] > 0
     assert printed[0]["contacts"] == contacts[0][0]  # reach metrics read the same warehouse
     source = WarehouseSource(home)
-    result = source.compute(MetricQuery(date(2022, 8, 1), date(2022, 9, 30), metrics=("contacts",)))
+    result = source.compute(MetricQuery(date(2022, 8, 1), date(2022, 9, 30), metrics=("contacts",), scope=EVERYTHING))
     assert result.frame["contacts"][0] == contacts[0][0]
     source.close()
     assert (home.quality_dir / "data_docs" / "index.html").exists()

@@ -34,6 +34,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.state.pages import PAGES
 from dashboard.state.url import path_of
+from pipelines.access import EVERYTHING
 from pipelines.home import Home
 from pipelines.safe_text import FORMULA_STARTS, neutralise, plotly_text
 from reach.dashboard import create_dashboard
@@ -362,7 +363,7 @@ def test_the_chart_xlsx_export_holds_text_not_formulas_or_links(hostile_home: Ho
     board = Board(WarehouseSource(hostile_home), load_targets(), None)
     view = ViewState(page="services", preset="custom", custom_from=PERIOD[0], custom_to=PERIOD[1])
     chart = chart_by_id("services-branch")
-    table = export_table(chart.load(board.context(view, True)).published, "cs")
+    table = export_table(chart.load(board.context(view, True, EVERYTHING)).published, "cs")
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(table, chart.id, "cs")))
     _assert_text_cells(book, expect=[neutralise(p) for p in PAYLOADS.values()])
 
@@ -421,7 +422,7 @@ def test_the_board_pack_writers_print_text_as_text(hostile_home: Home, tmp_path:
 
     con = open_warehouse(hostile_home)
     try:
-        data = gather_board(con, load_targets(), *PERIOD)
+        data = gather_board(con, load_targets(), *PERIOD, scope=EVERYTHING)
     finally:
         con.close()
     charts = {c.key: c for c in render(build_figures(data, "cs"), tmp_path / "charts", "cs")}

@@ -16,6 +16,7 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu
 
+from pipelines.access import EVERYTHING
 from pipelines.home import Home
 from pipelines.metrics import open_warehouse
 from pipelines.targets import load_targets
@@ -179,7 +180,8 @@ def test_board_pack_slides_convert_one_page_each(board_pptx: tuple[Path, Path], 
         assert outside(words, width, height) == [], f"slide {number}: text off the slide"
     con = open_warehouse(published_home)
     try:
-        data = gather_board(con, load_targets(), date.fromisoformat(PERIOD[0]), date.fromisoformat(PERIOD[1]))
+        data = gather_board(con, load_targets(), date.fromisoformat(PERIOD[0]), date.fromisoformat(PERIOD[1]),
+                            scope=EVERYTHING)
     finally:
         con.close()
     first = squash(texts[0])
