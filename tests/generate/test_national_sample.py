@@ -121,3 +121,22 @@ def test_cli_generate_centres(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     printed = capsys.readouterr().out
     assert "2 centres" in printed and f"reach load {tmp_path / 'out' / 'PAK'} --centre PAK" in printed
     assert main(["--home", str(tmp_path / "home"), "generate", str(tmp_path / "bad"), "--centres", "XXX"]) != 0
+
+
+def test_demo_national_generates_all_centres_and_loads_each_under_its_code(tmp_path: Path) -> None:
+    import argparse
+
+    from reach.commands.demo import steps
+
+    args = argparse.Namespace(national=True, clients=None, months=12, seed=1, no_serve=True, host="127.0.0.1",
+                              port=8050)
+    planned = [(title, make()) for title, make in steps(args, Home(tmp_path / "home"))]
+    generate = planned[0][1]
+    assert generate[:4] == ["generate", str(tmp_path / "home" / "sample-national"), "--centres", "all"]
+    loads = [step for _, step in planned if step[0] == "load"]
+    assert [step[-1] for step in loads] == list(ALL_CENTRES)
+    assert all(step[1] == str(tmp_path / "home" / "sample-national" / step[-1]) and step[2] == "--centre"
+               for step in loads)
+    assert [step[0] for _, step in planned[-2:]] == ["build", "check"]
+    regional = argparse.Namespace(national=False, clients=None, months=12, seed=1, no_serve=True, host="h", port=1)
+    assert steps(regional, Home(tmp_path / "home"))[0][1]()[3] == "3000"
