@@ -36,9 +36,10 @@ from charts.words import t
 from pipelines.contract import CEFR_LEVELS
 from pipelines.formatting import fmt_decimal, fmt_int
 from pipelines.metrics.catalogue import REST_CODE, code_label, dimension_name, dimension_values, metric_name
-from pipelines.metrics.suppression import SMALL
 from pipelines.metrics.top_n import ranked
 from pipelines.safe_text import plotly_text
+
+SMALL = "<5"  # a flag of 1-4 people drawn as it is (hand-made tables; protected results flag only "x")
 
 FLAG_SUFFIX = "__flag"
 

@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 
 from charts.words import t
 from pipelines.metrics.catalogue import REST_CODE, dimension_name
-from pipelines.metrics.suppression import SMALL
+
+SMALL = "<5"  # a flag of 1-4 people drawn as it is (hand-made tables; protected results flag only "x")
 
 SUMMARY_TOP = 3  # values named in a summary
 PER_COLUMN_UP_TO = 3  # a summary names each column's largest value up to this many columns

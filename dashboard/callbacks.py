@@ -48,6 +48,7 @@ from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date, fmt_period
 from pipelines.metrics.periods import comparison_has_data
+from pipelines.metrics.protection import NOTICE, SPARSE_NOTICE, Protection
 from pipelines.targets import ProjectTargets
 
 FILTER_IDS = [f"filter-{d}" for d in FILTER_DIMENSIONS]
@@ -82,11 +83,11 @@ class Board:
         data = self.source.data_months(scope) if self.source.published() else []
         return data or self.months(scope)
 
-    def context(self, view: ViewState, suppress: bool, scope: Scope) -> PageContext:
+    def context(self, view: ViewState, protection: Protection, scope: Scope) -> PageContext:
         """The page's context for a user whose figures are `scope`'s (the signed-in user's; no default)."""
         period = resolve_period(view, self.targets.period_from, self.targets.period_to)
         comparison = comparison_period(period, view.comparison)
-        return PageContext(self.source, view, period, comparison, suppress, self.targets, self.geojson,
+        return PageContext(self.source, view, period, comparison, protection, self.targets, self.geojson,
                            comparison_has_data=self._has_data(comparison, scope), scope=scope)
 
     def _has_data(self, comparison: Period | None, scope: Scope) -> bool:
@@ -186,18 +187,20 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         view = board.with_default_period(parse_view(pathname, search), scope)
         role = current_role()
         # Only a role that may switch protection off gets exact figures; for any other the switch is ignored.
-        suppress = bool(privacy) or role is None or not role.may_switch_protection
+        exact = not privacy and role is not None and role.may_switch_protection
+        protection = Protection.EXACT if exact else Protection.PROTECTED
         lang = view.lang
-        privacy_label = t("privacy_on" if suppress else "privacy_off", lang)
-        banner = None if suppress else notice(t("privacy_off_warning", lang), "warning")
+        privacy_label = t("privacy_off" if exact else "privacy_on", lang)
+        # Once per page: protected figures carry noise, so parts need not add up (disclosure.md).
+        banner = notice(t("privacy_off_warning", lang), "warning") if exact else notice(NOTICE[lang], "info")
         if not page_allowed(view.page, role):  # a crafted path: refused below the page, not only in the menu
             refused = word("forbidden_text", lang).format(role=role.value if role else "-")
             return notice(refused, "warning"), None, privacy_label, ""
         if not source.published():
             return notice(t("no_warehouse", lang), "warning"), banner, privacy_label, ""
-        context = board.context(view, suppress, scope)
+        context = board.context(view, protection, scope)
         line = _period_line(context)
-        if not suppress:  # every page shown with exact figures, before they are sent
+        if exact:  # every page shown with exact figures, before they are sent
             record(source.home, "protection.off", f"page {path_of(view.page)}", _view_detail(context))
         try:
             return [*_ignored_notice(view), *render_content(context)], banner, privacy_label, line
@@ -240,14 +243,16 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         scope = current_scope()
         view = board.with_default_period(parse_view(pathname, search), scope)
         # A download is always protected (access.md): exact figures stay on the screen of whoever switched.
-        context = board.context(view, True, scope)
-        table = export_table(chart.load(context).published, view.lang)
+        context = board.context(view, Protection.PROTECTED, scope)
+        data = chart.load(context)
+        table = export_table(data.published, view.lang)
         period = f"{context.period.date_from:%Y%m%d}-{context.period.date_to:%Y%m%d}"
         name = f"{chart.id}_{period}"
         record(source.home, "export.download", f"{name}.{trigger['fmt']}", _view_detail(context))
+        note = NOTICE[view.lang] + (" " + SPARSE_NOTICE[view.lang] if data.sparse else "")
         if trigger["fmt"] == "xlsx":
-            return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang), f"{name}.xlsx")
-        return {"content": to_csv(table), "filename": f"{name}.csv", "type": "text/csv"}
+            return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang, note), f"{name}.xlsx")
+        return {"content": to_csv(table, note), "filename": f"{name}.csv", "type": "text/csv"}
 
 
 def render_content(context: PageContext) -> list[Any]:
@@ -277,7 +282,7 @@ def _chart_card(chart: Chart, context: PageContext) -> html.Div:
         data = chart.load(context)
         figure = chart.draw(data, context)
         role = current_role()
-        return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden,
+        return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden, sparse=data.sparse,
                           ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters,
                           exports=role is not None and role.may_export_charts)
     except ReachError as error:

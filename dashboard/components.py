@@ -11,6 +11,7 @@ from charts.text import ChartTable, Row, chart_table, summary
 from dashboard.i18n import t
 from dashboard.state.url import FILTER_DIMENSIONS
 from pipelines.metrics.catalogue import REST_CODE, dimension_name
+from pipelines.metrics.protection import SPARSE_NOTICE
 
 
 def graph_config(lang: str) -> dict[str, object]:
@@ -23,7 +24,7 @@ def graph_config(lang: str) -> dict[str, object]:
 
 
 def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidden: bool = False,
-               ignored_filters: tuple[str, ...] = (), wide: bool = False,
+               sparse: bool = False, ignored_filters: tuple[str, ...] = (), wide: bool = False,
                filters: Mapping[str, tuple[str, ...]] | None = None, exports: bool = True) -> html.Section:
     """A chart with its title, downloads, a text summary and a "show as table" view of the same figures.
 
@@ -31,6 +32,8 @@ def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidde
     table's row buttons filter like a click on the row's bar (`filters` says which are pressed).
     """
     notes = []
+    if sparse:  # the figure is empty: say why
+        notes.append(html.Div(SPARSE_NOTICE[lang], className="note note-privacy note-sparse"))
     if hidden:
         notes.append(html.Div(t("privacy_hidden", lang), className="note note-privacy"))
     if ignored_filters:

@@ -44,8 +44,9 @@ class ChartData:
 
     frame: pl.DataFrame
     published: pl.DataFrame
-    hidden: bool  # some value is shown as <5 or hidden
+    hidden: bool  # some value is not shown (disclosure rules)
     ignored_filters: tuple[str, ...] = ()  # filters that do not apply to these metrics
+    sparse: bool = False  # too few people in the filtered view: a notice instead of figures
 
     def value(self, metric: str) -> float | None:
         return self.frame[metric][0] if self.frame.height and metric in self.frame.columns else None
@@ -320,17 +321,19 @@ class WarehouseSource:
             groups.setdefault(usable, []).append(name)
         frames: list[pl.DataFrame] = []
         published: list[pl.DataFrame] = []
+        sparse = False
         for usable, names in groups.items():
             result = self.compute(MetricQuery(
                 date_from=query.date_from, date_to=query.date_to, metrics=tuple(names), by=query.by,
-                where={d: query.where[d] for d in usable}, suppress=query.suppress, scope=query.scope,
+                where={d: query.where[d] for d in usable}, protection=query.protection, scope=query.scope,
             ))
             frames.append(merge_flags(result))
             published.append(result.published())
+            sparse = sparse or result.sparse
         frame, shown = _join(frames, query.by), _join(published, query.by)
         flags = [c for c in frame.columns if c.endswith("__flag")]
         hidden = bool(flags) and frame.select(pl.any_horizontal([pl.col(c) != "" for c in flags]).any()).item()
-        return ChartData(frame, shown, bool(hidden), tuple(sorted(ignored)))
+        return ChartData(frame, shown, bool(hidden), tuple(sorted(ignored)), sparse=sparse)
 
 
 def _join(frames: list[pl.DataFrame], by: tuple[str, ...]) -> pl.DataFrame:

@@ -10,9 +10,11 @@ import xlsxwriter
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, code_label, dimension_name, metric_name
 from pipelines.safe_text import neutralise_frame
 
+NOTE_SHEET = {"cs": "Poznámka", "en": "Note"}
+
 
 def export_table(published: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Each dimension column followed by its label; metric cells as published ("<5"/"x" where hidden)."""
+    """Each dimension column followed by its label; metric cells as published ("x" where not shown)."""
     columns: list[pl.Series] = []
     for name in published.columns:
         series = published[name]
@@ -37,13 +39,20 @@ def header_labels(frame: pl.DataFrame, lang: str) -> list[str]:
     return labels
 
 
-def to_csv(frame: pl.DataFrame) -> str:
-    """UTF-8 CSV with a BOM so Excel opens Czech text correctly; no text cell reads as a formula."""
-    return "\ufeff" + neutralise_frame(frame).write_csv()
+def to_csv(frame: pl.DataFrame, note: str = "") -> str:
+    """UTF-8 CSV with a BOM so Excel opens Czech text correctly; no text cell reads as a formula.
+
+    `note` (how the figures are protected) is the last row, in the first column.
+    """
+    text = "\ufeff" + neutralise_frame(frame).write_csv()
+    if note:
+        text += pl.DataFrame({frame.columns[0] if frame.columns else "note": [note]}).write_csv(include_header=False)
+    return text
 
 
-def to_xlsx(frame: pl.DataFrame, sheet: str, lang: str) -> bytes:
-    """One sheet: a header row of readable names over the data (codes kept for re-use).
+def to_xlsx(frame: pl.DataFrame, sheet: str, lang: str, note: str = "") -> bytes:
+    """One sheet: a header row of readable names over the data (codes kept for re-use); `note` on a
+    second sheet.
 
     Text stays text: no cell becomes a formula or a hyperlink, whatever a branch name holds.
     """
@@ -54,6 +63,8 @@ def to_xlsx(frame: pl.DataFrame, sheet: str, lang: str) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     readable.write_excel(book, worksheet=sheet[:31], autofit=True)
+    if note:
+        book.add_worksheet(NOTE_SHEET[lang]).write_string(0, 0, note)
     book.close()
     return buffer.getvalue()
 

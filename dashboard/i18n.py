@@ -29,17 +29,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_none": ("Bez srovnání", "No comparison"),
     "all": ("Vše", "All"),
     "language": ("Jazyk", "Language"),
-    "privacy_on": ("Ochrana malých čísel: zapnuta", "Small-number protection: on"),
-    "privacy_off": ("Ochrana malých čísel: vypnuta", "Small-number protection: off"),
+    "privacy_on": ("Ochrana údajů: zapnuta", "Data protection: on"),
+    "privacy_off": ("Ochrana údajů: vypnuta (přesné údaje)", "Data protection: off (exact figures)"),
     "privacy_hidden": (
-        "Některé hodnoty jsou skryty (1–4 osoby se zobrazují jako <5, další buňky jsou skryty, "
-        "aby je nešlo dopočítat).",
-        "Some values are hidden (1–4 people are shown as <5, further cells are hidden so that "
-        "they cannot be worked out).",
+        "Některé hodnoty nejsou zobrazeny: počty záznamů za méně než 5 osob, součty a mediány za méně "
+        "než 10 osob.",
+        "Some values are not shown: counts of records behind fewer than 5 people, sums and medians "
+        "behind fewer than 10.",
     ),
     "privacy_off_warning": (
-        "Ochrana malých čísel je vypnuta jen na této obrazovce. Nesdílejte snímky ani exporty.",
-        "Small-number protection is off on this screen only. Do not share screenshots or exports.",
+        "Přesné údaje jen na této obrazovce (zapsáno do auditního záznamu). Nesdílejte snímky; exporty "
+        "a sestavy jsou vždy chráněné.",
+        "Exact figures on this screen only (written to the audit log). Do not share screenshots; exports "
+        "and reports are always protected.",
     ),
     "versus": ("oproti", "vs"),
     "target": ("cíl", "target"),
@@ -96,7 +98,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "skip_to_content": ("Přeskočit na obsah", "Skip to content"),
     "pages_nav": ("Stránky", "Pages"),
     "filters_region": ("Období a filtry", "Period and filters"),
-    "privacy_switch": ("Ochrana malých čísel", "Small-number protection"),
+    "privacy_switch": ("Ochrana údajů", "Data protection"),
     "filters_in_force": ("Filtry", "Filters"),
     "no_filters": ("žádné (všechna data)", "none (all data)"),
     "show_table": ("Zobrazit jako tabulku", "Show as table"),

@@ -2,8 +2,11 @@
 
 1. dbt (`seed` + `run` + `test`, as one `dbt build`) writes <home>/builds/<build-id>.duckdb
    with <home>/raw.duckdb attached read-only as database `raw`.
-2. The quality gate (expectations.runner.run_gate) validates that file.
-3. os.replace renames it onto <home>/warehouse.duckdb: readers see the old warehouse or the
+2. Record keys (pipelines/disclosure/record_keys.py): every person and record of the new file gets
+   its key from the home's perturbation secret, which never reaches dbt, a log or the file (only
+   its fingerprint does; a lost secret stops the build before dbt runs, naming the way out).
+3. The quality gate (expectations.runner.run_gate) validates that file.
+4. os.replace renames it onto <home>/warehouse.duckdb: readers see the old warehouse or the
    new one, never a half-built one. Any failure leaves the published warehouse untouched.
 
 dbt reads the raw layer through views without the deliveries set aside (pipelines/raw_views.py),
@@ -40,6 +43,8 @@ from typing import Protocol
 import duckdb
 
 from pipelines.changes import record_headlines
+from pipelines.disclosure.record_keys import add_record_keys, recorded_fingerprint
+from pipelines.disclosure.secret import replace_secret, secret_for_build
 from pipelines.errors import QualityGateFailed, ReachError
 from pipelines.home import Home
 from pipelines.raw_views import write_source_views
@@ -118,11 +123,14 @@ def new_build_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False) -> BuildSummary:
+def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False,
+                    new_perturbation_secret: bool = False) -> BuildSummary:
     """Build, check and publish the warehouse of `home`; raise ReachError if anything fails.
 
     `gate` defaults to run_quality_gate; the quality tests pass a wrapper that damages the
     build file first and then runs that same real gate. `full` parses the dbt project anew.
+    `new_perturbation_secret` starts again with a new secret (every published figure changes once):
+    the way out of a lost one.
     """
     gate = gate or run_quality_gate
     started = time.perf_counter()
@@ -133,7 +141,9 @@ def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False)
                              "Run `reach load` first.")
         with build_lock(home):
             removed = remove_leftovers(home)
-            return _build(home, gate, started, removed, full)
+            secret = (replace_secret(home) if new_perturbation_secret
+                      else secret_for_build(home, recorded_fingerprint(home.warehouse_db)))
+            return _build(home, gate, started, removed, full, secret)
     except QualityGateFailed:
         raise  # its summary quotes delivered text, which must not be read as a disk error
     except Exception as error:  # whichever library hit the full disk (DuckDB, dbt, GX, the OS)
@@ -142,12 +152,14 @@ def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False)
         raise
 
 
-def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], full: bool) -> BuildSummary:
+def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], full: bool,
+           secret: bytes) -> BuildSummary:
     build_id = new_build_id()
     build_db = home.builds_dir / f"{build_id}.duckdb"
     target_dir = home.builds_dir / f"{build_id}{TARGET_SUFFIX}"
     try:
         outcome = run_dbt(home, build_db, target_dir, full=full)
+        add_record_keys(build_db, secret)
         dbt_done = time.perf_counter()
         gate_result = gate(build_db, home)
         gate_done = time.perf_counter()

@@ -14,6 +14,7 @@ import duckdb
 
 from pipelines.access import Scope
 from pipelines.metrics import MetricQuery, compute
+from pipelines.metrics.protection import Protection
 from pipelines.reference.labels import label
 from pipelines.targets import ProjectTargets
 from reports.cells import Cell, column_cells
@@ -26,7 +27,7 @@ def _query(scope: Scope, date_from: date, date_to: date, metrics: tuple[str, ...
            where: dict[str, tuple[str, ...]] | None = None) -> MetricQuery:
     # Exact: the workbook's hiding is chosen over all its sheets at once (ministry_audit.protect).
     return MetricQuery(date_from=date_from, date_to=date_to, metrics=metrics, by=by,
-                       where=dict(where or {}), suppress=False, scope=scope)
+                       where=dict(where or {}), protection=Protection.EXACT, scope=scope)
 
 
 def indicator_value(con: duckdb.DuckDBPyConnection, indicator: Indicator, date_from: date, date_to: date, *,

@@ -1,7 +1,8 @@
 """A DuckDB file holding the marts of the MART CONTRACT, filled from small Python rows.
 
 Used to unit-test the metric SQL independently of the dbt build (the oracle tests run the
-real load + build). Only the columns the contract names are created.
+real load + build). Only the columns the contract names are created, plus the record keys a
+build adds (pipelines/disclosure/record_keys.py), made with the home's own perturbation secret.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.disclosure.record_keys import add_record_keys
+from pipelines.disclosure.secret import secret_for_build
 from pipelines.home import Home
 from pipelines.reference.districts import districts
 
@@ -149,6 +152,9 @@ class MartBuilder:
                 if rows:
                     marks = ", ".join("?" * len(rows[0]))
                     con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            con.execute("ALTER TABLE fct_event_participation ADD COLUMN participation_key VARCHAR")
+            con.execute("UPDATE fct_event_participation SET participation_key = centre || ':' || event_id || ':' "
+                        "|| client_key")
         finally:
             con.close()
         return path
@@ -158,4 +164,5 @@ def home_with_marts(root: Path, marts: MartBuilder, foreign_residents: dict[str,
     """A home whose published warehouse file holds the given marts."""
     home = Home(root).ensure()
     marts.write(home.warehouse_db, foreign_residents)
+    add_record_keys(home.warehouse_db, secret_for_build(home, None))
     return home

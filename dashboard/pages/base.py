@@ -18,7 +18,7 @@ from dashboard.state.url import Period, ViewState
 from pipelines.access import Scope
 from pipelines.metrics import MetricQuery
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
-from pipelines.metrics.suppression import SHOWN
+from pipelines.metrics.protection import SHOWN, Protection
 from pipelines.metrics.top_n import TOP_N, top_n_with_rest
 from pipelines.targets import ProjectTargets
 
@@ -29,7 +29,7 @@ class PageContext:
     view: ViewState
     period: Period
     comparison: Period | None
-    suppress: bool
+    protection: Protection  # decided on the server from the role (callbacks.render_page)
     targets: ProjectTargets
     geojson: dict[str, Any] | None = None
     comparison_has_data: bool = True  # False: the comparison period lies before the data
@@ -42,13 +42,13 @@ class PageContext:
 
     def figures(self, metrics: tuple[str, ...], by: tuple[str, ...] = (), *,
                 where: Mapping[str, tuple[str, ...]] | None = None, period: Period | None = None) -> ChartData:
-        """Metrics for the view's period and filters (plus `where`) within the scope, suppressed when privacy is on."""
+        """Metrics for the view's period and filters (plus `where`) within the scope, protected unless exact."""
         chosen = period or self.period
         filters = dict(self.view.filters)
         filters.update(where or {})
         return self.source.figures(MetricQuery(
             date_from=chosen.date_from, date_to=chosen.date_to, metrics=metrics, by=by,
-            where=filters, suppress=self.suppress, scope=self.scope,
+            where=filters, protection=self.protection, scope=self.scope,
         ))
 
 
@@ -74,11 +74,12 @@ def ranked_with_rest(ctx: PageContext, metric: str, dimension: str, top_n: int =
     filters = dict(ctx.view.filters)
     usable = {d: v for d, v in filters.items() if applies(METRICS_BY_NAME[metric], d)}
     query = MetricQuery(date_from=ctx.period.date_from, date_to=ctx.period.date_to, metrics=(metric,),
-                        by=(dimension,), where=usable, suppress=ctx.suppress, scope=ctx.scope)
+                        by=(dimension,), where=usable, protection=ctx.protection, scope=ctx.scope)
     with ctx.source.pinned():  # the rows and the rest come from one build
         result = top_n_with_rest(ctx.source.compute, query, dimension, top_n)
     hidden = any(flag != SHOWN for flag in result.flags.get_column(metric).to_list())
-    return ChartData(merge_flags(result), result.published(), hidden, tuple(sorted(set(filters) - set(usable))))
+    return ChartData(merge_flags(result), result.published(), hidden, tuple(sorted(set(filters) - set(usable))),
+                     sparse=result.sparse)
 
 
 def in_order(data: ChartData, dimension: str, order: tuple[str, ...]) -> ChartData:
@@ -87,4 +88,4 @@ def in_order(data: ChartData, dimension: str, order: tuple[str, ...]) -> ChartDa
     frame = data.frame.with_columns(
         pl.col(dimension).replace_strict(rank, default=len(order), return_dtype=pl.Int64).alias("__rank")
     ).sort("__rank").drop("__rank")
-    return ChartData(frame, data.published, data.hidden, data.ignored_filters)
+    return ChartData(frame, data.published, data.hidden, data.ignored_filters, sparse=data.sparse)

@@ -1,13 +1,15 @@
 """The metric layer: the only place metric SQL lives (docs/architecture.md, docs/metrics.md).
 
     con = open_warehouse(home)
-    result = compute(con, MetricQuery(date_from, date_to, metrics=(...), by=(...), where={...}, suppress=True,
+    result = compute(con, MetricQuery(date_from, date_to, metrics=(...), by=(...), where={...},
+                                      protection=Protection.PROTECTED,  # the default; EXACT by role only
                                       scope=user_scope))   # required: the user's Scope, or EVERYTHING (operator)
-    result.frame, result.flags, result.published()
+    result.frame, result.flags, result.published(), result.sparse
 """
 
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, UNIQUE_PEOPLE_METRICS, Dimension, Metric
 from pipelines.metrics.engine import compute
+from pipelines.metrics.protection import Protection
 from pipelines.metrics.query import MetricQuery
 from pipelines.metrics.result import MetricResult
 from pipelines.metrics.warehouse import open_warehouse
@@ -20,6 +22,7 @@ __all__ = [
     "Metric",
     "MetricQuery",
     "MetricResult",
+    "Protection",
     "compute",
     "open_warehouse",
 ]

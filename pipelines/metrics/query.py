@@ -3,6 +3,9 @@
 The scope is part of every query and has no default: a query that does not say whose figures
 it asks for cannot be written (access.md, "Scope"). The SQL builder applies it below every
 filter, so a filter can only narrow it.
+
+The protection is the caller's decision from the user's role (protection.py): protected (the
+default) or exact. A protected query is bounded (protection.check_bounds).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import date
 from pipelines.access.model import Scope
 from pipelines.errors import UsageError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Metric, applies
+from pipelines.metrics.protection import Protection, check_bounds
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,12 @@ class MetricQuery:
     metrics: tuple[str, ...] = ()  # () = every metric that applies to `by` and `where`
     by: tuple[str, ...] = ()
     where: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    suppress: bool = False
+    protection: Protection = Protection.PROTECTED
     # Whose figures: the signed-in user's scope, or pipelines.access.EVERYTHING for the operator.
     # Keyword-only and required, so no caller gets every centre by leaving it out.
     scope: Scope = field(kw_only=True)
+    # Rows whose value of a dimension is one of these are left out: the top-N rest (top_n.py), never a user's.
+    exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -38,11 +44,18 @@ class ResolvedQuery:
     metrics: tuple[Metric, ...]
     by: tuple[str, ...]
     where: dict[str, tuple[str, ...]]
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def protected(self) -> bool:
+        return self.query.protection is Protection.PROTECTED
 
 
 def resolve(query: MetricQuery) -> ResolvedQuery:
     if not isinstance(query.scope, Scope):  # e.g. None: never read as "no restriction"
         raise TypeError(f"A metric query needs a Scope, not {query.scope!r}.")
+    if not isinstance(query.protection, Protection):  # e.g. a flag a browser sent: never read as "exact"
+        raise TypeError(f"A metric query needs a Protection, not {query.protection!r}.")
     if query.date_from > query.date_to:
         raise UsageError(f"The period starts ({query.date_from}) after it ends ({query.date_to}).")
     by = tuple(query.by)
@@ -54,7 +67,10 @@ def resolve(query: MetricQuery) -> ResolvedQuery:
     for name, values in where.items():
         if not values:
             raise UsageError(f"The filter on '{name}' names no value.")
-    used = (*by, *(d for d in where if d not in by))
+    exclude = {name: tuple(_normalise_value(name, v) for v in values) for name, values in query.exclude.items()}
+    used = tuple(dict.fromkeys([*by, *where, *exclude]))
+    if query.protection is Protection.PROTECTED:
+        check_bounds((*by, *exclude), where)
     if query.metrics:
         metrics = tuple(_known_metric(name) for name in dict.fromkeys(query.metrics))
         for metric in metrics:
@@ -66,7 +82,7 @@ def resolve(query: MetricQuery) -> ResolvedQuery:
                 f"No metric can be split or filtered by {', '.join(used)} together; "
                 "see docs/metrics.md for which dimensions apply to which metric."
             )
-    return ResolvedQuery(query, metrics, by, where)
+    return ResolvedQuery(query, metrics, by, where, exclude)
 
 
 def _fits(metric: Metric, by: Sequence[str], used: Sequence[str]) -> bool:

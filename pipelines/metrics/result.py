@@ -6,18 +6,22 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.metrics.suppression import SHOWN
+from pipelines.metrics.protection import SHOWN, Protection
 
 
 @dataclass(frozen=True)
 class MetricResult:
     by: tuple[str, ...]
     metrics: tuple[str, ...]
-    frame: pl.DataFrame  # one column per dimension, then per metric; suppressed values are null
-    flags: pl.DataFrame  # same shape: per metric column "" (shown), "<5" (small) or "x" (hidden)
+    frame: pl.DataFrame  # one column per dimension, then per metric; values not shown are null
+    flags: pl.DataFrame  # same shape: per metric column "" (shown) or "x" (not shown)
+    protection: Protection = Protection.PROTECTED  # how the figures were computed (protection.py)
+    # Protected only: the view's filtered population is below protection.SPARSE_BELOW, so it carries no
+    # figures (no rows for a breakdown); surfaces show protection.SPARSE_NOTICE instead.
+    sparse: bool = False
 
     def published(self) -> pl.DataFrame:
-        """Every cell as a string as published: the number, "<5", "x", or "" where there is no value."""
+        """Every cell as a string as published: the number, "x" where not shown, or "" where there is no value."""
         flags = self.flags.select(self.metrics).rename({m: f"__flag_{m}" for m in self.metrics})
         return pl.concat([self.frame, flags], how="horizontal").select(
             [pl.col(d) for d in self.by]
@@ -31,7 +35,7 @@ class MetricResult:
         )
 
     def records(self) -> list[dict[str, object]]:
-        """Rows as dicts: numbers as numbers, suppressed cells as their flag ("<5" or "x")."""
+        """Rows as dicts: numbers as numbers, cells not shown as their flag ("x")."""
         flags = self.flags.select(self.metrics).to_dicts()
         rows = []
         for row, row_flags in zip(self.frame.to_dicts(), flags, strict=True):

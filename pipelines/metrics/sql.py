@@ -7,6 +7,10 @@ districts) are bound as parameters, never formatted into the SQL text.
 The user's scope is a condition on the fact rows themselves, inside the period's rows, before any
 dimension is computed and before the request's filters apply: a filter can only narrow it, and
 a filter value outside the scope selects nothing.
+
+Protected queries (`protected=True`) compute each count's cell key in the same aggregate, and for a
+record count or a sum the people behind it with their key (pipelines/metrics/cell_key.py); the
+engine looks the published counts up and computes rates from them.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipelines.access.model import Scope
-from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, Family
+from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, Family, Kind
+from pipelines.metrics.cell_key import cell_key_measure, people_behind
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,16 @@ class FamilySql:
     # measures count those rows, reading registered_on joined after that (one DISTINCT aggregate
     # per measure is several times slower in DuckDB).
     people_only: bool = field(default=False)
+
+    @property
+    def names_people(self) -> bool:
+        """Its rows name a client (events do not: their head counts are not people the data knows)."""
+        return "client_key" in self.inputs
+
+    @property
+    def has_records(self) -> bool:
+        """Its rows are records with record keys (activities are counted only as people)."""
+        return not self.people_only
 
 
 _WITH_CLIENT = "JOIN dim_client c ON c.client_key = f.client_key"
@@ -106,6 +121,7 @@ def _in_list(column: str, values: list[str], prefix: str, parameters: dict[str, 
 class BoundSql:
     text: str
     parameters: dict[str, object]
+    protected: Protected | None = None
 
 
 def dimension_expression(family: Family, dimension: str) -> str:
@@ -120,6 +136,14 @@ def _measure(name: str, by: Sequence[str]) -> str:
     return metric.monthly_measure if "month" in by and metric.monthly_measure else metric.measure
 
 
+GATE = "__gate_"  # the perturbed people count behind a record count or a sum (protected queries)
+KEY_PREFIX = "__ck_"  # cell key columns, dropped once the counts are looked up
+
+
+def gate_column(metric: str) -> str:
+    return GATE + metric
+
+
 def family_sql(
     family: Family,
     date_from: date,
@@ -130,23 +154,36 @@ def family_sql(
     rates: Sequence[str] = (),
     *,
     scope: Scope,
+    exclude: dict[str, tuple[str, ...]] | None = None,
+    protected: bool = False,
 ) -> BoundSql:
     """One grouped query of a family: a column per dimension of `by`, then one per measure, then per rate.
 
     `measures` are aggregates over the family's rows; `rates` are computed from the grouped row.
-    Only rows within `scope` are read (`scope_condition`); `where` filters those.
+    Only rows within `scope` are read (`scope_condition`); `where` filters those, and `exclude`
+    drops rows with the values it names (the top-N rest). `protected`: the row also carries the
+    cell keys and the people behind record counts and sums (`BoundSql.protected` names the columns),
+    and rates are left to the engine, which computes them from the perturbed counts (`rates_sql`).
     """
     spec = FAMILIES[family]
+    exclude = exclude or {}
     parameters: dict[str, object] = {"date_from": date_from, "date_to": date_to}
     in_scope = scope_condition(family, scope, parameters)
-    needed = list(dict.fromkeys([*by, *where]))
+    needed = list(dict.fromkeys([*by, *where, *exclude]))
     chosen = {name: _measure(name, by) for name in measures}
     aggregates = [f"{chosen[name]} AS {name}" for name in measures]
+    plan = None
+    if protected:
+        computed, extra, plan = _protected_measures(spec, chosen)
+        aggregates = [f"{computed[name]} AS {name}" for name in measures] + extra
     # Only the inputs the chosen measures read, so the client join happens only when needed.
     inputs = {
         n: e for n, e in spec.inputs.items()
         if (spec.people_only and n == "client_key") or any(re.search(rf"\b{n}\b", chosen[m]) for m in measures)
     }
+    if protected:
+        inputs |= ({"person_code": "f.person_code"} if spec.names_people else {}) | (
+            {"record_key": "f.record_key"} if spec.has_records else {})
     columns = [f"{dimension_expression(family, d)} AS {d}" for d in needed]
     if any("$to_year" in c for c in columns):  # age at the period's end
         parameters["to_year"] = date_to.year
@@ -162,6 +199,13 @@ def family_sql(
             parameters[key] = value
             names.append(f"${key}")
         conditions.append(f"{dimension} IN ({', '.join(names)})")
+    for index, (dimension, values) in enumerate(exclude.items()):
+        names = []
+        for position, value in enumerate(values):
+            key = f"x{index}_{position}"
+            parameters[key] = value
+            names.append(f"${key}")
+        conditions.append(f"{dimension} NOT IN ({', '.join(names)})")
     rows = f"{spec.in_period} AND {in_scope}" if in_scope else spec.in_period
     period_rows = f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {source} WHERE {rows})\n"
     filtered = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
@@ -173,16 +217,65 @@ def family_sql(
         )
         grouped = (
             period_rows
-            + f", people AS (SELECT DISTINCT {', '.join([*by, 'client_key'])} FROM period_rows{filtered})\n"
+            + f", people AS (SELECT DISTINCT {', '.join([*by, 'client_key', *(['person_code'] if protected else [])])}"
+            + f" FROM period_rows{filtered})\n"
             + f"SELECT {', '.join([*(f'people.{d} AS {d}' for d in by), *aggregates])} FROM people{registration}"
             + (f"\nGROUP BY {', '.join(f'people.{d}' for d in by)}" if by else "")
         )
     else:
         grouped = period_rows + f"SELECT {', '.join([*by, *aggregates])} FROM period_rows" + filtered + grouping
-    if rates:
-        derived = ", ".join(f"{METRICS_BY_NAME[name].measure} AS {name}" for name in rates)
-        grouped = f"SELECT g.*, {derived}\nFROM ({grouped}) g {_RATE_JOIN}"
-    return BoundSql(grouped, parameters)
+    if rates and not protected:
+        grouped = rates_sql(rates, f"({grouped})")
+    return BoundSql(grouped, parameters, plan)
+
+
+@dataclass(frozen=True)
+class Protected:
+    """What a protected query adds to a family's grouped row: per count metric, the column of its cell key;
+    per record count or sum, the columns of the people behind it and of their cell key."""
+
+    keys: dict[str, str]
+    gates: dict[str, tuple[str, str]]
+
+
+def _protected_measures(spec: FamilySql, chosen: dict[str, str]) -> tuple[dict[str, str], list[str], Protected]:
+    """The measures as a protected query computes them, and the aggregates it adds, each distinct one once.
+
+    Distinct people are counted by person_code (one integer per person, record_keys.py), which counts
+    the same as client_key, is cheaper, and shares DuckDB's distinct table with the key beside it.
+    """
+    measures = {name: m.replace("count(DISTINCT client_key)", "count(DISTINCT person_code)")
+                for name, m in chosen.items()}
+    columns: dict[str, str] = {}  # aggregate SQL -> column name
+
+    def column(sql: str, name: str) -> str:
+        return columns.setdefault(sql, name)
+
+    keys, gates = {}, {}
+    for name, measure in chosen.items():
+        kind = METRICS_BY_NAME[name].kind
+        if kind in (Kind.UNIQUE, Kind.COUNT):
+            keys[name] = column(cell_key_measure(measure, people_rows=spec.people_only), f"{KEY_PREFIX}{name}")
+        if spec.names_people and kind in (Kind.COUNT, Kind.SUM):
+            if spec.people_only:
+                raise ValueError(f"{name}: a record count or sum needs record rows, not one row per person")
+            people, key = people_behind(measure if kind is Kind.COUNT else "count(*)")
+            gates[name] = (column(people.replace("client_key", "person_code"), f"{GATE}{name}"),
+                           column(key, f"{KEY_PREFIX}{GATE}{name}"))
+    return measures, [f"{sql} AS {name}" for sql, name in columns.items()], Protected(keys, gates)
+
+
+def rates_sql(rates: Sequence[str], relation: str) -> str:
+    """The rates over a grouped relation (a protected query's perturbed counts, registered by the engine)."""
+    derived = ", ".join(f"{METRICS_BY_NAME[name].measure} AS {name}" for name in rates)
+    return f"SELECT g.*, {derived}\nFROM {relation} g {_RATE_JOIN}"
+
+
+def last_activity_sql() -> str:
+    """The last day anything happened in the published data (a contact, a course start, an event, an
+    outcome): periods are clamped to it, across every scope, so asking about later years changes nothing."""
+    return ("SELECT greatest((SELECT max(active_from) FROM fct_activities), (SELECT max(event_date) FROM fct_events),"
+            " (SELECT max(outcome_date) FROM fct_outcomes))")
 
 
 _COVERED = (  # (family, first date, last date) of every dated fact

@@ -1,13 +1,13 @@
 """The one "top N and the rest" rule of every chart, export and report.
 
 A ranked table shows the N largest values of a dimension and one row `REST_CODE` ("Other") for
-the others. The rest is a cell of its own, computed from the data: the same metric filtered to the
-other values, so a person in two of them counts once, and suppressed as its own cell. It is never
-the total minus the shown rows, nor a sum of the other rows: unique people are not additive, and
-suppressed cells are null.
+the others. The rest is a cell of its own, computed from the data: the same metric without the
+shown values (`MetricQuery.exclude`), so a person in two of them counts once, and protected as
+any other cell (its own cell key: the sum of its own people's keys). It is never the total minus
+the shown rows, nor a sum of the other rows: unique people are not additive, and perturbed
+figures need not add up.
 
-Hidden rows (`<5`, `x`) never lead; they join the rest. Otherwise a reader who knows the total could
-subtract the shown rows and the rest and pin down a hidden cell that stood among the top rows.
+Rows whose figure is not shown (`x`) never lead; they join the rest.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dataclasses import replace
 import polars as pl
 
 from pipelines.metrics.catalogue import REST_CODE
+from pipelines.metrics.protection import SHOWN
 from pipelines.metrics.query import MetricQuery
 from pipelines.metrics.result import MetricResult
-from pipelines.metrics.suppression import SHOWN
 
 TOP_N = 10  # rows a ranked chart shows before "Other"
 
@@ -51,8 +51,7 @@ def top_n_with_rest(run: Runner, query: MetricQuery, dimension: str, top_n: int 
         return _split(ordered, whole, flags)
     head = ordered.filter(pl.col(flags[metric]) == SHOWN).head(top_n)
     shown = set(head.get_column(dimension).to_list())
-    others = tuple(str(code) for code in ordered.get_column(dimension).to_list() if code not in shown)
-    rest = run(replace(query, by=(), where={**query.where, dimension: others}))
+    rest = run(replace(query, by=(), exclude={**query.exclude, dimension: tuple(sorted(str(c) for c in shown))}))
     rest_row = pl.concat([rest.frame, rest.flags.rename(flags)], how="horizontal").with_columns(
         pl.lit(REST_CODE, dtype=pl.String).alias(dimension))
     return _split(pl.concat([head, rest_row.select(head.columns)], how="vertical_relaxed"), whole, flags)
@@ -60,7 +59,7 @@ def top_n_with_rest(run: Runner, query: MetricQuery, dimension: str, top_n: int 
 
 def _split(joined: pl.DataFrame, like: MetricResult, flags: dict[str, str]) -> MetricResult:
     return MetricResult(
-        by=like.by, metrics=like.metrics,
+        by=like.by, metrics=like.metrics, protection=like.protection, sparse=like.sparse,
         frame=joined.select([*like.by, *like.metrics]),
         flags=joined.select([pl.col(flags[m]).alias(m) for m in like.metrics]),
     )

@@ -18,10 +18,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--full", action="store_true",
         help="build from scratch: parse the dbt project anew instead of reusing the kept manifest",
     )
+    parser.add_argument(
+        "--new-perturbation-secret", action="store_true",
+        help="start again with a new perturbation secret (when the home's secret is lost; every published "
+             "figure then changes once; the old file is kept as secrets/perturbation.key.replaced)",
+    )
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    summary = build_warehouse(home, full=args.full)
+    summary = build_warehouse(home, full=args.full, new_perturbation_secret=args.new_perturbation_secret)
     print(summary.text())
     if args.docs is not None:
         page = generate_docs(home, args.docs.resolve())

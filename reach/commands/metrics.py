@@ -1,15 +1,21 @@
-"""`reach metrics`: figures of metrics.md for a period, grouped and filtered; `--list` names them."""
+"""`reach metrics`: figures of metrics.md for a period, grouped and filtered; `--list` names them.
+
+Figures are protected by the cell key method unless `--exact` (disclosure.md, rule 3): exact figures
+are written to the audit log (who, which query; never a figure) before they are computed.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from pipelines import audit
 from pipelines.access import EVERYTHING
 from pipelines.errors import UsageError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.output import listing_csv, listing_json, to_csv, to_json
+from pipelines.metrics.protection import NOTICE, SPARSE_NOTICE, Protection
 from pipelines.metrics.query import parse_by, parse_where, resolve
 from reach.commands._args import iso_date
 
@@ -22,7 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--where", action="append", default=[], metavar="DIM=VALUE", help="repeatable")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument(
-        "--suppress", action="store_true", help="publish counts 1-4 as <5 and hide what would reveal them"
+        "--exact", action="store_true",
+        help="exact figures instead of protected ones (written to the audit log; disclosure.md, rule 3)",
     )
     parser.add_argument(
         "--list", action="store_true", help="list every metric and dimension with its Czech and English name"
@@ -41,14 +48,28 @@ def run(args: argparse.Namespace, home: Home) -> int:
         metrics=tuple(name.strip() for item in args.metric for name in item.split(",") if name.strip()),
         by=parse_by(args.by),
         where=parse_where(args.where),
-        suppress=args.suppress,
+        protection=Protection.EXACT if args.exact else Protection.PROTECTED,
         scope=EVERYTHING,  # the operator on the server: file access is administrator access (access.md)
     )
     resolve(query)  # a wrong option is reported before the warehouse is opened
     con = open_warehouse(home)
     try:
+        if args.exact:  # audited before any figure exists; the log names the query, never a figure
+            audit.record(home, audit.cli_actor(), "metrics.exact", _described(query))
         result = compute(con, query)
     finally:
         con.close()
+    if not args.exact:
+        sys.stderr.write(f"{NOTICE['en']} ({NOTICE['cs']})\n")
+    if result.sparse:
+        sys.stderr.write(f"{SPARSE_NOTICE['en']} ({SPARSE_NOTICE['cs']})\n")
     sys.stdout.write(to_json(result) if args.format == "json" else to_csv(result))
     return 0
+
+
+def _described(query: MetricQuery) -> str:
+    parts = [f"{query.date_from}..{query.date_to}", "metrics " + (",".join(query.metrics) or "all")]
+    if query.by:
+        parts.append("by " + ",".join(query.by))
+    parts += [f"where {name}={','.join(values)}" for name, values in query.where.items()]
+    return "; ".join(parts)

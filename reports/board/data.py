@@ -1,4 +1,4 @@
-"""The figures of the board pack, gathered from the metric API only (suppression always on), within one scope."""
+"""The figures of the board pack, from the metric API only, always protected (it leaves the building), in one scope."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pipelines import contract
 from pipelines.access import Scope
 from pipelines.metrics import MetricQuery, MetricResult, compute
 from pipelines.metrics.periods import comparison_has_data, data_coverage
+from pipelines.metrics.protection import Protection
 from pipelines.metrics.top_n import top_n_with_rest
 from pipelines.targets import ProjectTargets
 from reports.board.model import KPI_METRICS, BoardData, Comparison, Kpi, PartChange, previous_of
@@ -30,7 +31,8 @@ COMPARED = (
 def _compute(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date_to: date,
              metrics: tuple[str, ...], by: tuple[str, ...] = (),
              where: dict[str, tuple[str, ...]] | None = None) -> MetricResult:
-    return compute(con, MetricQuery(date_from, date_to, metrics, by, dict(where or {}), suppress=True, scope=scope))
+    return compute(con, MetricQuery(date_from, date_to, metrics, by, dict(where or {}),
+                                    protection=Protection.PROTECTED, scope=scope))
 
 
 def _kpis(con: duckdb.DuckDBPyConnection, scope: Scope, targets: ProjectTargets, date_from: date, date_to: date,
@@ -71,7 +73,8 @@ def _charts(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date_
         "trend": with_flags(_compute(con, scope, prev_from, date_to, ("clients_reached",), ("month", "target_group"))),
         "nationality": with_flags(top_n_with_rest(
             lambda query: compute(con, query),
-            MetricQuery(date_from, date_to, ("clients_reached",), ("nationality",), suppress=True, scope=scope),
+            MetricQuery(date_from, date_to, ("clients_reached",), ("nationality",), protection=Protection.PROTECTED,
+                        scope=scope),
             "nationality")),
         "district": frame(("clients_reached",), ("district",)),
         "service": frame(("clients_reached",), ("service",)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipelines.metrics.protection import NOTICE
+
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("Zpráva pro vedení", "Board report"),
     "period": ("Období", "Period"),
@@ -28,10 +30,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "quarantined": ("Řádky v karanténě", "Quarantined rows"),
     "hidden": ("skryto", "hidden"),
     "suppression": (
-        "Počty osob 1–4 jsou zveřejněny jako <5 a další buňky jsou skryty tam, kde by šly dopočítat. "
+        NOTICE["cs"] + " Počty záznamů za méně než 5 osob a součty za méně než 10 osob nejsou zobrazeny. "
         "Jedna osoba se v součtu počítá jednou, části se proto nesčítají do celku.",
-        "Counts of people from 1 to 4 are shown as <5 and further cells are hidden where they could be "
-        "worked out. A person counts once in a total, so parts do not add up to the total.",
+        NOTICE["en"] + " Counts of records behind fewer than 5 people and sums behind fewer than 10 are not "
+        "shown. A person counts once in a total, so parts do not add up to the total.",
     ),
     "targets_note": (
         "Cíl za období = cíl projektu poměrně ke dnům projektu v období.",

@@ -13,7 +13,8 @@ from _metrics_support import MartBuilder, home_with_marts
 from pipelines.access import EVERYTHING
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.catalogue import REST_CODE
-from pipelines.metrics.suppression import HIDDEN, SHOWN, SMALL
+from pipelines.metrics.protection import HIDDEN, SHOWN, Protection
+from pipelines.metrics.result import MetricResult
 from pipelines.metrics.top_n import ranked, top_n_with_rest
 
 DAY = date(2022, 9, 5)
@@ -48,7 +49,8 @@ def test_a_person_in_two_rest_values_counts_once(tmp_path: Path) -> None:
                "B00001": ("interpreting", "field_work"),  # in two of the rest's services
                "F00001": ("field_work",), "C00001": ("information_centre",)}
     con = _warehouse(tmp_path, people, {})
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("service",), scope=EVERYTHING)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("service",), protection=Protection.EXACT,
+                        scope=EVERYTHING)
     rows = _rows(top_n_with_rest(_run(con), query, "service", top_n=2))
     assert rows[:2] == [("social_counselling", 8, SHOWN), ("legal_counselling", 6, SHOWN)]
     assert rows[2] == (REST_CODE, 5, SHOWN)  # I00001, I00002, B00001, F00001, C00001
@@ -57,41 +59,42 @@ def test_a_person_in_two_rest_values_counts_once(tmp_path: Path) -> None:
     assert sum(others) == 6  # the sum of the other rows would count B00001 twice
 
 
-def test_with_suppression_hidden_rows_join_the_rest_and_the_rest_is_queried(tmp_path: Path) -> None:
-    sizes = {"UA": 10, "VN": 8, "MN": 3, "RU": 2, "KZ": 1}
+def test_protected_the_rest_is_a_cell_of_its_own_people(tmp_path: Path) -> None:
+    sizes = {"UA": 30, "VN": 25, "MN": 3, "RU": 2, "KZ": 1}
     nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
     con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True, scope=EVERYTHING)
-    whole = _rows(compute(con, query))
-    assert {code: flag for code, _, flag in whole} == {"KZ": SMALL, "MN": SMALL, "RU": SMALL, "UA": SHOWN,
-                                                        "VN": SHOWN}
-    rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=3))
-    # KZ (<5) would have been the third row; a hidden row never leads (with the total it would be pinned).
-    assert rows == [("UA", 10, SHOWN), ("VN", 8, SHOWN), (REST_CODE, 6, SHOWN)]
-    rest = compute(con, MetricQuery(**PERIOD, metrics=("clients_reached",),
-                                    where={"nationality": ("KZ", "MN", "RU")}, suppress=True, scope=EVERYTHING))
-    assert rest.frame["clients_reached"][0] == 6
-
-
-def test_a_small_rest_is_published_as_under_five(tmp_path: Path) -> None:
-    sizes = {"UA": 10, "VN": 8, "MN": 2, "RU": 1}
-    nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
-    con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True, scope=EVERYTHING)
+    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), scope=EVERYTHING)
     rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))
-    assert rows == [("UA", 10, SHOWN), ("VN", 8, SHOWN), (REST_CODE, None, SMALL)]  # 3 people, a cell of its own
+    assert [code for code, _, _ in rows] == ["UA", "VN", REST_CODE]
+    # The rest (MN, RU, KZ: 6 people) is published as the same people asked for directly, never as
+    # the total minus the shown rows.
+    direct = compute(con, MetricQuery(**PERIOD, metrics=("clients_reached",),
+                                      where={"nationality": ("KZ", "MN", "RU")}, scope=EVERYTHING))
+    assert rows[2][1] == direct.frame["clients_reached"][0]
+    assert abs(rows[2][1] - 6) <= 2
 
 
-def test_a_row_hidden_to_protect_others_joins_the_rest(tmp_path: Path) -> None:
-    sizes = {"UA": 10, "VN": 8, "MN": 1, "RU": 1, "KZ": 1}
-    nationality = {f"{code}{i:04d}": code for code, size in sizes.items() for i in range(size)}
-    con = _warehouse(tmp_path, dict.fromkeys(nationality, ("social_counselling",)), nationality)
-    query = MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",), suppress=True, scope=EVERYTHING)
-    flags = {code: flag for code, _, flag in _rows(compute(con, query))}
-    assert flags["VN"] == HIDDEN  # three `<5` summing to 3 would each be 1: VN is hidden as their complement
-    rows = _rows(top_n_with_rest(_run(con), query, "nationality", top_n=2))
-    # Total minus UA would give VN exactly if VN led; it joins the rest, which is queried (VN, MN, RU, KZ).
-    assert rows == [("UA", 10, SHOWN), (REST_CODE, 11, SHOWN)]
+def test_a_row_not_shown_joins_the_rest(tmp_path: Path) -> None:
+    people = {f"S{i:05d}": ("social_counselling",) for i in range(30)}
+    con = _warehouse(tmp_path, people, {})
+    query = MetricQuery(**PERIOD, metrics=("median_days_to_outcome", "clients_with_outcome"), by=("outcome",),
+                        scope=EVERYTHING)
+    whole = compute(con, query)
+    assert whole.frame.height == 0  # nobody has an outcome: no row at all, not rows of zeros
+    frame = pl.DataFrame({"nationality": ["UA", "VN", "MN"], "clients_reached": [30, None, 9]})
+    flags = pl.DataFrame({"clients_reached": [SHOWN, HIDDEN, SHOWN]})
+    result = MetricResult(("nationality",), ("clients_reached",), frame, flags)
+    rest_asked: list[MetricQuery] = []
+
+    def run(asked: MetricQuery) -> MetricResult:
+        rest_asked.append(asked)
+        return result if asked.by else MetricResult((), ("clients_reached",), pl.DataFrame(
+            {"clients_reached": [11]}), pl.DataFrame({"clients_reached": [SHOWN]}))
+
+    rows = _rows(top_n_with_rest(run, MetricQuery(**PERIOD, metrics=("clients_reached",), by=("nationality",),
+                                                  scope=EVERYTHING), "nationality", top_n=1))
+    assert rows == [("UA", 30, SHOWN), (REST_CODE, 11, SHOWN)]
+    assert rest_asked[-1].exclude == {"nationality": ("UA",)}  # VN (not shown) and MN are in the rest
 
 
 def test_one_row_more_than_n_is_shown_as_it_is(tmp_path: Path) -> None:

@@ -1,0 +1,108 @@
+"""Record keys in the build file (disclosure.md, rule 1): every person and every record gets one.
+
+Run by `reach build` after dbt and before the gate, on the new build file only. The secret is
+passed to DuckDB as two query parameters (secret.hmac_parameters) and never written anywhere:
+what the build file gains are the keys and the secret's fingerprint.
+
+- `dim_client.record_key`: the person's key, `[0, key_range)`; `dim_client.person_code` =
+  (the client's rank by client_key) * key_range + record_key: one number per person, so a
+  count of distinct people can carry `sum(DISTINCT person_code) % key_range`, the sum of the
+  distinct people's keys, beside it in the same aggregate (pipelines/metrics/cell_key.py).
+- every fact table naming a client gets the client's `person_code`; every fact table of
+  records (contacts, enrolments, participations, outcomes, events) its record's `record_key`.
+- `disclosure_meta`: the fingerprint of the secret and the key range, so the next build can
+  tell a lost or replaced secret (secret.secret_for_build).
+- `disclosure_ptable`: the perturbation table the figures of this file are published with, as
+  key intervals (ptable.Ptable.intervals), so readers look it up instead of building it.
+
+Tables are rewritten in their row order (`ORDER BY rowid`), so readers see the same rows as dbt wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.disclosure.ptable import ptable
+from pipelines.disclosure.secret import fingerprint, hmac_parameters, record_key_sql
+from pipelines.errors import ReachError
+
+META_TABLE = "disclosure_meta"
+PTABLE_TABLE = "disclosure_ptable"
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """One fact table: the kind word and key column of its record keys (None: people only)."""
+
+    table: str
+    record_kind: str | None
+    record_column: str | None
+    names_client: bool = True
+
+
+FACTS = (
+    Keyed("fct_activities", None, None),  # counted only as people (clients reached)
+    Keyed("fct_contacts", "contact", "contact_key"),
+    Keyed("fct_course_enrolments", "enrolment", "enrolment_key"),
+    Keyed("fct_event_participation", "participation", "participation_key"),
+    Keyed("fct_outcomes", "outcome", "outcome_key"),
+    Keyed("fct_events", "event", "event_key", names_client=False),
+)
+
+
+def recorded_fingerprint(warehouse_db: Path) -> str | None:
+    """The fingerprint the published warehouse recorded; None before its first build with keys."""
+    if not warehouse_db.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse_db), read_only=True) as con:
+            found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                                "AND table_name = ?", [META_TABLE]).fetchall()[0][0]
+            if not found:
+                return None
+            rows = con.execute(f"SELECT fingerprint FROM {META_TABLE}").fetchall()
+    except duckdb.Error as error:
+        raise ReachError(f"The published warehouse {warehouse_db} cannot be read ({error}).") from None
+    return str(rows[0][0]) if rows else None
+
+
+def add_record_keys(build_db: Path, secret: bytes) -> None:
+    """Add the record keys and the fingerprint to the new build file (see the module's docstring)."""
+    table = ptable()
+    key_range = table.parameters.key_range
+    parameters = hmac_parameters(secret)
+    with duckdb.connect(str(build_db)) as con:
+        person_key = record_key_sql("client", "client_key", key_range)
+        _rewrite(con, "dim_client", f"{person_key}::INTEGER AS record_key", parameters)
+        # The rank makes person_code unique per person; modulo the key range it is the person's key.
+        _rewrite(con, "dim_client", f"(dense_rank() OVER (ORDER BY t.client_key))::BIGINT * {key_range} "
+                                    "+ t.record_key AS person_code", {})
+        for fact in FACTS:
+            columns = []
+            if fact.names_client:
+                columns.append("(SELECT p.person_code FROM dim_client p WHERE p.client_key = t.client_key) "
+                               "AS person_code")
+            if fact.record_kind and fact.record_column:
+                sql = record_key_sql(fact.record_kind, f"t.{fact.record_column}", key_range)
+                columns.append(f"{sql}::INTEGER AS record_key")
+            _rewrite(con, fact.table, ", ".join(columns), parameters if fact.record_kind else {})
+            if fact.names_client:
+                missing = con.execute(f"SELECT count(*) FROM {fact.table} WHERE person_code IS NULL").fetchall()
+                if missing[0][0]:
+                    raise ReachError(f"{missing[0][0]} row(s) of {fact.table} name a client dim_client lacks; "
+                                     "their record keys cannot be made (the build was not published).")
+        con.execute(f"CREATE OR REPLACE TABLE {META_TABLE} AS SELECT $fingerprint AS fingerprint, "
+                    "$key_range::INTEGER AS key_range", {"fingerprint": fingerprint(secret), "key_range": key_range})
+        con.execute(f"CREATE OR REPLACE TABLE {PTABLE_TABLE} (row_count INTEGER, first_key INTEGER, "
+                    "last_key INTEGER, deviation INTEGER)")
+        con.executemany(f"INSERT INTO {PTABLE_TABLE} VALUES (?, ?, ?, ?)", [list(i) for i in table.intervals()])
+        con.execute("CHECKPOINT")
+
+
+def _rewrite(con: duckdb.DuckDBPyConnection, table: str, columns: str, parameters: dict[str, object]) -> None:
+    """`table` with `columns` added (table and column SQL from this module only, never user text)."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, {columns} FROM {table} t ORDER BY t.rowid",
+                parameters)
