@@ -178,7 +178,8 @@ def store_upload(home: Home, files: list[UploadedFile], limits: UploadLimits | N
         shutil.rmtree(incoming, ignore_errors=True)
         raise
     upload = StoredUpload(name, folder, tuple(stored))
-    manifest = {"upload": name, "centre": centre, "uploaded_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+    manifest = {"upload": name, "centre": centre,
+                "uploaded_at": datetime.now().astimezone().isoformat(timespec="seconds"),
                 "uploaded_by": actor.user if actor else None,
                 "files": [{"name": f.name, "size": f.size, "sha256": f.sha256} for f in stored]}
     _write_private(folder.with_name(name + ".json"), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
