@@ -69,10 +69,13 @@ def write_clean_raw(home: Home) -> None:
 
 
 def copy_home(source: Home, root: Path) -> Home:
-    """A new home at `root` holding copies of `source`'s raw layer and published warehouse."""
+    """A new home at `root` holding copies of `source`'s raw layer, published warehouse and perturbation
+    secret (the warehouse's figures were made with it: a home without it refuses to build)."""
     home = Home(root).ensure()
     shutil.copy(source.raw_db, home.raw_db)
     shutil.copy(source.warehouse_db, home.warehouse_db)
+    if source.perturbation_secret.exists():
+        shutil.copytree(source.perturbation_secret.parent, home.perturbation_secret.parent)
     return home
 
 
