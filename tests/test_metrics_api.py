@@ -12,7 +12,10 @@ from _metrics_support import MartBuilder, home_with_marts
 from pipelines.access import EVERYTHING
 from pipelines.errors import ReachError
 from pipelines.metrics import METRICS, MetricQuery, compute, open_warehouse
+from pipelines.metrics.protection import HIDDEN, Protection
 from pipelines.metrics.query import parse_where
+
+EXACT = Protection.EXACT  # these tests check the SQL's exact figures
 
 AUG, SEP, OCT_END = date(2022, 8, 1), date(2022, 9, 1), date(2022, 10, 31)
 
@@ -44,7 +47,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def one_row(con: duckdb.DuckDBPyConnection, **kwargs: object) -> dict[str, object]:
-    [row] = compute(con, MetricQuery(**kwargs, scope=EVERYTHING)).frame.to_dicts()  # type: ignore[arg-type]
+    [row] = compute(con, MetricQuery(**kwargs,
+        protection=EXACT, scope=EVERYTHING)).frame.to_dicts()  # type: ignore[arg-type]
     return row
 
 
@@ -63,23 +67,25 @@ def test_totals_for_a_period(con: duckdb.DuckDBPyConnection) -> None:
 def test_all_metrics_listed_without_grouping_except_those_needing_a_dimension(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    result = compute(con, MetricQuery(AUG, OCT_END, scope=EVERYTHING))
+    result = compute(con, MetricQuery(AUG, OCT_END, protection=EXACT, scope=EVERYTHING))
     assert result.metrics == tuple(m.name for m in METRICS if not m.requires)
 
 
 def test_explicit_metric_with_inapplicable_dimension_is_an_error(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ReachError, match=r"'course_participants'.*'topic'"):
-        compute(con, MetricQuery(AUG, OCT_END, ("course_participants",), by=("topic",), scope=EVERYTHING))
+        compute(con, MetricQuery(AUG, OCT_END, ("course_participants",), by=("topic",),
+            protection=EXACT, scope=EVERYTHING))
     with pytest.raises(ReachError, match=r"'event_attendance'.*'nationality'"):
-        compute(con, MetricQuery(AUG, OCT_END, ("event_attendance",), where={"nationality": ("UA",)}, scope=EVERYTHING))
+        compute(con, MetricQuery(AUG, OCT_END, ("event_attendance",), where={"nationality": ("UA",)},
+            protection=EXACT, scope=EVERYTHING))
     with pytest.raises(ReachError, match="only available with --by district"):
-        compute(con, MetricQuery(AUG, OCT_END, ("reach_per_1000_foreign",), scope=EVERYTHING))
+        compute(con, MetricQuery(AUG, OCT_END, ("reach_per_1000_foreign",), protection=EXACT, scope=EVERYTHING))
 
 
 def test_implicit_metrics_leave_out_those_a_dimension_does_not_apply_to(con: duckdb.DuckDBPyConnection) -> None:
-    result = compute(con, MetricQuery(AUG, OCT_END, by=("topic",), scope=EVERYTHING))
+    result = compute(con, MetricQuery(AUG, OCT_END, by=("topic",), protection=EXACT, scope=EVERYTHING))
     assert result.metrics == ("contacts", "service_hours", "interpreted_contacts", "clients_contacted")
-    result = compute(con, MetricQuery(AUG, OCT_END, by=("audience",), scope=EVERYTHING))
+    result = compute(con, MetricQuery(AUG, OCT_END, by=("audience",), protection=EXACT, scope=EVERYTHING))
     assert result.metrics == ("event_attendance", "events", "event_participants_foreign")
 
 
@@ -93,7 +99,7 @@ def test_implicit_metrics_leave_out_those_a_dimension_does_not_apply_to(con: duc
 ])
 def test_bad_filters_are_clear_errors(con: duckdb.DuckDBPyConnection, where: list[str], message: str) -> None:
     with pytest.raises(ReachError, match=message):
-        compute(con, MetricQuery(AUG, OCT_END, where=parse_where(where), scope=EVERYTHING))
+        compute(con, MetricQuery(AUG, OCT_END, where=parse_where(where), protection=EXACT, scope=EVERYTHING))
 
 
 def test_filter_values_are_bound_not_formatted_into_sql(con: duckdb.DuckDBPyConnection) -> None:
@@ -106,7 +112,7 @@ def test_filter_values_are_bound_not_formatted_into_sql(con: duckdb.DuckDBPyConn
 
 def test_grouped_rows_are_ordered_and_absent_groups_count_zero(con: duckdb.DuckDBPyConnection) -> None:
     frame = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached", "contacts"), by=("nationality",),
-        scope=EVERYTHING)).frame
+        protection=EXACT, scope=EVERYTHING)).frame
     assert frame.to_dicts() == [
         {"nationality": "UA", "clients_reached": 1, "contacts": 2},
         {"nationality": "VN", "clients_reached": 1, "contacts": 0},  # reached by the course only
@@ -116,7 +122,7 @@ def test_grouped_rows_are_ordered_and_absent_groups_count_zero(con: duckdb.DuckD
 
 def test_event_district_is_the_events_own(con: duckdb.DuckDBPyConnection) -> None:
     frame = compute(con, MetricQuery(AUG, OCT_END, ("event_attendance", "contacts"), by=("district",),
-        scope=EVERYTHING)).frame
+        protection=EXACT, scope=EVERYTHING)).frame
     assert frame.to_dicts() == [
         {"district": "CZ0421", "event_attendance": 30, "contacts": 0},
         {"district": "CZ0427", "event_attendance": 0, "contacts": 2},
@@ -125,7 +131,7 @@ def test_event_district_is_the_events_own(con: duckdb.DuckDBPyConnection) -> Non
 
 def test_reach_per_1000_only_for_regional_districts(con: duckdb.DuckDBPyConnection) -> None:
     frame = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached", "reach_per_1000_foreign"),
-                                     by=("district",), scope=EVERYTHING)).frame
+                                     by=("district",), protection=EXACT, scope=EVERYTHING)).frame
     assert frame.to_dicts() == [
         {"district": "CZ0426", "clients_reached": 1, "reach_per_1000_foreign": 0.25},
         {"district": "CZ0427", "clients_reached": 1, "reach_per_1000_foreign": 0.5},
@@ -134,30 +140,35 @@ def test_reach_per_1000_only_for_regional_districts(con: duckdb.DuckDBPyConnecti
 
 
 def test_age_band_and_attendance_band(con: duckdb.DuckDBPyConnection) -> None:
-    frame = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached",), by=("age_band",), scope=EVERYTHING)).frame
+    frame = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached",), by=("age_band",),
+        protection=EXACT, scope=EVERYTHING)).frame
     # AAAAAA born 2008 -> 14; BBBBBB no birth year; CCCCCC 1990 -> 32.
     assert frame.to_dicts() == [
         {"age_band": "0-17", "clients_reached": 1},
         {"age_band": "30-44", "clients_reached": 1},
         {"age_band": "unknown", "clients_reached": 1},
     ]
-    frame = compute(con, MetricQuery(AUG, OCT_END, ("enrolments",), by=("attendance_band",), scope=EVERYTHING)).frame
+    frame = compute(con, MetricQuery(AUG, OCT_END, ("enrolments",), by=("attendance_band",),
+        protection=EXACT, scope=EVERYTHING)).frame
     assert frame.to_dicts() == [
         {"attendance_band": "75-100", "enrolments": 1},
         {"attendance_band": "unknown", "enrolments": 1},
     ]
 
 
-def test_suppressed_frame_has_nulls_and_flags(con: duckdb.DuckDBPyConnection) -> None:
-    result = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached", "contacts"), suppress=True, scope=EVERYTHING))
-    assert result.frame.to_dicts() == [{"clients_reached": None, "contacts": 2}]
-    assert result.flags.to_dicts() == [{"clients_reached": "<5", "contacts": ""}]
-    assert result.published().to_dicts() == [{"clients_reached": "<5", "contacts": "2"}]
+def test_a_protected_view_of_few_people_is_sparse(con: duckdb.DuckDBPyConnection) -> None:
+    result = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached", "contacts"), scope=EVERYTHING))
+    assert result.sparse  # a handful of people: a notice instead of figures
+    assert result.frame.to_dicts() == [{"clients_reached": None, "contacts": None}]
+    assert result.flags.to_dicts() == [{"clients_reached": HIDDEN, "contacts": HIDDEN}]
+    assert result.published().to_dicts() == [{"clients_reached": "x", "contacts": "x"}]
+    grouped = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached",), by=("nationality",), scope=EVERYTHING))
+    assert grouped.sparse and grouped.frame.height == 0  # no rows: which groups exist would say who is there
 
 
 def test_period_must_not_end_before_it_starts(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ReachError, match="after it ends"):
-        compute(con, MetricQuery(OCT_END, AUG, scope=EVERYTHING))
+        compute(con, MetricQuery(OCT_END, AUG, protection=EXACT, scope=EVERYTHING))
 
 
 def test_missing_mart_is_named(tmp_path: Path) -> None:
@@ -165,12 +176,12 @@ def test_missing_mart_is_named(tmp_path: Path) -> None:
     duckdb.connect(str(path)).close()
     con = duckdb.connect(str(path), read_only=True)
     with pytest.raises(ReachError, match="lacks the table fct_activities"):
-        compute(con, MetricQuery(AUG, SEP, ("clients_reached",), scope=EVERYTHING))
+        compute(con, MetricQuery(AUG, SEP, ("clients_reached",), protection=EXACT, scope=EVERYTHING))
 
 
 def test_interpreted_dimension_beside_interpreted_contacts(con: duckdb.DuckDBPyConnection) -> None:
     frame = compute(con, MetricQuery(AUG, OCT_END, ("contacts", "interpreted_contacts"), by=("interpreted",),
-        scope=EVERYTHING)).frame
+        protection=EXACT, scope=EVERYTHING)).frame
     assert frame.to_dicts() == [
         {"interpreted": "false", "contacts": 1, "interpreted_contacts": 0},
         {"interpreted": "true", "contacts": 1, "interpreted_contacts": 1},
@@ -184,6 +195,6 @@ def test_every_dimension_works_with_every_metric_it_applies_to(con: duckdb.DuckD
     for dimension in DIMENSIONS:
         for metric in METRICS:
             if applies(metric, dimension.name) and all(r in (dimension.name,) for r in metric.requires):
-                result = compute(con, MetricQuery(AUG, OCT_END, (metric.name,), by=(dimension.name,), suppress=True,
-                    scope=EVERYTHING))
+                result = compute(con, MetricQuery(AUG, OCT_END, (metric.name,), by=(dimension.name,),
+                                                  scope=EVERYTHING))  # protected: every rule applies
                 assert result.frame.columns == [dimension.name, metric.name]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from _metrics_support import MartBuilder, home_with_marts
 
+from pipelines import audit
 from pipelines.home import Home
 from reach.cli import main
 
@@ -44,16 +45,26 @@ def test_wrong_options_fail_with_one_paragraph(home: Home, args: tuple[str, ...]
 
 
 def test_csv_and_json_carry_the_same_figures(home: Home) -> None:
-    status, out, _ = reach(home, "--metric", "contacts", "--metric", "service_hours", "--by", "sex")
+    status, out, err = reach(home, "--metric", "contacts", "--metric", "service_hours", "--by", "sex", "--exact")
     assert status == 0
     assert out == "sex,contacts,service_hours\nfemale,1,1.0\n"
+    assert "random deviation" not in err
     status, out, _ = reach(home, "--metric", "contacts", "--metric", "service_hours", "--by", "sex",
-                           "--format", "json")
+                           "--format", "json", "--exact")
     assert json.loads(out) == [{"sex": "female", "contacts": 1, "service_hours": 1.0}]
 
 
-def test_suppressed_json_carries_the_flag_as_text(home: Home) -> None:
-    status, out, _ = reach(home, "--metric", "clients_reached", "--metric", "contacts", "--suppress",
-                           "--format", "json")
+def test_exact_figures_are_audited(home: Home) -> None:
+    reach(home, "--metric", "contacts", "--by", "sex", "--exact")
+    [entry] = audit.read(home).entries
+    assert entry.action == "metrics.exact"
+    assert entry.object == "2022-08-01..2022-08-31; metrics contacts; by sex"  # the query, never a figure
+
+
+def test_protected_json_of_one_person_is_sparse(home: Home) -> None:
+    status, out, err = reach(home, "--metric", "clients_reached", "--metric", "contacts", "--format", "json")
     assert status == 0
-    assert json.loads(out) == [{"clients_reached": "<5", "contacts": 1}]
+    assert json.loads(out) == [{"clients_reached": "x", "contacts": "x"}]  # one person: no figures
+    assert "Údaje jsou chráněny drobnou náhodnou odchylkou; součty se nemusí shodovat." in err
+    assert "fewer than 20 people" in err
+    assert audit.read(home).entries == []  # protected figures need no audit entry

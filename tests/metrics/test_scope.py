@@ -16,8 +16,11 @@ from pipelines.access import EVERYTHING, Scope
 from pipelines.metrics import METRICS, MetricQuery, compute, open_warehouse
 from pipelines.metrics.catalogue import REST_CODE, Family
 from pipelines.metrics.periods import Coverage, data_coverage
+from pipelines.metrics.protection import Protection
 from pipelines.metrics.sql import family_sql
 from pipelines.metrics.top_n import top_n_with_rest
+
+EXACT = Protection.EXACT  # these tests check the SQL's exact figures
 
 FROM, TO = date(2022, 9, 1), date(2022, 9, 30)
 ULK = Scope(frozenset({"ULK"}))
@@ -54,7 +57,8 @@ def _person(marts: MartBuilder, client: str, district: str, nationality: str, on
 
 
 def _one(con: duckdb.DuckDBPyConnection, scope: Scope, **query: object) -> dict[str, object]:
-    [row] = compute(con, MetricQuery(FROM, TO, scope=scope, **query)).frame.to_dicts()  # type: ignore[arg-type]
+    [row] = compute(con, MetricQuery(FROM, TO, protection=EXACT, scope=scope, **query)  # type: ignore[arg-type]
+                    ).frame.to_dicts()
     return row
 
 
@@ -73,7 +77,7 @@ def test_each_scope_sees_its_own_figures_and_the_operator_all(con: duckdb.DuckDB
 def test_a_filter_on_a_centre_outside_the_scope_yields_nothing(con: duckdb.DuckDBPyConnection) -> None:
     assert _one(con, ULK, metrics=FIGURES, where={"centre": ("LBK",)}) == dict.fromkeys(FIGURES, 0)
     both = compute(con, MetricQuery(FROM, TO, ("clients_reached",), ("centre",), {"centre": ("ULK", "LBK")},
-                                    scope=ULK)).frame.to_dicts()
+                                    protection=EXACT, scope=ULK)).frame.to_dicts()
     assert both == [{"centre": "ULK", "clients_reached": 5}]  # naming both centres never widens the scope
 
 
@@ -81,7 +85,7 @@ def test_every_metric_by_centre_shows_no_row_of_another_centre(con: duckdb.DuckD
     for metric in METRICS:
         if metric.requires:
             continue
-        frame = compute(con, MetricQuery(FROM, TO, (metric.name,), ("centre",), scope=ULK)).frame
+        frame = compute(con, MetricQuery(FROM, TO, (metric.name,), ("centre",), protection=EXACT, scope=ULK)).frame
         assert set(frame["centre"].to_list()) <= {"ULK"}, metric.name
 
 
@@ -90,18 +94,19 @@ def test_a_district_scope_sees_only_clients_living_there_and_events_held_there(
     assert _one(con, ULK_MOST, metrics=FIGURES) == {
         "clients_reached": 2, "contacts": 2, "service_hours": 2.0, "outcomes": 2, "event_attendance": 13}
     by_district = compute(con, MetricQuery(FROM, TO, ("clients_reached", "event_attendance"), ("district",),
-                                           scope=ULK_MOST)).frame.to_dicts()
+                                           protection=EXACT, scope=ULK_MOST)).frame.to_dicts()
     assert by_district == [{"district": "CZ0425", "clients_reached": 2, "event_attendance": 13}]
     outside = _one(con, ULK_MOST, metrics=("clients_reached", "event_attendance"), where={"district": ("CZ0427",)})
     assert outside == {"clients_reached": 0, "event_attendance": 0}
 
 
 def test_the_top_n_rest_is_computed_within_the_scope(con: duckdb.DuckDBPyConnection) -> None:
-    query = MetricQuery(FROM, TO, ("clients_reached",), ("nationality",), scope=EVERYTHING)
+    query = MetricQuery(FROM, TO, ("clients_reached",), ("nationality",), protection=EXACT, scope=EVERYTHING)
     whole = top_n_with_rest(lambda q: compute(con, q), query, "nationality", top_n=2)
     assert whole.frame.filter(whole.frame["nationality"] == REST_CODE)["clients_reached"].to_list() == [6]
     # Within LBK: UA 1 and six others of one each; the rest (after two) is 5, never a figure of ULK.
-    scoped = top_n_with_rest(lambda q: compute(con, q), replace(query, scope=LBK), "nationality", top_n=2)
+    scoped = top_n_with_rest(lambda q: compute(con, q), replace(query,
+        protection=EXACT, scope=LBK), "nationality", top_n=2)
     rows = dict(zip(scoped.frame["nationality"].to_list(), scoped.frame["clients_reached"].to_list(), strict=True))
     assert rows[REST_CODE] == 5 and sum(rows.values()) == 7 and "VN" not in rows
 
@@ -121,7 +126,8 @@ def test_a_query_without_a_scope_cannot_be_written() -> None:
     with pytest.raises(TypeError):
         MetricQuery(FROM, TO, ("clients_reached",))  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="needs a Scope"):
-        compute(duckdb.connect(), MetricQuery(FROM, TO, ("clients_reached",), scope=None))  # type: ignore[arg-type]
+        compute(duckdb.connect(), MetricQuery(FROM, TO, ("clients_reached",),
+            protection=EXACT, scope=None))  # type: ignore[arg-type]
 
 
 def test_the_coverage_is_the_scopes(con: duckdb.DuckDBPyConnection) -> None:
