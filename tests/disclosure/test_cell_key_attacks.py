@@ -1,0 +1,215 @@
+"""The attacks of issue 13 against the protected metric layer (and `reach metrics`), on hand-made marts.
+
+The attacker knows the method and the perturbation table but not the secret. For a published
+count p the true counts it may come from are the table's preimage of p (`_preimage`); a
+difference of two published counts leaves every difference of their preimages feasible. Each
+test shows the figures an attack reads leave a count of 1-4 undetermined, or are not shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from _metrics_support import MartBuilder, home_with_marts
+
+from pipelines.access import EVERYTHING
+from pipelines.disclosure.ptable import ptable
+from pipelines.errors import UsageError
+from pipelines.home import Home
+from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.protection import HIDDEN, SHOWN, Protection
+from reach.cli import main
+
+FROM, TO = date(2022, 8, 1), date(2022, 12, 31)
+OTHERS = ("UA", "VN", "RU", "SY")  # every nationality but CZ
+LONE = "MN"  # the only Mongolian in CZ0421
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """~200 clients in four districts; one Czech of unknown sex; one Mongolian in CZ0421 (24 elsewhere)."""
+    marts = MartBuilder()
+    number = 0
+
+    def person(nationality: str, district: str, sex: str = "female", *, outcome: bool = False,
+               birth_year: int = 1990) -> None:
+        nonlocal number
+        number += 1
+        client = f"K{number:05d}"
+        marts.client(client, registered_on=date(2022, 1, 3), nationality=nationality, district=district, sex=sex,
+                     birth_year=birth_year)
+        month = 8 + number % 5
+        marts.contact(f"{client}-a", client, date(2022, month, 3), duration_min=45 + number % 40)
+        marts.contact(f"{client}-b", client, date(2022, month, 17), service="legal_counselling")
+        if outcome:
+            marts.outcome(f"{client}-o", client, date(2022, month, 20))
+
+    for index in range(160):
+        person(OTHERS[index % 4], ("CZ0427", "CZ0425", "CZ0424")[index % 3], ("female", "male")[index % 2],
+               outcome=index % 4 == 0, birth_year=1960 + index % 40)
+    for index in range(20):
+        person("UA", "CZ0427", "unknown", birth_year=1999 + index % 3)  # unknown sex: 20 Ukrainians ...
+    person("CZ", "CZ0427", "unknown")  # ... and one Czech
+    for index in range(24):
+        person(LONE, "CZ0427", outcome=index % 3 == 0)
+    person(LONE, "CZ0421", "male", outcome=True, birth_year=1987)  # the one to profile
+    return home_with_marts(tmp_path_factory.mktemp("attacks"), marts)
+
+
+@pytest.fixture(scope="module")
+def con(home: Home) -> duckdb.DuckDBPyConnection:
+    connection = open_warehouse(home)
+    yield connection
+    connection.close()
+
+
+def _one(con: duckdb.DuckDBPyConnection, metric: str = "clients_reached", **query: object) -> object:
+    result = compute(con, MetricQuery(FROM, TO, (metric,), scope=EVERYTHING, **query))  # type: ignore[arg-type]
+    return result.frame[metric][0]
+
+
+def _preimage(published: int) -> set[int]:
+    """Every true count the table could have published as `published` (some cell key leads there)."""
+    table = ptable()
+    return {n for n in range(max(published - 4, 0), published + 5)
+            for key in range(table.parameters.key_range) if table.perturb(n, key) == published}
+
+
+def _feasible_differences(a: int, b: int) -> set[int]:
+    return {x - y for x in _preimage(a) for y in _preimage(b) if x >= y}
+
+
+def test_the_preimage_of_a_published_count_is_never_one_value() -> None:
+    assert _preimage(0) == {0, 1, 2, 3}
+    for published in range(3, 30):
+        assert len(_preimage(published)) >= 3, published
+
+
+def test_total_minus_every_other_value_leaves_the_small_cell_open(con: duckdb.DuckDBPyConnection) -> None:
+    unknown = _one(con, where={"sex": ("unknown",)})  # 21 people: 20 Ukrainians and the Czech
+    others = _one(con, where={"sex": ("unknown",), "nationality": OTHERS})  # 20
+    assert isinstance(unknown, int) and isinstance(others, int)
+    feasible = _feasible_differences(unknown, others)
+    assert 1 in feasible and len(feasible & {0, 1, 2, 3, 4, 5}) >= 4  # the Czech cell stays open
+    exact = compute(con, MetricQuery(FROM, TO, ("clients_reached",), where={"sex": ("unknown",)},
+                                     protection=Protection.EXACT, scope=EVERYTHING)).frame["clients_reached"][0]
+    assert exact == 21
+
+
+def test_every_other_value_cannot_be_listed_nor_averaged_over_many_attributes(
+        con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(UsageError, match="at most 5 values"):
+        _one(con, where={"nationality": ("UA", "VN", "RU", "SY", "MN", "CZ")})
+    with pytest.raises(UsageError, match="combines 4 attributes"):
+        _one(con, by=("age_band",), where={"sex": ("unknown",), "nationality": ("CZ",), "district": ("CZ0427",)})
+    # Month and centre do not count as attributes: asking per month and centre stays possible.
+    compute(con, MetricQuery(FROM, TO, ("clients_reached",), ("month", "centre"),
+                             {"sex": ("female",), "nationality": ("UA",), "district": ("CZ0427",)}, scope=EVERYTHING))
+
+
+def test_a_two_way_cell_equals_the_filtered_one_way_cell(con: duckdb.DuckDBPyConnection) -> None:
+    two_way = compute(con, MetricQuery(FROM, TO, ("clients_reached",), ("nationality", "sex"), scope=EVERYTHING))
+    one_way = compute(con, MetricQuery(FROM, TO, ("clients_reached",), ("sex",), {"nationality": ("UA",)},
+                                       scope=EVERYTHING))
+    rows = {(r["nationality"], r["sex"]): r["clients_reached"] for r in two_way.frame.to_dicts()}
+    for row in one_way.frame.to_dicts():
+        assert rows[("UA", row["sex"])] == row["clients_reached"]  # the same people: the same figure
+    assert ("CZ", "unknown") not in rows or rows[("CZ", "unknown")] in (0, 3)  # a lone person is 0 or 3
+    assert all(v not in (1, 2) for v in rows.values())
+
+
+def test_periods_ending_in_later_empty_years_make_nobody_older(con: duckdb.DuckDBPyConnection) -> None:
+    def bands(to: date) -> list[dict[str, object]]:
+        return compute(con, MetricQuery(FROM, to, ("clients_reached",), ("age_band",),
+                                        protection=Protection.EXACT, scope=EVERYTHING)).frame.to_dicts()
+    assert bands(date(2030, 12, 31)) == bands(date(2027, 6, 30)) == bands(TO)
+
+
+def test_record_counts_sums_and_medians_beside_a_small_count_are_not_shown(con: duckdb.DuckDBPyConnection) -> None:
+    result = compute(con, MetricQuery(FROM, TO, ("clients_with_outcome", "outcomes", "median_days_to_outcome"),
+                                      ("district",), {"nationality": (LONE,)}, scope=EVERYTHING))
+    districts = result.frame["district"].to_list()
+    row = result.frame.row(districts.index("CZ0421"), named=True) if "CZ0421" in districts else None
+    if row is not None:  # published 3 (never 1): the cell is there, its records and median are not
+        assert row["clients_with_outcome"] == 3
+        assert row["outcomes"] is None and row["median_days_to_outcome"] is None
+        flags = result.flags.row(districts.index("CZ0421"), named=True)
+        assert flags["outcomes"] == HIDDEN and flags["median_days_to_outcome"] == HIDDEN
+    contacts = compute(con, MetricQuery(FROM, TO, ("clients_contacted", "contacts", "service_hours"), ("district",),
+                                        {"nationality": (LONE,)}, scope=EVERYTHING))
+    for frame_row, flag_row in zip(contacts.frame.to_dicts(), contacts.flags.to_dicts(), strict=True):
+        if frame_row["district"] == "CZ0421":
+            assert flag_row == {"clients_contacted": SHOWN, "contacts": HIDDEN, "service_hours": HIDDEN}
+
+
+def test_the_lone_national_cannot_be_profiled(con: duckdb.DuckDBPyConnection) -> None:
+    where = {"nationality": (LONE,), "district": ("CZ0421",)}
+    for metrics, by in ((("clients_reached",), ("sex",)), (("clients_reached",), ("age_band",)),
+                        (("clients_reached",), ("service",)), (("service_hours", "contacts"), ()),
+                        (("outcomes", "clients_with_outcome"), ("month",)), (("clients_with_outcome",), ("outcome",))):
+        result = compute(con, MetricQuery(FROM, TO, metrics, by, where, scope=EVERYTHING))
+        assert result.sparse, (metrics, by)
+        if by:
+            assert result.frame.height == 0  # no row: not even which sex, band, service or month exists
+        else:
+            assert result.frame.row(0) == (None,) * len(metrics)
+
+
+def test_within_one_monthly_table_every_small_cell_stays_open(con: duckdb.DuckDBPyConnection) -> None:
+    result = compute(con, MetricQuery(FROM, TO, ("clients_with_outcome",), ("month", "nationality"),
+                                      scope=EVERYTHING))
+    values = result.frame["clients_with_outcome"].to_list()
+    assert values and all(v not in (1, 2) for v in values)
+    exact = compute(con, MetricQuery(FROM, TO, ("clients_with_outcome",), ("month", "nationality"),
+                                     protection=Protection.EXACT, scope=EVERYTHING)).frame
+    assert any(0 < v < 5 for v in exact["clients_with_outcome"].to_list())  # there are small cells to attack
+    assert all(len(_preimage(v)) >= 3 for v in values)
+
+
+def _reach(home: Home, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["--home", str(home.root), "metrics", "--from", FROM.isoformat(), "--to", TO.isoformat(),
+                       *args])
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_the_attacks_through_reach_metrics(home: Home, con: duckdb.DuckDBPyConnection) -> None:
+    status, out, err = _reach(home, "--metric", "clients_reached", "--where", "sex=unknown", "--format", "json")
+    assert status == 0 and "drobnou náhodnou odchylkou" in err
+    assert json.loads(out)[0]["clients_reached"] == _one(con, where={"sex": ("unknown",)})  # one figure per group
+    status, out, err = _reach(home, "--metric", "service_hours", "--metric", "outcomes", "--by", "month",
+                              "--where", f"nationality={LONE}", "--where", "district=CZ0421")
+    assert status == 0 and out == "month,service_hours,outcomes\n" and "fewer than 20 people" in err
+    status, _, err = _reach(home, "--metric", "clients_reached", "--where", "nationality=UA,VN,RU,SY,MN,CZ")
+    assert status == 2 and "at most 5 values" in err
+    status, out, _ = _reach(home, "--metric", "clients_reached", "--where", "sex=unknown", "--exact")
+    assert status == 0 and out == "clients_reached\n21\n"  # the operator's exact figure, audited
+
+
+def test_the_audit_entry_names_the_query_not_a_figure(home: Home) -> None:
+    from pipelines import audit
+
+    entries = [e for e in audit.read(home).entries if e.action == "metrics.exact"]
+    assert entries and all("21" not in e.object for e in entries)
+
+
+def test_rules_hold_for_record_counts_under_any_filter(tmp_path: Path) -> None:
+    marts = MartBuilder()
+    for index in range(30):
+        client = f"C{index:04d}"
+        marts.client(client, registered_on=date(2022, 1, 1))
+        service = "interpreting" if index < 2 else "legal_counselling"
+        marts.contact(f"{client}-1", client, date(2022, 9, 1), service=service)
+    con = open_warehouse(home_with_marts(tmp_path, marts))
+    result = compute(con, MetricQuery(FROM, TO, ("contacts", "clients_contacted"), ("service",), scope=EVERYTHING))
+    rows = {r["service"]: r for r in result.frame.to_dicts()}
+    if "interpreting" in rows:  # two people: their two contacts are not shown
+        assert rows["interpreting"]["contacts"] is None
+    assert rows["legal_counselling"]["contacts"] is not None

@@ -1,0 +1,150 @@
+"""The same group of people gets the same figure from every path, in any order and across rebuilds;
+different groups get independent noise (disclosure.md, rule 1)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import statistics
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from _metrics_support import MartBuilder, home_with_marts
+
+from dashboard.data import WarehouseSource
+from pipelines.access import EVERYTHING
+from pipelines.disclosure.ptable import ptable
+from pipelines.disclosure.record_keys import add_record_keys, recorded_fingerprint
+from pipelines.disclosure.secret import fingerprint, read_secret, record_key, secret_for_build
+from pipelines.errors import ReachError
+from pipelines.home import Home
+from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.top_n import top_n_with_rest
+from reports.board.data import _compute as board_compute
+
+FROM, TO = date(2022, 8, 1), date(2022, 12, 31)
+NATIONALITIES = ("UA", "VN", "RU", "SY", "AF", "MN", "BY", "GE", "AM", "KZ", "TR", "IN", "PK")
+
+
+def _marts() -> MartBuilder:
+    marts = MartBuilder()
+    rng = random.Random(5)
+    for index in range(400):
+        client = f"P{index:05d}"
+        marts.client(client, registered_on=date(2022, 1, 1), nationality=rng.choice(NATIONALITIES),
+                     district=rng.choice(("CZ0427", "CZ0425", "CZ0424", "CZ0421")),
+                     sex=rng.choice(("female", "male")), birth_year=rng.randrange(1950, 2010))
+        for number in range(rng.randrange(1, 4)):
+            marts.contact(f"{client}-{number}", client, date(2022, rng.randrange(8, 13), rng.randrange(1, 28)),
+                          service=rng.choice(("social_counselling", "legal_counselling", "interpreting")))
+        if rng.random() < 0.3:
+            marts.outcome(f"{client}-o", client, date(2022, rng.randrange(8, 13), 15))
+    return marts
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    return home_with_marts(tmp_path_factory.mktemp("consistency"), _marts())
+
+
+@pytest.fixture(scope="module")
+def con(home: Home) -> duckdb.DuckDBPyConnection:
+    connection = open_warehouse(home)
+    yield connection
+    connection.close()
+
+
+QUERIES = (
+    MetricQuery(FROM, TO, ("clients_reached",), ("nationality",), scope=EVERYTHING),
+    MetricQuery(FROM, TO, ("clients_reached", "contacts"), ("district", "sex"), scope=EVERYTHING),
+    MetricQuery(FROM, TO, ("clients_reached",), ("month",), {"nationality": ("UA", "VN")}, scope=EVERYTHING),
+    MetricQuery(FROM, TO, ("clients_with_outcome", "outcomes"), ("nationality",), scope=EVERYTHING),
+    MetricQuery(FROM, TO, ("clients_reached",), where={"district": ("CZ0427",)}, scope=EVERYTHING),
+)
+
+
+def test_any_order_of_asking_gives_the_same_figures(home: Home) -> None:
+    def ask(order: list[int]) -> dict[int, pl.DataFrame]:
+        with open_warehouse(home) as fresh:
+            return {i: compute(fresh, QUERIES[i]).published() for i in order}
+    forward, backward = ask(list(range(len(QUERIES)))), ask(list(reversed(range(len(QUERIES)))))
+    for i in range(len(QUERIES)):
+        assert forward[i].equals(backward[i])
+    again = ask([2, 0, 4, 1, 3, 0, 2])
+    assert all(again[i].equals(forward[i]) for i in again)  # asking again does not average anything away
+
+
+def test_the_same_people_get_the_same_figure_whichever_query_counts_them(con: duckdb.DuckDBPyConnection) -> None:
+    by_nationality = compute(con, QUERIES[0]).frame
+    for row in by_nationality.to_dicts():
+        alone = compute(con, MetricQuery(FROM, TO, ("clients_reached",), where={"nationality": (row["nationality"],)},
+                                         scope=EVERYTHING))
+        if not alone.sparse:
+            assert alone.frame["clients_reached"][0] == row["clients_reached"]
+    # Everyone here has a contact: clients contacted are the same people as clients reached.
+    reached = compute(con, MetricQuery(FROM, TO, ("clients_reached",), ("district",), scope=EVERYTHING)).frame
+    contacted = compute(con, MetricQuery(FROM, TO, ("clients_contacted",), ("district",), scope=EVERYTHING)).frame
+    assert reached["clients_reached"].to_list() == contacted["clients_contacted"].to_list()
+
+
+def test_every_path_gives_the_same_figure(home: Home, con: duckdb.DuckDBPyConnection) -> None:
+    query = MetricQuery(FROM, TO, ("clients_reached", "contacts"), ("district",), scope=EVERYTHING)
+    direct = compute(con, query)
+    source = WarehouseSource(home)
+    try:
+        dashboard = source.figures(query)  # what the dashboard's pages and chart exports read
+    finally:
+        source.close()
+    board = board_compute(con, EVERYTHING, FROM, TO, ("clients_reached", "contacts"), ("district",))
+    assert dashboard.published.equals(direct.published())
+    assert board.published().equals(direct.published())
+    ranked = top_n_with_rest(lambda q: compute(con, q), QUERIES[0], "nationality", top_n=5)
+    whole = dict(zip(*compute(con, QUERIES[0]).frame.to_dict(as_series=False).values(), strict=True))
+    for code, value in zip(ranked.frame["nationality"].to_list(), ranked.frame["clients_reached"].to_list(),
+                           strict=True):
+        if code in whole:
+            assert whole[code] == value
+
+
+def test_a_rebuild_with_the_home_secret_publishes_the_same_figures(home: Home, tmp_path: Path) -> None:
+    again = Home(tmp_path / "again").ensure()
+    shutil.copytree(home.perturbation_secret.parent, again.perturbation_secret.parent)
+    _marts().write(again.warehouse_db)
+    recorded = recorded_fingerprint(home.warehouse_db)
+    add_record_keys(again.warehouse_db, secret_for_build(again, recorded))
+    assert recorded_fingerprint(again.warehouse_db) == recorded
+    with open_warehouse(home) as first, open_warehouse(again) as second:
+        for query in QUERIES:
+            assert compute(first, query).published().equals(compute(second, query).published())
+
+
+def test_a_lost_secret_is_refused_naming_the_way_out(home: Home, tmp_path: Path) -> None:
+    lost = Home(tmp_path / "lost").ensure()
+    with pytest.raises(ReachError, match=r"missing.*--new-perturbation-secret"):
+        secret_for_build(lost, recorded_fingerprint(home.warehouse_db))
+
+
+def test_the_secret_is_not_in_the_published_file(home: Home) -> None:
+    secret = read_secret(home)
+    assert secret is not None
+    data = home.warehouse_db.read_bytes()
+    assert secret not in data and secret.hex().encode() not in data
+    assert recorded_fingerprint(home.warehouse_db) == fingerprint(secret)
+
+
+def test_different_groups_get_independent_noise() -> None:
+    """Deviations of disjoint groups of people are uncorrelated, and unbiased, over many cells."""
+    secret, table = b"s" * 32, ptable()
+    key_range = table.parameters.key_range
+    people = [record_key(secret, "client", f"ULK:{i}", key_range) for i in range(40_000)]
+    first, second = [], []
+    for start in range(0, len(people), 20):
+        a, b = people[start:start + 10], people[start + 10:start + 20]
+        first.append(table.perturb(10, sum(a) % key_range) - 10)
+        second.append(table.perturb(10, sum(b) % key_range) - 10)
+    assert abs(statistics.correlation(first, second)) < 0.08
+    assert abs(statistics.mean(first + second)) < 0.1
+    assert set(first) <= {-2, -1, 0, 1, 2} and len(set(first)) == 5
