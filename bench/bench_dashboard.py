@@ -9,8 +9,12 @@ a rebuild there cannot disturb the figures here), else generated, loaded and bui
 
 Measured per scale:
 - filter callbacks: the page-rendering callback over HTTP (`POST /_dash-update-component`, as the
-  browser sends it after a filter change) for the Overview and Reach pages, cycling through the
-  district filter values; p50 and p95 of `--repeat` calls after one warm-up;
+  browser sends it after a filter change, signed in through the sign-in form with the CSRF token)
+  for the Overview and Reach pages, cycling through the district filter values; p50 and p95 of
+  `--repeat` calls after one warm-up, as an admin (scope: everything, no scope condition in the
+  SQL) and as a coordinator of the sample's centre (the scope applied below every filter),
+  alternating call by call in one run so both see the same machine load; their p50/p95 ratio
+  (target: within 10 %);
 - plain DuckDB: hand-written SQL for the Overview's figures (six KPIs for the period and the
   comparison period, and the monthly trend by target group) on one open read-only connection,
   with the same district filter; p50 and p95;
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import shutil
 import statistics
 import tempfile
@@ -36,6 +42,8 @@ from typing import Any
 from _common import METRICS_CACHE, RESULTS_DIR, add_scale_arguments, machine, scale_home, write_results
 
 RESULTS = RESULTS_DIR / "dashboard.json"
+CENTRE = "ULK"  # the sample's centre: the coordinator's scope
+PASSWORD = "bench-password-not-secret"
 DISTRICTS = (None, "CZ0427", "CZ0421", "CZ0426", "CZ0422", "CZ0425", "CZ0423", "CZ0424")
 PERIOD = (date(2022, 8, 1), date(2023, 7, 31))
 COMPARISON = (date(2021, 8, 1), date(2022, 7, 31))
@@ -108,21 +116,51 @@ def render_request(app: Any, pathname: str, search: str) -> dict[str, Any]:
     }
 
 
-def callback_latency(home: Path, page: str, repeat: int) -> dict[str, float]:
+def signed_in(app: Any, home: Path, role: str) -> Any:
+    """A test client signed in through the form as a bench account of `role` (made once per home)."""
+    from pipelines.access import AccountStore
+    from pipelines.home import Home
+
+    name, store = f"bench-{role}", AccountStore(Home(home))
+    if store.get(name) is None:
+        store.add(name, role, PASSWORD, centres=() if role == "admin" else (CENTRE,))
+    client = app.server.test_client()
+    form = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    answer = client.post("/sign-in", data={"csrf_token": token, "name": name, "password": PASSWORD, "next": "/"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:300]
+    client.get("/")  # sets the CSRF cookie Dash's renderer sends back as a header
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
+    return client
+
+
+def callback_latency(home: Path, page: str, repeat: int) -> dict[str, object]:
+    """The callback as an admin (everything) and as a coordinator (scope applied), call by call alternately."""
     from pipelines.home import Home
     from reach.dashboard import create_dashboard
 
     app = create_dashboard(Home(home))
-    client = app.server.test_client()
+    clients = {role: signed_in(app, home, role) for role in ("admin", "coordinator")}
+    times: dict[str, list[float]] = {role: [] for role in clients}
 
-    def call(index: int) -> None:
+    def call(client: Any, index: int) -> None:
         district = DISTRICTS[index % len(DISTRICTS)]
         response = client.post("/_dash-update-component",
                                 json=render_request(app, f"/{page}" if page != "overview" else "/",
                                                     f"?district={district}" if district else ""))
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
 
-    return measure(call, repeat)
+    for client in clients.values():
+        call(client, 0)  # warm-up: first use of a connection, DuckDB's caches, the scope's cached months
+    for index in range(repeat):
+        for role in (("admin", "coordinator") if index % 2 == 0 else ("coordinator", "admin")):
+            started = time.perf_counter()
+            call(clients[role], index)
+            times[role].append(time.perf_counter() - started)
+    admin, coordinator = percentiles(times["admin"]), percentiles(times["coordinator"])
+    return {"admin_everything": admin, "coordinator_scoped": coordinator,
+            "ratio_coordinator_vs_admin_p50": round(coordinator["p50_s"] / admin["p50_s"], 3),
+            "ratio_coordinator_vs_admin_p95": round(coordinator["p95_s"] / admin["p95_s"], 3)}
 
 
 def plain_latency(home: Path, repeat: int) -> dict[str, float]:
@@ -151,7 +189,9 @@ def first_load(home: Path, loads: int) -> dict[str, float]:
     from reach.dashboard import create_dashboard
     from reach.screenshots import browser
 
-    server = create_server(create_dashboard(Home(home)).server, host="127.0.0.1", port=0, threads=4)
+    app = create_dashboard(Home(home))
+    signed_in(app, home, "coordinator")  # makes the account
+    server = create_server(app.server, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}/"  # type: ignore[union-attr]
     times = []
@@ -159,8 +199,11 @@ def first_load(home: Path, loads: int) -> dict[str, float]:
         for _ in range(loads + 1):
             driver = browser()
             try:
-                started = time.perf_counter()
-                driver.get(url)
+                driver.get(url + "sign-in")
+                driver.find_element(By.ID, "name").send_keys("bench-coordinator")
+                driver.find_element(By.ID, "password").send_keys(PASSWORD)
+                started = time.perf_counter()  # from submitting the sign-in form to the drawn Overview
+                driver.find_element(By.ID, "sign-in-submit").click()
                 wait = WebDriverWait(driver, 300)
                 wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#content .kpi-row")) > 0)
                 wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
@@ -181,23 +224,34 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="reach-bench-dashboard-"))
     results: dict[str, object] = {
-        "what": "Dash page-rendering callback over HTTP (Flask test client) after a district filter change, "
-                "the plain DuckDB queries of the Overview's figures, and first page load in headless Chromium",
+        "what": "Dash page-rendering callback over HTTP (Flask test client, signed in) after a district filter "
+                "change, as an admin (everything) and as a coordinator of one centre (scope applied), "
+                "alternating; the plain DuckDB queries of the Overview's figures; first page load in headless "
+                "Chromium after signing in as a coordinator",
         "date": date.today().isoformat(),
         "machine": machine(load_average=True),
-        "repeat": args.repeat, "loads": args.loads, "scales": {},
+        "repeat": args.repeat, "loads": args.loads,
+        "scope_note": "the sample has one centre, so the coordinator's scope keeps every row: the scoped/admin "
+                      "ratio is the cost of the scope condition and the scoped reads themselves",
+        "scales": {},
     }
     try:
         for scale in args.scales:
             home = prepare_home(args, scale, work)
             print(f"{scale}: measuring", flush=True)
+            overview_scoped = callback_latency(home, "overview", args.repeat)
+            reach_scoped = callback_latency(home, "reach", args.repeat)
             figures: dict[str, object] = {
-                "overview_filter_callback": callback_latency(home, "overview", args.repeat),
-                "reach_filter_callback": callback_latency(home, "reach", args.repeat),
+                # The admin's figures under the names of before, so earlier runs compare directly.
+                "overview_filter_callback": overview_scoped["admin_everything"],
+                "reach_filter_callback": reach_scoped["admin_everything"],
+                "overview_filter_callback_scoped": overview_scoped,
+                "reach_filter_callback_scoped": reach_scoped,
                 "overview_plain_duckdb": plain_latency(home, args.repeat),
             }
             if not args.no_browser:
                 figures["first_page_load_browser"] = first_load(home, args.loads)
+            figures["load_average_1min_after"] = round(os.getloadavg()[0], 2)
             overview, plain = figures["overview_filter_callback"], figures["overview_plain_duckdb"]
             figures["ratio_overview_callback_vs_plain_p50"] = round(overview["p50_s"] / plain["p50_s"], 1)
             results["scales"][scale] = figures  # type: ignore[index]
