@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+import dashboard
+from charts import theme
 from charts.theme import BACKGROUND, INK, MARK_CONTRAST, MUTED, SEQUENTIAL, TEXT_CONTRAST, contrast_ratio
-from dashboard import theme
 
-STYLE = Path(theme.__file__).with_name("assets") / "style.css"
+STYLE = Path(dashboard.__file__).with_name("assets") / "style.css"
 
 
 def _css_colours() -> dict[str, str]:
