@@ -1,7 +1,10 @@
 """`reach build`: dbt into a new file, the quality gate, then an atomic publish.
 
 1. dbt (`seed` + `run` + `test`, as one `dbt build`) writes <home>/builds/<build-id>.duckdb
-   with <home>/raw.duckdb attached read-only as database `raw`.
+   with <home>/raw.duckdb attached read-only as database `raw`. Incrementally where it can: the new
+   file starts as a copy of the published warehouse's intermediate tables and the incremental
+   models resolve only what new deliveries touched; from scratch (`--full-refresh`) with --full,
+   after a set-aside or restore, or a change of the project (reach/build_state.py).
 2. Record keys (pipelines/disclosure/record_keys.py): every person and record of the new file gets
    its key from the home's perturbation secret, which never reaches dbt, a log or the file (only
    its fingerprint does; a lost secret stops the build before dbt runs, naming the way out).
@@ -48,6 +51,7 @@ from pipelines.disclosure.secret import replace_secret, secret_for_build
 from pipelines.errors import QualityGateFailed, ReachError
 from pipelines.home import Home
 from pipelines.raw_views import write_source_views
+from reach.build_state import plan_build, record_inputs, start_from_published, take_incremental_work
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]  # the repo root holds dbt_project.yml
 DBT_THREADS = 2
@@ -76,6 +80,9 @@ class DbtOutcome:
     tests_passed: int = 0
     tests_warned: int = 0
     failures: list[str] = field(default_factory=list)
+    kind: str = ""  # full or incremental, and why (reach/build_state.py)
+    # incremental model -> (records resolved again, rows written); empty in a full build
+    incremental_work: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,11 @@ class BuildSummary:
         leftovers = (f"Removed {len(self.removed_leftovers)} file(s) left by builds that did not finish: "
                      f"{', '.join(self.removed_leftovers)}.\n" if self.removed_leftovers else "")
         return leftovers + (
-            f"Build {self.build_id}: {self.dbt.seeds} seeds and {self.dbt.models} models built, "
+            f"Build {self.build_id}, {self.dbt.kind}: {self.dbt.seeds} seeds and {self.dbt.models} models built, "
             f"{self.dbt.tests_passed} dbt tests passed"
             + (f" ({self.dbt.tests_warned} with warnings)" if self.dbt.tests_warned else "")
+            + "".join(f"; {model}: {resolved:,} records resolved again, {written:,} rows written"
+                      for model, (resolved, written) in self.dbt.incremental_work.items())
             + f".\nQuality gate: {self.gate_summary}\n"
             f"Published {self.published} in {self.seconds:.1f} s "
             f"(dbt {self.dbt_seconds:.1f} s, gate {self.gate_seconds:.1f} s)."
@@ -158,7 +167,10 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
     build_db = home.builds_dir / f"{build_id}.duckdb"
     target_dir = home.builds_dir / f"{build_id}{TARGET_SUFFIX}"
     try:
-        outcome = run_dbt(home, build_db, target_dir, full=full)
+        plan = plan_build(home, PROJECT_DIR, full=full)
+        outcome = run_dbt(home, build_db, target_dir, full=full, incremental=plan.incremental)
+        outcome.kind = plan.text()
+        record_inputs(build_db, plan.fingerprint)  # what the next build compares with
         add_record_keys(build_db, secret)
         dbt_done = time.perf_counter()
         gate_result = gate(build_db, home)
@@ -258,11 +270,13 @@ def out_of_space_message(home: Home) -> str:
             f"removed; the published warehouse is unchanged. Free some space and run `reach build` again.")
 
 
-def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False) -> DbtOutcome:
+def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
+            incremental: bool = False) -> DbtOutcome:
     """`dbt build` (seeds, models, tests) into `build_db`; ReachError naming what failed.
 
     Call under build_lock (dbt writes under fixed names in builds/). `full` parses the project from
-    scratch instead of reusing the kept manifest.
+    scratch instead of reusing the kept manifest. `incremental` starts from the published warehouse
+    (reach/build_state.py); otherwise every model is built from scratch (--full-refresh).
     """
     from dbt.cli.main import dbtRunner
 
@@ -275,13 +289,15 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False)
         "--threads", str(DBT_THREADS),
         "--no-partial-parse" if full else "--partial-parse",
         "--quiet",
-    ]
+    ] + ([] if incremental else ["--full-refresh"])
     dbt_db = home.builds_dir / BUILDING_FILE
     sources_db = home.builds_dir / BUILDING_SOURCES_FILE
     kept_manifest = _kept_manifest(home)
     target_dir.mkdir(parents=True, exist_ok=True)
     if kept_manifest.exists() and not full:
         shutil.copyfile(kept_manifest, target_dir / PARTIAL_PARSE_FILE)
+    if incremental:
+        start_from_published(home.warehouse_db, dbt_db)
     with _DBT_LOCK, _dbt_environment(home, dbt_db, sources_db), _dbt_console() as console:
         try:
             result = dbtRunner().invoke(args)
@@ -299,6 +315,8 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False)
         shutil.copyfile(parsed, kept_manifest.with_suffix(".tmp"))
         os.replace(kept_manifest.with_suffix(".tmp"), kept_manifest)
     outcome = _read_results(result.result)
+    if result.exception is None and build_db.exists():
+        outcome.incremental_work = take_incremental_work(build_db)
     printed = console.getvalue()
     if printed and not is_out_of_space(ReachError(printed)):  # a full disk gets one message, not dbt's traceback
         sys.stderr.write(printed)
