@@ -100,7 +100,10 @@ def published_table(con: duckdb.DuckDBPyConnection) -> PublishedTable:
 
 def perturb(counts: pl.Series, keys: pl.Series, table: PublishedTable) -> pl.Series:
     """The published counts of true `counts` with cell `keys`: the perturbation table, vectorised."""
-    values = counts.fill_null(0).to_numpy().astype(np.int64)
-    rows = np.minimum(values, table.limit)
-    published = values + table.deviations[rows, keys.fill_null(0).to_numpy().astype(np.int64)]
+    values = _integers(counts)
+    published = values + table.deviations[np.minimum(values, table.limit), _integers(keys)]
     return pl.Series(counts.name, published, dtype=pl.Int64)
+
+
+def _integers(series: pl.Series) -> np.ndarray:
+    return (series.fill_null(0) if series.null_count() else series).to_numpy().astype(np.int64, copy=False)

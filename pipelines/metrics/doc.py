@@ -55,41 +55,61 @@ RULES = """## Using dimensions
 
 Ranked charts (and their exports, and the board pack) show the largest values of one dimension
 and one row **Ostatní / Other** (`pipelines/metrics/top_n.py`). The rest is a figure of its own,
-computed from the data: the same metric filtered to the values not shown, so a person in two of
-them counts once, published (or suppressed) as its own cell. It is never the total minus the
-shown rows nor a sum of the other rows. Rows whose value is suppressed never lead; they join
-the rest, so the shown rows, the rest and the total cannot be subtracted to reveal one.
+computed from the data: the same metric without the values shown, so a person in two of them
+counts once, protected as a cell of its own (its own people's cell key). It is never the total
+minus the shown rows nor a sum of the other rows. Rows whose value is not shown never lead;
+they join the rest.
 """
 
-SUPPRESSION = """## Publishing small numbers (`--suppress`)
+PROTECTION = """## Publishing small numbers: the cell key method (`reach metrics` without `--exact`)
 
-- **Primary.** A unique-people count from 1 to 4 is published as `<5`. 0 is published as 0.
-  Counts of records (contacts, enrolments, outcomes …) and sums (hours, head counts) are not
-  counts of people and are published as they are.
-- **Complementary (`x`).** The grand total and, for groupings by several dimensions, the
-  margins (the same figures grouped by one dimension fewer) are treated as published. For each
-  dimension of the grouping that partitions clients — nationality, district, target_group,
-  sex, age_band, residence_status, centre: each client has exactly one value — the cells that
-  differ only in that dimension add up to such a margin. A reader knows that `<5` means 1–4,
-  that `x` means 5 or more (smaller values would show `<5`), and the margin (exactly, unless it
-  is itself 1–4). While any hidden cell of such a group could be worked out exactly from those
-  facts — by subtraction when it is the only hidden cell, or because the hidden cells are
-  forced (five `<5` cells that add up to 5 must each be 1) — the smallest still visible
-  nonzero cell of the group is hidden as `x`, preferring one whose own other groups stay
-  protectable; repeated until nothing changes.
-- **Non-partitioning dimensions** (service, month, outcome and the contact, course, event and
-  outcome attributes) need no complementary cells: one client can appear under several of
-  their values, so the cells do not add up to the total or to any published figure and
-  subtracting them from it reveals nothing. Sums need none either: they are not suppressed.
-- **Derived figures** are hidden (`x`) with the count they rest on: reach_per_1000_foreign with
-  clients_reached of the same row, median_days_to_outcome with clients_with_outcome (a median
-  of a handful of people is nearly one person's value).
-- **Limit.** A cell that equals its own margin (for example the only nonzero cell of a row)
-  cannot be protected inside one table once the margin is published; protecting it would need
-  the margin hidden in the coarser table. The checks cover one group at a time, not
-  combinations of rows and columns solved together.
-- In the API, `result.frame` holds null for every suppressed value, `result.flags` says `<5`
-  or `x`, and `result.published()` gives the table as printed.
+Every figure a user can vary (dashboard pages, chart exports, `reach metrics`, the board pack)
+is **protected** by the cell key method (`../shared/spec/disclosure.md`, rule 1;
+`pipelines/metrics/protection.py`, `cell_key.py`); exact figures need `--exact` (audited) or
+the admin/analyst switch on their own screen, and the ministry workbook publishes exact
+figures with its own audited hiding (docs/reports.md).
+
+- **Record keys.** At every build each person (client) and each record (contact, enrolment,
+  event participation, outcome, event) gets a record key, a number in `[0, 4096)` made with a
+  keyed hash (HMAC-SHA256) from its key and the home's perturbation secret
+  (`<home>/secrets/perturbation.key`, created on the first build, never shown or exported;
+  the build file holds only its fingerprint). The same person has the same key in every build.
+- **Cell keys.** A count of people carries the sum of its distinct people's record keys modulo
+  4096, computed in the same SQL aggregate as the count; a count of records the sum of its
+  records' keys. The perturbation table (`config/ptable.yaml`, stored in each build file as
+  `disclosure_ptable`) maps (true count, cell key) to the published count: 0 stays 0, no
+  published count is 1 or 2, the change is at most ±2 (±3 for a true 3), unbiased with
+  variance 1 from 5 on. So **the same group of people always gets the same figure**, whatever
+  query, page, breakdown or order produced it; asking again averages nothing away, and
+  different groups get independent noise.
+- **Totals are cells of their own**, so parts need not add up to totals. Every surface says so
+  once: *Údaje jsou chráněny drobnou náhodnou odchylkou; součty se nemusí shodovat.* (Figures
+  carry a small random deviation to protect people; parts need not add up to totals.)
+- **Records, sums, medians.** A count of records (contacts, enrolments, completions, outcomes …)
+  is shown only where the perturbed count of the distinct people behind those records is at
+  least 5; sums (service hours) and medians only where it is at least 10, rounded (hours and
+  days to whole numbers). Event head counts name no person: they are shown where they are at
+  least 10. Rates (per 1,000), shares and target fulfilment are computed from perturbed counts.
+  A value not shown is `x` (`result.flags`), null in `result.frame`.
+- **No rows of zeros.** A true 0 has no row; a group whose every figure is published as 0 or
+  not shown is left out too, so a row's presence never tells a 1 or 2 from nothing.
+- **Sparse views.** A result whose filtered population (the perturbed count of the people its
+  filters select, without the breakdown) is below 20 carries no figures: `result.sparse` is
+  true, a breakdown has no rows, a total is empty, and surfaces show a notice instead
+  (`reach metrics` on stderr).
+- **Bounds.** A filter selects at most 5 values of a dimension; at most 3 of the attributes
+  nationality, district, region, target_group, sex, age_band, residence_status, service and
+  outcome are combined in one view, filters and breakdown together (period, month and centre
+  do not count); a query beyond them is refused with a message (exit 2). Every period ends no
+  later than the data's last activity (a contact, a course start, an event, an outcome): a
+  later end is clamped, and ages are computed at the clamped end, so asking about 2030 makes
+  nobody older.
+- **Exact figures** (`Protection.EXACT`): only for admin and analyst on their own screen,
+  `reach metrics --exact` (one audit entry naming the query, never a figure) and the ministry
+  workbook. Downloads and reports always take the protected path.
+- A new secret: if the home's secret is lost, `reach build` refuses (the published figures were
+  made with another one); `reach build --new-perturbation-secret` starts again, and every
+  published figure changes once.
 """
 
 
@@ -97,14 +117,16 @@ API = """## From code
 
 ```python
 from pipelines.access import EVERYTHING, Scope
-from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics import MetricQuery, Protection, compute, open_warehouse
 
 con = open_warehouse(home)          # read-only; ReachError "run reach load and then reach build first"
 result = compute(con, MetricQuery(date_from, date_to, metrics=("clients_reached",), by=("district",),
-                                  where={"nationality": ("UA", "VN")}, suppress=True,
+                                  where={"nationality": ("UA", "VN")},
+                                  protection=Protection.PROTECTED,   # the default; EXACT by role only
                                   scope=Scope(frozenset({"ULK"}))))   # required: whose figures
-result.frame        # polars: dimensions (strings), then metrics; suppressed values null
-result.flags        # polars: per metric "" / "<5" / "x"
+result.frame        # polars: dimensions (strings), then metrics; values not shown null
+result.flags        # polars: per metric "" (shown) / "x" (not shown)
+result.sparse       # True: too few people in the filtered view, no figures (protected only)
 result.published()  # polars of strings as printed by reach metrics
 result.records()    # list of dicts as printed by --format json
 result.metrics, result.by   # the metric and dimension columns, in order
@@ -170,7 +192,7 @@ def _dimension_section(dimension: Dimension) -> str:
         f"- cs: **{dimension.label_cs}** — {dimension.definition_cs}",
         f"- en: **{dimension.label_en}** — {dimension.definition_en}",
         *_values(dimension),
-        f"- partitions clients (complementary suppression): {partition}",
+        f"- partitions clients (each has one value): {partition}",
         f"- applies to: {_applies_to(dimension)}",
     ]) + "\n"
 
@@ -187,7 +209,7 @@ def _matrix() -> str:
 
 def render() -> str:
     parts = [INTRO, "## Metrics\n", *(_metric_section(m) for m in METRICS), "## Dimensions\n",
-             *(_dimension_section(d) for d in DIMENSIONS), _matrix(), RULES, SUPPRESSION, API]
+             *(_dimension_section(d) for d in DIMENSIONS), _matrix(), RULES, PROTECTION, API]
     return "\n".join(parts)
 
 

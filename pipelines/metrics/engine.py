@@ -212,6 +212,8 @@ def _rules(frame: pl.DataFrame, resolved: ResolvedQuery) -> tuple[pl.DataFrame, 
     names = [m.name for m in resolved.metrics]
     rounded = [pl.col(m.name).round(0).cast(pl.Int64) for m in resolved.metrics
                if m.kind in (Kind.SUM, Kind.MEDIAN) and frame.schema[m.name].is_float()]
+    if not shown and not rounded and not resolved.by:  # counts of people only: nothing more to do
+        return frame, pl.DataFrame({n: [SHOWN] * frame.height for n in names}, schema=dict.fromkeys(names, pl.String))
     frame = frame.with_columns(rounded)
     flags = frame.select(
         pl.when(shown[n].fill_null(False)).then(pl.lit(SHOWN)).otherwise(pl.lit(HIDDEN)).alias(n)
