@@ -24,7 +24,7 @@ import polars as pl
 from pipelines import contract
 from pipelines.errors import ReachError
 from pipelines.generate import activities, history, people
-from pipelines.generate.centres import CentreProfile, default_clients, profile, split_clients
+from pipelines.generate.centres import CentreProfile, default_clients, parse_centres, profile, split_clients
 from pipelines.generate.clients import generate_clients
 from pipelines.generate.manifest import (
     CLEAN,
@@ -192,9 +192,7 @@ def _clear_previous(out: Path) -> None:
     if (out / NATIONAL_MANIFEST).exists():
         for centre in json.loads((out / NATIONAL_MANIFEST).read_text(encoding="utf-8"))["centres"]:
             folder = out / centre["path"]
-            if (folder / MANIFEST_NAME).exists():
-                _clear_previous(folder)
-                (folder / MANIFEST_NAME).unlink()
+            _clear_previous(folder)
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         (out / NATIONAL_MANIFEST).unlink()
@@ -252,6 +250,7 @@ def generate_national(
     `clients`: all the centres' clients together (default: about 4,400 per centre-year).
     """
     out = Path(out)
+    centres = parse_centres(",".join(centres))  # known codes, in the national order
     total = default_clients(centres, months) if clients is None else clients
     _check_arguments(out, total, months, start, messy, raw)
     sizes = split_clients(total, centres)
