@@ -15,6 +15,12 @@
 
 The build runs as `reach build` in its own process; peak memory is that process's ru_maxrss
 (dbt, DuckDB and the quality gate together), time is wall-clock of the whole command.
+
+Per scale two builds are measured: `build_after_new_month` (incremental, reach/build_state.py): the
+home is built without its last monthly delivery, that delivery is loaded (regional: the sample's
+last month through the loader; national: `append_national_month`, a 121st month of new contacts and
+clients plus corrections of an earlier month), then `reach build` runs; and `build`, then
+`reach build --full` of the same home (every model from scratch).
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ SCALES = {
 }
 
 
-def prepare_regional(home: Path, work: Path) -> None:
+def prepare_regional(home: Path, work: Path) -> Path:
+    """Generate the sample, load every month but the last; returns the last month's delivery."""
     from pipelines.generate import generate_sample
     from pipelines.home import Home
     from pipelines.ingest import load_paths
@@ -49,7 +56,46 @@ def prepare_regional(home: Path, work: Path) -> None:
     shutil.rmtree(sample, ignore_errors=True)
     generate_sample(sample, clients=SCALES["regional"]["clients"], months=SCALES["regional"]["months"],
                     start=date(2022, 8, 1), seed=7)
-    load_paths(Home(home).ensure(), [Path(p) for p in deliveries_in(sample)], centre="ULK")
+    deliveries = [Path(p) for p in deliveries_in(sample)]
+    load_paths(Home(home).ensure(), deliveries[:-1], centre="ULK")
+    return deliveries[-1]
+
+
+def load_regional_month(home: Path, delivery: Path) -> None:
+    from pipelines.home import Home
+    from pipelines.ingest import load_paths
+
+    load_paths(Home(home), [delivery], centre="ULK")
+
+
+def append_national_month(home: Path) -> None:
+    """FAST PATH: one more monthly delivery on the national raw layer: last month's contacts and
+    clients again a month later under new IDs, and 1 % of the month before's contacts corrected."""
+    from pipelines import contract
+    from pipelines.ingest.raw_schema import connect_raw_layer
+
+    with connect_raw_layer(str(Path(home) / "raw.duckdb")) as con:
+        [(seq,)] = con.execute("SELECT max(load_seq) + 1 FROM meta.deliveries").fetchall()
+        delivery = f"'nat-{seq:03d}' AS _delivery_id, {seq} AS _load_seq"
+        con.execute(f"""INSERT INTO raw.clients SELECT * REPLACE ('N' || client_id AS client_id,
+                        registered_on + 30 AS registered_on, {delivery})
+                        FROM raw.clients WHERE _load_seq = {seq - 1}""")
+        con.execute(f"""INSERT INTO raw.contacts SELECT * REPLACE ('N' || contact_id AS contact_id,
+                        contact_date + 30 AS contact_date, {delivery}) FROM raw.contacts WHERE _load_seq = {seq - 1}""")
+        con.execute(f"""INSERT INTO raw.contacts SELECT * REPLACE (duration_min + 5 AS duration_min,
+                        _source_row + 1000000 AS _source_row, {delivery})
+                        FROM raw.contacts WHERE _load_seq = {seq - 2} AND hash(contact_id) % 100 = 0""")
+        for table, kind in {f.table: f.name for f in contract.FILES}.items():
+            con.execute(f"""
+                INSERT INTO meta.load_files
+                SELECT _delivery_id, _centre, _load_seq, _file_name, '{kind}', repeat('0', 64), 'csv', 'utf-8', ';',
+                       'loaded', NULL, count(*), count(*), 0, 0, TIMESTAMP '2024-01-01'
+                FROM raw.{table} WHERE _load_seq = {seq} GROUP BY ALL""")
+        con.execute(f"""
+            INSERT INTO meta.deliveries
+            SELECT delivery_id, centre, load_seq, '/bench/' || delivery_id, TIMESTAMP '2024-01-01', count(*),
+                   sum(rows_read), sum(rows_loaded), 0
+            FROM meta.load_files WHERE load_seq = {seq} GROUP BY ALL""")
 
 
 def _sql_list(values: list[str]) -> str:
@@ -98,12 +144,12 @@ def write_national_raw(home: Path, clients: int, contacts: int, months: int) -> 
             SELECT client_id, {_pick(codes['sex'], 'i')}, 1940 + (hash(i, 1) % 65)::integer,
                    {_pick(nationalities, 'i + 2')}, {_pick(codes['status'], 'i + 3')},
                    {_pick(district_codes, 'i + 4')}, 'Obec ' || (i % 500), {month_start('reg_month')}
-                   + ((hash(i, 5) % 28)::integer), NULL, false,
+                   + ((hash(i, 5) % 28)::integer), NULL, NULL, false,
                    {lineage.format(file="'klienti.csv'")}
             FROM (SELECT *, reg_month + 1 AS seq FROM c) x""",
         f"""INSERT INTO raw.clients
             SELECT client_id, 'unknown', NULL, 'UA', 'temporary_protection', 'CZ0427', NULL,
-                   {month_start('reg_month')}, NULL, i % 200 = 0,
+                   {month_start('reg_month')}, NULL, NULL, i % 200 = 0,
                    {lineage.format(file="'klienti.csv'")}
             FROM (SELECT *, reg_month + 2 AS seq FROM c WHERE i % 20 = 0 AND reg_month + 2 <= {months}) x""",
         # Contacts: a random client, dated in a month from the client's registration on.
@@ -202,11 +248,11 @@ def raw_counts(home: Path) -> dict[str, int]:
         return {f.table: con.execute(f"SELECT count(*) FROM raw.{f.table}").fetchone()[0] for f in FILES}
 
 
-def measure_build(home: Path) -> dict[str, object]:
+def measure_build(home: Path, *options: str) -> dict[str, object]:
     """`reach build` in its own process: wall-clock seconds, peak RSS, exit status, output."""
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    process = subprocess.Popen([PYTHON, "-m", "reach.cli", "--home", str(home), "build"], cwd=ROOT,
+    process = subprocess.Popen([PYTHON, "-m", "reach.cli", "--home", str(home), "build", *options], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -228,15 +274,23 @@ def run_scale(scale: str, work: Path) -> dict[str, object]:
     params = SCALES[scale]
     started = time.perf_counter()
     if scale == "regional":
-        prepare_regional(home, work)
+        last_month = prepare_regional(home, work)
         method = "generate_sample + load_paths (real path)"
     else:
         write_national_raw(home, params["clients"], params["contacts"], params["months"])
         method = "write_national_raw (SQL fast path, see bench_build.py)"
     prepared = time.perf_counter() - started
-    print(f"{scale}: raw layer ready in {prepared:.0f} s; building", flush=True)
-    result = measure_build(home)
-    print(f"{scale}: {result}", flush=True)
+    print(f"{scale}: raw layer ready in {prepared:.0f} s; first build", flush=True)
+    before = measure_build(home)
+    print(f"{scale}: without the last month: {before}", flush=True)
+    if scale == "regional":
+        load_regional_month(home, last_month)
+    else:
+        append_national_month(home)
+    incremental = measure_build(home)
+    print(f"{scale}: after one new monthly delivery: {incremental}", flush=True)
+    result = measure_build(home, "--full")
+    print(f"{scale}: full: {result}", flush=True)
     raw_bytes = (home / "raw.duckdb").stat().st_size
     warehouse = home / "warehouse.duckdb"
     return {
@@ -246,6 +300,8 @@ def run_scale(scale: str, work: Path) -> dict[str, object]:
         "raw_mb": round(raw_bytes / 2**20, 1),
         "prepare_seconds": round(prepared, 1),
         "build": result,
+        "build_after_new_month": incremental,  # incremental: only what the new delivery touched
+        "build_without_last_month": before,  # the build the incremental one starts from
         "warehouse_rows": warehouse_rows(warehouse) if warehouse.exists() else {},
         "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1) if warehouse.exists() else None,
     }
