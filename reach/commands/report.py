@@ -18,7 +18,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     for sub in (ministry, board):
         sub.add_argument("--from", dest="date_from", type=iso_date, required=True, metavar="D")
         sub.add_argument("--to", dest="date_to", type=iso_date, required=True, metavar="D")
-        sub.add_argument("--out", required=True, metavar="FILE")
+    ministry.add_argument("--out", required=True, metavar="FILE")
+    # Both formats at once draw the charts once: --out board.pdf --out board.pptx.
+    board.add_argument("--out", required=True, action="append", metavar="FILE",
+                       help="a .pdf or .pptx file (repeatable: each gets the same pack)")
     ministry.add_argument("--framework", default="amif-2021-2027", metavar="F")
     board.add_argument("--lang", choices=("cs", "en"), default="cs")
     board.add_argument("--centre", action="append", default=[], metavar="C",
@@ -35,22 +38,24 @@ def run(args: argparse.Namespace, home: Home) -> int:
     # Imported here so `reach --help` stays fast (the reports pull in plotly, weasyprint, kaleido).
     from pipelines.metrics import open_warehouse
 
-    out = Path(args.out)
+    outs = [Path(o) for o in args.out] if isinstance(args.out, list) else [Path(args.out)]
     con = open_warehouse(home)
     try:
         if args.kind == "ministry":
             from reports.ministry import write_ministry_workbook
 
-            written = write_ministry_workbook(con, args.date_from, args.date_to, out, framework=args.framework,
-                                              scope=EVERYTHING)
+            written = [write_ministry_workbook(con, args.date_from, args.date_to, outs[0], framework=args.framework,
+                                               scope=EVERYTHING)]
         else:
-            from reports.board.pack import write_board_pack
+            from reports.board.pack import write_board_packs
 
-            written = write_board_pack(con, args.date_from, args.date_to, out, lang=args.lang,
-                                       scope=_scope(args.centre))
+            written = write_board_packs(con, args.date_from, args.date_to, outs, lang=args.lang,
+                                        scope=_scope(args.centre))
     except OSError as error:
-        raise ReachError(f"The report could not be written to {out}: {error.strerror or error}.") from None
+        where = ", ".join(str(o) for o in outs)
+        raise ReachError(f"The report could not be written to {where}: {error.strerror or error}.") from None
     finally:
         con.close()
-    print(f"reach report {args.kind}: written {written}")
+    for path in written:
+        print(f"reach report {args.kind}: written {path}")
     return 0

@@ -1,16 +1,25 @@
 """The board pack's charts: the dashboard's own Plotly figures (charts/figures.py) as PNG files.
 
-All figures are rendered in one batch (one browser start) by kaleido with the system Chromium.
-MathJax is switched off: kaleido would otherwise load it from a CDN, and reports run offline.
-(plotly.io.write_images does the same batch call but cannot switch MathJax off.)
+All figures of a pack are rendered in one batch in one Chromium session (kaleido with the system
+Chromium). The session is a `ChartBrowser`: started before the pack's figures are gathered, so
+Chromium's start (about half of a pack's time) overlaps the metric queries, and shared by the PDF
+and the PPTX when both are written. MathJax is switched off: kaleido would otherwise load it from a
+CDN, and reports run offline. (plotly.io.write_images does one batch too but starts its own browser
+and cannot switch MathJax off.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import kaleido
 import plotly.graph_objects as go
@@ -100,10 +109,92 @@ def _browser_path() -> None:
             os.environ["BROWSER_PATH"] = found
 
 
-def render(figs: dict[str, go.Figure], folder: Path, lang: str) -> list[Chart]:
-    """Write every figure to `folder/<key>.png` in one kaleido batch."""
+BROWSER_START_SECONDS = 120  # a loaded machine starts Chromium in seconds; beyond this it is not coming
+
+
+def _cannot_draw(error: BaseException) -> ReachError:
+    return ReachError(
+        f"The board pack's charts could not be drawn with Chromium ({type(error).__name__}: {error}). "
+        f"Install chromium or set BROWSER_PATH to a Chromium/Chrome executable."
+    )
+
+
+class _OnePageKaleido(kaleido.Kaleido):
+    """kaleido reloads its page (and with it plotly.js, 3.5 MB) after every figure, to start each
+    from a clean page; that reload was two thirds of a pack's chart time. One session draws one
+    pack's own figures and is closed after them, so the page is kept: the PNGs are byte for byte
+    the same (measured, docs/performance.md). Should kaleido rename the hook, this override is
+    simply not called and the charts come out as before, only slower."""
+
+    async def _return_kaleido_tab(self, tab: Any) -> None:
+        await self.tabs_ready.put(tab)
+
+
+class ChartBrowser:
+    """One Chromium session (kaleido) on its own thread and event loop, started at construction.
+
+    Use it as a context manager around the work that precedes the charts; `write` waits for the
+    browser only if it is not up yet. Each session is its own: concurrent downloads in the
+    dashboard's threads never share one (kaleido's global sync server is a process-wide singleton).
+    """
+
+    def __init__(self) -> None:
+        _browser_path()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="reach-chart-browser", daemon=True)
+        self._thread.start()
+        self._opening: Future[kaleido.Kaleido] = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
+        self._closing: Future[None] | None = None
+
+    @staticmethod
+    async def _open() -> kaleido.Kaleido:
+        browser = _OnePageKaleido(mathjax=False)
+        await browser.open()
+        return browser
+
+    def write(self, specs: list[dict[str, Any]]) -> None:
+        """Draw every spec (kaleido's {"fig", "path", "opts"}) in one batch."""
+        try:
+            browser = self._opening.result(timeout=BROWSER_START_SECONDS)
+            asyncio.run_coroutine_threadsafe(
+                browser.write_fig_from_object(specs, cancel_on_error=True), self._loop).result()
+        except Exception as error:  # kaleido raises several unrelated types when Chromium is missing or dies
+            raise _cannot_draw(error) from error
+
+    def release(self) -> None:
+        """Start closing Chromium without waiting (the documents are written meanwhile); idempotent."""
+        if self._closing is None:
+            self._closing = asyncio.run_coroutine_threadsafe(self._close(), self._loop)
+
+    async def _close(self) -> None:
+        opening = asyncio.wrap_future(self._opening)
+        with contextlib.suppress(Exception):  # a browser that never started has nothing to close
+            browser = await asyncio.wait_for(opening, BROWSER_START_SECONDS)
+            await asyncio.wait_for(browser.close(), BROWSER_START_SECONDS)
+
+    def close(self) -> None:
+        """Close Chromium (waiting for it if it is still starting) and stop the thread."""
+        self.release()
+        try:
+            assert self._closing is not None
+            with contextlib.suppress(Exception):
+                self._closing.result()
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+    def __enter__(self) -> ChartBrowser:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+def render(figs: dict[str, go.Figure], folder: Path, lang: str, browser: ChartBrowser | None = None) -> list[Chart]:
+    """Write every figure to `folder/<key>.png` in one batch, in `browser` (or a session of its own)."""
     folder.mkdir(parents=True, exist_ok=True)
-    _browser_path()
     charts = [Chart(key, title(key, lang), folder / f"{key}.png", describe(figs[key], title(key, lang), lang))
               for key in figs]
     specs = []
@@ -113,13 +204,11 @@ def render(figs: dict[str, go.Figure], folder: Path, lang: str) -> list[Chart]:
         height = max(height, int(figs[chart.key].layout.height or 0))
         specs.append({"fig": figs[chart.key], "path": str(chart.path),
                       "opts": {"format": "png", "width": width, "height": height, "scale": CHART_SCALE}})
-    try:
-        kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False}, cancel_on_error=True)
-    except Exception as error:  # kaleido raises several unrelated types when Chromium is missing or dies
-        raise ReachError(
-            f"The board pack's charts could not be drawn with Chromium ({type(error).__name__}: {error}). "
-            f"Install chromium or set BROWSER_PATH to a Chromium/Chrome executable."
-        ) from error
+    if browser is not None:
+        browser.write(specs)
+    else:
+        with ChartBrowser() as own:
+            own.write(specs)
     missing = [str(c.path) for c in charts if not c.path.is_file()]
     if missing:
         raise ReachError(f"Chromium did not write the charts {', '.join(missing)}.")

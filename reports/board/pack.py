@@ -1,8 +1,9 @@
-"""`write_board_pack`: the board pack for a period as PDF or PPTX (CLI and dashboard)."""
+"""`write_board_pack(s)`: the board pack for a period as PDF and/or PPTX (CLI, dashboard, scheduler)."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import duckdb
 from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.targets import ProjectTargets, load_targets
-from reports.board.charts import build_figures, render
+from reports.board.charts import ChartBrowser, build_figures, render
 from reports.board.data import gather_board
 from reports.board.highlights import highlights
 from reports.board.pdf import write_pdf
@@ -35,16 +36,38 @@ def write_board_pack(
     `con` is a read-only connection from pipelines.metrics.open_warehouse. Suppression is always on.
     `scope`: whose figures (the downloading user's; pipelines.access.EVERYTHING for the operator).
     """
-    path = Path(out)
-    writer = WRITERS.get(path.suffix.lower())
-    if writer is None:
-        raise ReachError(f"The board pack is a .pdf or .pptx file; '{path}' has another extension.")
+    return write_board_packs(con, date_from, date_to, [out], lang, targets, scope=scope)[0]
+
+
+def write_board_packs(
+    con: duckdb.DuckDBPyConnection,
+    date_from: date,
+    date_to: date,
+    outs: Sequence[str | Path],
+    lang: str = "cs",
+    targets: ProjectTargets | None = None,
+    *,
+    scope: Scope,
+) -> list[Path]:
+    """The board pack in every file of `outs` (each .pdf or .pptx): the figures are gathered and the
+    charts drawn once, in one Chromium session, for all of them."""
+    paths = [Path(out) for out in outs]
+    if not paths:
+        raise ReachError("The board pack needs a file to be written to (.pdf or .pptx).")
+    for path in paths:
+        if path.suffix.lower() not in WRITERS:
+            raise ReachError(f"The board pack is a .pdf or .pptx file; '{path}' has another extension.")
     if lang not in ("cs", "en"):
         raise ReachError(f"The board pack's language is cs or en, not '{lang}'.")
     if date_to < date_from:
         raise ReachError(f"The period ends ({date_to}) before it starts ({date_from}).")
-    data = gather_board(con, targets or load_targets(), date_from, date_to, scope=scope)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="reach-board-") as folder:
-        charts = {chart.key: chart for chart in render(build_figures(data, lang), Path(folder), lang)}
-        return writer(data, charts, highlights(data, lang), lang, path)
+    # Chromium starts now and comes up while the metric queries run.
+    with ChartBrowser() as browser, tempfile.TemporaryDirectory(prefix="reach-board-") as folder:
+        data = gather_board(con, targets or load_targets(), date_from, date_to, scope=scope)
+        charts = {chart.key: chart for chart in render(build_figures(data, lang), Path(folder), lang, browser)}
+        browser.release()  # Chromium closes while the documents are laid out
+        found = highlights(data, lang)
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            WRITERS[path.suffix.lower()](data, charts, found, lang, path)
+    return paths
