@@ -105,14 +105,19 @@ def plan_build(home: Home, project_dir: Path, *, full: bool) -> BuildPlan:
 
 def start_from_published(warehouse_db: Path, build_db: Path) -> None:
     """The new build file as a copy of the published warehouse keeping only KEPT_SCHEMA's tables."""
-    shutil.copyfile(warehouse_db, build_db)
-    with duckdb.connect(str(build_db)) as con:
-        catalog = con.execute("SELECT current_database()").fetchall()[0][0]
-        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
-                             "AND schema_name <> ?", [catalog, KEPT_SCHEMA]).fetchall()
-        for schema, table in tables:  # names from the file's own catalog
-            con.execute(f'DROP TABLE "{schema}"."{table}"')
-        con.execute("CHECKPOINT")
+    try:
+        shutil.copyfile(warehouse_db, build_db)
+        with duckdb.connect(str(build_db)) as con:
+            catalog = con.execute("SELECT current_database()").fetchall()[0][0]
+            tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
+                                 "AND schema_name <> ?", [catalog, KEPT_SCHEMA]).fetchall()
+            for schema, table in tables:  # names from the file's own catalog
+                con.execute(f'DROP TABLE "{schema}"."{table}"')
+            con.execute("CHECKPOINT")
+    except BaseException:  # a full disk: the partial copy only takes the space the next attempt needs
+        for leftover in (build_db, build_db.with_name(build_db.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
 
 
 def record_inputs(build_db: Path, fingerprint: str) -> None:
