@@ -1,4 +1,4 @@
-"""`reach load PATH... [--centre CODE]`: load deliveries into the raw layer."""
+"""`reach load PATH... [--centre CODE] [--progress | --no-progress]`: load deliveries into the raw layer."""
 
 from __future__ import annotations
 
@@ -14,10 +14,22 @@ from pipelines.ingest import format_report, load_paths
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", metavar="PATH", nargs="+", help="delivery folders or .zip files")
     parser.add_argument("--centre", default=DEFAULT_CENTRE, help=f"centre code (default {DEFAULT_CENTRE})")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show progress on stderr (default: on a terminal, for loads of more than a few seconds)")
 
 
 def run(args: argparse.Namespace, home: Home) -> int:
-    reports = load_paths(home, [Path(p) for p in args.paths], centre=args.centre)
+    from rich.console import Console
+
+    from reach.progress import SHOW_AFTER_SECONDS, LoadProgressDisplay, wanted
+
+    console = Console(stderr=True, force_terminal=True if args.progress else None)
+    paths = [Path(p) for p in args.paths]
+    if wanted(args.progress, console):
+        with LoadProgressDisplay(console, delay=0 if args.progress else SHOW_AFTER_SECONDS) as display:
+            reports = load_paths(home, paths, centre=args.centre, progress=display.update)
+    else:
+        reports = load_paths(home, paths, centre=args.centre)
     for report in reports:
         print(format_report(report))
         print()
