@@ -20,6 +20,8 @@ from dashboard.geo import load_district_geojson
 from dashboard.i18n import t
 from dashboard.layout import shell
 from dashboard.report_downloads import ReportWriters
+from dashboard.routine.callbacks import Build
+from dashboard.routine.register import register_routine
 from pipelines.home import Home
 from pipelines.safe_text import STATIC_PAGE_CSP
 from pipelines.targets import load_targets
@@ -27,8 +29,11 @@ from pipelines.targets import load_targets
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-def create_app(home: Home, writers: ReportWriters, access: AccessConfig) -> dash.Dash:
-    """Everything is served from this process: scripts, styles, Plotly's Czech locale, Data Docs."""
+def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: Build | None = None) -> dash.Dash:
+    """Everything is served from this process: scripts, styles, Plotly's Czech locale, Data Docs.
+
+    `build`: the build runner of the Deliveries page (the composition root's, reach/dashboard.py).
+    """
     targets = load_targets()
     source = WarehouseSource(home)
     geojson = load_district_geojson(home)
@@ -55,6 +60,7 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig) -> dash
     app.layout = layout
     register_callbacks(app, source, targets, geojson, writers)
     register_account_box(app)
+    register_routine(app, source, targets, geojson, build)  # Deliveries, Schedules, trace (issue 15)
     _serve_quality_docs(app, home)
     return app
 

@@ -21,7 +21,7 @@ from dashboard.accessibility import register_accessibility
 from dashboard.auth import current_role, current_scope, record
 from dashboard.auth.texts import word
 from dashboard.components import chart_card, notice
-from dashboard.data import WarehouseSource
+from dashboard.data import ChartData, WarehouseSource
 from dashboard.exports import export_table, to_csv, to_xlsx
 from dashboard.i18n import t
 from dashboard.layout import filter_label, filter_options, navigation, period_options
@@ -47,6 +47,7 @@ from dashboard.state.url import (
 from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date, fmt_period
+from pipelines.metrics.catalogue import METRICS_BY_NAME
 from pipelines.metrics.periods import comparison_has_data
 from pipelines.metrics.protection import NOTICE, SPARSE_NOTICE, Protection
 from pipelines.targets import ProjectTargets
@@ -284,10 +285,18 @@ def _chart_card(chart: Chart, context: PageContext) -> html.Div:
         role = current_role()
         return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden, sparse=data.sparse,
                           ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters,
-                          exports=role is not None and role.may_export_charts)
+                          exports=role is not None and role.may_export_charts,
+                          trace=_traced_metric(data, context))
     except ReachError as error:
         figure = figures.empty_figure(str(error), lang)
         return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)
+
+
+def _traced_metric(data: ChartData, context: PageContext) -> str | None:
+    """The metric a chart's "where does this come from" traces: its first one (none on Data quality's marts)."""
+    if context.view.page == "quality":
+        return None
+    return next((c for c in data.published.columns if c in METRICS_BY_NAME), None)
 
 
 def page_of(chart: Chart) -> str:

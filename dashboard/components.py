@@ -9,8 +9,9 @@ from dash import dcc, html
 
 from charts.text import ChartTable, Row, chart_table, summary
 from dashboard.i18n import t
+from dashboard.routine.trace_button import trace_button
 from dashboard.state.url import FILTER_DIMENSIONS
-from pipelines.metrics.catalogue import REST_CODE, dimension_name
+from pipelines.metrics.catalogue import METRICS_BY_NAME, REST_CODE, dimension_name
 from pipelines.metrics.protection import SPARSE_NOTICE
 
 
@@ -25,7 +26,8 @@ def graph_config(lang: str) -> dict[str, object]:
 
 def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidden: bool = False,
                sparse: bool = False, ignored_filters: tuple[str, ...] = (), wide: bool = False,
-               filters: Mapping[str, tuple[str, ...]] | None = None, exports: bool = True) -> html.Section:
+               filters: Mapping[str, tuple[str, ...]] | None = None, exports: bool = True,
+               trace: str | None = None) -> html.Section:
     """A chart with its title, downloads, a text summary and a "show as table" view of the same figures.
 
     The drawing is hidden from screen readers: the summary and the table say what it shows, and the
@@ -52,7 +54,7 @@ def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidde
                             className="btn-export", title=f"{title} ({fmt.upper()})",
                             **{"aria-label": f"{t('download', lang)}: {title} ({fmt.upper()})"})
                 for fmt in (("csv", "xlsx") if exports else ())  # no buttons for a role without exports
-            ]),
+            ] + ([trace_button(trace, title, lang)] if trace else [])),  # the chart's metric, traced
         ]),
         html.P(summary(table, lang), className="chart-summary", id=f"summary-{chart_id}"),
         html.Div(className="chart-graphic", **{"aria-hidden": "true"}, children=dcc.Graph(
@@ -95,8 +97,11 @@ def _row_header(chart_id: str, row: Row, lang: str, filters: Mapping[str, tuple[
 
 
 def kpi_card(kpi_id: str, name: str, value: str, *, change: str = "", change_sign: int = 0,
-             target: str = "", progress: float | None = None) -> html.Div:
-    """A headline figure with its change against the comparison period and progress to target."""
+             target: str = "", progress: float | None = None, trace_lang: str | None = None) -> html.Div:
+    """A headline figure with its change against the comparison period and progress to target.
+
+    `trace_lang`: the card of a catalogue metric gets a "where does this come from" button in that language.
+    """
     change_class = {1: "up", -1: "down"}.get(change_sign, "flat")
     bar = []
     if progress is not None:
@@ -110,6 +115,7 @@ def kpi_card(kpi_id: str, name: str, value: str, *, change: str = "", change_sig
         html.Div(change, className=f"kpi-change {change_class}"),
         *bar,
         html.Div(target, className="kpi-target"),
+        *([trace_button(kpi_id, name, trace_lang)] if trace_lang and kpi_id in METRICS_BY_NAME else []),
     ])
 
 

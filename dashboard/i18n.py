@@ -7,6 +7,7 @@ draw themselves from `charts.words`; `t` looks in both so a page asks one functi
 from __future__ import annotations
 
 from charts import words
+from dashboard.routine.texts import TEXT as ROUTINE_TEXT
 from pipelines.metrics.catalogue import DEFAULT_LANG, LANGS, normalise_lang
 
 __all__ = ["DEFAULT_LANG", "LANGS", "TEXT", "normalise_lang", "t"]
@@ -112,6 +113,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "dropdown_clear_selection": ("Zrušit výběr", "Clear selection"),
     "dropdown_no_options_found": ("Nic nenalezeno", "No options found"),
 }
+
+
+TEXT.update(ROUTINE_TEXT)  # the monthly routine's pages (dashboard/routine/texts.py)
 
 
 def t(key: str, lang: str) -> str:

@@ -128,6 +128,7 @@ def shell(app_title: str, project_from: date, project_to: date, *, may_switch_pr
                 report_bar(reports),
             ]),
             html.Div(id="privacy-banner"),
+            html.Div(id="trace-panel", **{"aria-live": "polite"}),  # "where does this come from" (dashboard/routine)
             dcc.Loading(html.Div(id="content", className="content"), type="dot", delay_show=400),
         ]),
     ])

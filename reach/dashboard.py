@@ -30,6 +30,13 @@ def _ministry_workbook(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any
 WRITERS = ReportWriters(board_pack=_board_pack, ministry_workbook=_ministry_workbook)
 
 
+def build_from_dashboard(home: Home) -> str:
+    """`reach build` for the Deliveries page's button: the same build, gate and publish; -> its summary."""
+    from reach.build import build_warehouse
+
+    return build_warehouse(home).text()
+
+
 def create_dashboard(home: Home, access: AccessConfig | None = None) -> dash.Dash:
     """`access`: the sign-in settings; by default those of <home>/access.toml and the environment."""
-    return create_app(home, WRITERS, access or AccessConfig.load(home))
+    return create_app(home, WRITERS, access or AccessConfig.load(home), build_from_dashboard)

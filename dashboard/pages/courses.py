@@ -19,7 +19,8 @@ HEADLINE = ("enrolments", "course_participants", "course_completions", "level_ga
 def header(ctx: PageContext) -> html.Div:
     lang = ctx.lang
     data = ctx.figures(HEADLINE)
-    cards = [kpi_card(m, metric_name(m, lang), figures.format_value(data.value(m), data.flag(m), lang))
+    cards = [kpi_card(m, metric_name(m, lang), figures.format_value(data.value(m), data.flag(m), lang),
+                      trace_lang=lang)
              for m in HEADLINE]
     enrolments, completions = data.value("enrolments"), data.value("course_completions")
     rate = completions / enrolments if enrolments and completions is not None else None

@@ -16,7 +16,8 @@ HEADLINE = ("events", "event_attendance", "event_participants_foreign")
 def header(ctx: PageContext) -> html.Div:
     lang = ctx.lang
     data = ctx.figures(HEADLINE)
-    return html.Div([kpi_card(m, metric_name(m, lang), figures.format_value(data.value(m), data.flag(m), lang))
+    return html.Div([kpi_card(m, metric_name(m, lang), figures.format_value(data.value(m), data.flag(m), lang),
+                              trace_lang=lang)
                      for m in HEADLINE], className="kpi-row")
 
 

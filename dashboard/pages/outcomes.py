@@ -21,9 +21,9 @@ def header(ctx: PageContext) -> html.Div:
     median = data.value("median_days_to_outcome")
     cards = [
         kpi_card("outcomes", metric_name("outcomes", lang),
-                 figures.format_value(data.value("outcomes"), data.flag("outcomes"), lang)),
+                 figures.format_value(data.value("outcomes"), data.flag("outcomes"), lang), trace_lang=lang),
         kpi_card("clients_with_outcome", metric_name("clients_with_outcome", lang),
-                 figures.format_value(with_outcome, data.flag("clients_with_outcome"), lang)),
+                 figures.format_value(with_outcome, data.flag("clients_with_outcome"), lang), trace_lang=lang),
         kpi_card("outcome_share", t("outcome_share", lang), fmt_percent(share, lang)),
         kpi_card("median_days", t("median_days", lang), fmt_decimal(median, lang, 0) if median is not None
                  else figures.format_value(None, data.flag("median_days_to_outcome"), lang)),

@@ -20,7 +20,9 @@ _DIGITS = {"service_hours": 1}
 
 
 def _number(value: float | None, flag: str, metric: str, lang: str) -> str:
-    return figures.format_value(value, flag, lang, digits=_DIGITS.get(metric, 0))
+    # Protected sums are whole (rounded in the metric layer): no decimal to show then.
+    digits = _DIGITS.get(metric, 0) if isinstance(value, float) else 0
+    return figures.format_value(value, flag, lang, digits=digits)
 
 
 def header(ctx: PageContext) -> html.Div:
@@ -33,7 +35,8 @@ def header(ctx: PageContext) -> html.Div:
         change, sign = _change(value, previous, metric, ctx)
         target_text, progress = _target(value, metric, ctx)
         cards.append(kpi_card(metric, metric_name(metric, lang), _number(value, flag, metric, lang),
-                              change=change, change_sign=sign, target=target_text, progress=progress))
+                              change=change, change_sign=sign, target=target_text, progress=progress,
+                              trace_lang=lang))
     notes = []
     if current.hidden or (previous is not None and previous.hidden):
         notes.append(html.Div(t("privacy_hidden", lang), className="note note-privacy"))

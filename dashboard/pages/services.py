@@ -21,11 +21,12 @@ def header(ctx: PageContext) -> html.Div:
     share = interpreted / contacts if contacts and interpreted is not None else None
     cards = [
         kpi_card("contacts", metric_name("contacts", lang),
-                 figures.format_value(contacts, data.flag("contacts"), lang)),
+                 figures.format_value(contacts, data.flag("contacts"), lang), trace_lang=lang),
         kpi_card("service_hours", metric_name("service_hours", lang),
-                 figures.format_value(data.value("service_hours"), data.flag("service_hours"), lang, digits=1)),
+                 figures.format_value(data.value("service_hours"), data.flag("service_hours"), lang, digits=1),
+                 trace_lang=lang),
         kpi_card("interpreted_contacts", metric_name("interpreted_contacts", lang),
-                 figures.format_value(interpreted, data.flag("interpreted_contacts"), lang)),
+                 figures.format_value(interpreted, data.flag("interpreted_contacts"), lang), trace_lang=lang),
         kpi_card("interpreted_share", t("interpreted_share", lang), fmt_percent(share, lang, 1)),
     ]
     return html.Div(cards, className="kpi-row")

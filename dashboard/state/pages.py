@@ -41,8 +41,10 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("outcomes", "Výsledky", "Outcomes"),
     PageSpec("events", "Akce", "Events"),
     PageSpec("quality", "Kvalita dat", "Data quality", STEWARDS),
+    PageSpec("deliveries", "Dodávky", "Deliveries", STEWARDS),  # upload, build and publish, what changed
     PageSpec("definitions", "Definice", "Definitions"),
     PageSpec("admin", "Správa", "Administration", frozenset({Role.ADMIN})),  # accounts and the audit log
+    PageSpec("schedules", "Plánované zprávy", "Schedules", frozenset({Role.ADMIN})),  # scheduled sending
 )
 HOME_PAGE = "overview"
 PAGES: tuple[str, ...] = tuple(spec.key for spec in PAGE_SPECS)

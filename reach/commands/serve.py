@@ -36,12 +36,15 @@ def run(args: argparse.Namespace, home: Home) -> int:
     # Imported here: the other commands should not pay for loading Dash.
     from waitress import serve
 
+    from pipelines.uploads import MIB, UploadLimits
     from reach.dashboard import create_dashboard
 
     app = create_dashboard(home)
     print(f"Dashboard at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stdout, flush=True)
     try:
-        serve(app.server, host=args.host, port=args.port, threads=SERVER_THREADS, ident="")
+        # No request body larger than an upload may be (REACH_UPLOAD_MAX_MB): waitress refuses it before buffering it.
+        serve(app.server, host=args.host, port=args.port, threads=SERVER_THREADS, ident="",
+              max_request_body_size=UploadLimits.from_environment().max_bytes + MIB)
     except OSError as error:
         raise ReachError(f"Cannot serve the dashboard on {args.host}:{args.port}: {error}.") from error
     return 0

@@ -18,9 +18,9 @@ OUTPUTS = (("content", "children"), ("privacy-banner", "children"), ("privacy-la
 SMALL = "?district=CZ0427"
 ALLOWED = {
     "admin": set(PAGES),
-    "analyst": set(PAGES) - {"admin"},
-    "coordinator": set(PAGES) - {"admin", "quality"},
-    "ministry": set(PAGES) - {"admin", "quality"},
+    "analyst": set(PAGES) - {"admin", "schedules"},
+    "coordinator": set(PAGES) - {"admin", "quality", "deliveries", "schedules"},
+    "ministry": set(PAGES) - {"admin", "quality", "deliveries", "schedules"},
     "board": {"overview"},
 }
 

@@ -1,0 +1,111 @@
+"""Callbacks of the Deliveries page: progress and results of uploads and builds, starting a build, filtering quarantine.
+
+Each checks the signed-in role on the server (the page's roles, dashboard/state/pages.py) whatever
+the browser sends; an upload's summary is shown only to the user who uploaded it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import dash
+from dash import MATCH, Input, Output, State, ctx, no_update
+
+from dashboard.auth import current_account, current_scope, record
+from dashboard.auth.server import request_actor
+from dashboard.routine import views
+from dashboard.routine.jobs import RUNNING, Job, Jobs
+from dashboard.state.pages import page_allowed
+from dashboard.state.url import parse_view
+from pipelines import audit
+from pipelines.home import Home
+
+PAGE = "deliveries"
+Build = Callable[[Home], str]  # builds, checks and publishes the warehouse; -> the summary (reach build's text)
+
+
+def _signature(job: Job | None) -> list[Any] | None:
+    if job is None:
+        return None
+    running = job.state == RUNNING
+    return [job.id, job.state, job.progress if running else None, int(job.seconds) if running else None]
+
+
+def _allowed() -> bool:
+    account = current_account()
+    return account is not None and page_allowed(PAGE, account.role)
+
+
+def register_delivery_callbacks(app: dash.Dash, home: Home, jobs: Jobs, build: Build | None) -> None:
+    @app.callback(
+        Output("upload-status", "children"), Output("build-status", "children"), Output("routine-seen", "data"),
+        Input("routine-tick", "n_intervals"), Input("upload-job", "data"),
+        State("routine-seen", "data"), State("url", "search"), State("url", "pathname"),
+    )
+    def poll(_tick: int | None, _job: str | None, seen: dict[str, Any] | None, search: str | None,
+             pathname: str | None) -> tuple:
+        if not _allowed():
+            return no_update, no_update, no_update
+        lang = parse_view(pathname, search).lang
+        seen = dict(seen or {})
+        upload = jobs.latest("upload", current_account().name)
+        building = jobs.latest("build")
+        out_upload: Any = no_update
+        out_build: Any = no_update
+        if _signature(upload) != seen.get("upload") or seen.get("lang") != lang:
+            out_upload = views.upload_status(upload, lang)
+            seen["upload"] = _signature(upload)
+        if _signature(building) != seen.get("build") or seen.get("lang") != lang:
+            out_build = views.build_status(building, lang, home.quality_dir, current_scope())
+            seen["build"] = _signature(building)
+        seen["lang"] = lang
+        if out_upload is no_update and out_build is no_update:
+            return no_update, no_update, no_update
+        return out_upload, out_build, seen
+
+    @app.callback(
+        Output("build-status", "children", allow_duplicate=True),
+        Input("build-start", "n_clicks"), State("url", "search"), State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def start_build(clicks: int | None, search: str | None, pathname: str | None) -> Any:
+        if not clicks or not _allowed() or build is None:
+            return no_update
+        lang = parse_view(pathname, search).lang
+        running = jobs.latest("build")
+        if running is not None and running.state == RUNNING:  # one build at a time: say so, show its progress
+            return views.build_status(running, lang, home.quality_dir, current_scope(), refused=True)
+        record(home, "build.start", "warehouse", "started from the dashboard")  # before the build, or not at all
+        actor = request_actor()
+
+        def work(job: Job) -> str:
+            try:
+                summary = build(home)
+            except BaseException:
+                audit.record(home, actor, "build.failed", "warehouse", "started from the dashboard; not published")
+                raise
+            audit.record(home, actor, "build.published", "warehouse", "started from the dashboard")
+            return summary
+
+        job, started = jobs.start("build", actor.user, "", work)
+        return views.build_status(job, lang, home.quality_dir, current_scope(), refused=not started)
+
+    @app.callback(
+        Output({"type": "quarantine-table", "index": MATCH}, "children"),
+        Input({"type": "quarantine-filter", "index": MATCH}, "value"),
+        State("url", "search"), State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def filter_quarantine(text: str | None, search: str | None, pathname: str | None) -> Any:
+        if not _allowed():
+            return no_update
+        upload = jobs.latest("upload", current_account().name)
+        index = ctx.triggered_id["index"] if ctx.triggered_id else None
+        if upload is None or upload.result is None or not isinstance(index, int):
+            return no_update
+        deliveries = upload.result["deliveries"]
+        if not 0 <= index < len(deliveries):
+            return no_update
+        return views.quarantine_table(deliveries[index]["quarantine"], index, parse_view(pathname, search).lang,
+                                      str(text or "")[:200])
