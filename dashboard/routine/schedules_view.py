@@ -81,7 +81,7 @@ def entries_table(home: Home, lang: str) -> Any:
         return html.P(rt("schedule_none", lang))
     headers = [rt(k, lang) for k in ("schedule_id", "schedule_report", "schedule_centres", "schedule_period",
                                       "schedule_recipient_count", "schedule_when", "schedule_next", "schedule_last",
-                                      "schedule_failure")] + ["", ""]
+                                      "schedule_failure", "schedule_edit", "schedule_delete")]
     rows = []
     for s in entries:
         e, state = s.entry, s.state

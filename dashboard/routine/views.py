@@ -97,9 +97,10 @@ def quarantine_block(d: dict[str, Any], index: int, lang: str, text: str, query:
         return html.Div(html.P(rt("no_quarantine", lang)))
     link = f"{QUARANTINE_PATH}?{urlencode({'delivery': d['delivery_id'], 'lang': lang})}"
     return html.Div(className="quarantine", children=[
-        html.Label(rt("quarantine_filter", lang), htmlFor={"type": "quarantine-filter", "index": index}),
-        dcc.Input(id={"type": "quarantine-filter", "index": index}, type="search", debounce=True, value=text,
-                  className="quarantine-filter"),
+        # The input inside its label: a pattern-matching id cannot be named by htmlFor.
+        html.Label([rt("quarantine_filter", lang), " ",
+                    dcc.Input(id={"type": "quarantine-filter", "index": index}, type="search", debounce=True,
+                              value=text, className="quarantine-filter")]),
         html.Div(quarantine_table(rows, index, lang, text), id={"type": "quarantine-table", "index": index}),
         *([html.P(rt("quarantine_truncated", lang), className="note")] if d["quarantine_truncated"] else []),
         html.A(rt("quarantine_download", lang), href=link, className="button-link", id=f"quarantine-download-{index}",
