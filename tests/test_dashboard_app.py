@@ -26,6 +26,7 @@ from pipelines.access import EVERYTHING
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery
+from pipelines.metrics.protection import Protection
 from pipelines.targets import load_targets
 from reach.commands import serve
 from reach.dashboard import create_dashboard
@@ -53,7 +54,7 @@ def _find(component: object, wanted_id: str) -> object | None:
 def test_every_page_renders_from_the_real_warehouse(published_home: Home, page: str, privacy: bool) -> None:
     board = _board(published_home)
     view = board.with_default_period(parse_view(f"/{page}", "?district=CZ0427,CZ0426&sex=female"), EVERYTHING)
-    content = render_content(board.context(view, privacy, EVERYTHING))
+    content = render_content(board.context(view, Protection.PROTECTED if privacy else Protection.EXACT, EVERYTHING))
     assert content, page
     for chart in PAGE_MODULES[page].CHARTS:
         assert _find(content[-1], {"type": "chart", "chart": chart.id}) is not None, chart.id
@@ -63,7 +64,7 @@ def test_every_page_renders_from_the_real_warehouse(published_home: Home, page: 
 def test_kpi_cards_equal_reach_metrics_for_the_same_filters(published_home: Home, where: dict) -> None:
     board = _board(published_home)
     search = "?" + "&".join(f"{d}={','.join(v)}" for d, v in where.items()) if where else ""
-    content = render_content(board.context(parse_view("/", search), True, EVERYTHING))
+    content = render_content(board.context(parse_view("/", search), Protection.PROTECTED, EVERYTHING))
     printed = reach_metrics(published_home, KPI_METRICS, where)
     for metric in KPI_METRICS:
         card = _find(content[0], f"kpi-value-{metric}")
@@ -73,7 +74,7 @@ def test_kpi_cards_equal_reach_metrics_for_the_same_filters(published_home: Home
 
 def test_rest_of_nationalities_is_one_unduplicated_figure(published_home: Home) -> None:
     board = _board(published_home)
-    context = board.context(parse_view("/reach", ""), False, EVERYTHING)
+    context = board.context(parse_view("/reach", ""), Protection.EXACT, EVERYTHING)
     data = chart_by_id("reach-nationality").load(context)
     rows = data.frame["nationality"].to_list()
     assert rows[-1] == "__rest__"
@@ -84,7 +85,7 @@ def test_rest_of_nationalities_is_one_unduplicated_figure(published_home: Home) 
 
 def test_export_carries_published_cells_and_czech_labels(published_home: Home) -> None:
     board = _board(published_home)
-    context = board.context(parse_view("/reach", ""), True, EVERYTHING)
+    context = board.context(parse_view("/reach", ""), Protection.PROTECTED, EVERYTHING)
     data = chart_by_id("reach-residence").load(context)
     table = export_table(data.published, "cs")
     assert table.columns == ["residence_status", "residence_status_label", "clients_reached"]
@@ -93,7 +94,7 @@ def test_export_carries_published_cells_and_czech_labels(published_home: Home) -
     assert "Trvalý pobyt" in text
     # Values hidden on screen stay hidden in the file.
     published = set(data.published["clients_reached"].to_list())
-    assert not any(v.isdigit() and 0 < int(v) < 5 for v in published)
+    assert not any(v.isdigit() and int(v) in (1, 2) for v in published)  # perturbed: never 1 or 2
     workbook = pl.read_excel(io.BytesIO(to_xlsx(table, "reach-residence", "cs")))
     assert workbook.columns[:2] == ["residence_status", "Pobytový status"]
     assert workbook.height == table.height
@@ -103,7 +104,8 @@ def test_source_reopens_when_a_new_build_replaces_the_file(published_home: Home,
     home = Home(tmp_path / "home").ensure()
     shutil.copy(published_home.warehouse_db, home.warehouse_db)
     source = WarehouseSource(home)
-    query = MetricQuery(date(2022, 8, 1), date(2023, 7, 31), metrics=("contacts",), scope=EVERYTHING)
+    query = MetricQuery(date(2022, 8, 1), date(2023, 7, 31), metrics=("contacts",), protection=Protection.EXACT,
+                        scope=EVERYTHING)
     before = source.compute(query).frame["contacts"][0]
     replacement = home.root / "next.duckdb"
     shutil.copy(published_home.warehouse_db, replacement)

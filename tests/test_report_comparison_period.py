@@ -22,6 +22,7 @@ from pipelines.formatting import fmt_period
 from pipelines.home import Home
 from pipelines.metrics import open_warehouse
 from pipelines.metrics.periods import NO_COMPARISON_DATA, data_coverage
+from pipelines.metrics.protection import Protection
 from pipelines.targets import load_targets
 from reports.board import write_board_pack
 from reports.board.data import gather_board
@@ -58,7 +59,7 @@ def _changes(component: object) -> list[str]:
 def _kpi_changes(board: Board, search: str, lang: str) -> list[str]:
     search = f"{search}&lang={lang}" if search else f"?lang={lang}"
     view = board.with_default_period(parse_view("/", search), EVERYTHING)
-    return _changes(header(board.context(view, True, EVERYTHING)))
+    return _changes(header(board.context(view, Protection.PROTECTED, EVERYTHING)))
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_board_pack_and_dashboard_name_the_same_comparison_period(
         published_home: Home, board: Board, search: str, lang: str) -> None:
     expected = fmt_period(*PRESETS[search], lang)
     view = board.with_default_period(parse_view("/", search), EVERYTHING)
-    period = board.context(view, True, EVERYTHING).period
+    period = board.context(view, Protection.PROTECTED, EVERYTHING).period
     changes = _kpi_changes(board, search, lang)
     assert len(changes) == len(KPI_METRICS)
     assert all(change.endswith(f"({expected})") for change in changes), changes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 import weakref
 from collections.abc import Mapping
 from dataclasses import replace
@@ -125,12 +126,13 @@ def _perturbed(con: duckdb.DuckDBPyConnection, part: pl.DataFrame, plan: Protect
     part = part.with_columns(published)
     part = part.drop([c for c in part.columns if c.startswith(KEY_PREFIX)])
     if rates:
-        cursor = con.cursor()  # the registered frame stays this cursor's, whoever else uses `con`
+        # A name of its own: `con` may be a cursor others use too (its catalog holds the marts).
+        name = f"perturbed_counts_{uuid.uuid4().hex}"
+        con.register(name, part.to_arrow())
         try:
-            cursor.register("perturbed_counts", part.to_arrow())
-            part = _run(cursor, rates_sql(rates, "perturbed_counts"), {})
+            part = _run(con, rates_sql(rates, name), {})
         finally:
-            cursor.close()
+            con.unregister(name)
     return part
 
 

@@ -24,6 +24,7 @@ from pipelines.access import EVERYTHING
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.protection import Protection
 from reach.cli import main
 from reports.ministry_model import BreakdownRow
 from reports.ministry_writer import SHEET_NAMES, write_workbook
@@ -199,7 +200,8 @@ def _small_day(home: Home) -> date:
         day = date(2022, 8, 1)
         while day < date(2023, 2, 1):
             result = compute(con, MetricQuery(day, day, ("clients_reached",), ("nationality",),
-                                              {"target_group": PARTICIPANTS}, suppress=False, scope=EVERYTHING))
+                                              {"target_group": PARTICIPANTS}, protection=Protection.EXACT,
+                                              scope=EVERYTHING))
             counts = [v for v in result.frame.get_column("clients_reached").to_list() if v]
             if 2 <= sum(counts) <= 4 and len(counts) >= 2:
                 return day

@@ -36,6 +36,7 @@ from dashboard.state.pages import PAGES
 from dashboard.state.url import path_of
 from pipelines.access import EVERYTHING
 from pipelines.home import Home
+from pipelines.metrics.protection import Protection
 from pipelines.safe_text import FORMULA_STARTS, neutralise, plotly_text
 from reach.dashboard import create_dashboard
 from robustness._office import page_texts, squash
@@ -363,7 +364,7 @@ def test_the_chart_xlsx_export_holds_text_not_formulas_or_links(hostile_home: Ho
     board = Board(WarehouseSource(hostile_home), load_targets(), None)
     view = ViewState(page="services", preset="custom", custom_from=PERIOD[0], custom_to=PERIOD[1])
     chart = chart_by_id("services-branch")
-    table = export_table(chart.load(board.context(view, True, EVERYTHING)).published, "cs")
+    table = export_table(chart.load(board.context(view, Protection.PROTECTED, EVERYTHING)).published, "cs")
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(table, chart.id, "cs")))
     _assert_text_cells(book, expect=[neutralise(p) for p in PAYLOADS.values()])
 
