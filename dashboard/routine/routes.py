@@ -190,7 +190,8 @@ def _progress(job: Job, report: LoadProgress) -> None:
 def receive(stream: BinaryIO, boundary: str, spool: Path, limits: UploadLimits) -> list[tuple[str, Path]]:
     """The files of a multipart body, each checked by name and type before its content is read,
     written to `spool` and cut off at the limit; -> (file name, spooled path) in the order sent."""
-    decoder = MultipartDecoder(boundary.encode("latin-1"), max_form_memory_size=64 * 1024)
+    # No memory cap of its own: it holds one chunk at a time, and every file part goes straight to disk.
+    decoder = MultipartDecoder(boundary.encode("latin-1"), max_form_memory_size=None)
     received: list[tuple[str, Path]] = []
     out: BinaryIO | None = None
     total, ended = 0, False

@@ -224,3 +224,21 @@ def test_a_traced_kpi_adds_up_to_its_rows_in_the_raw_layer(published_home: Home)
         assert other.files == ()
     finally:
         con.close()
+
+
+def test_a_large_file_streams_to_the_spool_in_chunks(tmp_path: Path) -> None:
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from dashboard.routine.routes import receive
+    from pipelines.uploads import UploadLimits, UploadRefused
+
+    content = b"id;x\n" + b"".join(b"%d;%s\n" % (i, b"y" * 40) for i in range(80_000))  # ~3.5 MB
+    boundary, body = encode_multipart({"files": FileStorage(io.BytesIO(content), "kontakty.csv")},
+                                      boundary="b0undary")
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    [(name, path)] = receive(io.BytesIO(body), boundary, spool, UploadLimits())
+    assert name == "kontakty.csv" and path.read_bytes() == content
+    with pytest.raises(UploadRefused, match="larger than the limit"):
+        receive(io.BytesIO(body), boundary, tmp_path, UploadLimits(max_bytes=1_000_000))
