@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import dash
+import polars as pl
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from charts import figures
@@ -245,12 +246,16 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         view = board.with_default_period(parse_view(pathname, search), scope)
         # A download is always protected (access.md): exact figures stay on the screen of whoever switched.
         context = board.context(view, Protection.PROTECTED, scope)
-        data = chart.load(context)
-        table = export_table(data.published, view.lang)
+        try:
+            data = chart.load(context)
+            table = export_table(data.published, view.lang)
+            refused = ""
+        except ReachError as error:  # a view the metric layer refuses (its bounds): the file says why
+            data, table, refused = None, pl.DataFrame(), str(error)
         period = f"{context.period.date_from:%Y%m%d}-{context.period.date_to:%Y%m%d}"
         name = f"{chart.id}_{period}"
         record(source.home, "export.download", f"{name}.{trigger['fmt']}", _view_detail(context))
-        note = NOTICE[view.lang] + (" " + SPARSE_NOTICE[view.lang] if data.sparse else "")
+        note = refused or NOTICE[view.lang] + (" " + SPARSE_NOTICE[view.lang] if data and data.sparse else "")
         if trigger["fmt"] == "xlsx":
             return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang, note), f"{name}.xlsx")
         return {"content": to_csv(table, note), "filename": f"{name}.csv", "type": "text/csv"}

@@ -34,6 +34,7 @@ from pipelines.home import Home
 from pipelines.metrics import MetricQuery, MetricResult, compute
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
 from pipelines.metrics.periods import Coverage, data_coverage
+from pipelines.metrics.protection import Protection
 
 EARLIEST = EARLIEST_DATE  # dashboard/state/url.py: the first date a view may show
 
@@ -245,8 +246,10 @@ class WarehouseSource:
     def data_months(self, scope: Scope) -> list[str]:
         """Months (YYYY-MM) with any activity within `scope`, for the period pickers; cached per generation."""
         def read(cursor: duckdb.DuckDBPyConnection) -> list[str]:
+            # Which months have data, never a figure: exact, so a sparse scope still gets its months.
             result = compute(cursor, MetricQuery(date_from=EARLIEST, date_to=date.today(),
-                                                 metrics=("clients_reached",), by=("month",), scope=scope))
+                                                 metrics=("clients_reached",), by=("month",),
+                                                 protection=Protection.EXACT, scope=scope))
             return sorted(m for m in result.frame["month"].to_list() if m)
 
         return list(self._cached("months", scope, read))
@@ -260,8 +263,9 @@ class WarehouseSource:
         def read(cursor: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
             metrics = tuple(m for m in ("clients_reached", "event_attendance")
                             if applies(METRICS_BY_NAME[m], dimension))
+            # Which values occur within the scope, never a figure (a view of them is protected as any).
             result = compute(cursor, MetricQuery(date_from=EARLIEST, date_to=date.today(), metrics=metrics,
-                                                 by=(dimension,), scope=scope))
+                                                 by=(dimension,), protection=Protection.EXACT, scope=scope))
             return tuple(str(v) for v in result.frame[dimension].to_list() if v is not None)
 
         return self._cached(f"values:{dimension}", scope, read)
