@@ -242,3 +242,38 @@ def test_a_large_file_streams_to_the_spool_in_chunks(tmp_path: Path) -> None:
     assert name == "kontakty.csv" and path.read_bytes() == content
     with pytest.raises(UploadRefused, match="larger than the limit"):
         receive(io.BytesIO(body), boundary, tmp_path, UploadLimits(max_bytes=1_000_000))
+
+
+SCHEDULE_FIELDS = ("id", "report", "centres", "period", "recipients", "when", "lang", "framework")
+
+
+def _save_schedule(app, client, values: dict[str, str]) -> dict:
+    key = next(k for k in app.callback_map if k.startswith("..schedule-list"))
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    payload = {"output": key, "outputs": outputs,
+               "inputs": [{"id": "schedule-save", "property": "n_clicks", "value": 1},
+                          {"id": "schedule-new", "property": "n_clicks", "value": None}, [], []],
+               "state": [{"id": f"schedule-{f}", "property": "value", "value": values.get(f)} for f in SCHEDULE_FIELDS]
+               + [{"id": "schedule-version", "property": "data", "value": ""},
+                  {"id": "schedule-editing", "property": "data", "value": None},
+                  {"id": "url", "property": "search", "value": ""},
+                  {"id": "url", "property": "pathname", "value": "/schedules"}],
+               "changedPropIds": ["schedule-save.n_clicks"]}
+    answer = client.post("/_dash-update-component", json=payload)
+    return answer.get_json()["response"] if answer.status_code == 200 else {}
+
+
+def test_the_schedules_page_adds_an_entry_and_names_the_bad_field(app, routine_home: Home) -> None:
+    admin = signed_in_client(app, routine_home, "admin")
+    entry = {"id": "board-monthly", "report": "board-pdf", "centres": "ULK", "period": "previous month",
+             "recipients": "vedeni@example.cz", "when": "0 7 32 * *", "lang": "cs"}
+    refused = _save_schedule(app, admin, entry)
+    assert "not a cron expression" in refused["schedule-when-error"]["children"]
+    assert refused["schedule-id-error"]["children"] == "" and not routine_home.schedule_file.exists()
+    saved = _save_schedule(app, admin, {**entry, "when": "0 7 3 * *"})
+    assert "board-monthly" in json.dumps(saved["schedule-list"])
+    assert "board-monthly" in routine_home.schedule_file.read_text(encoding="utf-8")
+    assert audit.read(routine_home).entries[-1].action == "schedule.add"
+    analyst = signed_in_client(app, routine_home, "analyst")  # not the analyst's page: nothing changes
+    assert _save_schedule(app, analyst, {**entry, "id": "other", "when": "0 7 3 * *"}) == {}
+    assert "other" not in routine_home.schedule_file.read_text(encoding="utf-8")
