@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _quality_support import copy_home
 
 from dashboard.auth.config import AccessConfig
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
+from support.quality import copy_home
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from _access_support import signed_in_client
 
 from dashboard.state.pages import PAGES
 from dashboard.state.url import path_of
 from pipelines import audit
 from pipelines.home import Home
 from pipelines.metrics.protection import NOTICE
+from support.access import signed_in_client
 
 OUTPUTS = (("content", "children"), ("privacy-banner", "children"), ("privacy-label", "children"),
            ("period-line", "children"))

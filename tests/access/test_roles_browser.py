@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from _access_support import PASSWORD, ensure_account, start_signed_in
 from dash.testing.composite import DashComposite
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -15,6 +14,7 @@ from dashboard.state.pages import PAGES, page_allowed
 from pipelines.access import Role
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
+from support.access import PASSWORD, ensure_account, start_signed_in
 
 from .conftest import short_sessions
 

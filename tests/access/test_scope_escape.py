@@ -23,10 +23,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from _access_support import signed_in_client
-from _build_support import Delivery, write_raw
-from _quality_support import clean_deliveries
-from _reports_readback import pdf_text
 
 from dashboard.pages import PAGE_MODULES
 from dashboard.state.pages import page_allowed
@@ -37,6 +33,10 @@ from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.protection import Protection
 from reach.build import build_warehouse
 from reach.dashboard import create_dashboard
+from support.access import signed_in_client
+from support.quality import clean_deliveries
+from support.raw_rows import Delivery, write_raw
+from support.readback import pdf_text
 
 pytestmark = pytest.mark.slow
 

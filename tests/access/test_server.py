@@ -9,7 +9,6 @@ import re
 from dataclasses import replace
 
 import pytest
-from _access_support import ensure_account, signed_in_client
 
 from dashboard.auth.config import AccessConfig
 from pipelines import audit
@@ -17,6 +16,7 @@ from pipelines.errors import ReachError
 from pipelines.home import Home
 from reach.commands import serve
 from reach.dashboard import create_dashboard
+from support.access import ensure_account, signed_in_client
 
 PROXY_SETTINGS = """
 [proxy]

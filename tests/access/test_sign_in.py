@@ -7,12 +7,11 @@ import re
 import stat
 import time
 
-from _access_support import PASSWORD, csrf_from, ensure_account, sign_in, signed_in_client
-
 from pipelines import audit
 from pipelines.access import AccountStore
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
+from support.access import PASSWORD, csrf_from, ensure_account, sign_in, signed_in_client
 
 from .conftest import short_sessions
 

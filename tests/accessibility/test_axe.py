@@ -12,7 +12,6 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 
 from dashboard.state.pages import PAGES, page_allowed
@@ -20,6 +19,7 @@ from dashboard.state.url import path_of
 from pipelines.access import Role
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
+from support.access import start_signed_in
 
 from ._browser import FAILING_IMPACTS, axe_violations, describe, rendered
 

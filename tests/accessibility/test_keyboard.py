@@ -10,13 +10,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
+from support.access import start_signed_in
 
 from ._browser import (
     FAILING_IMPACTS,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from _access_support import signed_in_client
 
 from dashboard.layout import shell
 from dashboard.state.pages import PAGES
@@ -13,6 +12,7 @@ from dashboard.state.url import path_of
 from pipelines.home import Home
 from pipelines.targets import load_targets
 from reach.dashboard import create_dashboard
+from support.access import signed_in_client
 
 
 @pytest.mark.parametrize(("query", "lang", "title"), [

@@ -7,13 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 from PIL import Image
 
 from pipelines.home import Home
 from reach import screenshots
 from reach.dashboard import create_dashboard
+from support.access import start_signed_in
 
 from ._browser import rendered
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from _quality_support import write_clean_raw
 
 from pipelines.home import Home
 from reach.build import build_warehouse
+from support.quality import write_clean_raw
 
 
 @pytest.fixture(scope="session")

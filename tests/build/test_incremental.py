@@ -16,13 +16,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from _build_support import Delivery, client, query, write_raw
 
 from pipelines import audit
 from pipelines.deliveries import set_aside
 from pipelines.home import Home
 from reach.build import build_warehouse
 from reach.cli import main
+from support.raw_rows import Delivery, client, query, write_raw
 
 pytestmark = pytest.mark.slow
 

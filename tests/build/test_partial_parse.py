@@ -7,11 +7,11 @@ import hashlib
 from pathlib import Path
 
 import duckdb
-from _quality_support import copy_home
 
 from pipelines.home import Home
 from reach.build import build_warehouse
 from reach.cli import main
+from support.quality import copy_home
 
 REUSED = "Partial parsing enabled, no changes found, skipping parsing"
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from _metrics_support import MartBuilder, home_with_marts
 
 from pipelines.access import EVERYTHING
 from pipelines.disclosure.ptable import ptable
@@ -25,6 +24,7 @@ from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.protection import HIDDEN, SHOWN, Protection
 from reach.cli import main
+from support.marts import MartBuilder, home_with_marts
 
 FROM, TO = date(2022, 8, 1), date(2022, 12, 31)
 OTHERS = ("UA", "VN", "RU", "SY")  # every nationality but CZ

@@ -12,7 +12,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from _metrics_support import MartBuilder, home_with_marts
 
 from dashboard.data import WarehouseSource
 from pipelines.access import EVERYTHING
@@ -24,6 +23,7 @@ from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.top_n import top_n_with_rest
 from reports.board.data import _compute as board_compute
+from support.marts import MartBuilder, home_with_marts
 
 FROM, TO = date(2022, 8, 1), date(2022, 12, 31)
 NATIONALITIES = ("UA", "VN", "RU", "SY", "AF", "MN", "BY", "GE", "AM", "KZ", "TR", "IN", "PK")

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-from _reports_support import ministry_data
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pipelines.access import EVERYTHING
@@ -28,6 +27,7 @@ from pipelines.metrics.protection import Protection
 from reach.cli import main
 from reports.ministry_model import BreakdownRow
 from reports.ministry_writer import SHEET_NAMES, write_workbook
+from support.reports import ministry_data
 
 PARTICIPANTS = ("international_protection", "third_country_national", "ukrainian")
 BIG = 10**6

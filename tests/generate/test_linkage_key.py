@@ -10,7 +10,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from _ingest_support import CLIENT_HEADER, client, query, write_csv
 
 from pipelines.errors import ReachError
 from pipelines.generate import NationalManifest, generate_national
@@ -20,6 +19,7 @@ from pipelines.privacy.identifiers import identifier_kind
 from pipelines.pseudonymise import load_linkage_key, pseudonymise_tree
 from pipelines.pseudonymise.linkage import linkage_key, linkage_message
 from reach.cli import main
+from support.ingest import CLIENT_HEADER, client, query, write_csv
 
 CENTRE_KEY = b"centre key: 0123456789abcdefghijklmnopqrstuvwxyz"
 NATIONAL_KEY = b"national key: ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210"

@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from _metrics_support import MartBuilder, home_with_marts
+from support.marts import MartBuilder, home_with_marts
 
 ROOT = Path(__file__).parents[2]
 PACKAGES = ("pipelines", "charts", "dashboard", "reports", "reach", "expectations")

@@ -15,7 +15,6 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from _reports_support import board_data, ministry_data
 
 from dashboard.exports import header_labels
 from dashboard.layout import filter_label
@@ -27,6 +26,7 @@ from reports.board.model import Comparison, Kpi, PartChange
 from reports.board.tables import COURSE_METRICS, course_rows, kpi_rows
 from reports.ministry_model import Breakdown, BreakdownRow, TargetRow
 from reports.ministry_writer import SHEET_NAMES, write_workbook
+from support.reports import board_data, ministry_data
 
 DOC = Path(__file__).parents[2] / "docs" / "metrics.md"
 LANGS = ("cs", "en")

@@ -10,7 +10,6 @@ from datetime import date
 
 import duckdb
 import pytest
-from _metrics_support import MartBuilder, home_with_marts
 
 from pipelines.access import EVERYTHING, Scope
 from pipelines.metrics import METRICS, MetricQuery, compute, open_warehouse
@@ -19,6 +18,7 @@ from pipelines.metrics.periods import Coverage, data_coverage
 from pipelines.metrics.protection import Protection
 from pipelines.metrics.sql import family_sql
 from pipelines.metrics.top_n import top_n_with_rest
+from support.marts import MartBuilder, home_with_marts
 
 EXACT = Protection.EXACT  # these tests check the SQL's exact figures
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from _metrics_support import MartBuilder, home_with_marts
 
 from pipelines.access import EVERYTHING
 from pipelines.metrics import MetricQuery, compute, open_warehouse
@@ -16,6 +15,7 @@ from pipelines.metrics.catalogue import REST_CODE
 from pipelines.metrics.protection import HIDDEN, SHOWN, Protection
 from pipelines.metrics.result import MetricResult
 from pipelines.metrics.top_n import ranked, top_n_with_rest
+from support.marts import MartBuilder, home_with_marts
 
 DAY = date(2022, 9, 5)
 PERIOD = {"date_from": date(2022, 9, 1), "date_to": date(2022, 9, 30)}

@@ -9,10 +9,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from _build_support import Delivery, client, write_raw
 
 from pipelines.home import Home
 from reach.build import run_dbt
+from support.raw_rows import Delivery, client, write_raw
 
 pytestmark = pytest.mark.slow
 

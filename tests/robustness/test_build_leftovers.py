@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from _quality_support import copy_home, digest
 
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from reach.build import FAILED_SUFFIX, build_lock, build_warehouse
 from reach.cli import main
+from support.quality import copy_home, digest
 
 pytestmark = pytest.mark.slow
 

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _quality_support import copy_home, digest
 
 from expectations.runner import run_gate
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from reach.build import build_warehouse
 from reach.cli import main
+from support.quality import copy_home, digest
 
 pytestmark = pytest.mark.slow
 

@@ -18,9 +18,6 @@ from typing import Any
 
 import duckdb
 import pytest
-from _build_support import Delivery, client, write_raw
-from _quality_breaks import BREAKS, apply
-from _quality_support import copy_home, digest
 
 from expectations.runner import run_gate
 from expectations.spec import ExpectationSpec, load_suites
@@ -33,6 +30,9 @@ from pipelines.ingest import load_paths
 from pipelines.ingest.raw_schema import connect_raw_layer
 from reach.build import build_warehouse
 from reach.cli import main
+from support.quality import copy_home, digest
+from support.quality_breaks import BREAKS, apply
+from support.raw_rows import Delivery, client, write_raw
 
 pytestmark = pytest.mark.slow
 
@@ -81,7 +81,7 @@ def broken_originals(clean: Home, home: Home, table: str) -> list[tuple[int, dic
 @pytest.mark.parametrize(("suite_name", "rule_id"), raw_row_rules(), ids=lambda v: v)
 def test_every_raw_row_rule_is_lifted_by_a_correction_or_a_set_aside(
         clean_built_home: Home, tmp_path: Path, suite_name: str, rule_id: str) -> None:
-    # test_one_broken_row_fails_its_expectation (tests/test_quality_gate.py) shows the break fails the rule.
+    # test_one_broken_row_fails_its_expectation (tests/quality/test_gate.py) shows the break fails the rule.
     home = copy_home(clean_built_home, tmp_path)
     table = TABLE_OF_SUITE[suite_name]
     apply(BREAKS[(suite_name, rule_id)], home, home.warehouse_db)

@@ -23,7 +23,6 @@ import numpy as np
 import plotly
 import polars as pl
 import pytest
-from _ingest_support import CLIENT_HEADER, CONTACT_HEADER, client, contact, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +53,7 @@ from pipelines.privacy.identifiers import (
 from pipelines.pseudonymise.keys import pseudonym
 from reach.build import build_warehouse
 from reach.commands.demo import deliveries_in
+from support.ingest import CLIENT_HEADER, CONTACT_HEADER, client, contact, write_csv
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRA = "Poznámka"  # an extra column the contract does not know: ignored, never stored

@@ -25,7 +25,6 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from _access_support import start_signed_in
 from dash.testing.composite import DashComposite
 from pptx import Presentation
 from selenium.common.exceptions import NoAlertPresentException
@@ -40,6 +39,7 @@ from pipelines.metrics.protection import Protection
 from pipelines.safe_text import FORMULA_STARTS, neutralise, plotly_text
 from reach.dashboard import create_dashboard
 from robustness._office import page_texts, squash
+from support.access import start_signed_in
 
 pytestmark = pytest.mark.slow
 

@@ -26,11 +26,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _build_support import Delivery, write_raw
-from _quality_support import CLIENTS, write_clean_raw
 
 from pipelines.home import Home
 from reach.build import build_warehouse
+from support.quality import CLIENTS, write_clean_raw
+from support.raw_rows import Delivery, write_raw
 
 pytestmark = pytest.mark.slow
 

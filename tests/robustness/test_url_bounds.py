@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
-from _access_support import signed_in_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +33,7 @@ from dashboard.state.url import (
 )
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
+from support.access import signed_in_client
 
 PROJECT = (date(2022, 8, 1), date(2023, 7, 31))
 PARAMETERS = ("preset", "pv", "from", "to", "cmp", "lang", *FILTER_DIMENSIONS)

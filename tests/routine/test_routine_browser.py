@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _access_support import start_signed_in
-from _quality_support import copy_home
 from dash.testing.composite import DashComposite
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
@@ -23,6 +21,8 @@ from pipelines.ingest import load_paths
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.targets import load_targets
 from reach.dashboard import create_dashboard
+from support.access import start_signed_in
+from support.quality import copy_home
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60

@@ -16,8 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _access_support import ensure_account, signed_in_client
-from _quality_support import copy_home
 
 from dashboard.routine.jobs import RUNNING
 from dashboard.routine.routes import QUARANTINE_PATH, UPLOAD_PATH, quarantine_csv
@@ -31,6 +29,8 @@ from pipelines.metrics import MetricQuery, Protection, compute, open_warehouse
 from pipelines.metrics.trace import trace_figure
 from reach.commands.demo import deliveries_in
 from reach.dashboard import create_dashboard
+from support.access import ensure_account, signed_in_client
+from support.quality import copy_home
 
 
 @pytest.fixture(scope="module")
@@ -277,3 +277,29 @@ def test_the_schedules_page_adds_an_entry_and_names_the_bad_field(app, routine_h
     analyst = signed_in_client(app, routine_home, "analyst")  # not the analyst's page: nothing changes
     assert _save_schedule(app, analyst, {**entry, "id": "other", "when": "0 7 3 * *"}) == {}
     assert "other" not in routine_home.schedule_file.read_text(encoding="utf-8")
+
+
+def _open_trace(client, metric: str, search: str, privacy: list[str]) -> str:
+    button = {"card": f"kpi-{metric}", "metric": metric, "type": "trace"}
+    payload = {"output": "trace-panel.children", "outputs": {"id": "trace-panel", "property": "children"},
+               "inputs": [[{"id": button, "property": "n_clicks", "value": 1}], []],
+               "state": [{"id": "url", "property": "pathname", "value": "/"},
+                         {"id": "url", "property": "search", "value": search},
+                         {"id": "privacy", "property": "value", "value": privacy}],
+               "changedPropIds": [json.dumps(button, separators=(",", ":")) + ".n_clicks"]}
+    answer = client.post("/_dash-update-component", json=payload)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    return json.dumps(answer.get_json(), ensure_ascii=False)
+
+
+def test_the_trace_view_opens_from_a_kpi_card_protected_or_exact_and_audited(app, routine_home: Home) -> None:
+    coordinator = signed_in_client(app, routine_home, "coordinator")
+    shown = _open_trace(coordinator, "contacts", "?lang=en", [])  # a coordinator's "protection off" is ignored
+    assert "Where the figure comes from: Contacts" in shown and "kontakty.csv" in shown
+    assert "Row counts are protected" in shown and "Exact row counts" not in shown
+    analyst = signed_in_client(app, routine_home, "analyst")
+    exact = _open_trace(analyst, "contacts", "?lang=en", [])
+    assert "Exact row counts" in exact
+    entry = audit.read(routine_home).entries[-1]
+    assert (entry.action, entry.object) == ("protection.off", "trace contacts")
+    assert "does not keep the origin" in _open_trace(analyst, "event_attendance", "?lang=en", ["on"])

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from _quality_support import copy_home
 
 from pipelines import audit
 from pipelines.home import Home
@@ -20,6 +19,7 @@ from pipelines.schedule.state import read_state
 from pipelines.schedule.store import add_entry
 from reach.cli import main
 from reach.scheduler import run_loop, send_due
+from support.quality import copy_home
 
 from ._smtp import Mailbox, attachments, free_port, smtp_server
 

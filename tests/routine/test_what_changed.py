@@ -16,12 +16,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _build_support import Delivery, client, write_raw
-from _quality_support import BRANCHES, clean_deliveries
 
 from pipelines.changes import delivery_changes, headline_moves
 from pipelines.home import Home
 from reach.build import build_warehouse
+from support.quality import BRANCHES, clean_deliveries
+from support.raw_rows import Delivery, client, write_raw
 
 CONTACT = {"service": "social_counselling", "topic": None, "mode": "in_person", "duration_min": 30,
            "branch": BRANCHES[0], "interpreted": False, "deleted": False}

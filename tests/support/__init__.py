@@ -1,0 +1,1 @@
+"""Helpers shared by the test areas: hand-made raw layers and marts, sign-in, breaks, read-back."""

@@ -1,0 +1,100 @@
+"""The dbt project's shape: layers and their DAG, one YAML beside each model, and which rules dbt owns."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reach.build import PROJECT_DIR
+
+MODELS_DIR = PROJECT_DIR / "models"
+SUITES_DIR = PROJECT_DIR / "expectations" / "suites"
+LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": ("dim_", "fct_"), "marts/operations": "mart_"}
+# The rules dbt owns (docs/quality.md, "Who checks what"); every other kind of rule is GX's.
+DBT_TESTS = {"unique", "not_null", "relationships", "expression_is_true"}
+
+
+def model_files() -> dict[str, Path]:
+    return {path.stem: path for path in MODELS_DIR.rglob("*.sql")}
+
+
+def model_yaml(sql: Path) -> dict[str, Any]:
+    """The YAML beside a model: one file `<model>.yml` declaring that model only."""
+    document = yaml.safe_load(sql.with_suffix(".yml").read_text(encoding="utf-8"))
+    [model] = document["models"]
+    assert model["name"] == sql.stem
+    return document
+
+
+def column_tests(column: dict[str, Any]) -> list[str]:
+    return [test if isinstance(test, str) else next(iter(test)) for test in column.get("data_tests", [])]
+
+
+def test_every_model_has_its_yaml_beside_it() -> None:
+    for name, sql in model_files().items():
+        assert sql.with_suffix(".yml").is_file(), f"{name}: no {name}.yml beside {sql.name}"
+        model = model_yaml(sql)["models"][0]
+        assert model.get("description", "").strip(), f"{name} has no description"
+        assert model.get("columns"), f"{name} documents no columns"
+        assert all(c.get("description", "").strip() for c in model["columns"]), f"{name}: a column is undescribed"
+    yml = {path.stem for path in MODELS_DIR.rglob("*.yml") if not path.name.startswith("_")} - {"exposures"}
+    assert sorted(yml - set(model_files())) == []  # no YAML without its model
+    assert [p.name for p in MODELS_DIR.rglob("_*.yml")] == ["_sources.yml"]
+
+
+def test_models_sit_in_their_layer() -> None:
+    for name, sql in model_files().items():
+        layer = str(sql.parent.relative_to(MODELS_DIR))
+        assert name.startswith(LAYERS[layer]), f"{name} in {layer}"
+
+
+def test_the_dag_runs_from_sources_to_marts() -> None:
+    """Staging reads only sources; intermediate reads staging, intermediate and seeds; no model
+    below the marts reads a mart."""
+    refs = {name: set(re.findall(r"ref\('([a-z_]+)'\)", sql.read_text(encoding="utf-8")))
+            for name, sql in model_files().items()}
+    for name, used in refs.items():
+        if name.startswith("stg_"):
+            assert used == set(), name
+            assert "source(" in model_files()[name].read_text(encoding="utf-8"), name
+        if name.startswith("int_"):
+            assert all(u.startswith(("stg_", "int_", "ref_")) for u in used), (name, used)
+    assert refs["fct_activities"] == {"int_activities_contacts", "int_activities_courses", "int_activities_events"}
+
+
+def test_dbt_keeps_only_keys_and_relationships() -> None:
+    """Value sets, ranges and completeness are GX's: no accepted_values or other test in dbt."""
+    for name, sql in model_files().items():
+        for column in model_yaml(sql)["models"][0]["columns"]:
+            assert set(column_tests(column)) <= DBT_TESTS, f"{name}.{column['name']}: {column_tests(column)}"
+
+
+def test_marts_have_key_tests() -> None:
+    for name in ("dim_client", "fct_contacts", "fct_course_enrolments", "fct_event_participation", "fct_events",
+                 "fct_outcomes", "dim_country", "dim_district", "dim_service", "dim_outcome", "dim_date"):
+        first = model_yaml(model_files()[name])["models"][0]["columns"][0]
+        assert {"unique", "not_null"} <= set(column_tests(first)), name
+
+
+def test_gx_suites_hold_no_key_or_relationship_rules_of_the_marts() -> None:
+    """The mart suites leave keys, uniqueness and relationships to dbt (one owner per rule)."""
+    for path in SUITES_DIR.glob("mart_*.yml"):
+        suite = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rule in [*suite.get("expectations", []), *suite.get("checks", [])]:
+            assert not re.search(r"_key_present$|_unique$|_exists$|_key_is_", rule["id"]), f"{path.stem}.{rule['id']}"
+            assert "HAVING count(*) > 1" not in rule.get("query", ""), f"{path.stem}.{rule['id']}"
+
+
+def test_profile_writes_nothing_outside_the_build() -> None:
+    profile = (PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    assert "env_var('REACH_BUILD_DB')" in profile and "env_var('REACH_RAW_DB')" in profile
+    assert "read_only: true" in profile
+    assert not (PROJECT_DIR / "packages.yml").exists() and not (PROJECT_DIR / "dependencies.yml").exists()
+
+
+def test_project_dir_is_the_repo_root() -> None:
+    assert (PROJECT_DIR / "dbt_project.yml").is_file()
+    assert Path(__file__).resolve().parents[2] == PROJECT_DIR
