@@ -54,7 +54,7 @@ def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidde
                             className="btn-export", title=f"{title} ({fmt.upper()})",
                             **{"aria-label": f"{t('download', lang)}: {title} ({fmt.upper()})"})
                 for fmt in (("csv", "xlsx") if exports else ())  # no buttons for a role without exports
-            ] + ([trace_button(trace, title, lang)] if trace else [])),  # the chart's metric, traced
+            ] + ([trace_button(trace, title, lang, chart_id)] if trace else [])),  # the chart's metric, traced
         ]),
         html.P(summary(table, lang), className="chart-summary", id=f"summary-{chart_id}"),
         html.Div(className="chart-graphic", **{"aria-hidden": "true"}, children=dcc.Graph(
@@ -115,7 +115,8 @@ def kpi_card(kpi_id: str, name: str, value: str, *, change: str = "", change_sig
         html.Div(change, className=f"kpi-change {change_class}"),
         *bar,
         html.Div(target, className="kpi-target"),
-        *([trace_button(kpi_id, name, trace_lang)] if trace_lang and kpi_id in METRICS_BY_NAME else []),
+        *([trace_button(kpi_id, name, trace_lang, f"kpi-{kpi_id}")] if trace_lang and kpi_id in METRICS_BY_NAME
+          else []),
     ])
 
 

@@ -1,6 +1,6 @@
 """The "where does this come from" view of a KPI card or a chart (issue 15 item 4).
 
-A card's button ({"type": "trace", "metric": m}) opens a panel with the metric's definition (the
+A card's button ({"type": "trace", "metric": m, "card": its card}) opens a panel with the metric's definition (the
 catalogue), the period and filters of the view, the figure, and the delivery files whose rows
 make it up (pipelines/metrics/trace.py), for the signed-in user's scope. Protected unless the
 user may switch protection off and has (then audited as `protection.off`, like a page). A chart's
@@ -34,7 +34,8 @@ from pipelines.metrics.trace import Trace, trace_figure
 def register_trace(app: dash.Dash, board: Board) -> None:
     @app.callback(
         Output("trace-panel", "children"),
-        Input({"type": "trace", "metric": ALL}, "n_clicks"), Input({"type": "trace-close", "index": ALL}, "n_clicks"),
+        Input({"type": "trace", "metric": ALL, "card": ALL}, "n_clicks"),
+        Input({"type": "trace-close", "index": ALL}, "n_clicks"),
         State("url", "pathname"), State("url", "search"), State("privacy", "value"),
         prevent_initial_call=True,
     )
