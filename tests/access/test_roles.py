@@ -82,7 +82,9 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(app, access_home: H
             assert "Přístup odepřen" in text and f"({role})" in text and "Traceback" not in text
     assert "Access refused" in client.get("/quality?lang=en").get_data(as_text=True) or role in ("admin", "analyst")
     docs = client.get("/quality/data_docs/index.html")
-    assert (docs.status_code == 403) == ("quality" not in ALLOWED[role])
+    # GX's pages quote failing rows of every centre: only a scope of every centre gets them (docs/access.md).
+    everything = role in ("admin", "ministry")  # the test accounts of these roles name no centre
+    assert (docs.status_code == 403) == ("quality" not in ALLOWED[role] or not everything)
     # A crafted callback for a page the role lacks gets the refusal, not the page.
     for page in set(PAGES) - ALLOWED[role]:
         content = json.dumps(render(client, path_of(page), "", ["on"])["content"], ensure_ascii=False)
