@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,16 @@ def pytest_setup_options():
                  "--window-size=1920,1080"):
         options.add_argument(flag)
     return options
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (bin/test runs two workers) each worker's dash_duo servers get ports of their own:
+    dash.testing counts ports up from one class attribute, the same in every worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker.startswith("gw") and worker[2:].isdigit():
+        from dash.testing.application_runners import BaseDashRunner
+
+        BaseDashRunner._next_port = 58050 + 500 * int(worker[2:])
 
 
 def pytest_collection_modifyitems(config, items):
