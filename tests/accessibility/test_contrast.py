@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import dashboard
 from charts import theme
 from charts.theme import BACKGROUND, INK, MARK_CONTRAST, MUTED, SEQUENTIAL, TEXT_CONTRAST, contrast_ratio
 
-STYLE = Path(dashboard.__file__).with_name("assets") / "style.css"
+STYLE = Path(__file__).resolve().parents[2] / "dashboard" / "assets" / "style.css"
 
 
 def _css_colours() -> dict[str, str]:

@@ -44,6 +44,7 @@ def copy_home(clean: Home, root: Path) -> tuple[Home, Path]:
     home = Home(root).ensure()
     shutil.copy(clean.raw_db, home.raw_db)
     shutil.copy(clean.warehouse_db, home.warehouse_db)
+    shutil.copytree(clean.perturbation_secret.parent, home.perturbation_secret.parent)  # the figures' secret
     build_db = home.builds_dir / "candidate.duckdb"
     shutil.copy(clean.warehouse_db, build_db)
     return home, build_db
