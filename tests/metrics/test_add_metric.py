@@ -33,7 +33,8 @@ DECLARATION = f'''    Metric(
 def _copy_with_new_metric(target: Path) -> Path:
     for package in PACKAGES:
         shutil.copytree(ROOT / package, target / package, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "config", target / "config")
+    for data in ("config", "seeds"):  # the ptable parameters and the reference seeds the packages read
+        shutil.copytree(ROOT / data, target / data)
     catalogue = target / CATALOGUE
     text = catalogue.read_text(encoding="utf-8")
     assert text.endswith(")\n") and NEW not in text
