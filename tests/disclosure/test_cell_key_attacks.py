@@ -95,8 +95,16 @@ def test_total_minus_every_other_value_leaves_the_small_cell_open(con: duckdb.Du
     unknown = _one(con, where={"sex": ("unknown",)})  # 21 people: 20 Ukrainians and the Czech
     others = _one(con, where={"sex": ("unknown",), "nationality": OTHERS})  # 20
     assert isinstance(unknown, int) and isinstance(others, int)
-    feasible = _feasible_differences(unknown, others)
-    assert 1 in feasible and len(feasible & {0, 1, 2, 3, 4, 5}) >= 4  # the Czech cell stays open
+    # The Czech cell stays open: 1 is feasible but not the only value. Each home has its own random
+    # secret, so the property is checked for these figures and for every pair the table can publish
+    # for 21 and 20 (some pairs leave only {0, 1}, which still does not determine the 1).
+    table = ptable()
+    keys = range(table.parameters.key_range)
+    published = {(x, y) for x in {table.perturb(21, k) for k in keys} for y in {table.perturb(20, k) for k in keys}}
+    assert (unknown, others) in published
+    for pair in published:
+        feasible = _feasible_differences(*pair)
+        assert 1 in feasible and len(feasible) >= 2, (pair, feasible)
     exact = compute(con, MetricQuery(FROM, TO, ("clients_reached",), where={"sex": ("unknown",)},
                                      protection=Protection.EXACT, scope=EVERYTHING)).frame["clients_reached"][0]
     assert exact == 21
