@@ -60,7 +60,10 @@ FORMULAS = ("hyperlink", "dde", "at", "minus")  # payloads that a spreadsheet wo
 # Months of the sample (0-based) in which the payload branches deliver contacts: absent in month 2,
 # so the gate's `branch_delivered_every_month` warning quotes each payload branch once.
 PAYLOAD_MONTHS = (0, 1, 3)
-CONTACTS_PER_PAYLOAD = 2
+# Each month a payload branch gets contacts of this many clients, none of whom it had before: with
+# 9 people over the period the protected figures (cell key noise ±2, shown from 5 people) keep its row.
+CONTACTS_PER_PAYLOAD = 3
+PEOPLE_PER_PAYLOAD = len(PAYLOAD_MONTHS) * CONTACTS_PER_PAYLOAD
 DUPLICATE_ID = PAYLOADS["svg"]  # a contact ID delivered twice: the gate quotes it (warning)
 QUARANTINED = {"Datum": PAYLOADS["img"], "Délka (min)": PAYLOADS["hyperlink"]}  # cells the loader rejects
 PERIOD = (date(2022, 8, 1), date(2022, 11, 30))
@@ -83,12 +86,17 @@ def _rewrite(path: Path, change: Callable[[list[str], list[list[str]]], None]) -
 
 def _poison(months: list[Path]) -> None:
     payloads = list(PAYLOADS.values())
+    people: dict[str, set[str]] = {payload: set() for payload in payloads}  # clients each branch has had
 
     def branches(header: list[str], rows: list[list[str]]) -> None:
-        column = header.index("Pracoviště")
-        for n, payload in enumerate(payloads):
-            for k in range(CONTACTS_PER_PAYLOAD):
-                rows[n * CONTACTS_PER_PAYLOAD + k][column] = payload
+        column, client = header.index("Pracoviště"), header.index("ID klienta")
+        free = list(rows)
+        for payload in payloads:
+            for _ in range(CONTACTS_PER_PAYLOAD):
+                row = next(r for r in free if r[client] not in people[payload])
+                free.remove(row)
+                row[column] = payload
+                people[payload].add(row[client])
 
     for index in PAYLOAD_MONTHS:
         _rewrite(months[index] / "kontakty.csv", branches)
@@ -157,6 +165,9 @@ def _published_branches(home: Home) -> set[str]:
 def test_the_payloads_are_published_as_delivered(hostile_home: Home) -> None:
     """The surfaces below are only tested if the payloads reach them: they must survive as data."""
     assert set(PAYLOADS.values()) <= _published_branches(hostile_home)
+    people = dict(_query(hostile_home, "SELECT branch, count(DISTINCT client_key) FROM fct_contacts GROUP BY branch"))
+    # At least 7 people (a delivered contact may be a deletion): perturbed by at most 2, still 5, so shown.
+    assert all(7 <= people[payload] <= PEOPLE_PER_PAYLOAD for payload in PAYLOADS.values()), people
     if "municipality" in _columns(hostile_home, "dim_client"):  # a field the warehouse may not store
         found = {m for (m,) in _query(hostile_home, "SELECT DISTINCT municipality FROM dim_client "
                                                     "WHERE municipality IS NOT NULL")}
@@ -267,7 +278,12 @@ def test_every_dashboard_page_shows_the_payloads_as_text_and_runs_nothing(board:
 
 
 def _served(board: DashComposite, path: str) -> tuple[str, dict[str, str]]:
-    with urllib.request.urlopen(board.server_url + path, timeout=TIMEOUT) as response:
+    """The page as the signed-in browser is served it: its cookies and User-Agent (the session is bound to it)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in board.driver.get_cookies())
+    agent = board.driver.execute_script("return navigator.userAgent")
+    request = urllib.request.Request(board.server_url + path, headers={"Cookie": cookies, "User-Agent": agent})
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        assert response.status == 200 and response.url == board.server_url + path, (path, response.url)
         return response.read().decode("utf-8"), dict(response.headers)
 
 
