@@ -48,7 +48,8 @@ def test_each_role_signs_in_sees_its_own_frame_is_refused_a_page_and_signs_out(
     shown = {b.get_attribute("id") for b in driver.find_elements(By.CSS_SELECTOR, ".report-bar button")
              if b.is_displayed()}
     assert shown == REPORT_BUTTONS.get(role, ALL_REPORTS)
-    exports = driver.find_elements(By.CSS_SELECTOR, "#content .exports button")
+    # The card's download buttons only: the trace button sits beside them for every role.
+    exports = driver.find_elements(By.CSS_SELECTOR, "#content .exports .btn-export")
     assert bool(exports) == Role(role).may_export_charts
     assert f"test-{role} ({role})" in dash_duo.find_element("#account-name").text
     if role in REFUSED:

@@ -11,6 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard.i18n import t
 from dashboard.pages.overview import KPI_METRICS
 from dashboard.state.pages import PAGES
 from dashboard.state.url import path_of
@@ -137,7 +138,9 @@ def _first_chart_text(board: DashComposite) -> str:
 def test_privacy_mode_can_be_switched_off_on_this_screen_and_says_so(board: DashComposite) -> None:
     board.driver.get(board.server_url + "/")
     _rendered(board)
-    assert "zapnuta" in board.find_element("#privacy-label").text
+    assert board.find_element("#privacy-label").text == t("privacy_on", "cs")
     board.driver.find_element(By.CSS_SELECTOR, "#privacy input").click()
-    board.wait_for_contains_text("#privacy-banner", "vypnuta", timeout=TIMEOUT)
+    # Switched off: the label says exact figures, the banner says they hold on this screen only.
+    board.wait_for_text_to_equal("#privacy-label", t("privacy_off", "cs"), timeout=TIMEOUT)
+    board.wait_for_contains_text("#privacy-banner", t("privacy_off_warning", "cs"), timeout=TIMEOUT)
     assert "privacy" not in _query(board)  # never in a shared link
