@@ -160,9 +160,24 @@ class MartBuilder:
         return path
 
 
+def _write_secret(home: Home, secret: bytes) -> None:
+    """The secret file in the form `pipelines.disclosure.secret` reads (hex text, 0600 in a 0700 folder)."""
+    path = home.perturbation_secret
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_bytes(secret.hex().encode("ascii"))
+    path.chmod(0o600)
+
+
+# Hand-made homes share one fixed secret, so their protected figures are the same in every run:
+# a test that reads a protected value must not pass or fail by a random draw. (Built homes keep
+# the random secret a real build creates.)
+FIXED_TEST_SECRET = bytes(range(32))
+
+
 def home_with_marts(root: Path, marts: MartBuilder, foreign_residents: dict[str, int] | None = None) -> Home:
-    """A home whose published warehouse file holds the given marts."""
+    """A home whose published warehouse file holds the given marts, protected with the fixed test secret."""
     home = Home(root).ensure()
     marts.write(home.warehouse_db, foreign_residents)
+    _write_secret(home, FIXED_TEST_SECRET)
     add_record_keys(home.warehouse_db, secret_for_build(home, None))
     return home
