@@ -27,7 +27,7 @@ def header(ctx: PageContext) -> html.Div:
         _upload(ctx),
         dcc.Interval(id="routine-tick", interval=1000),
         dcc.Store(id="upload-job"),  # set by assets/routine.js when the server accepted an upload
-        dcc.Store(id="routine-seen", data={}),
+        dcc.Store(id="upload-seen"), dcc.Store(id="build-seen"),  # what the statuses last showed (callbacks.py)
         html.Section(className="card", id="build-card", **{"aria-labelledby": "build-heading"}, children=[
             html.H2(rt("build_title", lang), id="build-heading"),
             html.P(rt("build_help", lang)),

@@ -38,31 +38,45 @@ def _allowed() -> bool:
 
 
 def register_delivery_callbacks(app: dash.Dash, home: Home, jobs: Jobs, build: Build | None) -> None:
+    # The tick writes only what changed into two stores; the statuses are drawn from those. A callback
+    # that returns no_update for a visible output leaves Dash's loading mark on it (seen with Dash 4.4:
+    # data-dash-is-loading stayed "true" for as long as the page ticked), so no drawn element is ever
+    # the output of the tick itself.
     @app.callback(
-        Output("upload-status", "children"), Output("build-status", "children"), Output("routine-seen", "data"),
+        Output("upload-seen", "data"), Output("build-seen", "data"),
         Input("routine-tick", "n_intervals"), Input("upload-job", "data"),
-        State("routine-seen", "data"), State("url", "search"), State("url", "pathname"),
+        State("upload-seen", "data"), State("build-seen", "data"), State("url", "search"), State("url", "pathname"),
     )
-    def poll(_tick: int | None, _job: str | None, seen: dict[str, Any] | None, search: str | None,
+    def poll(_tick: int | None, _job: str | None, upload_seen: Any, build_seen: Any, search: str | None,
              pathname: str | None) -> tuple:
         if not _allowed():
-            return no_update, no_update, no_update
+            return no_update, no_update
         lang = parse_view(pathname, search).lang
-        seen = dict(seen or {})
-        upload = jobs.latest("upload", current_account().name)
-        building = jobs.latest("build")
-        out_upload: Any = no_update
-        out_build: Any = no_update
-        if _signature(upload) != seen.get("upload") or seen.get("lang") != lang:
-            out_upload = views.upload_status(upload, lang)
-            seen["upload"] = _signature(upload)
-        if _signature(building) != seen.get("build") or seen.get("lang") != lang:
-            out_build = views.build_status(building, lang, home.quality_dir, current_scope())
-            seen["build"] = _signature(building)
-        seen["lang"] = lang
-        if out_upload is no_update and out_build is no_update:
-            return no_update, no_update, no_update
-        return out_upload, out_build, seen
+        upload = [lang, _signature(jobs.latest("upload", current_account().name))]
+        building = [lang, _signature(jobs.latest("build"))]
+        return (upload if upload != upload_seen else no_update,
+                building if building != build_seen else no_update)
+
+    @app.callback(
+        Output("upload-status", "children"),
+        Input("upload-seen", "data"), State("url", "search"), State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def draw_upload(_seen: Any, search: str | None, pathname: str | None) -> Any:
+        if not _allowed():
+            return no_update
+        return views.upload_status(jobs.latest("upload", current_account().name), parse_view(pathname, search).lang)
+
+    @app.callback(
+        Output("build-status", "children"),
+        Input("build-seen", "data"), State("url", "search"), State("url", "pathname"),
+        prevent_initial_call=True,
+    )
+    def draw_build(_seen: Any, search: str | None, pathname: str | None) -> Any:
+        if not _allowed():
+            return no_update
+        return views.build_status(jobs.latest("build"), parse_view(pathname, search).lang, home.quality_dir,
+                                  current_scope())
 
     @app.callback(
         Output("build-status", "children", allow_duplicate=True),
