@@ -67,5 +67,9 @@ def test_the_report_button_downloads_a_workbook(dash_duo: DashComposite, publish
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(folder.glob("ministry_*.xlsx")):
         time.sleep(0.5)
-    [workbook] = list(folder.glob("ministry_*.xlsx"))
+    downloaded = list(folder.glob("ministry_*.xlsx"))
+    error = dash_duo.find_element("#report-error").text
+    assert len(downloaded) == 1, (f"no workbook after 120 s; the page says {error!r}, "
+                                  f"the folder holds {[p.name for p in folder.iterdir()]}")
+    [workbook] = downloaded
     assert "O.2.3" in _indicators(workbook)
