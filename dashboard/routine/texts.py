@@ -138,10 +138,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "trace_rows_note_exact": ("Přesné počty řádků (ochrana údajů vypnuta).", "Exact row counts (protection off)."),
     "trace_sparse": ("Výběr je příliš malý; dodávky se z ochrany soukromí neuvádějí.",
                      "The selection is too small; the deliveries are not listed, to protect people."),
-    "trace_no_lineage": ("U tohoto ukazatele sklad zatím neuchovává původ řádků.",
-                         "The warehouse does not keep the origin of this metric's rows yet."),
+    "trace_rows_note_events": (
+        "Řádky jsou akce. Jejich počty jsou chráněné stejně jako údaje (drobná odchylka); kde má soubor méně "
+        "než 5 akcí, počet se neuvádí.",
+        "The rows are events. Their counts are protected like the figures (a small deviation); where a file "
+        "has fewer than 5 events, its count is not shown.",
+    ),
     "trace_rows_total": ("Řádků celkem", "Rows in all"),
     "trace_hidden": ("neuvedeno (méně než 5 osob)", "not shown (fewer than 5 people)"),
+    "trace_hidden_events": ("neuvedeno (méně než 5 akcí)", "not shown (fewer than 5 events)"),
     "centre": ("Centrum", "Centre"),
     "hash": ("Otisk (SHA-256)", "Hash (SHA-256)"),
     # Schedules

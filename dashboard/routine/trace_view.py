@@ -91,16 +91,17 @@ def trace_content(found: Trace, view: Any, lang: str) -> list[Any]:
         names = ", ".join(dimension_name(d, lang) for d in found.ignored)
         parts.append(html.P(rt("trace_ignored", lang).format(names=names), className="note"))
     parts += [html.P(f"{rt('trace_figure', lang)}: {figure}", id="trace-figure"), html.H3(rt("trace_files", lang))]
-    if not found.lineage:
-        return [*parts, notice(rt("trace_no_lineage", lang))]
     if found.sparse and not found.exact:
         return [*parts, notice(rt("trace_sparse", lang))]
+    # An event's rows name no one: a file's count is withheld for too few events, not people.
+    hidden = rt("trace_hidden" if found.names_people else "trace_hidden_events", lang)
     rows = [[f.centre, f.delivery_id[:12], fmt_datetime(f.loaded_at, lang) if f.loaded_at else "",
              f.source.rsplit("/", 1)[-1], f.file_name, f.sha256[:16] + "…",
-             rt("trace_hidden", lang) if f.rows is None else fmt_int(f.rows, lang)] for f in found.files]
+             hidden if f.rows is None else fmt_int(f.rows, lang)] for f in found.files]
     rows.append([rt("trace_rows_total", lang), "", "", "", "", "", fmt_int(found.rows_shown, lang)
-                 + (f" + {found.hidden_files} × {rt('trace_hidden', lang)}" if found.hidden_files else "")])
+                 + (f" + {found.hidden_files} × {hidden}" if found.hidden_files else "")])
     headers = [rt(k, lang) for k in ("centre", "delivery", "loaded_at", "source", "file", "hash", "rows")]
+    note = "trace_rows_note_exact" if found.exact else (
+        "trace_rows_note_protected" if found.names_people else "trace_rows_note_events")
     return [*parts, table(headers, rows, "trace-files", rt("trace_files", lang), numeric=(6,)),
-            html.P(rt("trace_rows_note_exact" if found.exact else "trace_rows_note_protected", lang),
-                   className="note")]
+            html.P(rt(note, lang), className="note")]

@@ -1,5 +1,6 @@
 -- Current, non-retracted events with the district as the reach figures use it (relative to the
--- region of the event's centre) and the event's region.
+-- region of the event's centre) and the event's region, with the lineage of the current version
+-- (the trace of an event figure names the file that delivered it).
 with latest as (
     {{ latest_version(ref('stg_events'), ['event_id']) }}
 )
@@ -16,7 +17,12 @@ select
     centres.region_code as centre_region,
     latest.audience,
     latest.participants,
-    latest.participants_foreign
+    latest.participants_foreign,
+    latest._delivery_id,
+    latest._load_seq,
+    latest._file_name,
+    latest._file_sha256,
+    latest._source_row
 from latest
 left join {{ ref('ref_districts') }} as districts
     on districts.code = latest.district_code

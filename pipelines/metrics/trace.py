@@ -10,7 +10,8 @@ period, within the scope, matching the filters that apply to the metric (the mea
 condition, e.g. "completed", is not applied: those are the rows the figure is computed from).
 Each row is attributed to the delivery file that delivered its current version, through the
 lineage the intermediate models keep (`intermediate.int_*._delivery_id`, `_file_name`,
-`_file_sha256`); an activity to the contact, enrolment or participation behind it.
+`_file_sha256`); an activity to the contact, enrolment or participation behind it, an event
+figure (count, head counts) to the events' files (`int_events`).
 
 Never a list of people, and never a count the disclosure rule would not publish: protected, each
 file's row count is perturbed by the cell key method (the sum of its records' keys, as a count of
@@ -18,19 +19,18 @@ records is in `compute`) and shown only where the perturbed count of the people 
 least RECORDS_MIN_PEOPLE (events, which name no one: where the perturbed count of events is); a
 sparse view lists no file at all. Exact (admin or analyst with protection off, audited by the
 caller), the counts are exact and add up to the figure's rows.
-
-Events carry no lineage in the warehouse yet (`int_events` has no `_delivery_id`, `_file_name`,
-`_file_sha256`): their figures say so instead of listing files.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
 import numpy as np
 
+from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import METRICS_BY_NAME, Family, applies
 from pipelines.metrics.cell_key import key_range, published_table
 from pipelines.metrics.engine import compute
@@ -72,9 +72,12 @@ LINEAGE: dict[Family, tuple[str, str]] = {  # family -> (join, record key)
     Family.CONTACTS: ("JOIN intermediate.int_contacts l ON l.contact_key = f.contact_key", "f.record_key"),
     Family.COURSES: ("JOIN intermediate.int_course_enrolments l ON l.enrolment_key = f.enrolment_key",
                      "f.record_key"),
+    Family.EVENTS: ("JOIN intermediate.int_events l ON l.event_key = f.event_key", "f.record_key"),
     Family.OUTCOMES: ("JOIN intermediate.int_outcomes l ON l.outcome_key = f.outcome_key", "f.record_key"),
 }
-NO_LINEAGE = {Family.EVENTS: "int_events carries no _delivery_id, _file_name, _file_sha256"}
+# A published warehouse built before int_events kept the lineage: rebuilt, it has it.
+_MISSING_LINEAGE = re.compile(r'(Referenced column|does not have a column named) '
+                              r'"?_(delivery_id|file_name|file_sha256)\b')
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class Trace:
     ignored: tuple[str, ...]  # filters that do not apply to it (left out, as the dashboard does)
     figure: float | None  # the figure as compute publishes it for this query (None: not shown)
     sparse: bool  # too few people in the view: no file is listed
-    lineage: bool  # False: the family's rows carry no lineage (NO_LINEAGE)
+    names_people: bool  # False (events): a file's count is shown where it is itself at least the rule
     files: tuple[TracedFile, ...] = field(default=())
 
     @property
@@ -125,16 +128,22 @@ def trace_figure(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> Trace:
     where = resolve(asked).where  # the same validation (scope, protection, bounds, values) as compute
     result = compute(con, asked)
     figure = result.frame[metric.name][0] if result.frame.height else (None if result.sparse else 0)
-    base = Trace(metric.name, asked, applied, ignored, figure, result.sparse, metric.family in LINEAGE)
-    if metric.family not in LINEAGE or (result.sparse and query.protection is Protection.PROTECTED):
+    names_people = FAMILIES[metric.family].names_people
+    base = Trace(metric.name, asked, applied, ignored, figure, result.sparse, names_people)
+    if result.sparse and query.protection is Protection.PROTECTED:
         return base
-    rows = con.execute(*_files_sql(con, asked, where, metric.family)).fetchall()
+    try:
+        rows = con.execute(*_files_sql(con, asked, where, metric.family)).fetchall()
+    except duckdb.BinderException as error:
+        if not _MISSING_LINEAGE.search(str(error)):
+            raise
+        raise ReachError("The published warehouse keeps no lineage for this metric's rows (it was built before "
+                         "they carried it). Rebuild it with reach build.") from error
     protected = query.protection is Protection.PROTECTED
     counts = _published(con, rows) if protected else [(r[7], r[7]) for r in rows]
     files = []
     for row, (published, people) in zip(rows, counts, strict=True):
         delivery, file_name, sha256, centre, load_seq, loaded_at, source = row[:7]
-        names_people = metric.family is not Family.EVENTS
         shown = published if not protected or (people if names_people else published) >= RECORDS_MIN_PEOPLE \
             else None
         files.append(TracedFile(centre, delivery, load_seq, loaded_at, source, file_name, sha256, shown))
@@ -152,9 +161,9 @@ def _files_sql(con: duckdb.DuckDBPyConnection, query: MetricQuery, where: dict[s
         [(last,)] = con.execute(last_activity_sql()).fetchall()
         parameters["to_year"] = min(query.date_to, last).year if last else query.date_to.year
     columns += ["l._delivery_id AS delivery_id", "l._file_name AS file_name", "l._file_sha256 AS sha256",
-                f"{record_key} AS record_key", "f.client_key AS client_key" if family is not Family.EVENTS else
-                "NULL AS client_key", "f.person_code AS person_code" if family is not Family.EVENTS else
-                "NULL::BIGINT AS person_code"]
+                f"{record_key} AS record_key",
+                *(["f.client_key AS client_key", "f.person_code AS person_code"] if spec.names_people else
+                  ["NULL AS client_key", "NULL::BIGINT AS person_code"])]  # events name no one
     uses_client = any(_USES_CLIENT.search(c) for c in [*columns, in_scope])
     source = f"{spec.source}{' ' + _WITH_CLIENT if uses_client else ''} {join}"
     conditions = []

@@ -2,8 +2,8 @@
 
 The upload goes through the real route with a signed-in analyst: refusals before the body is
 read (length, type, role, centre, token), the same summary as `reach load`, the quarantine CSV
-neutralised and audited. The trace of a KPI under a filter adds up, file by file, to the rows
-of the raw layer that make up the figure.
+neutralised and audited. The trace of a KPI under a filter (contacts, events) adds up, file by
+file, to the rows of the raw layer that make up the figure.
 """
 
 from __future__ import annotations
@@ -11,21 +11,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboard.routine.jobs import RUNNING
 from dashboard.routine.routes import QUARANTINE_PATH, UPLOAD_PATH, quarantine_csv
 from pipelines import audit
 from pipelines.access import EVERYTHING, Scope
+from pipelines.errors import ReachError
 from pipelines.generate import generate_sample
 from pipelines.home import Home
 from pipelines.ingest import load_paths
 from pipelines.ingest.raw_schema import connect_raw_layer
 from pipelines.metrics import MetricQuery, Protection, compute, open_warehouse
+from pipelines.metrics.protection import RECORDS_MIN_PEOPLE
 from pipelines.metrics.trace import trace_figure
 from reach.commands.demo import deliveries_in
 from reach.dashboard import create_dashboard
@@ -226,6 +231,75 @@ def test_a_traced_kpi_adds_up_to_its_rows_in_the_raw_layer(published_home: Home)
         con.close()
 
 
+def _raw_event_rows(home: Home, audience: str) -> dict[tuple[str, str], int]:
+    """The events that count, from the raw layer: the latest version of each, not retracted, dated in
+    the period, of `audience`, per delivery file."""
+    con = connect_raw_layer(str(home.raw_db), read_only=True)
+    try:
+        rows = con.execute("""
+            WITH events AS (SELECT * FROM raw.events QUALIFY row_number() OVER (
+                     PARTITION BY _centre, event_id ORDER BY _load_seq DESC, _source_row DESC) = 1)
+            SELECT _delivery_id, _file_name, count(*) FROM events
+            WHERE _centre = 'ULK' AND NOT coalesce(deleted, false) AND event_date BETWEEN ? AND ? AND audience = ?
+            GROUP BY ALL""", [*PERIOD, audience]).fetchall()
+    finally:
+        con.close()
+    return {(d, f): n for d, f, n in rows}
+
+
+def test_a_traced_event_kpi_adds_up_to_its_events_in_the_raw_layer(published_home: Home) -> None:
+    con = open_warehouse(published_home)
+    try:
+        [(audience,)] = con.execute("SELECT audience FROM fct_events GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+                                    ).fetchall()
+        where = {"audience": (audience,), "sex": ("female",)}  # sex names people: not an event's filter
+        query = MetricQuery(date_from=PERIOD[0], date_to=PERIOD[1], metrics=("events",), where=where,
+                            protection=Protection.EXACT, scope=Scope(frozenset({"ULK"})))
+        exact = trace_figure(con, query)
+        expected = _raw_event_rows(published_home, audience)
+        assert exact.applied == {"audience": (audience,)} and exact.ignored == ("sex",)
+        assert {(f.delivery_id, f.file_name): f.rows for f in exact.files} == expected
+        assert len(expected) > 1 and all(name == "akce.csv" for _, name in expected)
+        assert exact.rows_shown == sum(expected.values()) == exact.figure == compute(
+            con, MetricQuery(date_from=PERIOD[0], date_to=PERIOD[1], metrics=("events",),
+                             where={"audience": (audience,)}, protection=Protection.EXACT,
+                             scope=Scope(frozenset({"ULK"})))).frame["events"][0]
+        assert all(len(f.sha256) == 64 and f.centre == "ULK" and f.loaded_at for f in exact.files)
+        # A head count is traced to the same events: its rows are the events, not the people counted.
+        attendance = trace_figure(con, MetricQuery(date_from=PERIOD[0], date_to=PERIOD[1],
+                                                   metrics=("event_attendance",), where=where,
+                                                   protection=Protection.EXACT, scope=Scope(frozenset({"ULK"}))))
+        assert attendance.files == exact.files and not attendance.names_people
+        # Protected: the same files; a count is perturbed and shown only from 5 events, so a file of 1 or 2
+        # events (at most 4 once perturbed) is never shown.
+        protected = trace_figure(con, MetricQuery(date_from=PERIOD[0], date_to=PERIOD[1], metrics=("events",),
+                                                  where=where, scope=Scope(frozenset({"ULK"}))))
+        assert [(f.delivery_id, f.file_name) for f in protected.files] == [(f.delivery_id, f.file_name)
+                                                                           for f in exact.files]
+        assert any(f.rows <= 2 for f in exact.files), "the sample has a file of few events to withhold"
+        for shown, true in zip(protected.files, exact.files, strict=True):
+            assert shown.rows is None or (shown.rows >= RECORDS_MIN_PEOPLE and abs(shown.rows - true.rows) <= 3)
+            assert true.rows > 2 or shown.rows is None
+    finally:
+        con.close()
+
+
+def test_an_event_trace_on_a_warehouse_built_before_events_kept_their_lineage_asks_for_a_rebuild(
+        published_home: Home, tmp_path: Path) -> None:
+    old = tmp_path / "warehouse.duckdb"
+    shutil.copy(published_home.warehouse_db, old)
+    con = duckdb.connect(str(old))
+    try:
+        for column in ("_delivery_id", "_load_seq", "_file_name", "_file_sha256", "_source_row"):
+            con.execute(f"ALTER TABLE intermediate.int_events DROP COLUMN {column}")
+        query = MetricQuery(date_from=PERIOD[0], date_to=PERIOD[1], metrics=("events",), scope=EVERYTHING)
+        with pytest.raises(ReachError, match="Rebuild it with reach build"):
+            trace_figure(con, query)
+        assert trace_figure(con, replace(query, metrics=("contacts",))).files  # the other families still trace
+    finally:
+        con.close()
+
+
 def test_a_large_file_streams_to_the_spool_in_chunks(tmp_path: Path) -> None:
     from werkzeug.datastructures import FileStorage
     from werkzeug.test import encode_multipart
@@ -302,4 +376,7 @@ def test_the_trace_view_opens_from_a_kpi_card_protected_or_exact_and_audited(app
     assert "Exact row counts" in exact
     entry = audit.read(routine_home).entries[-1]
     assert (entry.action, entry.object) == ("protection.off", "trace contacts")
-    assert "does not keep the origin" in _open_trace(analyst, "event_attendance", "?lang=en", ["on"])
+    # Events name no one: a coordinator sees the events' files, counts withheld below 5 events.
+    events = _open_trace(coordinator, "events", "?lang=en", [])
+    assert "akce.csv" in events and "The rows are events" in events and "fewer than 5 events" in events
+    assert "fewer than 5 people" not in events
