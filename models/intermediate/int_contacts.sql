@@ -22,11 +22,7 @@ resolved as (
         latest.interpreted,
         latest.is_orphan,
         not latest.is_orphan as counts,
-        latest._delivery_id,
-        latest._load_seq,
-        latest._file_name,
-        latest._file_sha256,
-        latest._source_row
+        {{ lineage_columns('latest') }}
     from latest
     left join {{ ref('int_branches') }} as branches
         on branches.branch = latest.branch

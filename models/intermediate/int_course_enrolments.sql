@@ -25,11 +25,7 @@ select
     latest.is_orphan,
     courses.course_id is not null as has_course,
     not latest.is_orphan and courses.course_id is not null as counts,
-    latest._delivery_id,
-    latest._load_seq,
-    latest._file_name,
-    latest._file_sha256,
-    latest._source_row
+    {{ lineage_columns('latest') }}
 from latest
 left join {{ ref('int_courses') }} as courses
     on courses.centre = latest.centre

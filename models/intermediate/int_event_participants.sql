@@ -13,11 +13,7 @@ select
     latest.is_orphan,
     events.event_id is not null as has_event,
     not latest.is_orphan and events.event_id is not null as counts,
-    latest._delivery_id,
-    latest._load_seq,
-    latest._file_name,
-    latest._file_sha256,
-    latest._source_row
+    {{ lineage_columns('latest') }}
 from latest
 left join {{ ref('int_events') }} as events
     on events.centre = latest.centre

@@ -18,11 +18,7 @@ select
     latest.audience,
     latest.participants,
     latest.participants_foreign,
-    latest._delivery_id,
-    latest._load_seq,
-    latest._file_name,
-    latest._file_sha256,
-    latest._source_row
+    {{ lineage_columns('latest') }}
 from latest
 left join {{ ref('ref_districts') }} as districts
     on districts.code = latest.district_code

@@ -17,11 +17,7 @@ resolved as (
         verified,
         is_orphan,
         not is_orphan as counts,
-        _delivery_id,
-        _load_seq,
-        _file_name,
-        _file_sha256,
-        _source_row
+        {{ lineage_columns() }}
     from latest
 )
 

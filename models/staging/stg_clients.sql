@@ -13,9 +13,5 @@ select
     -- NULL where the export left it empty: int_clients derives it.
     target_group,
     coalesce(deleted, false) as is_deleted,
-    _delivery_id,
-    _load_seq,
-    _file_name,
-    _file_sha256,
-    _source_row
+    {{ lineage_columns() }}
 from {{ source('raw', 'clients') }}

@@ -14,9 +14,5 @@ select
     -- An empty boolean cell means "no".
     coalesce(interpreted, false) as interpreted,
     coalesce(deleted, false) as is_deleted,
-    _delivery_id,
-    _load_seq,
-    _file_name,
-    _file_sha256,
-    _source_row
+    {{ lineage_columns() }}
 from {{ source('raw', 'contacts') }}

@@ -13,9 +13,5 @@ select
     coalesce(completed, false) as completed,
     coalesce(exam, 'not_taken') as exam,
     coalesce(deleted, false) as is_deleted,
-    _delivery_id,
-    _load_seq,
-    _file_name,
-    _file_sha256,
-    _source_row
+    {{ lineage_columns() }}
 from {{ source('raw', 'course_enrolments') }}

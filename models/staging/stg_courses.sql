@@ -9,9 +9,5 @@ select
     branch,
     planned_hours,
     coalesce(deleted, false) as is_deleted,
-    _delivery_id,
-    _load_seq,
-    _file_name,
-    _file_sha256,
-    _source_row
+    {{ lineage_columns() }}
 from {{ source('raw', 'courses') }}

@@ -6,9 +6,5 @@ select
     _centre || ':' || event_id || ':' || client_id as participation_key,
     _centre || ':' || client_id as client_key,
     coalesce(deleted, false) as is_deleted,
-    _delivery_id,
-    _load_seq,
-    _file_name,
-    _file_sha256,
-    _source_row
+    {{ lineage_columns() }}
 from {{ source('raw', 'event_participants') }}

@@ -10,9 +10,5 @@ select
     outcome,
     coalesce(verified, false) as verified,
     coalesce(deleted, false) as is_deleted,
-    _delivery_id,
-    _load_seq,
-    _file_name,
-    _file_sha256,
-    _source_row
+    {{ lineage_columns() }}
 from {{ source('raw', 'outcomes') }}
