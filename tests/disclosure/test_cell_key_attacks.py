@@ -1,9 +1,8 @@
 """The attacks of issue 13 against the protected metric layer (and `reach metrics`), on hand-made marts.
 
-The attacker knows the method and the perturbation table but not the secret. For a published
-count p the true counts it may come from are the table's preimage of p (`_preimage`); a
-difference of two published counts leaves every difference of their preimages feasible. Each
-test shows the figures an attack reads leave a count of 1-4 undetermined, or are not shown.
+The population and the attacker's reasoning (preimages of published counts) are in
+tests/support/attacks.py, shared with the dashboard's attack tests (test_dashboard_attacks.py).
+Each test shows the figures an attack reads leave a count of 1-4 undetermined, or are not shown.
 """
 
 from __future__ import annotations
@@ -24,42 +23,13 @@ from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.protection import HIDDEN, SHOWN, Protection
 from reach.cli import main
+from support.attacks import FROM, LONE, OTHERS, TO, attack_marts, feasible_differences, preimage
 from support.marts import MartBuilder, home_with_marts
-
-FROM, TO = date(2022, 8, 1), date(2022, 12, 31)
-OTHERS = ("UA", "VN", "RU", "SY")  # every nationality but CZ
-LONE = "MN"  # the only Mongolian in CZ0421
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    """~200 clients in four districts; one Czech of unknown sex; one Mongolian in CZ0421 (24 elsewhere)."""
-    marts = MartBuilder()
-    number = 0
-
-    def person(nationality: str, district: str, sex: str = "female", *, outcome: bool = False,
-               birth_year: int = 1990) -> None:
-        nonlocal number
-        number += 1
-        client = f"K{number:05d}"
-        marts.client(client, registered_on=date(2022, 1, 3), nationality=nationality, district=district, sex=sex,
-                     birth_year=birth_year)
-        month = 8 + number % 5
-        marts.contact(f"{client}-a", client, date(2022, month, 3), duration_min=45 + number % 40)
-        marts.contact(f"{client}-b", client, date(2022, month, 17), service="legal_counselling")
-        if outcome:
-            marts.outcome(f"{client}-o", client, date(2022, month, 20))
-
-    for index in range(160):
-        person(OTHERS[index % 4], ("CZ0427", "CZ0425", "CZ0424")[index % 3], ("female", "male")[index % 2],
-               outcome=index % 4 == 0, birth_year=1960 + index % 40)
-    for index in range(20):
-        person("UA", "CZ0427", "unknown", birth_year=1999 + index % 3)  # unknown sex: 20 Ukrainians ...
-    person("CZ", "CZ0427", "unknown")  # ... and one Czech
-    for index in range(24):
-        person(LONE, "CZ0427", outcome=index % 3 == 0)
-    person(LONE, "CZ0421", "male", outcome=True, birth_year=1987)  # the one to profile
-    return home_with_marts(tmp_path_factory.mktemp("attacks"), marts)
+    return home_with_marts(tmp_path_factory.mktemp("attacks"), attack_marts())
 
 
 @pytest.fixture(scope="module")
@@ -74,21 +44,10 @@ def _one(con: duckdb.DuckDBPyConnection, metric: str = "clients_reached", **quer
     return result.frame[metric][0]
 
 
-def _preimage(published: int) -> set[int]:
-    """Every true count the table could have published as `published` (some cell key leads there)."""
-    table = ptable()
-    return {n for n in range(max(published - 4, 0), published + 5)
-            for key in range(table.parameters.key_range) if table.perturb(n, key) == published}
-
-
-def _feasible_differences(a: int, b: int) -> set[int]:
-    return {x - y for x in _preimage(a) for y in _preimage(b) if x >= y}
-
-
 def test_the_preimage_of_a_published_count_is_never_one_value() -> None:
-    assert _preimage(0) == {0, 1, 2, 3}
+    assert preimage(0) == {0, 1, 2, 3}
     for published in range(3, 30):
-        assert len(_preimage(published)) >= 3, published
+        assert len(preimage(published)) >= 3, published
 
 
 def test_total_minus_every_other_value_leaves_the_small_cell_open(con: duckdb.DuckDBPyConnection) -> None:
@@ -103,7 +62,7 @@ def test_total_minus_every_other_value_leaves_the_small_cell_open(con: duckdb.Du
     published = {(x, y) for x in {table.perturb(21, k) for k in keys} for y in {table.perturb(20, k) for k in keys}}
     assert (unknown, others) in published
     for pair in published:
-        feasible = _feasible_differences(*pair)
+        feasible = feasible_differences(*pair)
         assert 1 in feasible and len(feasible) >= 2, (pair, feasible)
     exact = compute(con, MetricQuery(FROM, TO, ("clients_reached",), where={"sex": ("unknown",)},
                                      protection=Protection.EXACT, scope=EVERYTHING)).frame["clients_reached"][0]
@@ -177,7 +136,7 @@ def test_within_one_monthly_table_every_small_cell_stays_open(con: duckdb.DuckDB
     exact = compute(con, MetricQuery(FROM, TO, ("clients_with_outcome",), ("month", "nationality"),
                                      protection=Protection.EXACT, scope=EVERYTHING)).frame
     assert any(0 < v < 5 for v in exact["clients_with_outcome"].to_list())  # there are small cells to attack
-    assert all(len(_preimage(v)) >= 3 for v in values)
+    assert all(len(preimage(v)) >= 3 for v in values)
 
 
 def _reach(home: Home, *args: str) -> tuple[int, str, str]:
