@@ -22,8 +22,9 @@ def header(ctx: PageContext) -> html.Div:
     cards = [
         kpi_card("contacts", metric_name("contacts", lang),
                  figures.format_value(contacts, data.flag("contacts"), lang), trace_lang=lang),
+        # Whole hours, as the protected sum is published (disclosure.md) and the Overview shows it.
         kpi_card("service_hours", metric_name("service_hours", lang),
-                 figures.format_value(data.value("service_hours"), data.flag("service_hours"), lang, digits=1),
+                 figures.format_value(data.value("service_hours"), data.flag("service_hours"), lang),
                  trace_lang=lang),
         kpi_card("interpreted_contacts", metric_name("interpreted_contacts", lang),
                  figures.format_value(interpreted, data.flag("interpreted_contacts"), lang), trace_lang=lang),
