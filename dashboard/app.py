@@ -11,6 +11,7 @@ from pathlib import Path
 import dash
 from flask import Response, abort, send_from_directory
 
+from dashboard.admin.accounts_view import register_account_callbacks
 from dashboard.auth import current_account, current_scope, install
 from dashboard.auth.config import AccessConfig
 from dashboard.auth.ui import account_box, register_account_box
@@ -61,6 +62,7 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: 
     register_callbacks(app, source, targets, geojson, writers)
     register_account_box(app)
     register_routine(app, source, targets, geojson, build)  # Deliveries, Schedules, trace (issue 15)
+    register_account_callbacks(app, home)  # the Administration page's accounts (issue 12)
     _serve_quality_docs(app, home)
     return app
 

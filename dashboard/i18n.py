@@ -7,6 +7,7 @@ draw themselves from `charts.words`; `t` looks in both so a page asks one functi
 from __future__ import annotations
 
 from charts import words
+from dashboard.admin.texts import TEXT as ADMIN_TEXT
 from dashboard.routine.texts import TEXT as ROUTINE_TEXT
 from pipelines.metrics.catalogue import DEFAULT_LANG, LANGS, normalise_lang
 
@@ -116,6 +117,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 TEXT.update(ROUTINE_TEXT)  # the monthly routine's pages (dashboard/routine/texts.py)
+TEXT.update(ADMIN_TEXT)  # the Administration page (dashboard/admin/texts.py)
 
 
 def t(key: str, lang: str) -> str:

@@ -1,15 +1,16 @@
 """Administration (admin only, dashboard/state/pages.py): the accounts and the audit log, newest entries first.
 
-Read-only: accounts are changed with `reach users` on the server, which writes the audit entries.
+Accounts are added, disabled, enabled and given new passwords here as with `reach users` (the same
+rules and audit entries); the section and its callbacks are in dashboard/admin/accounts_view.py.
 """
 
 from __future__ import annotations
 
 from dash import html
 
+from dashboard.admin.accounts_view import accounts_section
 from dashboard.pages.base import Chart, PageContext
 from pipelines import audit
-from pipelines.access import AccountStore
 
 AUDIT_ROWS = 200
 CHARTS: tuple[Chart, ...] = ()
@@ -25,10 +26,6 @@ def _table(headers: list[str], rows: list[list[str]], table_id: str) -> html.Tab
 def header(ctx: PageContext) -> html.Div:
     cs = ctx.lang == "cs"
     home = ctx.source.home
-    accounts = sorted(AccountStore(home).accounts().values(), key=lambda a: a.name)
-    account_rows = [[a.name, a.role.value, a.scope.describe(),
-                     ("zakázán" if cs else "disabled") if a.disabled else ("aktivní" if cs else "enabled"), a.changed]
-                    for a in accounts]
     log = audit.read(home)
     entries = list(reversed(log.entries))[:AUDIT_ROWS]
     entry_rows = [[e.time.isoformat(timespec="seconds"), e.user, e.role, e.address, e.action, e.object, e.detail]
@@ -37,13 +34,7 @@ def header(ctx: PageContext) -> html.Div:
                         if cs else f"{len(log.unreadable)} lines of the log are not entries (damaged or edited)."),
                        className="notice notice-warning")] if log.unreadable else [])
     return html.Div([
-        html.Div(className="card", children=[
-            html.H2("Účty" if cs else "Accounts"),
-            html.P("Účty se mění příkazem reach users na serveru." if cs
-                   else "Accounts are changed with reach users on the server."),
-            _table(["Jméno", "Role", "Rozsah", "Stav", "Změněno"] if cs
-                   else ["Name", "Role", "Scope", "State", "Changed"], account_rows, "admin-accounts"),
-        ]),
+        accounts_section(home, ctx.lang),
         html.Div(className="card", children=[
             html.H2("Auditní záznam" if cs else "Audit log"),
             html.P(f"Posledních {len(entries)} z {len(log.entries)} záznamů, nejnovější nahoře; celý záznam: "

@@ -10,26 +10,23 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 
 from pipelines.access.model import Account, Role
 from pipelines.access.passwords import hash_password
+from pipelines.access.rules import AccountError, AccountProblem, checked_account, normalise_name
 from pipelines.errors import ReachError
 from pipelines.home import Home
 
-NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
-CENTRE = re.compile(r"[A-Z0-9]{2,10}")
-DISTRICT = re.compile(r"CZ0\d{3}")
+__all__ = ["AccountStore", "BeforeWrite", "Guard", "normalise_name"]
+
 FORMAT = 1
 BeforeWrite = Callable[[Account], None]
-
-
-def normalise_name(name: str) -> str:
-    return name.strip().lower()
+# Refuses a change (raises) from every account as it is, the account before and after; runs under the lock.
+Guard = Callable[[Mapping[str, Account], Account, Account], None]
 
 
 class AccountStore:
@@ -66,52 +63,51 @@ class AccountStore:
     # -- changing --------------------------------------------------------------------------------
     def add(self, name: str, role: str, password: str, *, centres: tuple[str, ...] = (),
             districts: tuple[str, ...] = (), before_write: BeforeWrite | None = None) -> Account:
-        name = normalise_name(name)
-        if not NAME.fullmatch(name):
-            raise ReachError(f"'{name}' is not a valid account name: use 1–64 lower-case letters, digits and . _ @ -, "
-                             "starting with a letter or digit.")
-        account = Account(name=name, role=_role(role), centres=_codes(centres, CENTRE, "centre"),
-                          districts=_codes(districts, DISTRICT, "district"), password_hash=hash_password(password),
-                          created=_now(), changed=_now())
-        _check_scope(account)
+        """A new account, checked by pipelines/access/rules.py (name, role, scope against the reference)."""
+        checked = checked_account(name, role, centres, districts)
+        account = replace(checked, password_hash=hash_password(password), created=_now(), changed=_now())
 
         def change(accounts: dict[str, Account]) -> Account:
-            if name in accounts:
-                raise ReachError(f"The account '{name}' exists already; use `reach users reset {name}` "
-                                 "to give it a new password.")
-            accounts[name] = account
+            if account.name in accounts:
+                raise AccountError([AccountProblem(
+                    "name", "name_taken", f"The account '{account.name}' exists already; use "
+                    f"`reach users reset {account.name}` to give it a new password.", (account.name,))])
+            accounts[account.name] = account
             return account
 
         return self._change(change, before_write)
 
-    def disable(self, name: str, *, before_write: BeforeWrite | None = None) -> Account:
-        return self._update(name, lambda a: replace(a, disabled=True), before_write)
+    def disable(self, name: str, *, guard: Guard | None = None, before_write: BeforeWrite | None = None) -> Account:
+        return self._update(name, lambda a: replace(a, disabled=True), guard, before_write)
 
     def reset(self, name: str, password: str, *, role: str | None = None, centres: tuple[str, ...] | None = None,
-              districts: tuple[str, ...] | None = None, before_write: BeforeWrite | None = None) -> Account:
+              districts: tuple[str, ...] | None = None, guard: Guard | None = None,
+              before_write: BeforeWrite | None = None) -> Account:
         """A new password (and, if given, role and scope); the account is enabled again."""
         new_hash = hash_password(password)
 
         def changed(account: Account) -> Account:
-            updated = replace(
-                account, password_hash=new_hash, disabled=False,
-                role=_role(role) if role else account.role,
-                centres=_codes(centres, CENTRE, "centre") if centres is not None else account.centres,
-                districts=_codes(districts, DISTRICT, "district") if districts is not None else account.districts)
-            _check_scope(updated)
-            return updated
+            updated = checked_account(
+                account.name, role or account.role, centres if centres is not None else account.centres,
+                districts if districts is not None else account.districts, password_hash=new_hash, base=account)
+            return replace(updated, disabled=False)
 
-        return self._update(name, changed, before_write)
+        return self._update(name, changed, guard, before_write)
 
-    def _update(self, name: str, how: Callable[[Account], Account], before_write: BeforeWrite | None) -> Account:
+    def _update(self, name: str, how: Callable[[Account], Account], guard: Guard | None,
+                before_write: BeforeWrite | None) -> Account:
         name = normalise_name(name)
 
         def change(accounts: dict[str, Account]) -> Account:
             if name not in accounts:
-                raise ReachError(f"There is no account '{name}' in {self.path} (see `reach users list`).")
+                raise AccountError([AccountProblem("account", "account_unknown", f"There is no account '{name}' "
+                                                   f"in {self.path} (see `reach users list`).", (name,))])
             old = accounts[name]
-            accounts[name] = replace(how(old), generation=old.generation + 1, changed=_now())
-            return accounts[name]
+            new = replace(how(old), generation=old.generation + 1, changed=_now())
+            if guard is not None:
+                guard(accounts, old, new)
+            accounts[name] = new
+            return new
 
         return self._change(change, before_write)
 
@@ -141,30 +137,6 @@ class AccountStore:
             os.fsync(out.fileno())
         os.replace(temporary, self.path)
         self._cache = None
-
-
-def _role(role: str) -> Role:
-    try:
-        return Role(role)
-    except ValueError:
-        raise ReachError(f"'{role}' is not a role; the roles are {', '.join(r.value for r in Role)}.") from None
-
-
-def _codes(values: tuple[str, ...] | None, pattern: re.Pattern[str], what: str) -> tuple[str, ...]:
-    codes = tuple(dict.fromkeys(v.strip().upper() for v in values or () if v.strip()))
-    wrong = [c for c in codes if not pattern.fullmatch(c)]
-    if wrong:
-        raise ReachError(f"Not a {what} code: {', '.join(wrong)}.")
-    return codes
-
-
-def _check_scope(account: Account) -> None:
-    if account.role is Role.ADMIN and (account.centres or account.districts):
-        raise ReachError("An admin sees every centre: give no --centre or --district.")
-    if account.role in (Role.ANALYST, Role.COORDINATOR, Role.BOARD) and not account.centres:
-        raise ReachError(f"A {account.role} account needs at least one --centre.")
-    if account.districts and account.role is not Role.COORDINATOR:
-        raise ReachError("Only a coordinator's scope can be narrowed to districts (--district).")
 
 
 def _record(account: Account) -> dict[str, object]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines import audit
-from pipelines.access import AccountStore, Role
+from pipelines.access import AccountStore, Role, add_account, reset_account
 from pipelines.contract import DEFAULT_CENTRE
 from pipelines.errors import ReachError
 from pipelines.home import Home
@@ -101,16 +101,10 @@ def demo_accounts(home: Home) -> list[tuple[str, str, str]]:
     for role in Role:
         name, password = f"demo-{role.value}", secrets.token_urlsafe(12)
         centres = () if role is Role.ADMIN else (SAMPLE_CENTRE,)
-        action = "user.reset" if store.get(name) else "user.add"
-
-        def audited(account, action=action):
-            audit.record(home, actor, action, f"user {account.name}", f"role {account.role.value}; scope "
-                         f"{account.scope.describe()}; demo")
-
-        if action == "user.add":
-            store.add(name, role.value, password, centres=centres, before_write=audited)
+        if store.get(name) is None:
+            add_account(home, actor, name, role.value, password, centres=centres, note="demo")
         else:
-            store.reset(name, password, role=role.value, centres=centres, districts=(), before_write=audited)
+            reset_account(home, actor, name, password, role=role.value, centres=centres, districts=(), note="demo")
         made.append((name, role.value, password))
     return made
 

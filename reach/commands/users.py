@@ -3,7 +3,9 @@
 The password is never an argument (it would stay in the shell history and the process list):
 it is asked twice at the terminal without echo, or read from the environment variable
 REACH_PASSWORD, or with --password-stdin from the first line of standard input (for scripts).
-Every change is written to the audit log before the account file is replaced.
+The rules of an account and the audited changes are pipelines/access's (rules.py, manage.py),
+shared with the dashboard's Administration page: every change is written to the audit log before
+the account file is replaced.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 import sys
 
 from pipelines import audit
-from pipelines.access import Account, AccountStore, Role
+from pipelines.access import Account, AccountStore, Role, add_account, describe, disable_account, reset_account
 from pipelines.errors import ReachError
 from pipelines.home import Home
 
@@ -32,11 +34,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password-stdin", action="store_true",
                         help=f"read the password from the first line of standard input (else ${PASSWORD_ENV}, "
                              "else asked at the terminal)")
-
-
-def describe(account: Account) -> str:
-    """Role and scope in words, as the audit log and `list` show them."""
-    return f"role {account.role.value}; scope {account.scope.describe()}"
 
 
 def table(accounts: list[Account]) -> str:
@@ -71,23 +68,18 @@ def run(args: argparse.Namespace, home: Home) -> int:
     if not args.name:
         raise ReachError(f"`reach users {args.action}` needs the account's NAME.")
     actor = audit.cli_actor()
-
-    def audited(action: str):
-        return lambda account: audit.record(home, actor, action, f"user {account.name}", describe(account))
-
     if args.action == "add":
         if not args.role:
             raise ReachError("`reach users add` needs --role (admin, analyst, coordinator, board or ministry).")
-        account = store.add(args.name, args.role, read_password(args), centres=tuple(args.centre or ()),
-                            districts=tuple(args.district or ()), before_write=audited("user.add"))
+        account = add_account(home, actor, args.name, args.role, read_password(args), centres=tuple(args.centre or ()),
+                              districts=tuple(args.district or ()))
         print(f"Added {account.name}: {describe(account)}.")
     elif args.action == "disable":
-        account = store.disable(args.name, before_write=audited("user.disable"))
+        account = disable_account(home, actor, args.name)
         print(f"Disabled {account.name}; their sessions end with their next request.")
     else:
-        account = store.reset(args.name, read_password(args), role=args.role,
-                              centres=tuple(args.centre) if args.centre is not None else None,
-                              districts=tuple(args.district) if args.district is not None else None,
-                              before_write=audited("user.reset"))
+        account = reset_account(home, actor, args.name, read_password(args), role=args.role,
+                                centres=tuple(args.centre) if args.centre is not None else None,
+                                districts=tuple(args.district) if args.district is not None else None)
         print(f"Reset {account.name} (enabled, new password): {describe(account)}; their old sessions have ended.")
     return 0

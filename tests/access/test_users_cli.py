@@ -50,6 +50,11 @@ def test_users_refuses_what_the_contract_does_not_allow(tmp_path: Path, monkeypa
     monkeypatch.setenv("REACH_PASSWORD", "a-long-enough-password")
     assert _reach(home, "add", "y", "--role", "board") != 0  # a board account needs a centre
     assert _reach(home, "add", "z", "--role", "board", "--centre", "ULK", "--district", "CZ0427") != 0
+    capsys.readouterr()
+    assert _reach(home, "add", "v", "--role", "coordinator", "--centre", "ULK", "XYZ") != 0  # not a reference centre
+    assert "Unknown centre code(s): XYZ" in capsys.readouterr().err
+    assert _reach(home, "add", "u", "--role", "coordinator", "--centre", "ULK", "--district", "CZ0513") != 0
+    assert "outside the regions" in capsys.readouterr().err  # Liberec is not in ULK's region
     assert _reach(home, "add", "w", "--role", "admin") == 0
     assert _reach(home, "add", "w", "--role", "admin") != 0  # exists already
     assert _reach(home, "reset", "nobody") != 0
