@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,11 +66,15 @@ def _target(con: duckdb.DuckDBPyConnection, raw_catalog: str, mart_catalog: str)
 
 
 def _validate(con: duckdb.DuckDBPyConnection, target: Target, suites: list[SuiteSpec],
-              chunk_rows: int) -> list[Outcome]:
+              chunk_rows: int, progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
     engine = Engine(con, target, chunk_rows=chunk_rows)
     outcomes: list[Outcome] = []
-    for suite in suites:
+    for done, suite in enumerate(suites):
+        if progress is not None:
+            progress(done, len(suites))
         outcomes += engine.validate(suite)
+    if progress is not None:
+        progress(len(suites), len(suites))
     return outcomes
 
 
@@ -86,11 +91,12 @@ def _write_files(home: Home, result: GateResult, suites: list[SuiteSpec]) -> Non
 
 
 def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
-             chunk_rows: int = CHUNK_ROWS) -> GateResult:
+             chunk_rows: int = CHUNK_ROWS, progress: Callable[[int, int], None] | None = None) -> GateResult:
     """Validate a freshly built warehouse file (marts) and the raw layer it was built from.
 
     Writes the results into the build file and the quality folder; the caller publishes only if
-    `result.passed` (no error-severity expectation failed).
+    `result.passed` (no error-severity expectation failed). `progress(suites done, suites)` before
+    each suite and after the last (the build's progress, pipelines/build_progress.py).
     """
     if not build_db.exists():
         raise ReachError(f"The build file {build_db} does not exist; nothing to check.")
@@ -103,7 +109,7 @@ def run_gate(build_db: Path, home: Home, suites: list[SuiteSpec] | None = None,
             attach(con, home.raw_db, RAW_ALIAS, read_only=True)
         build_catalog = str(con.execute("SELECT current_database()").fetchall()[0][0])
         target = _target(con, RAW_ALIAS, build_catalog)
-        outcomes = _validate(con, target, suites, chunk_rows)
+        outcomes = _validate(con, target, suites, chunk_rows, progress)
         result = GateResult(_run_id("build", started), "build", str(build_db), started, _now(), outcomes)
         store(con, "main", result)
     finally:

@@ -12,6 +12,10 @@
 4. os.replace renames it onto <home>/warehouse.duckdb: readers see the old warehouse or the
    new one, never a half-built one. Any failure leaves the published warehouse untouched.
 
+These are the steps a progress callback hears (pipelines/build_progress.py: each step as it
+starts, dbt's nodes and the gate's suites as they finish, then `published`); the Deliveries page
+shows them.
+
 dbt reads the raw layer through views without the deliveries set aside (pipelines/raw_views.py),
 written per build. dbt writes under fixed names (builds/building.duckdb, builds/building.sources.duckdb;
 the build lock makes them one build's) and the new file is renamed to its build id afterwards, so the
@@ -45,6 +49,7 @@ from typing import Protocol
 
 import duckdb
 
+from pipelines.build_progress import DBT, GATE, PUBLISH, PUBLISHED, RECORD_KEYS, BuildProgress, BuildReport
 from pipelines.changes import record_headlines
 from pipelines.disclosure.record_keys import add_record_keys, recorded_fingerprint
 from pipelines.disclosure.secret import replace_secret, secret_for_build
@@ -114,8 +119,10 @@ class BuildSummary:
 Gate = Callable[[Path, Home], GateOutcome]
 
 
-def run_quality_gate(build_db: Path, home: Home) -> GateOutcome:
-    """The Great Expectations gate of expectations/runner.py on the new build file."""
+def run_quality_gate(build_db: Path, home: Home,
+                     progress: Callable[[int, int], None] | None = None) -> GateOutcome:
+    """The Great Expectations gate of expectations/runner.py on the new build file;
+    `progress(suites done, suites)` after each suite."""
     try:
         from expectations.runner import run_gate
     except ModuleNotFoundError as error:
@@ -125,7 +132,7 @@ def run_quality_gate(build_db: Path, home: Home) -> GateOutcome:
             "The quality gate (expectations/runner.py) is not installed, so the build in "
             f"{build_db} was not checked and not published."
         ) from None
-    return run_gate(build_db, home)
+    return run_gate(build_db, home, progress=progress)
 
 
 def new_build_id() -> str:
@@ -133,15 +140,20 @@ def new_build_id() -> str:
 
 
 def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False,
-                    new_perturbation_secret: bool = False) -> BuildSummary:
+                    new_perturbation_secret: bool = False, progress: BuildReport | None = None) -> BuildSummary:
     """Build, check and publish the warehouse of `home`; raise ReachError if anything fails.
 
     `gate` defaults to run_quality_gate; the quality tests pass a wrapper that damages the
     build file first and then runs that same real gate. `full` parses the dbt project anew.
     `new_perturbation_secret` starts again with a new secret (every published figure changes once):
-    the way out of a lost one.
+    the way out of a lost one. `progress` hears the build's steps (pipelines/build_progress.py).
     """
-    gate = gate or run_quality_gate
+    report = progress or (lambda _: None)
+
+    def counted_gate(build_db: Path, of: Home) -> GateOutcome:
+        return run_quality_gate(build_db, of, lambda done, total: report(BuildProgress(GATE, done, total)))
+
+    gate = gate or counted_gate
     started = time.perf_counter()
     try:
         home.ensure()
@@ -152,7 +164,7 @@ def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False,
             removed = remove_leftovers(home)
             secret = (replace_secret(home) if new_perturbation_secret
                       else secret_for_build(home, recorded_fingerprint(home.warehouse_db)))
-            return _build(home, gate, started, removed, full, secret)
+            return _build(home, gate, started, removed, full, secret, report)
     except QualityGateFailed:
         raise  # its summary quotes delivered text, which must not be read as a disk error
     except Exception as error:  # whichever library hit the full disk (DuckDB, dbt, GX, the OS)
@@ -162,17 +174,21 @@ def build_warehouse(home: Home, *, gate: Gate | None = None, full: bool = False,
 
 
 def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], full: bool,
-           secret: bytes) -> BuildSummary:
+           secret: bytes, report: BuildReport) -> BuildSummary:
     build_id = new_build_id()
     build_db = home.builds_dir / f"{build_id}.duckdb"
     target_dir = home.builds_dir / f"{build_id}{TARGET_SUFFIX}"
     try:
+        report(BuildProgress(DBT))
         plan = plan_build(home, PROJECT_DIR, full=full)
-        outcome = run_dbt(home, build_db, target_dir, full=full, incremental=plan.incremental)
+        outcome = run_dbt(home, build_db, target_dir, full=full, incremental=plan.incremental,
+                          progress=lambda done, total: report(BuildProgress(DBT, done, total)))
         outcome.kind = plan.text()
         record_inputs(build_db, plan.fingerprint)  # what the next build compares with
+        report(BuildProgress(RECORD_KEYS))
         add_record_keys(build_db, secret)
         dbt_done = time.perf_counter()
+        report(BuildProgress(GATE))
         gate_result = gate(build_db, home)
         gate_done = time.perf_counter()
         if not gate_result.passed:
@@ -180,6 +196,7 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
                 f"The quality gate failed, the warehouse was not published (the previous one is "
                 f"unchanged): {gate_result.summary()}"
             )
+        report(BuildProgress(PUBLISH))
         assert_self_contained(build_db)
         record_headlines(build_db, home)  # this build's headline figures, for "what changed" (pipelines/changes.py)
     except BaseException as error:
@@ -192,6 +209,7 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
         shutil.rmtree(target_dir, ignore_errors=True)
     publish(build_db, home.warehouse_db)
     _tidy_builds(home)
+    report(BuildProgress(PUBLISHED))
     return BuildSummary(build_id, home.warehouse_db, outcome, gate_result.summary(),
                         seconds=time.perf_counter() - started, dbt_seconds=dbt_done - started,
                         gate_seconds=gate_done - dbt_done, removed_leftovers=removed)
@@ -271,12 +289,13 @@ def out_of_space_message(home: Home) -> str:
 
 
 def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
-            incremental: bool = False) -> DbtOutcome:
+            incremental: bool = False, progress: Callable[[int, int], None] | None = None) -> DbtOutcome:
     """`dbt build` (seeds, models, tests) into `build_db`; ReachError naming what failed.
 
     Call under build_lock (dbt writes under fixed names in builds/). `full` parses the project from
     scratch instead of reusing the kept manifest. `incremental` starts from the published warehouse
     (reach/build_state.py); otherwise every model is built from scratch (--full-refresh).
+    `progress(nodes done, nodes)`: when dbt starts the first node, then after each node.
     """
     from dbt.cli.main import dbtRunner
 
@@ -300,7 +319,7 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
         start_from_published(home.warehouse_db, dbt_db)
     with _DBT_LOCK, _dbt_environment(home, dbt_db, sources_db), _dbt_console() as console:
         try:
-            result = dbtRunner().invoke(args)
+            result = dbtRunner(callbacks=[_node_counter(progress)] if progress else None).invoke(args)
         finally:
             _close_dbt_database()
             _discard(sources_db)
@@ -333,6 +352,32 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
             f"{listed}{more}. Details are in {home.logs_dir / 'dbt.log'}."
         )
     return outcome
+
+
+def _node_counter(progress: Callable[[int, int], None]) -> Callable[[object], None]:
+    """A dbt event callback counting as dbt's own "k of N" lines do: N from the first LogStartLine, one
+    done at each NodeFinished but an ephemeral model's (never run, not in N). dbt calls it for every
+    event whatever --quiet says, from its threads."""
+    lock = threading.Lock()
+    counts = {"done": 0, "total": 0}
+
+    def on_event(event: object) -> None:
+        name = event.info.name  # type: ignore[attr-defined]
+        if name not in ("LogStartLine", "NodeFinished"):
+            return
+        data = event.data  # type: ignore[attr-defined]
+        with lock:
+            if name == "LogStartLine":
+                if counts["total"]:
+                    return
+                counts["total"] = int(data.total)
+            elif data.node_info.materialized == "ephemeral":
+                return
+            else:
+                counts["done"] += 1
+            progress(counts["done"], max(counts["total"], counts["done"]))  # in the lock: reports in order
+
+    return on_event
 
 
 def _kept_manifest(home: Home) -> Path:

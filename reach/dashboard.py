@@ -11,6 +11,7 @@ import duckdb
 from dashboard.app import create_app
 from dashboard.auth.config import AccessConfig
 from dashboard.report_downloads import ReportWriters
+from pipelines.build_progress import BuildReport
 from pipelines.home import Home
 
 
@@ -30,11 +31,12 @@ def _ministry_workbook(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any
 WRITERS = ReportWriters(board_pack=_board_pack, ministry_workbook=_ministry_workbook)
 
 
-def build_from_dashboard(home: Home) -> str:
-    """`reach build` for the Deliveries page's button: the same build, gate and publish; -> its summary."""
+def build_from_dashboard(home: Home, progress: BuildReport) -> str:
+    """`reach build` for the Deliveries page's button: the same build, gate and publish, its steps
+    reported to the page's `progress`; -> its summary."""
     from reach.build import build_warehouse
 
-    return build_warehouse(home).text()
+    return build_warehouse(home, progress=progress).text()
 
 
 def create_dashboard(home: Home, access: AccessConfig | None = None) -> dash.Dash:

@@ -19,17 +19,26 @@ from dashboard.routine.jobs import RUNNING, Job, Jobs
 from dashboard.state.pages import page_allowed
 from dashboard.state.url import parse_view
 from pipelines import audit
+from pipelines.build_progress import BuildProgress, BuildReport
 from pipelines.home import Home
 
 PAGE = "deliveries"
-Build = Callable[[Home], str]  # builds, checks and publishes the warehouse; -> the summary (reach build's text)
+# Builds, checks and publishes the warehouse, telling the callback its steps; -> the summary (reach build's text).
+Build = Callable[[Home, BuildReport], str]
 
 
 def _signature(job: Job | None) -> list[Any] | None:
+    """What a status shows of `job`: a new step or count redraws it, as does each second of a running job."""
     if job is None:
         return None
     running = job.state == RUNNING
     return [job.id, job.state, job.progress if running else None, int(job.seconds) if running else None]
+
+
+def build_progress(report: BuildProgress) -> dict[str, Any]:
+    """A build's report as the job keeps it (plain data: it goes into the page's store via _signature)."""
+    return {"step": report.step, "number": report.number, "steps": report.steps, "done": report.done,
+            "total": report.total, "completed": report.completed}
 
 
 def _allowed() -> bool:
@@ -94,8 +103,11 @@ def register_delivery_callbacks(app: dash.Dash, home: Home, jobs: Jobs, build: B
         actor = request_actor()
 
         def work(job: Job) -> str:
+            def report(step: BuildProgress) -> None:
+                job.progress = build_progress(step)  # one assignment: a poll reads the old report or the new
+
             try:
-                summary = build(home)
+                summary = build(home, report)
             except BaseException:
                 audit.record(home, actor, "build.failed", "warehouse", "started from the dashboard; not published")
                 raise

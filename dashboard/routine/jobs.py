@@ -49,14 +49,18 @@ class Jobs:
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
 
-    def start(self, kind: str, user: str, centre: str, work: Callable[[Job], Any]) -> tuple[Job, bool]:
-        """Run `work(job)` in a thread; -> (job, started). A build while one runs gives that one, not started."""
+    def start(self, kind: str, user: str, centre: str, work: Callable[[Job], Any],
+              progress: dict[str, Any] | None = None) -> tuple[Job, bool]:
+        """Run `work(job)` in a thread; -> (job, started). A build while one runs gives that one, not started.
+
+        `progress`: the job's progress until `work` reports (set before the thread starts, so it
+        never overwrites a report)."""
         with self._lock:
             if kind == "build":
                 running = next((j for j in self._jobs.values() if j.kind == "build" and j.state == RUNNING), None)
                 if running is not None:
                     return running, False
-            job = Job(uuid.uuid4().hex, kind, user, centre, datetime.now())
+            job = Job(uuid.uuid4().hex, kind, user, centre, datetime.now(), progress=dict(progress or {}))
             self._jobs[job.id] = job
             self._forget_old()
         threading.Thread(target=self._run, args=(job, work), name=f"reach-{kind}-{job.id[:8]}", daemon=True).start()

@@ -125,19 +125,21 @@ def register_routes(server: flask.Flask, home: Home, jobs: Jobs) -> None:
         actor = request_actor()
 
         def work(job: Job) -> dict[str, Any]:
+            def report(step: LoadProgress) -> None:
+                job.progress = load_progress(step)
+
             handles = [path.open("rb") for _, path in received]
             try:
                 files = [UploadedFile.from_stream(name, handle, path.stat().st_size)
                          for (name, path), handle in zip(received, handles, strict=True)]
-                return upload_delivery(home, files, centre=centre, actor=actor, limits=limits,
-                                       progress=lambda p: _progress(job, p))
+                return upload_delivery(home, files, centre=centre, actor=actor, limits=limits, progress=report)
             finally:
                 for handle in handles:
                     handle.close()
                 shutil.rmtree(spool, ignore_errors=True)
 
-        job, _ = jobs.start("upload", account.name, centre, work)
-        job.progress = {"files_done": 0, "files_total": len(received), "file_name": "", "rows_read": 0}
+        job, _ = jobs.start("upload", account.name, centre, work,
+                            {"files_done": 0, "files_total": len(received), "file_name": "", "rows_read": 0})
         return _answer(202, "", job=job.id)
 
     csrf.exempt(deliveries_upload)  # checked in the view, before the body is read (see the module's docstring)
@@ -182,9 +184,10 @@ def quarantine_csv(rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def _progress(job: Job, report: LoadProgress) -> None:
-    job.progress = {"files_done": report.files_done, "files_total": report.files_total,
-                    "file_name": report.file_name, "rows_read": report.rows_read}
+def load_progress(report: LoadProgress) -> dict[str, Any]:
+    """The loader's report as the job keeps it (plain data: the page's store holds it, callbacks.py)."""
+    return {"files_done": report.files_done, "files_total": report.files_total,
+            "file_name": report.file_name, "rows_read": report.rows_read}
 
 
 def receive(stream: BinaryIO, boundary: str, spool: Path, limits: UploadLimits) -> list[tuple[str, Path]]:

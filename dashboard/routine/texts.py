@@ -7,6 +7,8 @@ line's (English), shown as they are, after a Czech or English lead-in.
 
 from __future__ import annotations
 
+from pipelines.formatting import fmt_int
+
 TEXT: dict[str, tuple[str, str]] = {
     # Upload
     "upload_title": ("Nahrát dodávku", "Upload a delivery"),
@@ -33,8 +35,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_centre_refused": ("Centrum {centre} není ve vašem rozsahu.", "The centre {centre} is not in your scope."),
     "upload_no_length": ("Nahrání musí uvést svou velikost.", "The upload must state its length."),
     "upload_not_form": ("Nahrání není formulář se soubory.", "The upload is not a form with files."),
-    "upload_loading": ("Načítání: soubor {done} z {total} {file}, přečteno {rows} řádků",
-                       "Loading: file {done} of {total} {file}, {rows} rows read"),
+    "upload_loading_start": ("Načítání nahraných souborů ({total})…", "Loading the uploaded files ({total})…"),
+    "upload_loading": ("Načítání: načteno {done} z {total} souborů (naposledy {file}), přečteno {rows} řádků",
+                       "Loading: {done} of {total} files loaded (last {file}), {rows} rows read"),
     "upload_failed": ("Načtení selhalo: ", "The load failed: "),
     "upload_done": ("Načteno: {n} dodávek.", "Loaded: {n} deliveries."),
     "already_loaded": ("Tato dodávka už byla načtena; nic se nezměnilo.",
@@ -78,6 +81,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "build_start": ("Sestavit a publikovat", "Build and publish"),
     "build_running": ("Sestavení běží od {time} (spustil {user}), {seconds} s.",
                       "A build is running since {time} (started by {user}), {seconds} s."),
+    "build_starting": ("Sestavení se připravuje…", "The build is getting ready…"),
+    "build_step": ("Krok {number} z {steps}: {name}", "Step {number} of {steps}: {name}"),
+    # One per step of pipelines/build_progress.py (BUILD_STEPS and PUBLISHED)
+    "build_step_dbt": ("sestavení modelů (dbt)", "building the models (dbt)"),
+    "build_step_record_keys": ("klíče záznamů pro ochranu údajů", "record keys for data protection"),
+    "build_step_gate": ("kontrola kvality (Great Expectations)", "quality gate (Great Expectations)"),
+    "build_step_publish": ("publikování", "publishing"),
+    "build_step_published": ("publikováno", "published"),
+    "build_count_dbt": ("hotovo {done} z {total} modelů, seedů a testů",
+                        "{done} of {total} models, seeds and tests done"),
+    "build_count_gate": ("hotovo {done} z {total} sad kontrol", "{done} of {total} suites done"),
     "build_already": ("Sestavení už běží; najednou běží jen jedno.", "A build is running already; one runs at a time."),
     "build_done": ("Publikováno: ", "Published: "),
     "build_failed": ("Sestavení nebylo publikováno: ", "The build was not published: "),
@@ -184,3 +198,13 @@ TEXT: dict[str, tuple[str, str]] = {
 def rt(key: str, lang: str) -> str:
     pair = TEXT[key]
     return pair[0] if lang == "cs" else pair[1]
+
+
+def build_step_text(step: str, number: int, steps: int, done: int | None, total: int | None, lang: str) -> str:
+    """"Step k of n: name", and what of it is done where the step counts (pipelines/build_progress.py);
+    the Deliveries page's words, and the terminal's (reach/progress.py, in English)."""
+    text = rt("build_step", lang).format(number=number, steps=steps, name=rt(f"build_step_{step}", lang))
+    if total and f"build_count_{step}" in TEXT:
+        text += " – " + rt(f"build_count_{step}", lang).format(done=fmt_int(done or 0, lang),
+                                                                total=fmt_int(total, lang))
+    return text

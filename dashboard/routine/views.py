@@ -18,7 +18,7 @@ from dash import dcc, html
 from dashboard.components import kpi_card, notice
 from dashboard.routine.jobs import DONE, FAILED, Job
 from dashboard.routine.routes import QUARANTINE_PATH
-from dashboard.routine.texts import rt
+from dashboard.routine.texts import build_step_text, rt
 from pipelines.access import Scope
 from pipelines.changes import HEADLINES, DeliveryChanges, HeadlineMoves
 from pipelines.formatting import fmt_datetime, fmt_int
@@ -49,15 +49,34 @@ def upload_status(job: Job | None, lang: str, query: str = "") -> list[Any]:
     if job.state == FAILED:
         return [notice(rt("upload_failed", lang) + job.error, "warning")]
     if job.state != DONE:
-        p = job.progress
-        return [html.P(rt("upload_loading", lang).format(
-            done=p.get("files_done", 0), total=p.get("files_total", "?"), file=p.get("file_name", ""),
-            rows=fmt_int(p.get("rows_read", 0), lang)), className="notice notice-info", id="upload-progress")]
+        return [upload_progress(job.progress, lang)]
     deliveries = job.result["deliveries"]
     parts: list[Any] = [notice(rt("upload_done", lang).format(n=len(deliveries)), "ok")]
     for index, delivery in enumerate(deliveries):
         parts.append(delivery_summary(delivery, index, lang, query))
     return parts
+
+
+def upload_progress(p: dict[str, Any], lang: str) -> html.Div:
+    """The loader's progress (pipelines.ingest.LoadProgress after each file): files done of all, rows read."""
+    done, total = p.get("files_done", 0), p.get("files_total", 0)
+    if not done:  # before the loader's first report: the uploaded files (a zip holds several)
+        text = rt("upload_loading_start", lang).format(total=total)
+    else:
+        text = rt("upload_loading", lang).format(done=done, total=total, file=p.get("file_name", ""),
+                                                 rows=fmt_int(p.get("rows_read", 0), lang))
+    return job_progress(text, "upload-progress", done or None, total)
+
+
+def job_progress(text: str, ident: str, value: float | None, maximum: float, lead: tuple[Any, ...] = ()) -> html.Div:
+    """A job's progress: what it is doing and a <progress> bar named by that text (its value is read out
+    as aria-valuenow); without a value the bar says only that the work is under way."""
+    bar = {"value": f"{value:.3f}".rstrip("0").rstrip("."), "max": str(maximum)} if value is not None else {}
+    return html.Div(className="notice notice-info job-progress", children=[
+        *lead,
+        html.P(text, id=ident),
+        html.Progress(id=f"{ident}-bar", className="job-progress-bar", **bar, **{"aria-labelledby": ident}),
+    ])
 
 
 def delivery_summary(d: dict[str, Any], index: int, lang: str, query: str = "") -> html.Section:
@@ -130,9 +149,10 @@ def build_status(job: Job | None, lang: str, quality_dir: Path, scope: Scope, *,
         return []
     parts: list[Any] = [notice(rt("build_already", lang), "warning")] if refused else []
     if job.state not in (DONE, FAILED):
-        parts.append(html.P(rt("build_running", lang).format(
-            time=fmt_datetime(job.started, lang), user=job.user, seconds=int(job.seconds)),
-            className="notice notice-info", id="build-progress"))
+        running = html.P(rt("build_running", lang).format(
+            time=fmt_datetime(job.started, lang), user=job.user, seconds=int(job.seconds)), id="build-progress")
+        text, value, steps = build_step(job.progress, lang)
+        parts.append(job_progress(text, "build-step", value, steps, (running,)))
         return parts
     if job.state == DONE:
         parts.append(html.Pre(rt("build_done", lang) + str(job.result), className="notice notice-ok",
@@ -144,6 +164,15 @@ def build_status(job: Job | None, lang: str, quality_dir: Path, scope: Scope, *,
     if gate is not None:
         parts.append(gate_view(gate, lang, scope))
     return parts
+
+
+def build_step(p: dict[str, Any], lang: str) -> tuple[str, float | None, int]:
+    """The build's step (callbacks.py build_progress) -> ("step k of n: name", with what of it is done
+    where the step counts; the steps completed; the number of steps), for the bar over all the steps."""
+    if not p.get("step"):
+        return rt("build_starting", lang), None, 1
+    return (build_step_text(p["step"], p["number"], p["steps"], p["done"], p["total"], lang), p["completed"],
+            p["steps"])
 
 
 def latest_gate(quality_dir: Path, since: datetime) -> dict[str, Any] | None:

@@ -66,6 +66,14 @@ def test_build_publishes_a_self_contained_read_only_warehouse(home: Home, capsys
     assert [p.name for p in home.builds_dir.iterdir()] == []
 
 
+def test_forced_progress_shows_the_build_steps_on_stderr_only(home: Home,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--home", str(home.root), "build", "--progress"]) == 0
+    shown = capsys.readouterr()
+    assert "Step 1 of 4: building the models (dbt)" in shown.err and "models, seeds and tests done" in shown.err
+    assert "\x1b" not in shown.out and "Step " not in shown.out and "models built" in shown.out
+
+
 def test_failed_dbt_test_leaves_the_previous_warehouse(home: Home) -> None:
     before = publish_previous(home)
     bad = Delivery(2)

@@ -126,6 +126,13 @@ def test_an_analyst_uploads_reviews_and_publishes_and_the_overview_changes(
     # Publish from the browser: the gate's outcome, then the Overview shows the new build's figures.
     dash_duo.find_element("#build-start").click()
     _text(dash_duo, "#build-status", "Sestavení běží")
+    # While it runs: the step it is at (reach/build.py's reports) and a bar over the steps that names it.
+    step = _text(dash_duo, "#build-step", " z 4: ", BUILD_TIMEOUT)
+    assert step.startswith("Krok ")
+    [bar] = _waiter(dash_duo.driver, TIMEOUT).until(lambda d: [
+        (e.tag_name, e.get_attribute("max"), e.get_attribute("aria-labelledby"))
+        for e in d.find_elements(By.CSS_SELECTOR, "#build-step-bar")])
+    assert bar == ("progress", "4", "build-step")
     outcome = _text(dash_duo, "#build-outcome", "Publikováno", BUILD_TIMEOUT)
     assert "Quality gate" in outcome
     assert dash_duo.find_element("#kpi-value-build-gate").text == "prošla"

@@ -20,10 +20,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.routine.jobs import RUNNING
+from dashboard.routine import views
+from dashboard.routine.jobs import DONE, RUNNING, Job
 from dashboard.routine.routes import QUARANTINE_PATH, UPLOAD_PATH, quarantine_csv
+from dashboard.routine.texts import rt
+from expectations.spec import load_suites
 from pipelines import audit
 from pipelines.access import EVERYTHING, Scope
+from pipelines.build_progress import BUILD_STEPS, DBT, PUBLISHED, BuildProgress, BuildReport
 from pipelines.errors import ReachError
 from pipelines.generate import generate_sample
 from pipelines.home import Home
@@ -62,9 +66,9 @@ def _post(client, files: list[tuple[bytes | io.IOBase, str]], centre: str = "ULK
                        headers=headers)
 
 
-def _finished(jobs, job_id: str):
+def _finished(jobs, job_id: str, timeout: float = 120):
     job = jobs.get(job_id)
-    jobs.wait(job, 120)
+    jobs.wait(job, timeout)
     assert job.state != RUNNING
     return job
 
@@ -140,8 +144,9 @@ def test_the_quarantine_csv_neutralises_formulas() -> None:
 def test_a_build_from_the_dashboard_runs_once_at_a_time_and_is_audited(routine_home: Home) -> None:
     started = []
 
-    def slow_build(home: Home) -> str:
+    def slow_build(home: Home, progress: BuildReport) -> str:  # the real build's steps: the next test
         started.append(home)
+        progress(BuildProgress(DBT, 3, 10))
         time.sleep(1.5)
         return "Build X published."
 
@@ -154,6 +159,9 @@ def test_a_build_from_the_dashboard_runs_once_at_a_time_and_is_audited(routine_h
     first = _start_build(app, analyst)
     second = _start_build(app, analyst)
     assert "Sestavení běží" in first and "Sestavení už běží" in second
+    # The second request shows the running build's progress: its step, what of it is done, the bar.
+    assert "Krok 1 z 4: sestavení modelů (dbt) – hotovo 3 z 10 modelů" in second
+    assert '"max": "4", "value": "0.3", "aria-labelledby": "build-step"' in second
     jobs = app.server.extensions["reach_jobs"]
     _finished(jobs, jobs.latest("build").id)
     assert len(started) == 1
@@ -161,6 +169,48 @@ def test_a_build_from_the_dashboard_runs_once_at_a_time_and_is_audited(routine_h
     assert actions.count("build.start") == 1 and actions[-1] == "build.published"
     coordinator = signed_in_client(app, routine_home, "coordinator")
     assert "Sestavení" not in _start_build(app, coordinator)
+
+
+def test_a_build_job_reports_its_steps_in_order_ending_published(routine_home: Home) -> None:
+    """The real build (reach.dashboard.build_from_dashboard) started from the page: what the job holds
+    after each of the build's reports, and what the page draws of it."""
+    from dashboard.app import create_app
+    from dashboard.auth.config import AccessConfig
+    from reach.dashboard import WRITERS, build_from_dashboard
+
+    held: list[dict] = []
+
+    def watched_build(home: Home, progress: BuildReport) -> str:
+        job = jobs.latest("build")
+
+        def report(step: BuildProgress) -> None:
+            progress(step)
+            held.append(dict(job.progress))
+
+        return build_from_dashboard(home, report)
+
+    app = create_app(routine_home, WRITERS, AccessConfig.load(routine_home), watched_build)
+    jobs = app.server.extensions["reach_jobs"]
+    assert "Sestavení" in _start_build(app, signed_in_client(app, routine_home, "analyst"))
+    job = _finished(jobs, jobs.latest("build").id, 900)
+    assert job.state == DONE, job.error
+    assert job.result.startswith("Build ") and job.progress["step"] == PUBLISHED
+    steps = [p["step"] for i, p in enumerate(held) if i == 0 or held[i - 1]["step"] != p["step"]]
+    assert steps == [*BUILD_STEPS, PUBLISHED]
+    assert [p["number"] for p in held] == sorted(p["number"] for p in held)
+    assert [p["completed"] for p in held] == sorted(p["completed"] for p in held) and held[-1]["completed"] == 4
+    for step in ("dbt", "gate"):  # counted one by one up to all: dbt's nodes, the gate's suites
+        counted = [p for p in held if p["step"] == step and p["total"]]
+        assert [p["done"] for p in counted] == list(range(counted[-1]["total"] + 1)), step
+    assert next(p for p in held if p["step"] == "gate" and p["total"])["total"] == len(load_suites())
+    # Each step as the page draws it while it runs.
+    for progress in held:
+        running = Job("x", "build", "analyst", "", job.started, progress=progress)
+        drawn = json.dumps(views.build_status(running, "cs", routine_home.quality_dir, EVERYTHING),
+                           default=lambda c: c.to_plotly_json(), ensure_ascii=False)
+        assert f"Krok {progress['number']} z 4: {rt('build_step_' + progress['step'], 'cs')}" in drawn
+        assert f'"max": "4", "value": "{progress["completed"]:.3f}'.rstrip("0").rstrip(".") in drawn
+    assert [e.action for e in audit.read(routine_home).entries][-1] == "build.published"
 
 
 def _start_build(app, client) -> str:

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.routine.routes import load_progress
+from dashboard.routine.views import upload_progress
 from pipelines import audit
+from pipelines.formatting import fmt_int
 from pipelines.generate import generate_sample
 from pipelines.home import Home
 from pipelines.ingest import load_paths
@@ -132,6 +135,13 @@ def test_a_messy_delivery_gives_the_summary_of_reach_load(messy_sample: Path, tm
     # Progress: once per file, counting up to every file, rows as read.
     assert events and events[-1].files_done == events[-1].files_total
     assert [e.files_done for e in events[: events[0].files_total]] == list(range(1, events[0].files_total + 1))
+    # ... as the Deliveries page draws each report: files done of all, rows read, and the bar.
+    for event in events:
+        drawn = json.dumps(upload_progress(load_progress(event), "en"), default=lambda c: c.to_plotly_json(),
+                           ensure_ascii=False)
+        assert (f"{event.files_done} of {event.files_total} files loaded (last {event.file_name}), "
+                f"{fmt_int(event.rows_read, 'en')} rows read") in drawn
+        assert f'"max": "{event.files_total}", "value": "{event.files_done}"' in drawn
 
     # Audited: each upload and each delivery it loaded, by the steward.
     log = audit.read(by_upload).entries
