@@ -60,8 +60,11 @@ def _kpi(board: DashComposite, metric: str) -> str:
 
 
 def _table(board: DashComposite, css: str) -> list[list[str]]:
-    return [[cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
-            for row in board.driver.find_elements(By.CSS_SELECTOR, f"{css} tbody tr")]
+    """The table's cells as the user reads them, in one script: the status may be redrawn between two
+    element lookups (CI: a stale element), never in the middle of one script."""
+    return board.driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0] + ' tbody tr'))"
+        ".map(row => Array.from(row.querySelectorAll('td')).map(cell => cell.innerText.trim()));", css)
 
 
 @pytest.fixture
