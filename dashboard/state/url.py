@@ -1,6 +1,6 @@
 """The whole view state in the URL: page in the path, period, comparison, filters and language in the query.
 
-`?preset=quarter&pv=2023-Q1&cmp=year&district=CZ0427,CZ0421&lang=en` on `/reach` is one view;
+`?preset=quarter&pv=2023-Q1&cmp=year&district=CZ0642,CZ0643&lang=en` on `/reach` is one view;
 the same link reproduces it. Privacy mode is deliberately NOT in the URL: a shared link always
 opens with small numbers protected.
 

@@ -58,7 +58,7 @@ class Scope:
     everything: bool = False
 
     def describe(self) -> str:
-        """One line for the audit log and the admin page: `all centres` or `ULK; districts CZ0427`."""
+        """One line for the audit log and the admin page: `all centres` or `JHM; districts CZ0642`."""
         if self.everything:
             return "all centres"
         text = ", ".join(sorted(self.centres)) or "no centre"

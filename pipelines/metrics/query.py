@@ -14,11 +14,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from pipelines.access.model import Scope
+from pipelines.contract import UNKNOWN
 from pipelines.errors import UsageError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Metric, applies
 from pipelines.metrics.protection import Protection, check_bounds
+from pipelines.reference.districts import OUTSIDE_REGION, districts
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,12 @@ _TRUE_WORDS = {"true", "ano", "yes", "1"}
 _FALSE_WORDS = {"false", "ne", "no", "0"}
 
 
+@cache
+def _district_codes() -> frozenset[str]:
+    """The country's district codes (pipelines/reference), so a filter names a real district of any region."""
+    return frozenset(d.code for d in districts())
+
+
 def _normalise_value(dimension: str, raw: str) -> str:
     """The canonical form of a filter value, or a UsageError saying what the dimension accepts."""
     _known_dimension(dimension, "--where")
@@ -138,13 +147,13 @@ def _normalise_value(dimension: str, raw: str) -> str:
             "'stateless' or 'unknown'."
         )
     if dimension == "district":
-        if re.fullmatch(r"(?i)CZ\d{4}", value):
+        if value.upper() in _district_codes():
             return value.upper()
-        if value.lower() in ("outside_region", "unknown"):
+        if value.lower() in (OUTSIDE_REGION, UNKNOWN):
             return value.lower()
         raise UsageError(
-            f"'{raw}' is not a value of district: use a district code such as CZ0427, "
-            "'outside_region' or 'unknown'."
+            f"'{raw}' is not a value of district: use a district code of the reference data "
+            f"(seeds/ref_districts.csv, e.g. {districts()[0].code}), '{OUTSIDE_REGION}' or '{UNKNOWN}'."
         )
     if dimension == "month":
         if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):

@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--centre", action="extend", nargs="*", default=None, metavar="C",
                         help="centre code(s) of the scope, e.g. ULK")
     parser.add_argument("--district", action="extend", nargs="*", default=None, metavar="D",
-                        help="district code(s) narrowing a coordinator's scope, e.g. CZ0427 (none: every district)")
+                        help="district code(s) narrowing a coordinator's scope, e.g. CZ0642 (none: every district)")
     parser.add_argument("--password-stdin", action="store_true",
                         help=f"read the password from the first line of standard input (else ${PASSWORD_ENV}, "
                              "else asked at the terminal)")

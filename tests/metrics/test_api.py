@@ -12,7 +12,7 @@ from pipelines.access import EVERYTHING
 from pipelines.errors import ReachError
 from pipelines.metrics import METRICS, MetricQuery, compute, open_warehouse
 from pipelines.metrics.protection import HIDDEN, Protection
-from pipelines.metrics.query import parse_where
+from pipelines.metrics.query import parse_where, resolve
 from support.marts import MartBuilder, home_with_marts
 
 EXACT = Protection.EXACT  # these tests check the SQL's exact figures
@@ -96,10 +96,17 @@ def test_implicit_metrics_leave_out_those_a_dimension_does_not_apply_to(con: duc
     (["service=yoga"], "not a value of service"),
     (["nationality"], "DIM=VALUE"),
     (["district=Praha"], "district code"),
+    (["district=CZ9999"], "district code of the reference data"),  # well-formed, but no district has it
 ])
 def test_bad_filters_are_clear_errors(con: duckdb.DuckDBPyConnection, where: list[str], message: str) -> None:
     with pytest.raises(ReachError, match=message):
         compute(con, MetricQuery(AUG, OCT_END, where=parse_where(where), protection=EXACT, scope=EVERYTHING))
+
+
+def test_any_district_of_the_country_is_a_filter_value() -> None:
+    """Valid district codes come from the reference data, so a district of any region passes, CZ020A too."""
+    query = MetricQuery(AUG, OCT_END, where=parse_where(["district=cz020a,CZ0642,Outside_Region"]), scope=EVERYTHING)
+    assert resolve(query).where == {"district": ("CZ020A", "CZ0642", "outside_region")}
 
 
 def test_filter_values_are_bound_not_formatted_into_sql(con: duckdb.DuckDBPyConnection) -> None:

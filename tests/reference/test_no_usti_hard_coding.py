@@ -33,12 +33,8 @@ PENDING = {
     "charts/figures.py",
     "dashboard/geo.py",
     "dashboard/layout.py",
-    "dashboard/state/url.py",
-    "pipelines/access/model.py",
     "pipelines/generate/centres.py",
     "pipelines/generate/distributions.py",
-    "pipelines/metrics/query.py",
-    "reach/commands/users.py",
 }
 
 
