@@ -1,7 +1,7 @@
 """The operator's optional district GeoJSON (env REACH_DISTRICTS_GEOJSON or <home>/districts.geojson).
 
-Each feature is matched to a district code by any property holding the code (CZ0427), the ISO
-code (CZ-427) or the district's name, so files from different sources work unchanged.
+Each feature is matched to a district code by any property holding the code (CZ0642), the ISO
+code (CZ-642) or the district's name, so files from different sources work unchanged.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def load_district_geojson(home: Home) -> dict[str, Any] | None:
             matched.append({**feature, "id": code})
     if not matched:
         raise ReachError(
-            f"No feature of the district map {path} names a district (by code such as CZ0427, ISO code "
-            "CZ-427 or district name) in its properties."
+            f"No feature of the district map {path} names a district (by code such as CZ0642, ISO code "
+            "CZ-642 or district name) in its properties."
         )
     return {"type": "FeatureCollection", "features": matched}
 

@@ -142,7 +142,7 @@ def dropdown_labels(lang: str) -> dict[str, str]:
 
 
 def filters_in_force(view: ViewState) -> str:
-    """The filters as words, for the screen, screen readers and print: `Filtry: Okres: Most, Děčín`."""
+    """The filters as words, for the screen, screen readers and print: `Filtry: Okres: Brno-město, Brno-venkov`."""
     parts = ["{}: {}".format(dimension_name(dimension, view.lang),
                              ", ".join(code_label(dimension, code, view.lang) for code in codes))
              for dimension, codes in view.filters.items()]

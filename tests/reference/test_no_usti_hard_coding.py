@@ -31,8 +31,6 @@ PENDING = {
     "bench/bench_build.py",
     "bench/bench_dashboard.py",
     "charts/figures.py",
-    "dashboard/geo.py",
-    "dashboard/layout.py",
     "pipelines/generate/centres.py",
     "pipelines/generate/distributions.py",
 }
