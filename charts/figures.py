@@ -10,6 +10,7 @@ These signatures are used by reports/: keep them stable.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,24 +38,14 @@ from pipelines.contract import CEFR_LEVELS
 from pipelines.formatting import fmt_decimal, fmt_int
 from pipelines.metrics.catalogue import REST_CODE, code_label, dimension_name, dimension_values, metric_name
 from pipelines.metrics.top_n import ranked
+from pipelines.reference.districts import district_by_code, districts
+from pipelines.reference.tiles import district_tiles
 from pipelines.safe_text import plotly_text
 
 SMALL = "<5"  # a flag of 1-4 people drawn as it is (hand-made tables; protected results flag only "x")
 
 FLAG_SUFFIX = "__flag"
-
-# Schematic position (column, row; row 0 is north) of each district of the Ústí Region,
-# laid out like the real map: Chomutov and Most west, Louny south-west, Teplice north,
-# Ústí nad Labem centre-north, Děčín north-east, Litoměřice south-east.
-DISTRICT_TILES: dict[str, tuple[float, float]] = {
-    "CZ0422": (0.0, 1.0),  # Chomutov
-    "CZ0425": (1.0, 1.0),  # Most
-    "CZ0424": (1.0, 2.0),  # Louny
-    "CZ0426": (2.0, 0.0),  # Teplice
-    "CZ0427": (3.0, 0.0),  # Ústí nad Labem
-    "CZ0421": (4.0, 0.0),  # Děčín
-    "CZ0423": (3.0, 1.0),  # Litoměřice
-}
+_DISTRICT_CODES = frozenset(d.code for d in districts())
 
 
 def flag_column(metric: str) -> str:
@@ -164,17 +155,34 @@ def _tile_colours(values: Sequence[float | None]) -> list[str]:
     return [EMPTY_TILE if v is None else sample_colorscale(scale, (v / top) if top else 0.0)[0] for v in values]
 
 
+def tile_region(frame: pl.DataFrame) -> str | None:
+    """The region of most of the frame's districts (a centre's figures name its region's districts), if any."""
+    if "district" not in frame.columns:
+        return None
+    regions = Counter(district_by_code(code).region_code for code in frame["district"].to_list()
+                      if code in _DISTRICT_CODES)
+    return regions.most_common(1)[0][0] if regions else None
+
+
 def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str | None = None,
-                      digits: int = 0) -> go.Figure:
-    """The seven districts of the Ústí Region as a schematic tile map (plain shapes, works offline)."""
+                      digits: int = 0, region: str | None = None) -> go.Figure:
+    """The districts of a region (by default the frame's) as a schematic tile map (plain shapes, works offline).
+
+    Tile positions come from the reference (pipelines/reference/tiles.py); a frame that names no
+    district of any region, and no `region`, gives the empty figure.
+    """
+    region = region or tile_region(frame)
+    if region is None:
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    tiles = district_tiles(region)
     by_code = {row["district"]: row for row in frame.iter_rows(named=True)} if "district" in frame.columns else {}
-    codes = list(DISTRICT_TILES)
+    codes = list(tiles)
     values = [by_code.get(code, {}).get(metric) for code in codes]
     flags = [by_code.get(code, {}).get(flag_column(metric)) or "" for code in codes]
     colours = _tile_colours(values)
     figure = go.Figure()
     for code, colour, value, flag in zip(codes, colours, values, flags, strict=True):
-        col, row = DISTRICT_TILES[code]
+        col, row = tiles[code]
         figure.add_shape(type="rect", x0=col - 0.47, x1=col + 0.47, y0=-row - 0.47, y1=-row + 0.47,
                          fillcolor=colour, line={"color": "white", "width": 3}, layer="below")
         dark = value is not None and colour != EMPTY_TILE and _is_dark(colour)
@@ -188,20 +196,21 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
     texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
     # Invisible square markers make the whole tile hoverable and clickable.
     figure.add_trace(go.Scatter(
-        x=[DISTRICT_TILES[c][0] for c in codes], y=[-DISTRICT_TILES[c][1] for c in codes], mode="markers",
+        x=[tiles[c][0] for c in codes], y=[-tiles[c][1] for c in codes], mode="markers",
         marker={"symbol": "square", "size": 90, "color": "rgba(0,0,0,0)"},
         customdata=[["district", c] for c in codes], text=[_label("district", c, lang) for c in codes],
         hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>", showlegend=False,
         name=metric_name(metric, lang),  # names the value column of the chart's table view
     ))
-    figure.update_xaxes(visible=False, range=[-0.6, 4.6], fixedrange=True)
-    figure.update_yaxes(visible=False, range=[-2.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
+    last_col, last_row = max(c for c, _ in tiles.values()), max(r for _, r in tiles.values())
+    figure.update_xaxes(visible=False, range=[-0.6, last_col + 0.6], fixedrange=True)
+    figure.update_yaxes(visible=False, range=[-last_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
     rest = [r for r in frame.iter_rows(named=True) if r.get("district") in ("outside_region", "unknown")] \
         if "district" in frame.columns else []
     if rest:
         parts = [f"{_label('district', r['district'], lang)}: "
                  f"{format_value(r.get(metric), r.get(flag_column(metric)) or '', lang, digits=digits)}" for r in rest]
-        figure.add_annotation(x=4.6, y=-2.55, xanchor="right", yanchor="bottom", showarrow=False,
+        figure.add_annotation(x=last_col + 0.6, y=-last_row - 0.55, xanchor="right", yanchor="bottom", showarrow=False,
                               text=" · ".join(parts), font={"size": 13, "color": MUTED}, name="note")
     return apply_theme(figure, lang, title=title, height=440)
 

@@ -6,6 +6,8 @@ import polars as pl
 import pytest
 
 from charts import figures
+from pipelines.reference.districts import districts_of_region
+from pipelines.reference.tiles import district_tiles
 
 
 def test_bar_labels_are_czech_names_and_hidden_values_say_so() -> None:
@@ -43,14 +45,30 @@ def test_tile_map_places_all_seven_districts_and_is_clickable() -> None:
     figure = figures.district_tile_map(frame, "clients_reached", "cs")
     assert len(figure.layout.shapes) == 7
     tiles = figure.data[0]
-    assert {c[1] for c in tiles.customdata} == set(figures.DISTRICT_TILES)
+    usti = district_tiles("CZ042")
+    assert [c[1] for c in tiles.customdata] == list(usti) and len(usti) == 7
     texts = [a.text for a in figure.layout.annotations]
     assert "<b>Ústí nad<br>Labem</b>" in texts and "100" in texts
     assert any("Mimo kraj: 4" in text for text in texts)
-    # Geography: Děčín east of Ústí, Louny south of Most, Chomutov west of Most.
-    assert figures.DISTRICT_TILES["CZ0421"][0] > figures.DISTRICT_TILES["CZ0427"][0]
-    assert figures.DISTRICT_TILES["CZ0424"][1] > figures.DISTRICT_TILES["CZ0425"][1]
-    assert figures.DISTRICT_TILES["CZ0422"][0] < figures.DISTRICT_TILES["CZ0425"][0]
+    # Geography (seeds/ref_district_tiles.csv): Děčín east of Ústí, Louny south of Most, Chomutov west of Most.
+    assert usti["CZ0421"][0] > usti["CZ0427"][0]
+    assert usti["CZ0424"][1] > usti["CZ0425"][1]
+    assert usti["CZ0422"][0] < usti["CZ0425"][0]
+    assert figure.layout.xaxis.range == (-0.6, 4.6) and figure.layout.yaxis.range == (-2.6, 0.6)
+
+
+def test_tile_map_draws_the_region_of_the_frames_districts_laid_out_from_the_reference() -> None:
+    """A South Moravian centre's figures get its seven districts; the seed places none, so code order in rows."""
+    frame = pl.DataFrame({"district": ["CZ0642", "CZ0643", "outside_region"], "clients_reached": [30, 20, 1]})
+    figure = figures.district_tile_map(frame, "clients_reached", "en")
+    assert [c[1] for c in figure.data[0].customdata] == [d.code for d in districts_of_region("CZ064")]
+    assert list(figure.data[0].x) == [0, 1, 2, 3, 4, 0, 1] and list(figure.data[0].y) == [0, 0, 0, 0, 0, -1, -1]
+    assert "<b>Brno-město</b>" in [a.text for a in figure.layout.annotations]
+    assert figure.layout.xaxis.range == (-0.6, 4.6) and figure.layout.yaxis.range == (-1.6, 0.6)
+    prague = figures.district_tile_map(frame, "clients_reached", "en", region="CZ010")
+    assert [c[1] for c in prague.data[0].customdata] == ["CZ0100"]
+    assert figures.district_tile_map(frame.filter(pl.col("district") == "outside_region"),
+                                     "clients_reached", "en").data == ()
 
 
 def test_tile_map_has_no_geo_traces() -> None:
