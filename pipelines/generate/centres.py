@@ -31,7 +31,7 @@ CENTRE_REGIONS: dict[str, tuple[str, str, int]] = {
     "JHC": ("CZ031", "CZ0311", 38_000),  # estimate
     "PLK": ("CZ032", "CZ0323", 62_000),  # estimate
     "KVK": ("CZ041", "CZ0412", 28_000),  # estimate
-    "ULK": ("CZ042", "CZ0427", 61_437),  # ČSÚ 2022 (facts.md)
+    "ULK": ("CZ042", dist.MAIN_OFFICE_DISTRICT, 61_437),  # ČSÚ 2022 (facts.md); the regional sample's office
     "LBK": ("CZ051", "CZ0513", 33_000),  # estimate
     "HKK": ("CZ052", "CZ0521", 38_000),  # estimate
     "PAK": ("CZ053", "CZ0532", 40_000),  # estimate

@@ -2,8 +2,8 @@
 
 Sources (see /work/shared/spec/facts.md and docs/sample-data.md):
 - ČSÚ, "Cizinci v Ústeckém kraji" (czso.cz/csu/xu/cizinci-xu): foreigners with residence
-  in the region; 2022 largest groups Ukraine, Vietnam, Slovakia; Teplice district had the
-  most foreigners (8,892 in 2019); men 63-64 % of foreigners before 2022.
+  in the region; 2022 largest groups Ukraine, Vietnam, Slovakia; the district with the most
+  foreigners had 8,892 in 2019; men 63-64 % of foreigners before 2022.
 - Ministry of the Interior, temporary-protection statistics (1 Apr 2023): holders 68 %
   working age (65 % of them women), 28 % children, 4 % seniors; 17,021 holders in the
   region (April 2023).
@@ -22,6 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from pipelines.reference.centres import centre
+from pipelines.reference.seeds import read_seed
 
 
 @dataclass(frozen=True)
@@ -65,24 +68,36 @@ NATIONALITY_BEFORE_2022_03 = Weights.of({
 EU_CITIZENS = frozenset({"SK", "BG", "RO", "PL", "DE"})
 MAJORITY = "CZ"
 
-# Clients' districts of residence: the seven districts of the Ústí Region weighted by
-# foreign residents (ČSÚ 2019; Teplice 8,892 is sourced, the others are estimates that sum
-# with it to the regional total of 38,861), plus a few clients living outside the region
-# and a few who did not state a district.
+# The regional sample is the Ústecký kraj centre's (issue 11: the default sample is ULK, as before).
+# Its districts come from the reference, in code order; the weights below follow that order.
+SAMPLE_CENTRE = "ULK"
+_SAMPLE_DISTRICTS = tuple(d.code for d in centre(SAMPLE_CENTRE).districts())
+# District seat of each district (seeds/ref_districts.csv): the municipality written beside it.
+_SEATS = {row["code"]: row["seat"] for row in read_seed("ref_districts.csv")}
+
+
+def _largest_first(codes: tuple[str, ...], weights: tuple[int, ...]) -> dict[str, int]:
+    """`codes` with their `weights` (same order), the largest first (ties in code order), zeros left out."""
+    assert len(codes) == len(weights), f"{len(weights)} weights for the {len(codes)} districts {codes}"
+    pairs = sorted(zip(codes, weights, strict=True), key=lambda pair: -pair[1])  # stable
+    return {code: weight for code, weight in pairs if weight}
+
+
+# Clients' districts of residence: the region's districts weighted by foreign residents (ČSÚ
+# 2019; the largest district's 8,892 is sourced, the others are estimates in the same order of
+# magnitude), plus a few clients living outside the region and a few who did not state a district.
+_OUTSIDE = {"CZ0100": 500, "CZ0513": 300, "CZ0412": 200}  # Praha, Liberec, Karlovy Vary
 DISTRICT = Weights.of({
-    "CZ0426": 8892, "CZ0427": 7000, "CZ0421": 5900, "CZ0422": 5000, "CZ0423": 4500,
-    "CZ0425": 4000, "CZ0424": 3500,
-    "CZ0100": 500, "CZ0513": 300, "CZ0412": 200,  # Praha, Liberec, Karlovy Vary
+    **_largest_first(_SAMPLE_DISTRICTS, (5900, 5000, 4500, 3500, 4000, 8892, 7000)),
+    **_OUTSIDE,
     "": 700,  # not stated
 })
-# District seat of each district: the municipality written beside the district.
-DISTRICT_SEAT = {
-    "CZ0421": "Děčín", "CZ0422": "Chomutov", "CZ0423": "Litoměřice", "CZ0424": "Louny",
-    "CZ0425": "Most", "CZ0426": "Teplice", "CZ0427": "Ústí nad Labem", "CZ0100": "Praha",
-    "CZ0513": "Liberec", "CZ0412": "Karlovy Vary",
-}
-# Offices of the centre (district seats, so the branch names a district).
-BRANCH = Weights.of({"Ústí nad Labem": 40, "Teplice": 25, "Děčín": 15, "Chomutov": 10, "Most": 10})
+DISTRICT_SEAT = {code: _SEATS[code] for code in (*_SAMPLE_DISTRICTS, *_OUTSIDE)}
+# Offices of the centre (district seats, so the branch names a district): the region's seat the
+# largest, then four other district towns.
+_BRANCH_DISTRICTS = _largest_first(_SAMPLE_DISTRICTS, (15, 10, 0, 0, 10, 25, 40))
+BRANCH = Weights.of({DISTRICT_SEAT[code]: weight for code, weight in _BRANCH_DISTRICTS.items()})
+MAIN_OFFICE_DISTRICT = next(iter(_BRANCH_DISTRICTS))  # the district of the largest office
 
 # Sex: temporary-protection holders 65 % women among adults (MV ČR 2023); other
 # foreigners 63 % men (ČSÚ); 1 % not stated.

@@ -30,8 +30,6 @@ UNIT_TESTS = re.compile(r"^unit_tests:\s*\n(?:[ \t#].*\n|\n)*", re.MULTILINE)
 PENDING = {
     "bench/bench_build.py",
     "bench/bench_dashboard.py",
-    "pipelines/generate/centres.py",
-    "pipelines/generate/distributions.py",
 }
 
 
