@@ -112,8 +112,10 @@ def write_national_raw(home: Path, clients: int, contacts: int, months: int) -> 
     from pipelines import contract
     from pipelines.home import Home
     from pipelines.ingest.raw_schema import connect_raw_layer, create_raw_layer
+    from pipelines.reference.centres import centre
     from pipelines.reference.countries import countries
     from pipelines.reference.districts import districts
+    from pipelines.reference.seeds import read_seed
 
     Home(home).ensure()
     nationalities = ["UA"] * 8 + ["VN"] * 3 + ["SK", "MN", "RU", "DE", "stateless", "unknown"] + \
@@ -124,8 +126,10 @@ def write_national_raw(home: Path, clients: int, contacts: int, months: int) -> 
         ("topic", contract.TOPIC), ("mode", contract.MODE), ("course", contract.COURSE_TYPE),
         ("event", contract.EVENT_TYPE), ("audience", contract.AUDIENCE), ("outcome", contract.OUTCOME),
         ("exam", contract.EXAM))}
-    towns = ["Ústí nad Labem", "Teplice", "Děčín", "Most", "Chomutov", "Litoměřice", "Louny", "Praha",
-             "Brno", "Ostrava", "Plzeň", "Liberec"]
+    # Offices in the centre's district towns and a few large towns elsewhere (seeds/ref_districts.csv).
+    seats = {row["code"]: row["seat"] for row in read_seed("ref_districts.csv")}
+    own = [d.code for d in centre("ULK").districts()]
+    towns = [seats[code] for code in own] + ["Praha", "Brno", "Ostrava", "Plzeň", "Liberec"]
     start = date(2014, 1, 1)
     lineage = ("'ULK' AS _centre, 'nat-' || lpad(seq::varchar, 3, '0') AS _delivery_id, seq AS _load_seq, "
                "{file} AS _file_name, repeat('0', 64) AS _file_sha256, "
@@ -148,7 +152,7 @@ def write_national_raw(home: Path, clients: int, contacts: int, months: int) -> 
                    {lineage.format(file="'klienti.csv'")}
             FROM (SELECT *, reg_month + 1 AS seq FROM c) x""",
         f"""INSERT INTO raw.clients
-            SELECT client_id, 'unknown', NULL, 'UA', 'temporary_protection', 'CZ0427', NULL,
+            SELECT client_id, 'unknown', NULL, 'UA', 'temporary_protection', '{own[0]}', NULL,
                    {month_start('reg_month')}, NULL, NULL, i % 200 = 0,
                    {lineage.format(file="'klienti.csv'")}
             FROM (SELECT *, reg_month + 2 AS seq FROM c WHERE i % 20 = 0 AND reg_month + 2 <= {months}) x""",

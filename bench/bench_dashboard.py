@@ -41,10 +41,13 @@ from typing import Any
 
 from _common import METRICS_CACHE, RESULTS_DIR, add_scale_arguments, machine, scale_home, write_results
 
+from pipelines.reference.centres import centre
+
 RESULTS = RESULTS_DIR / "dashboard.json"
 CENTRE = "ULK"  # the sample's centre: the coordinator's scope
 PASSWORD = "bench-password-not-secret"
-DISTRICTS = (None, "CZ0427", "CZ0421", "CZ0426", "CZ0422", "CZ0425", "CZ0423", "CZ0424")
+# Every district of the centre's region (pipelines/reference), and none: the filters a coordinator cycles through.
+DISTRICTS = (None, *(d.code for d in centre(CENTRE).districts()))
 PERIOD = (date(2022, 8, 1), date(2023, 7, 31))
 COMPARISON = (date(2021, 8, 1), date(2022, 7, 31))
 

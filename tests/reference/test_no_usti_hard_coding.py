@@ -11,8 +11,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".js"}
 EXEMPT = ("seeds/", "tests/")
@@ -21,17 +19,6 @@ HARD_CODED = re.compile(
     r"|\b(?i:decin|litomerice|usti nad labem)\b"
 )
 UNIT_TESTS = re.compile(r"^unit_tests:\s*\n(?:[ \t#].*\n|\n)*", re.MULTILINE)
-
-# Files of other parts of the product that still name the Ústí districts, each to be rewritten
-# on the centres and regions of the reference data (issue 11 items 2-3 and 8): the metric layer's
-# district validation, the dashboard's district filter and map, the chart library's tile layout,
-# the generator's district weights and branch names, the benchmarks' synthetic data, and examples
-# in help texts and docstrings of the sign-in code and the dashboard's URL and map modules.
-PENDING = {
-    "bench/bench_build.py",
-    "bench/bench_dashboard.py",
-}
-
 
 def code_files() -> list[str]:
     """Tracked and new (not ignored) files of the repository, relative to its root."""
@@ -59,12 +46,6 @@ def test_the_grep_finds_what_it_looks_for(tmp_path: Path) -> None:
     assert "seeds/ref_districts.csv" not in code_files() and "pipelines/contract.py" in code_files()
 
 
-def test_no_new_hard_coding_and_none_in_the_reference_foundation() -> None:
-    """Only the files still waiting for their rewrite name a Ústí district; nothing else does."""
-    found = offenders()
-    assert set(found) <= PENDING, {path: found[path] for path in set(found) - PENDING}
-
-
-@pytest.mark.xfail(strict=True, reason="still hard-coded in: " + ", ".join(sorted(PENDING)))
 def test_no_usti_district_is_hard_coded_anywhere() -> None:
+    """Behaviour comes from the reference data: no code file names one of the Ústí districts."""
     assert offenders() == {}
