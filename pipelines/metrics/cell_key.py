@@ -1,13 +1,15 @@
 """The cell key method in the metric SQL (disclosure.md, rule 1): keys beside the counts, the lookup.
 
-Every count of people carries, in the same aggregate over the same rows, its cell key: the sum
-of the distinct people's record keys modulo the key range (`sum(DISTINCT person_code)`, where
-person_code is unique per person and equals its key modulo the range; pipelines/disclosure/
-record_keys.py). A count of records carries the sum of its records' keys. The published count
-is the perturbation table's entry for (count, cell key), looked up after the query in one
-vectorised step (`perturb`; a CASE in the SQL cost more to plan than the whole query) in the
-table the build stored in the file (`published_table`; building it takes SciPy seconds), so a
-cell depends only on the set of people (or records) it counts, whichever query produced it.
+Every count of people carries, in the same query over the same rows, its cell key: the sum
+of the distinct people's record keys modulo the key range. person_code is unique per person and
+equals its key modulo the range (pipelines/disclosure/record_keys.py), so the key is the sum of
+the person codes of the rows one per (group, person) that the count counts (sql.py builds them),
+taken modulo the range when the count is looked up. A count of records carries the sum of its
+records' keys. The published count is the perturbation table's entry for (count, cell key),
+looked up after the query in one vectorised step (`perturb_rows`; a CASE in the SQL cost more to plan
+than the whole query) in the table the build stored in the file (`published_table`; building it
+takes SciPy seconds), so a cell depends only on the set of people (or records) it counts,
+whichever query produced it.
 
 Counts are recognised by their SQL: `count(*)` or `count(DISTINCT client_key)`, optionally
 with a FILTER; a count metric whose measure has another shape is refused when the SQL is built.
@@ -17,18 +19,18 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import duckdb
 import numpy as np
-import polars as pl
 
 from pipelines.disclosure.ptable import load_parameters
 from pipelines.disclosure.record_keys import META_TABLE, PTABLE_TABLE
 from pipelines.errors import ReachError
 
-_COUNT = re.compile(r"^count\((\*|DISTINCT client_key)\)( FILTER \(WHERE .+\))?$")
+_COUNT = re.compile(r"^count\((\*|DISTINCT client_key)\)(?: FILTER \(WHERE (.+)\))?$")
 
 
 @cache
@@ -38,6 +40,13 @@ def key_range() -> int:
 
 
 def _parts(measure: str) -> tuple[str, str]:
+    """(what the count counts, its FILTER clause or "")."""
+    counted, condition = count_parts(measure)
+    return counted, f" FILTER (WHERE {condition})" if condition else ""
+
+
+def count_parts(measure: str) -> tuple[str, str]:
+    """What the count `measure` counts (`*` or `DISTINCT client_key`) and its FILTER condition ("" without one)."""
     found = _COUNT.match(measure)
     if found is None:
         raise ValueError(f"a protected count must be count(*) or count(DISTINCT client_key) [FILTER ...], "
@@ -45,23 +54,17 @@ def _parts(measure: str) -> tuple[str, str]:
     return found.group(1), found.group(2) or ""
 
 
-def cell_key_measure(measure: str, *, people_rows: bool) -> str:
+def cell_key_measure(measure: str, *, people_rows: bool, codes: str = "people.person_code") -> str:
     """The cell key aggregate beside the count `measure`.
 
-    `people_rows`: the rows are already one per (group, person) (sql.FamilySql.people_only), so
+    `people_rows`: the rows are one per (group, person), their person codes in the column `codes`, so
     count(*) counts people and the key sums their person codes; otherwise count(*) counts records.
     """
     counted, condition = _parts(measure)
-    people_rows_sum = "people.person_code" if people_rows else "record_key"
+    people_rows_sum = codes if people_rows else "record_key"
     summed = people_rows_sum if counted == "*" else "DISTINCT person_code"
-    return f"(coalesce(sum({summed}){condition}, 0) % {key_range()})::INTEGER"
-
-
-def people_behind(measure: str) -> tuple[str, str]:
-    """(count, cell key) of the distinct people whose records the record count `measure` counts."""
-    _, condition = _parts(measure)
-    people = f"count(DISTINCT client_key){condition}"
-    return people, cell_key_measure(people, people_rows=False)
+    # The plain sum: the lookup takes it modulo the key range (in the SQL that cost more to plan than to run).
+    return f"sum({summed}){condition}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,17 @@ class PublishedTable:
 
     deviations: np.ndarray
     limit: int
+
+    def surely_at_least(self, published: int) -> int:
+        """The smallest true count from which every count is published as at least `published`, whatever its key."""
+        lowest = np.arange(self.limit + 1) + self.deviations.min(axis=1)  # per true count up to the limit
+        short = np.flatnonzero(lowest < published)
+        if not short.size:
+            return 0
+        if short[-1] < self.limit:
+            return int(short[-1]) + 1
+        # Counts beyond the limit take the limit's deviations: count + its smallest deviation.
+        return max(self.limit + 1, published - int(self.deviations[self.limit].min()))
 
 
 _TABLES: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, PublishedTable] = weakref.WeakKeyDictionary()
@@ -80,12 +94,14 @@ def published_table(con: duckdb.DuckDBPyConnection) -> PublishedTable:
     found = _TABLES.get(con)
     if found is not None:
         return found
-    try:
-        [(stored_range,)] = con.execute(f"SELECT key_range FROM {META_TABLE}").fetchall()
-        intervals = con.execute(f"SELECT row_count, first_key, last_key, deviation FROM {PTABLE_TABLE}").fetchall()
+    try:  # one query: the dashboard reads each figure on a new cursor
+        rows = con.execute(f"SELECT m.key_range, p.row_count, p.first_key, p.last_key, p.deviation "
+                           f"FROM {META_TABLE} m, {PTABLE_TABLE} p").fetchall()
+        [stored_range] = {row[0] for row in rows}
     except (duckdb.CatalogException, ValueError):
         raise ReachError("The published warehouse has no record keys (it was built before the cell key method). "
                          "Rebuild it with reach build.") from None
+    intervals = [row[1:] for row in rows]
     if stored_range != key_range():
         raise ReachError(f"The published warehouse was built with a key range of {stored_range}, "
                          f"config/ptable.yaml says {key_range()}; rebuild it with reach build.")
@@ -98,12 +114,23 @@ def published_table(con: duckdb.DuckDBPyConnection) -> PublishedTable:
     return table
 
 
-def perturb(counts: pl.Series, keys: pl.Series, table: PublishedTable) -> pl.Series:
-    """The published counts of true `counts` with cell `keys`: the perturbation table, vectorised."""
-    values = _integers(counts)
-    published = values + table.deviations[np.minimum(values, table.limit), _integers(keys)]
-    return pl.Series(counts.name, published, dtype=pl.Int64)
+def perturb_rows(rows: Sequence[Sequence[int | None]], cells: Sequence[tuple[int, int]], table: PublishedTable
+                 ) -> list[tuple[int, ...]]:
+    """Per row, the published counts of its `cells`: (position of the true count, position of the sum of its
+    record keys (`cell_key_measure`; null: none)) in the row."""
+    if not cells:
+        return [()] * len(rows)
+    counts = np.array([[row[count] or 0 for count, _ in cells] for row in rows], dtype=np.int64)
+    # The sums modulo the key range here (Python integers): a sum of person codes need not fit 64 bits.
+    keys = np.array([[int(row[key] or 0) % table.deviations.shape[1] for _, key in cells] for row in rows],
+                    dtype=np.int64)
+    published = published_counts(counts, keys, table).reshape(len(rows), len(cells))
+    return [tuple(row) for row in published.tolist()]
 
 
-def _integers(series: pl.Series) -> np.ndarray:
-    return (series.fill_null(0) if series.null_count() else series).to_numpy().astype(np.int64, copy=False)
+def published_counts(counts: np.ndarray, keys: np.ndarray, table: PublishedTable) -> np.ndarray:
+    """The published counts of true `counts` whose record keys sum to `keys`: the perturbation table,
+    vectorised, at the cell keys (the sums modulo the key range)."""
+    return counts + table.deviations[np.minimum(counts, table.limit), keys % table.deviations.shape[1]]
+
+

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 import weakref
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from pipelines.errors import ReachError
-from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, Family, Kind, Metric
-from pipelines.metrics.cell_key import perturb, published_table
+from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Family, Kind, Metric
+from pipelines.metrics.cell_key import perturb_rows, published_counts, published_table
 from pipelines.metrics.protection import (
     HIDDEN,
     RECORDS_MIN_PEOPLE,
@@ -24,30 +26,57 @@ from pipelines.metrics.protection import (
 )
 from pipelines.metrics.query import MetricQuery, ResolvedQuery, resolve
 from pipelines.metrics.result import MetricResult
-from pipelines.metrics.sql import FAMILIES, KEY_PREFIX, Protected, family_sql, gate_column, last_activity_sql, rates_sql
+from pipelines.metrics.sql import (
+    FAMILIES,
+    GATE,
+    KEY_PREFIX,
+    Protected,
+    family_sql,
+    gate_column,
+    last_activity_sql,
+    rates_sql,
+)
 
 _ADDITIVE = (Kind.UNIQUE, Kind.COUNT, Kind.SUM)  # absent from a group means 0 of them
-_POPULATION = "__population_"  # exact people counts and keys per group, summed into the view's population
 
 
 def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
     resolved = _clamped(con, resolve(query))
-    frame = _figures(con, resolved)
+    figures = _figures(con, resolved)
+    frame = figures.frame
     names = tuple(m.name for m in resolved.metrics)
     sparse = False
     if resolved.protected:
-        sparse = _population(con, resolved, frame) < SPARSE_BELOW
+        sparse = _is_sparse(con, resolved, figures)
         frame, flags = _sparse(frame, resolved) if sparse else _rules(frame, resolved)
     else:
         flags = pl.DataFrame({n: [SHOWN] * frame.height for n in names}, schema=dict.fromkeys(names, pl.String))
     return MetricResult(
         by=resolved.by,
         metrics=names,
-        frame=frame.select([*resolved.by, *names]),
-        flags=flags.select(list(names)),
+        frame=_columns(frame, [*resolved.by, *names]),
+        flags=_columns(flags, names),
         protection=query.protection,
         sparse=sparse,
     )
+
+
+def _columns(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
+    """`frame.select(names)` for plain columns, without building a query (a few tenths of a ms each)."""
+    return pl.DataFrame([frame.get_column(n) for n in names])
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """A query's figures, one row per group, and, protected, what its families tell of the view's people."""
+
+    frame: pl.DataFrame
+    # Per family naming people, the largest true count of distinct people in one group: the view's
+    # population of that family is at least as large.
+    floors: dict[Family, int] = field(default_factory=dict)
+    # Per family naming people, where the groups split people into disjoint sets: the true count of all
+    # the groups' people and the sum of their keys, i.e. the view's population and its cell key.
+    totals: dict[Family, tuple[int, int]] = field(default_factory=dict)
 
 
 _LAST_ACTIVITY: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[date | None]] = (
@@ -57,7 +86,7 @@ _LAST_ACTIVITY: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, tuple[date 
 def _clamped(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> ResolvedQuery:
     """The period ends no later than the data's last activity, so a later end makes nobody older."""
     if con not in _LAST_ACTIVITY:  # a connection reads one published file for its whole life
-        _LAST_ACTIVITY[con] = tuple(_run(con, last_activity_sql(), {}).rows()[0])  # type: ignore[assignment]
+        _LAST_ACTIVITY[con] = tuple(_rows(con, last_activity_sql(), {})[1][0])  # type: ignore[assignment]
     (last,) = _LAST_ACTIVITY[con]
     query = resolved.query
     if last is None or query.date_to <= last:
@@ -66,7 +95,7 @@ def _clamped(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> Resolve
 
 
 def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, population: tuple[Metric, ...] = ()
-             ) -> pl.DataFrame:
+             ) -> _Figures:
     """Every requested metric (plus the people count a derived metric rests on), one row per group, ordered.
 
     With `population`: those people counts only, filtered but neither broken down nor excluded.
@@ -77,9 +106,12 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
     for metric in population or resolved.metrics:
         per_family.setdefault(metric.family, []).append(metric)
     # Groups that split people into disjoint sets give the view's population for free: its count is the
-    # sum of the groups' counts and its cell key the sum of their keys (_population).
+    # sum of the groups' counts and its cell key the sum of their keys (_is_sparse).
     disjoint = resolved.protected and not population and _partitions_people(by, exclude)
     merged: pl.DataFrame | None = None
+    row: dict[str, pl.Series] = {}  # without groups: every family's one row, side by side
+    floors: dict[Family, int] = {}
+    totals: dict[Family, tuple[int, int]] = {}
     for family, family_metrics in per_family.items():
         measures = [m.name for m in family_metrics if m.kind is not Kind.RATE]
         rates = [m.name for m in family_metrics if m.kind is Kind.RATE]
@@ -94,37 +126,49 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
             family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, rates,
             scope=resolved.query.scope, exclude=exclude, protected=resolved.protected,
         )
-        part = _run(con, bound.text, bound.parameters)
-        if bound.protected is not None:
-            if people is not None:
-                part = part.with_columns(pl.col(people.name).alias(f"{_POPULATION}n_{family}"),
-                                         pl.col(bound.protected.keys[people.name]).alias(f"{_POPULATION}k_{family}"))
-            part = _perturbed(con, part, bound.protected, rates)
-        part = part.with_columns(pl.col(d).cast(pl.String) for d in by)
-        if merged is None:
-            merged = part
-        elif by:
-            merged = merged.join(part, on=list(by), how="full", coalesce=True, nulls_equal=True)
+        if bound.protected is None:
+            part = _run(con, bound.text, bound.parameters)
         else:
-            merged = pl.concat([merged, part.drop([c for c in part.columns if c in merged.columns])],
-                               how="horizontal")
-    assert merged is not None  # resolve() guarantees at least one metric
+            schema, rows = _rows(con, bound.text, bound.parameters)
+            at = {name: index for index, name in enumerate(schema)}
+            # Every count of distinct people of a family counts some of the family's people in the view.
+            counted = [at[n] for n in measures if METRICS_BY_NAME[n].kind is Kind.UNIQUE]
+            counted += [at[count] for count, _ in bound.protected.gates.values()]
+            if FAMILIES[family].names_people and counted and rows:
+                floors[family] = max(row[i] or 0 for row in rows for i in counted)
+            if people is not None:
+                count, key = at[people.name], at[bound.protected.keys[people.name]]
+                totals[family] = (sum(row[count] for row in rows), sum(row[key] or 0 for row in rows))
+            part = _perturbed(con, schema, rows, bound.protected, rates)
+        if not by:  # one row each, side by side (a column already there is kept)
+            row |= {c: part.get_column(c) for c in part.columns if c not in row}
+            continue
+        if any(part.schema[d] != pl.String for d in by):
+            part = part.with_columns(pl.col(d).cast(pl.String) for d in by)
+        merged = part if merged is None else merged.join(part, on=list(by), how="full", coalesce=True,
+                                                         nulls_equal=True)
+    merged = merged if merged is not None else pl.DataFrame(list(row.values()))
     additive = {m.name for m in METRICS if m.kind in _ADDITIVE} | {gate_column(m.name) for m in METRICS}
-    additive |= {c for c in merged.columns if c.startswith(_POPULATION)}
-    merged = merged.with_columns(pl.col(name).fill_null(0) for name in sorted(additive & set(merged.columns)))
-    return merged.sort(list(by), nulls_last=True) if by else merged
+    empty = sorted(n for n in additive & set(merged.columns) if merged.get_column(n).null_count())
+    if empty:  # e.g. a group a family's full join did not have
+        merged = merged.with_columns(pl.col(name).fill_null(0) for name in empty)
+    return _Figures(merged.sort(list(by), nulls_last=True) if by else merged, floors, totals)
 
 
-def _perturbed(con: duckdb.DuckDBPyConnection, part: pl.DataFrame, plan: Protected,
-               rates: list[str]) -> pl.DataFrame:
-    """Counts (and the people behind records and sums) as published; rates computed from them."""
-    table = published_table(con)
-    published = [perturb(part.get_column(name), part.get_column(key), table).alias(name)
-                 for name, key in plan.keys.items()]
-    published += [perturb(part.get_column(count), part.get_column(key), table).alias(gate_column(name))
-                  for name, (count, key) in plan.gates.items()]
-    part = part.with_columns(published)
-    part = part.drop([c for c in part.columns if c.startswith(KEY_PREFIX)])
+def _perturbed(con: duckdb.DuckDBPyConnection, schema: dict[str, pl.DataType], rows: list[tuple],
+               plan: Protected, rates: list[str]) -> pl.DataFrame:
+    """A protected query's rows with its counts (and the people behind records and sums) as published, its
+    keys dropped; rates computed from them. Row by row, one frame made: the rows are few, and frames and
+    vectorised calls cost more than these lookups."""
+    at = {name: index for index, name in enumerate(schema)}
+    cells = {name: (at[name], at[key]) for name, key in plan.keys.items()}
+    cells |= {gate_column(name): (at[count], at[key]) for name, (count, key) in plan.gates.items()}
+    kept = [at[name] for name in schema if name not in cells and not name.startswith(KEY_PREFIX)]
+    published = perturb_rows(rows, list(cells.values()), published_table(con))
+    names = list(schema)
+    part = pl.DataFrame([tuple(row[i] for i in kept) + counts for row, counts in zip(rows, published, strict=True)],
+                        schema={**{names[i]: schema[names[i]] for i in kept}, **dict.fromkeys(cells, pl.Int64)},
+                        orient="row")
     if rates:
         # A name of its own: `con` may be a cursor others use too (its catalog holds the marts).
         name = f"perturbed_counts_{uuid.uuid4().hex}"
@@ -137,12 +181,24 @@ def _perturbed(con: duckdb.DuckDBPyConnection, part: pl.DataFrame, plan: Protect
 
 
 _MISSING_TABLE = re.compile(r"Table with name (\w+) does not exist")
-_MISSING_COLUMN = re.compile(r'Referenced column "?(person_code|record_key)"? not found')
+_MISSING_COLUMN = re.compile(r'(Referenced column|does not have a column named) "?(person_code|record_key)\b')
+# A result column's DuckDB type as polars reads it, the type Arrow brings (a 128-bit integer, such as a
+# sum of keys, as a decimal); a result with a type not listed is read through Arrow.
+_POLARS_TYPES = {"VARCHAR": pl.String, "BIGINT": pl.Int64, "INTEGER": pl.Int32, "HUGEINT": pl.Decimal(38, 0),
+                 "DOUBLE": pl.Float64, "DATE": pl.Date, "BOOLEAN": pl.Boolean}
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]) -> pl.DataFrame:
+    schema, rows = _rows(con, sql, parameters)
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]
+          ) -> tuple[dict[str, pl.DataType], list[tuple]]:
+    """The result of `sql`: its columns' types and its rows. Run once: a relation (`con.sql`) would plan it
+    twice, to describe it and to run it, and planning costs these small results more than running them."""
     try:
-        table = con.sql(sql, params=parameters).to_arrow_table()
+        con.execute(sql, parameters)
     except (duckdb.CatalogException, duckdb.BinderException) as error:
         if _MISSING_COLUMN.search(str(error)):
             raise ReachError("The published warehouse has no record keys (it was built before the cell key "
@@ -154,9 +210,12 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]
         raise ReachError(
             f"The published warehouse lacks {what} ({error}). Rebuild it with reach build."
         ) from error
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    return frame
+    schema = {name: _POLARS_TYPES.get(str(kind)) for name, kind, *_ in con.description}
+    if None in schema.values():
+        frame = pl.from_arrow(con.sql(sql, params=parameters).to_arrow_table())
+        assert isinstance(frame, pl.DataFrame)
+        return dict(frame.schema), frame.rows()
+    return schema, con.fetchall()  # type: ignore[return-value]
 
 
 def _people_metric(family: Family) -> Metric | None:
@@ -172,21 +231,25 @@ def _partitions_people(by: tuple[str, ...], exclude: Mapping[str, tuple[str, ...
     return not exclude and all(DIMENSIONS_BY_NAME[d].partitions_clients for d in by)
 
 
-def _population(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, frame: pl.DataFrame) -> float:
-    """The view's filtered population: the largest perturbed people count of its families, filters
-    applied, no breakdown (not the top-N exclusion: the rest belongs to its table's population)."""
+def _is_sparse(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, figures: _Figures) -> bool:
+    """Whether the view's filtered population is below SPARSE_BELOW: the largest perturbed people count
+    of its families, filters applied, no breakdown (not the top-N exclusion: the rest belongs to its
+    table's population)."""
     people = [p for p in dict.fromkeys(_people_metric(m.family) for m in resolved.metrics) if p is not None]
     if not people:
-        return float("inf")  # events only: head counts name no person
+        return False  # events only: head counts name no person
+    table = published_table(con)
     if _partitions_people(resolved.by, resolved.exclude):
-        table = published_table(con)
-        counts, keys = [], []
-        for person in people:
-            counts.append(int(frame.get_column(f"{_POPULATION}n_{person.family}").sum()))
-            keys.append(int(frame.get_column(f"{_POPULATION}k_{person.family}").sum()) % table.deviations.shape[1])
-        return int(perturb(pl.Series("n", counts), pl.Series("k", keys), table).max())  # type: ignore[arg-type]
-    totals = _figures(con, resolved, population=tuple(people))
-    return max(int(totals.get_column(p.name)[0]) for p in people)
+        counts = np.array([figures.totals[p.family][0] for p in people])
+        keys = np.array([figures.totals[p.family][1] % table.deviations.shape[1] for p in people])
+        return int(published_counts(counts, keys, table).max()) < SPARSE_BELOW
+    # A group's people are some of the view's: one group of so many people that any count of them is
+    # published as SPARSE_BELOW or more answers as counting the whole view would, without its query.
+    surely = table.surely_at_least(SPARSE_BELOW)
+    if any(figures.floors.get(p.family, 0) >= surely for p in people):
+        return False
+    totals = _figures(con, resolved, population=tuple(people)).frame
+    return max(int(totals.get_column(p.name)[0]) for p in people) < SPARSE_BELOW
 
 
 def _sparse(frame: pl.DataFrame, resolved: ResolvedQuery) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -197,35 +260,52 @@ def _sparse(frame: pl.DataFrame, resolved: ResolvedQuery) -> tuple[pl.DataFrame,
 
 
 def _rules(frame: pl.DataFrame, resolved: ResolvedQuery) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Records, sums and medians only where enough people (perturbed) stand behind them; rounding; no zero rows."""
-    shown: dict[str, pl.Expr] = {}
-    for metric in resolved.metrics:
-        value = pl.col(metric.name)
-        if metric.kind is Kind.COUNT and gate_column(metric.name) in frame.columns:
-            shown[metric.name] = pl.col(gate_column(metric.name)) >= RECORDS_MIN_PEOPLE
+    """Records, sums and medians only where enough people (perturbed) stand behind them; rounding; no zero rows.
+
+    On Python lists, the two frames made from rows: the rows are few, and frames of columns and vectorised
+    calls cost more than the rules themselves.
+    """
+    names = tuple(m.name for m in resolved.metrics)
+    schema = frame.schema
+    rounded = {m.name for m in resolved.metrics if m.kind in (Kind.SUM, Kind.MEDIAN) and schema[m.name].is_float()}
+    behind = _behind(names, frozenset(c for c in frame.columns if c.startswith(GATE)))
+    if not behind and not rounded and not resolved.by:  # counts of people only, one row: nothing to do
+        return frame, pl.DataFrame({n: [SHOWN] * frame.height for n in names}, schema=dict.fromkeys(names, pl.String))
+    # Sums and medians rounded (ties to even, as polars rounds); the rules read the rounded figures.
+    values = {n: frame.get_column(n).to_list() for n in names}
+    for name in rounded:
+        values[name] = [None if v is None else round(v) for v in values[name]]
+    shown = {}
+    for name, (column, least) in behind.items():
+        counts = values[column] if column in values else frame.get_column(column).to_list()
+        shown[name] = [c is not None and c >= least for c in counts]
+    for name, ok in shown.items():
+        values[name] = [v if s else None for v, s in zip(values[name], ok, strict=True)]
+    done = list(zip(*(frame.get_column(d).to_list() for d in resolved.by), *values.values(), strict=True))
+    flags = list(zip(*([SHOWN if s else HIDDEN for s in shown[n]] if n in shown else [SHOWN] * frame.height
+                       for n in names), strict=True))
+    if resolved.by:
+        # A true 0 has no row: a row whose every figure is 0 or hidden would tell a 1 or 2 from nothing.
+        kept = [any(figures) for figures in zip(*values.values(), strict=True)]
+        done = [row for row, keep in zip(done, kept, strict=True) if keep]
+        flags = [row for row, keep in zip(flags, kept, strict=True) if keep]
+    types = {d: schema[d] for d in resolved.by} | {n: pl.Int64 if n in rounded else schema[n] for n in names}
+    return (pl.DataFrame(done, schema=types, orient="row"),
+            pl.DataFrame(flags, schema=dict.fromkeys(names, pl.String), orient="row"))
+
+
+@functools.lru_cache(maxsize=512)
+def _behind(names: tuple[str, ...], gates: frozenset[str]) -> dict[str, tuple[str, int]]:
+    """Per figure published only where enough people stand behind it: the column of that count and its least."""
+    behind = {}
+    for metric in (METRICS_BY_NAME[n] for n in names):
+        if metric.kind is Kind.COUNT and gate_column(metric.name) in gates:
+            behind[metric.name] = (gate_column(metric.name), RECORDS_MIN_PEOPLE)
         elif metric.kind is Kind.SUM:
             gate = gate_column(metric.name)
             # Event head counts name no person: the head count itself must reach the threshold.
-            behind = pl.col(gate) if gate in frame.columns else value
-            shown[metric.name] = behind >= SUMS_MIN_PEOPLE
+            behind[metric.name] = (gate if gate in gates else metric.name, SUMS_MIN_PEOPLE)
         elif metric.kind is Kind.MEDIAN:
             assert metric.rests_on is not None
-            shown[metric.name] = pl.col(metric.rests_on) >= SUMS_MIN_PEOPLE
-    names = [m.name for m in resolved.metrics]
-    rounded = [pl.col(m.name).round(0).cast(pl.Int64) for m in resolved.metrics
-               if m.kind in (Kind.SUM, Kind.MEDIAN) and frame.schema[m.name].is_float()]
-    if not shown and not rounded and not resolved.by:  # counts of people only: nothing more to do
-        return frame, pl.DataFrame({n: [SHOWN] * frame.height for n in names}, schema=dict.fromkeys(names, pl.String))
-    frame = frame.with_columns(rounded)
-    flags = frame.select(
-        pl.when(shown[n].fill_null(False)).then(pl.lit(SHOWN)).otherwise(pl.lit(HIDDEN)).alias(n)
-        if n in shown else pl.lit(SHOWN).alias(n) for n in names
-    )
-    frame = frame.with_columns(pl.when(shown[n].fill_null(False)).then(pl.col(n)).otherwise(None).alias(n)
-                               for n in shown)
-    if resolved.by:
-        # A true 0 has no row: a row whose every figure is 0 or hidden would tell a 1 or 2 from nothing.
-        keep = pl.any_horizontal([pl.col(n).fill_null(0) != 0 for n in names])
-        kept = frame.select(keep.alias("keep")).get_column("keep")
-        frame, flags = frame.filter(kept), flags.filter(kept)
-    return frame, flags
+            behind[metric.name] = (metric.rests_on, SUMS_MIN_PEOPLE)
+    return behind

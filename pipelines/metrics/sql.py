@@ -8,9 +8,9 @@ The user's scope is a condition on the fact rows themselves, inside the period's
 dimension is computed and before the request's filters apply: a filter can only narrow it, and
 a filter value outside the scope selects nothing.
 
-Protected queries (`protected=True`) compute each count's cell key in the same aggregate, and for a
-record count or a sum the people behind it with their key (pipelines/metrics/cell_key.py); the
-engine looks the published counts up and computes rates from them.
+Protected queries (`protected=True`) compute each count's cell key in the same query over the same
+rows, and for a record count or a sum the people behind it with their key (pipelines/metrics/
+cell_key.py); the engine looks the published counts up and computes rates from them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from datetime import date
 
 from pipelines.access.model import Scope
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, Family, Kind
-from pipelines.metrics.cell_key import cell_key_measure, people_behind
+from pipelines.metrics.cell_key import cell_key_measure, count_parts
 
 
 @dataclass(frozen=True)
@@ -172,18 +172,27 @@ def family_sql(
     needed = list(dict.fromkeys([*by, *where, *exclude]))
     chosen = {name: _measure(name, by) for name in measures}
     aggregates = [f"{chosen[name]} AS {name}" for name in measures]
-    plan = None
+    read = list(chosen.values())
+    split = None
+    registers = spec.people_only and any("registered_on" in chosen[m] for m in measures)
+    # Who a row names: a protected query knows a person by person_code (an integer, one per client,
+    # record_keys.py), which counts and groups the same people as the client_key string, faster; but
+    # joined to dim_client for the registration date, client_key is the cheaper key at regional scale,
+    # and the people's codes come with the join.
+    person = "person_code" if protected and spec.names_people and not registers else "client_key"
+    available = spec.inputs
     if protected:
-        computed, extra, plan = _protected_measures(spec, chosen)
-        aggregates = [f"{computed[name]} AS {name}" for name in measures] + extra
-    # Only the inputs the chosen measures read, so the client join happens only when needed.
+        split = _protected_measures(spec, chosen, codes="r.person_code" if registers else "people.person_code")
+        aggregates = [f"{split.rows[name]} AS {name}" for name in split.order if name in split.rows]
+        read = [*split.rows.values(), *split.flags, *split.people.values(), *(["person_code"] if split.people else [])]
+        available = {n: e for n, e in spec.inputs.items() if n != "client_key"}
+        available |= {person: f"f.{person}"} if spec.names_people else {}
+        available |= {"record_key": "f.record_key"} if spec.has_records else {}
+    # Only the inputs the aggregates read, so the client join happens only when needed.
     inputs = {
-        n: e for n, e in spec.inputs.items()
-        if (spec.people_only and n == "client_key") or any(re.search(rf"\b{n}\b", chosen[m]) for m in measures)
+        n: e for n, e in available.items()
+        if (spec.people_only and n == person) or any(re.search(rf"\b{n}\b", a) for a in read)
     }
-    if protected:
-        inputs |= ({"person_code": "f.person_code"} if spec.names_people else {}) | (
-            {"record_key": "f.record_key"} if spec.has_records else {})
     columns = [f"{dimension_expression(family, d)} AS {d}" for d in needed]
     if any("$to_year" in c for c in columns):  # age at the period's end
         parameters["to_year"] = date_to.year
@@ -211,22 +220,43 @@ def family_sql(
     filtered = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     grouping = f"\nGROUP BY {', '.join(by)}" if by else ""
     if spec.people_only:
-        registration = (
-            " JOIN dim_client r ON r.client_key = people.client_key"
-            if any("registered_on" in chosen[m] for m in measures) else ""
-        )
+        registration = " JOIN dim_client r ON r.client_key = people.client_key" if registers else ""
         grouped = (
             period_rows
-            + f", people AS (SELECT DISTINCT {', '.join([*by, 'client_key', *(['person_code'] if protected else [])])}"
-            + f" FROM period_rows{filtered})\n"
+            + f", people AS (SELECT DISTINCT {', '.join([*by, person])} FROM period_rows{filtered})\n"
             + f"SELECT {', '.join([*(f'people.{d} AS {d}' for d in by), *aggregates])} FROM people{registration}"
             + (f"\nGROUP BY {', '.join(f'people.{d}' for d in by)}" if by else "")
         )
+    elif split is not None and split.people:
+        grouped = period_rows + _rows_beside_people(by, split, filtered)
     else:
         grouped = period_rows + f"SELECT {', '.join([*by, *aggregates])} FROM period_rows" + filtered + grouping
     if rates and not protected:
         grouped = rates_sql(rates, f"({grouped})")
-    return BoundSql(grouped, parameters, plan)
+    return BoundSql(grouped, parameters, split.plan if split is not None else None)
+
+
+def _rows_beside_people(by: Sequence[str], split: _Split, filtered: str) -> str:
+    """A protected record family's row: the aggregates over its rows beside those over one row per
+    (group, person), where a count of distinct people is a plain count and its key a plain sum
+    (DuckDB builds a hash table per DISTINCT aggregate and filter; here there is one, the people)."""
+    grouping = f" GROUP BY {', '.join(by)}" if by else ""
+    per_person = [*by, "person_code"]
+    flags = [f"bool_or({condition}) AS {flag}" for condition, flag in split.flags.items()]
+    people = (f", people AS (SELECT {', '.join([*per_person, *flags])} FROM period_rows{filtered}"
+              f" GROUP BY {', '.join(per_person)})\n" if flags else
+              f", people AS (SELECT DISTINCT {', '.join(per_person)} FROM period_rows{filtered})\n")
+    counted = f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.people.items())])} FROM people{grouping}"
+    if not split.rows:
+        return people + counted
+    records = f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.rows.items())])} FROM period_rows"
+    # The same groups on both sides (every row names a person): one row each, matched on the groups.
+    join = ("JOIN people_counts p ON " + " AND ".join(f"g.{d} IS NOT DISTINCT FROM p.{d}" for d in by)
+            if by else "CROSS JOIN people_counts p")
+    columns = [*(f"g.{d} AS {d}" for d in by),
+               *(f"{'p' if n in split.people else 'g'}.{n} AS {n}" for n in split.order)]
+    return (people + f", people_counts AS ({counted})\n, record_counts AS ({records}{filtered}{grouping})\n"
+            f"SELECT {', '.join(columns)} FROM record_counts g {join}")
 
 
 @dataclass(frozen=True)
@@ -238,31 +268,80 @@ class Protected:
     gates: dict[str, tuple[str, str]]
 
 
-def _protected_measures(spec: FamilySql, chosen: dict[str, str]) -> tuple[dict[str, str], list[str], Protected]:
+@dataclass(frozen=True)
+class _Split:
+    """A protected family's aggregates: over its rows, and (a record family naming people) over one row per
+    (group, person), which carries per measure condition whether one of the person's rows meets it."""
+
+    rows: dict[str, str]  # column -> aggregate SQL over the family's rows
+    people: dict[str, str]  # column -> aggregate SQL over the people rows: counts of distinct people, their keys
+    flags: dict[str, str]  # condition of a count -> the people rows' column saying one of the person's rows meets it
+    order: list[str]  # every column, in the order of the family's row
+    plan: Protected
+
+
+def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) -> _Split:
     """The measures as a protected query computes them, and the aggregates it adds, each distinct one once.
 
     Distinct people are counted by person_code (one integer per person, record_keys.py), which counts
-    the same as client_key, is cheaper, and shares DuckDB's distinct table with the key beside it.
+    the same as client_key and is cheaper: `count(DISTINCT person_code)` beside its key
+    `sum(DISTINCT person_code)` (one distinct table for both). Where a record family counts distinct
+    people under a condition (a unique metric's FILTER, or the people behind a filtered record count),
+    each condition would be a distinct table of its own: the people counts and their keys are then
+    computed over one row per (group, person) instead (_rows_beside_people), as `count(*)` and
+    `sum(person_code)`, each condition a column of that row. `codes`: the column of the person codes of a
+    people-only family's rows.
     """
-    measures = {name: m.replace("count(DISTINCT client_key)", "count(DISTINCT person_code)")
-                for name, m in chosen.items()}
-    columns: dict[str, str] = {}  # aggregate SQL -> column name
+    kinds = {name: METRICS_BY_NAME[name].kind for name in chosen}
+    parts = {name: count_parts(measure) if kinds[name] in (Kind.UNIQUE, Kind.COUNT) else ("", "")
+             for name, measure in chosen.items()}
+    conditioned = any(condition and (counted == "DISTINCT client_key" or kinds[name] is Kind.COUNT)
+                      for name, (counted, condition) in parts.items())
+    by_person = conditioned and spec.names_people and not spec.people_only
+    rows: dict[str, str] = {}
+    people: dict[str, str] = {}
+    flags: dict[str, str] = {}
+    order: list[str] = []
+    added: dict[tuple[bool, str], str] = {}  # (people rows?, aggregate SQL) -> column name
 
-    def column(sql: str, name: str) -> str:
-        return columns.setdefault(sql, name)
+    def column(side: dict[str, str], sql: str, name: str) -> str:
+        found = added.setdefault((side is people, sql), name)
+        if found == name:
+            side[name] = sql
+            order.append(name)
+        return found
+
+    def people_count(condition: str) -> tuple[dict[str, str], str, str]:
+        """Where the count of a group's people with a row meeting `condition` ("": any row) is computed,
+        the count and its cell key."""
+        if not by_person:
+            clause = f" FILTER (WHERE {condition})" if condition else ""
+            return (rows, f"count(DISTINCT person_code){clause}",
+                    cell_key_measure(f"count(DISTINCT client_key){clause}", people_rows=False))
+        clause = f" FILTER (WHERE {flags.setdefault(condition, f'__person_{len(flags)}')})" if condition else ""
+        return people, f"count(*){clause}", cell_key_measure(f"count(*){clause}", people_rows=True)
 
     keys, gates = {}, {}
     for name, measure in chosen.items():
-        kind = METRICS_BY_NAME[name].kind
-        if kind in (Kind.UNIQUE, Kind.COUNT):
-            keys[name] = column(cell_key_measure(measure, people_rows=spec.people_only), f"{KEY_PREFIX}{name}")
-        if spec.names_people and kind in (Kind.COUNT, Kind.SUM):
+        counted, condition = parts[name]
+        if counted == "DISTINCT client_key":
+            side, count, key = people_count(condition)
+            side[name] = count
+            added.setdefault((side is people, count), name)  # the people behind a record count may be these
+        else:
+            side, key = rows, cell_key_measure(measure, people_rows=spec.people_only, codes=codes) if counted else ""
+            rows[name] = measure
+        order.append(name)
+        if key:
+            keys[name] = column(side, key, f"{KEY_PREFIX}{name}")
+    for name, (_, condition) in parts.items():  # after the measures: the people behind records may be theirs
+        if spec.names_people and kinds[name] in (Kind.COUNT, Kind.SUM):
             if spec.people_only:
                 raise ValueError(f"{name}: a record count or sum needs record rows, not one row per person")
-            people, key = people_behind(measure if kind is Kind.COUNT else "count(*)")
-            gates[name] = (column(people.replace("client_key", "person_code"), f"{GATE}{name}"),
-                           column(key, f"{KEY_PREFIX}{GATE}{name}"))
-    return measures, [f"{sql} AS {name}" for sql, name in columns.items()], Protected(keys, gates)
+            # The people behind the records the measure reads: those with a row meeting its condition.
+            side, count, key = people_count(condition if kinds[name] is Kind.COUNT else "")
+            gates[name] = (column(side, count, f"{GATE}{name}"), column(side, key, f"{KEY_PREFIX}{GATE}{name}"))
+    return _Split(rows, people, flags, order, Protected(keys, gates))
 
 
 def rates_sql(rates: Sequence[str], relation: str) -> str:
