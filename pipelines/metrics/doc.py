@@ -75,8 +75,8 @@ figures with its own audited hiding (docs/reports.md).
   (`<home>/secrets/perturbation.key`, created on the first build, never shown or exported;
   the build file holds only its fingerprint). The same person has the same key in every build.
 - **Cell keys.** A count of people carries the sum of its distinct people's record keys modulo
-  4096, computed in the same SQL aggregate as the count; a count of records the sum of its
-  records' keys. The perturbation table (`config/ptable.yaml`, stored in each build file as
+  4096, computed in the same SQL query as the count (the modulo taken at the lookup); a count
+  of records the sum of its records' keys. The perturbation table (`config/ptable.yaml`, stored in each build file as
   `disclosure_ptable`) maps (true count, cell key) to the published count: 0 stays 0, no
   published count is 1 or 2, the change is at most ±2 (±3 for a true 3), unbiased with
   variance 1 from 5 on. So **the same group of people always gets the same figure**, whatever
