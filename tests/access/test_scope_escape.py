@@ -34,6 +34,9 @@ from pipelines.metrics.protection import Protection
 from reach.build import build_warehouse
 from reach.dashboard import create_dashboard
 from support.access import signed_in_client
+from support.callbacks import callback as _callback
+from support.callbacks import payload as _payload
+from support.callbacks import post as _post
 from support.quality import clean_deliveries
 from support.raw_rows import Delivery, write_raw
 from support.readback import pdf_text
@@ -114,29 +117,6 @@ def teplice(app, two_centres: Home):
 
 
 # --- crafted requests -----------------------------------------------------------------------------
-
-def _callback(app, output: str) -> tuple[str, dict[str, Any]]:
-    """The callback whose outputs include `output` ("id.prop")."""
-    return next((key, spec) for key, spec in app.callback_map.items() if output in key.strip(".").split("..."))
-
-
-def _payload(key: str, spec: dict[str, Any], values: dict[str, Any], changed: list[str]) -> dict[str, Any]:
-    """A callback request as Dash's renderer sends it, with `values` ("id.prop" -> value) filled in."""
-    def item(entry: dict[str, Any]) -> dict[str, Any]:
-        return {"id": entry["id"], "property": entry["property"],
-                "value": values.get(f"{entry['id']}.{entry['property']}")}
-
-    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]} for part in key.strip(".").split("...")]
-    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-            "inputs": [item(i) for i in spec["inputs"]], "state": [item(s) for s in spec["state"]],
-            "changedPropIds": changed}
-
-
-def _post(client, payload: dict[str, Any]) -> Any:
-    answer = client.post("/_dash-update-component", json=payload)
-    assert answer.status_code in (200, 204), answer.get_data(as_text=True)[:300]
-    return answer.get_json()["response"] if answer.status_code == 200 else {}
-
 
 def render(app, client, page: str, search: str, privacy: list[str]) -> str:
     key, spec = _callback(app, "content.children")
