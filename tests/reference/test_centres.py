@@ -21,7 +21,8 @@ def test_fourteen_centres_one_per_region_in_region_order() -> None:
 
 
 def test_the_usti_centre_is_the_project_of_the_targets_file() -> None:
-    project = yaml.safe_load((SEEDS_DIR.parent / "config" / "targets.yaml").read_text(encoding="utf-8"))["project"]
+    text = (SEEDS_DIR.parent / "config" / "targets.yaml").read_text(encoding="utf-8")
+    project = yaml.safe_load(text)["centres"]["ULK"][0]  # the centre's first project period
     ulk = centre("ULK")
     assert (ulk.project_code, ulk.project_from, ulk.project_to) == (
         project["code"], project["period_from"], project["period_to"])
