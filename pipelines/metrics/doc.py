@@ -166,7 +166,7 @@ def _metric_section(metric: Metric) -> str:
         f"- dimensions: {_dimensions_of(metric)}",
     ]
     if metric.requires:
-        lines.append(f"- only with `--by` {', '.join(metric.requires)}")
+        lines.append(f"- only with `--by` {' or '.join(metric.requires)}")
     return "\n".join(lines) + "\n"
 
 

@@ -89,7 +89,7 @@ def resolve(query: MetricQuery) -> ResolvedQuery:
 
 
 def _fits(metric: Metric, by: Sequence[str], used: Sequence[str]) -> bool:
-    return all(applies(metric, d) for d in used) and all(r in by for r in metric.requires)
+    return all(applies(metric, d) for d in used) and metric.available_with(tuple(by))
 
 
 def _check_explicit(metric: Metric, by: Sequence[str], used: Sequence[str]) -> None:
@@ -99,9 +99,9 @@ def _check_explicit(metric: Metric, by: Sequence[str], used: Sequence[str]) -> N
                 f"The metric '{metric.name}' cannot be split or filtered by the dimension '{dimension}' "
                 "(see docs/metrics.md for which dimensions apply to which metric)."
             )
-    for required in metric.requires:
-        if required not in by:
-            raise UsageError(f"The metric '{metric.name}' is only available with --by {required}.")
+    if not metric.available_with(tuple(by)):
+        raise UsageError(f"The metric '{metric.name}' is only available with "
+                         f"{' or '.join(f'--by {r}' for r in metric.requires)}.")
 
 
 def _known_metric(name: str) -> Metric:

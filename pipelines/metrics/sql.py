@@ -53,7 +53,12 @@ class FamilySql:
 
 _WITH_CLIENT = "JOIN dim_client c ON c.client_key = f.client_key"
 _USES_CLIENT = re.compile(r"\bc\.")
-_RATE_JOIN = "LEFT JOIN dim_district d ON d.code = g.district"  # rates are per district (Metric.requires)
+# Rates are per area (Metric.requires: district or region): `d` is the row of the grouped row's district,
+# else its region, with that area's foreign residents. A district code begins with its region's code, so
+# where the row has both the larger code is the district (an unknown district, 'unknown', is larger still).
+_RATE_AREAS = ("(SELECT code, foreign_residents FROM dim_district WHERE code <> 'unknown'"
+               " UNION ALL SELECT code, foreign_residents FROM dim_region WHERE code <> 'unknown')")
+_RATE_AREA = "list_max([*COLUMNS('^(district|region)$')])"
 
 FAMILIES: dict[Family, FamilySql] = {
     Family.ACTIVITIES: FamilySql(
@@ -347,7 +352,8 @@ def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) 
 def rates_sql(rates: Sequence[str], relation: str) -> str:
     """The rates over a grouped relation (a protected query's perturbed counts, registered by the engine)."""
     derived = ", ".join(f"{METRICS_BY_NAME[name].measure} AS {name}" for name in rates)
-    return f"SELECT g.*, {derived}\nFROM {relation} g {_RATE_JOIN}"
+    return (f"SELECT g.* EXCLUDE (__area), {derived}\nFROM (SELECT *, {_RATE_AREA} AS __area FROM {relation}) g"
+            f" LEFT JOIN {_RATE_AREAS} d ON d.code = g.__area")
 
 
 def last_activity_sql() -> str:

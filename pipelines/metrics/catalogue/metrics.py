@@ -102,11 +102,13 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "reach_per_1000_foreign", Family.ACTIVITIES, Kind.RATE,
         "Oslovení na 1 000 cizinců", "Reach per 1,000 foreign residents",
-        "Oslovení klienti okresu na 1 000 cizinců s pobytem v okrese (jen okresy Ústeckého kraje).",
-        "Clients reached per 1,000 foreign residents of their district (Ústí Region districts only).",
-        measure="CASE WHEN d.in_usti_region AND d.foreign_residents > 0 "
+        "Oslovení klienti s bydlištěm v okrese (nebo kraji) na 1 000 cizinců s pobytem tam, kde referenční "
+        "data počet cizinců uvádějí (po okresech, jinak po krajích).",
+        "Clients reached living in the district (or region) per 1,000 of its foreign residents, wherever the "
+        "reference data give them (by district, else by region).",
+        measure="CASE WHEN d.foreign_residents > 0 "
                 "THEN round(g.clients_reached * 1000.0 / d.foreign_residents, 2) END",
-        rests_on="clients_reached", extension=True, requires=("district",),
+        rests_on="clients_reached", extension=True, requires=("district", "region"),
     ),
     Metric(
         "clients_contacted", Family.CONTACTS, Kind.UNIQUE, "Klienti s kontaktem", "Clients contacted",

@@ -65,13 +65,18 @@ class Metric:
     label_en: str
     definition_cs: str
     definition_en: str
-    # SQL: for RATE an expression over the grouped row `g` (and dim_district `d`); otherwise an
+    # SQL: for RATE an expression over the grouped row `g` (and `d`, the row of its district or region:
+    # code, foreign_residents; pipelines/metrics/sql.py); otherwise an
     # aggregate over the family's inputs (sql.py), one row per (group, client) for people-only families.
     measure: str
     monthly_measure: str | None = None  # the measure when grouped by month, where its meaning narrows
     rests_on: str | None = None  # MEDIAN/RATE: the people count it is published (or hidden) with
     extension: bool = False  # not in the metric contract; added for the dashboard (docs/metrics.md)
-    requires: tuple[str, ...] = ()  # dimensions that must be in `by`
+    requires: tuple[str, ...] = ()  # one of these dimensions must be in `by` (none: no requirement)
+
+    def available_with(self, by: tuple[str, ...] | list[str]) -> bool:
+        """Whether `by` has what the metric requires (one of `requires`, if any)."""
+        return not self.requires or any(r in by for r in self.requires)
 
     @property
     def is_unique_people(self) -> bool:
