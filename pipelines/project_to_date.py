@@ -1,0 +1,156 @@
+"""Project to date: per target metric, the cumulative figure from the project's start to the end of
+each month, the straight-line pace to the target and a projection to the project's end.
+
+Every figure is one metric query (pipelines.metrics) over the period project start .. end of the
+month, so unique people are counted once over the whole span, never summed over months; the
+caller's compute function, protection and scope apply as to any figure (a protected figure is
+perturbed and may be hidden like every other). The rules (docs/decisions.md, "Project to date"):
+
+- pace at month m = the target pro rata to the project days from the start to the end of m
+  (`ProjectTargets.pro_rata`), none where the target is missing or does not add up;
+- the cumulative figure is given for the months up to `through` (the last date with data), the
+  later project months have none (no data yet, not zero);
+- projection = the latest cumulative figure / the elapsed share of the project's days at the
+  end of that month (the rate so far, kept up to the project's end); none when it is hidden.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from pipelines.access import Scope
+from pipelines.metrics import MetricQuery, MetricResult, Protection
+from pipelines.metrics.protection import SHOWN
+from pipelines.targets import ProjectTargets
+
+Compute = Callable[[MetricQuery], MetricResult]
+
+
+@dataclass(frozen=True)
+class MetricToDate:
+    metric: str
+    target: float | None  # for the whole project; None: no target, or several that do not add up
+    not_additive: bool  # several projects' targets of unique people (pipelines.targets.additive)
+    cumulative: tuple[float | None, ...]  # per month with data (from the first): None where not shown
+    flags: tuple[str, ...]  # per month with data: "" shown, else the metric layer's flag
+    pace: tuple[float | None, ...]  # per project month
+    projection: float | None  # at the project's end
+
+
+@dataclass(frozen=True)
+class ProjectToDate:
+    date_from: date
+    date_to: date
+    months: tuple[str, ...]  # every month of the project (YYYY-MM)
+    month_ends: tuple[date, ...]  # the last project day of each month
+    metrics: tuple[MetricToDate, ...]
+    sparse: bool = False  # some query's population was too small to publish (protection.SPARSE_NOTICE)
+
+    @property
+    def data_months(self) -> int:
+        """How many project months, from the first, carry cumulative figures."""
+        return len(self.metrics[0].cumulative) if self.metrics else 0
+
+    @property
+    def hidden(self) -> bool:
+        return any(flag != SHOWN for m in self.metrics for flag in m.flags)
+
+    def frame(self) -> pl.DataFrame:
+        """One row per (month, metric): cumulative (null where hidden or no data), its flag, pace,
+        projection (on the project's last month only) and the target (likewise)."""
+        rows = []
+        last = len(self.months) - 1
+        for item in self.metrics:
+            for index, month in enumerate(self.months):
+                has_data = index < len(item.cumulative)
+                rows.append({
+                    "month": month, "metric": item.metric,
+                    "cumulative": item.cumulative[index] if has_data else None,
+                    "cumulative__flag": item.flags[index] if has_data else "",
+                    "pace": item.pace[index],
+                    "projection": item.projection if index == last else None,
+                    "target": item.target if index == last else None,
+                })
+        schema = {"month": pl.String, "metric": pl.String, "cumulative": pl.Float64, "cumulative__flag": pl.String,
+                  "pace": pl.Float64, "projection": pl.Float64, "target": pl.Float64}
+        return pl.DataFrame(rows, schema=schema)
+
+    def published(self) -> pl.DataFrame:
+        """The frame as published: "x" where a figure is not shown, "" where there is none; pace,
+        projection and target rounded to whole numbers (they are planning figures, not counts)."""
+        frame = self.frame()
+
+        def whole(column: str) -> pl.Expr:
+            return pl.col(column).round(0).cast(pl.Int64).cast(pl.String).fill_null("")
+
+        return frame.select(
+            "month", "metric",
+            pl.when(pl.col("cumulative__flag") != SHOWN).then(pl.col("cumulative__flag"))
+            .otherwise(pl.col("cumulative").cast(pl.String).fill_null("")).alias("cumulative"),
+            whole("pace").alias("pace"), whole("projection").alias("projection"), whole("target").alias("target"),
+        )
+
+
+def month_ends(date_from: date, date_to: date) -> tuple[tuple[str, date], ...]:
+    """(YYYY-MM, last day of that month within the span) for every month the span touches."""
+    months, year, month = [], date_from.year, date_from.month
+    while (year, month) <= (date_to.year, date_to.month):
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        months.append((f"{year:04d}-{month:02d}", min(end, date_to)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(months)
+
+
+def projection(latest: float | None, date_from: date, latest_end: date, date_to: date) -> float | None:
+    """The latest cumulative figure kept at its rate so far up to the project's end."""
+    if latest is None or latest_end < date_from:
+        return None
+    elapsed = (min(latest_end, date_to) - date_from).days + 1
+    return latest * ((date_to - date_from).days + 1) / elapsed
+
+
+def project_to_date(compute: Compute, targets: ProjectTargets, *, scope: Scope,
+                    protection: Protection = Protection.PROTECTED, centres: Collection[str] | None = None,
+                    through: date | None = None) -> ProjectToDate | None:
+    """The project to date of `centres`' projects (None: every project in `targets`), with figures
+    within `scope` from the project's start up to `through` (None: the project's end).
+
+    None when no project of those centres has targets. With several projects the span runs from
+    the first start to the last end and the targets are combined as pipelines.targets does.
+    """
+    selection = targets.for_centres(centres)
+    if selection is None:
+        return None
+    start, end = selection.period_from, selection.period_to
+    metrics = tuple(dict.fromkeys(m for p in selection.projects for m in p.targets))
+    months = month_ends(start, end)
+    last = min(through or end, end)
+    with_data = [(month, month_end) for month, month_end in months if date(*map(int, month.split("-")), 1) <= last]
+    values: dict[str, list[float | None]] = {m: [] for m in metrics}
+    flags: dict[str, list[str]] = {m: [] for m in metrics}
+    sparse = False
+    for _, month_end in with_data:
+        result = compute(MetricQuery(date_from=start, date_to=min(month_end, last), metrics=metrics,
+                                     protection=protection, scope=scope))
+        sparse = sparse or result.sparse
+        for metric in metrics:
+            shown = result.frame.height > 0
+            values[metric].append(result.frame[metric][0] if shown else None)
+            flags[metric].append(result.flags[metric][0] if shown else "x")
+    items = []
+    for metric in metrics:
+        whole = selection.for_view(metric, None, start, end)
+        latest_end = min(with_data[-1][1], last) if with_data else start
+        items.append(MetricToDate(
+            metric=metric, target=whole.value, not_additive=whole.not_additive,
+            cumulative=tuple(values[metric]), flags=tuple(flags[metric]),
+            pace=tuple(selection.pro_rata(metric, start, month_end) for _, month_end in months),
+            projection=projection(values[metric][-1], start, latest_end, end) if with_data else None,
+        ))
+    return ProjectToDate(start, end, tuple(m for m, _ in months), tuple(e for _, e in months), tuple(items),
+                         sparse=sparse)
