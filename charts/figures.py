@@ -395,3 +395,84 @@ def month_heatmap(frame: pl.DataFrame, row: str, metric: str, lang: str, *, titl
     figure.update_xaxes(type="category")
     figure.update_yaxes(type="category", autorange="reversed")
     return apply_theme(figure, lang, title=title, height=max(260, 120 + 40 * len(rows)))
+
+
+# The project-to-date chart's own words: its three series and the note on targets that do not add up.
+_PROJECT_WORDS = {
+    "cumulative": ("od začátku projektu", "project to date"),
+    "pace": ("tempo k cíli", "pace to target"),
+    "projection": ("projekce do konce", "projection to the end"),
+    "not_additive": ("cíle center se nesčítají", "centres' targets do not add up"),
+}
+PROJECT_COLUMNS = 3  # small multiples per row
+
+
+def _project_word(key: str, lang: str) -> str:
+    cs, en = _PROJECT_WORDS[key]
+    return cs if lang == "cs" else en
+
+
+def project_to_date(frame: pl.DataFrame, lang: str, *, title: str | None = None) -> go.Figure:
+    """Small multiples, one per target metric: the cumulative figure from the project's start to each
+    month, the straight-line pace to the target and the projection to the project's end.
+
+    `frame` is `pipelines.project_to_date.ProjectToDate.frame()`: one row per (month, metric) with
+    cumulative (null where hidden or no data yet), cumulative__flag, pace, projection and target (on
+    the last month), not_additive.
+    """
+    drawable = pl.col("cumulative").is_not_null().any() | pl.col("pace").is_not_null().any()
+    if frame.is_empty() or not frame.select(drawable).item():
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    metrics = list(dict.fromkeys(frame["metric"].to_list()))
+    months = sorted(frame["month"].unique().to_list())
+    ticks = [_label("month", m, lang) for m in months]
+    rows = -(-len(metrics) // PROJECT_COLUMNS)
+    names = []
+    for metric in metrics:
+        part = frame.filter(pl.col("metric") == metric)
+        note = f" ({_project_word('not_additive', lang)})" if part["not_additive"].any() else ""
+        names.append(plotly_text(metric_name(metric, lang) + note))
+    figure = make_subplots(rows=rows, cols=PROJECT_COLUMNS, subplot_titles=names, horizontal_spacing=0.08,
+                           vertical_spacing=0.16 if rows > 1 else 0.1)
+    styles = {"cumulative": (PRIMARY, "solid"), "pace": (MUTED, "dash"), "projection": (SERIES[1], "dot")}
+    for key, (colour, dash) in styles.items():  # the legend, once: the series of every small chart
+        figure.add_trace(go.Scatter(x=[], y=[], name=_project_word(key, lang), mode="lines",
+                                    line={"color": colour, "dash": dash, "width": 3}, legendgroup=key))
+    for index, metric in enumerate(metrics):
+        row, col = index // PROJECT_COLUMNS + 1, index % PROJECT_COLUMNS + 1
+        part = frame.filter(pl.col("metric") == metric).sort("month")
+        name = metric_name(metric, lang)
+        series = _project_series(part, lang)
+        for key, (x, y, text) in series.items():
+            colour, dash = styles[key]
+            figure.add_trace(go.Scatter(
+                x=x, y=y, text=text, name=plotly_text(f"{name} – {_project_word(key, lang)}"),
+                mode="lines+markers" if key == "cumulative" else "lines", legendgroup=key, showlegend=False,
+                line={"color": colour, "dash": dash, "width": 3 if key == "cumulative" else 2},
+                hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
+            ), row=row, col=col)
+        figure.update_xaxes(categoryorder="array", categoryarray=ticks, type="category", row=row, col=col)
+        figure.update_yaxes(rangemode="tozero", row=row, col=col)
+    figure.update_annotations(font={"size": 14})
+    return apply_theme(figure, lang, title=title, height=140 + 300 * rows)
+
+
+def _project_series(part: pl.DataFrame, lang: str) -> dict[str, tuple[list[str], list[float | None], list[str]]]:
+    """The three lines of one metric: (x labels, values, value texts) each; a line without values is left out."""
+    labels = [_label("month", m, lang) for m in part["month"].to_list()]
+    values, paces = part["cumulative"].to_list(), part["pace"].to_list()
+    flags = _flags(part, "cumulative")
+    shown = [i for i, (v, f) in enumerate(zip(values, flags, strict=True)) if v is not None or f]
+    series: dict[str, tuple[list[str], list[float | None], list[str]]] = {}
+    if shown:
+        last = shown[-1] + 1  # every month up to the last with figures (hidden ones as gaps)
+        series["cumulative"] = (labels[:last], values[:last],
+                                [format_value(v, f, lang) for v, f in zip(values[:last], flags[:last], strict=True)])
+    if any(p is not None for p in paces):
+        series["pace"] = (labels, paces, [format_value(p, None, lang) for p in paces])
+    end = part["projection"].to_list()[-1]
+    if end is not None and shown and shown[-1] < len(labels) - 1 and values[shown[-1]] is not None:
+        start = shown[-1]
+        series["projection"] = ([labels[start], labels[-1]], [values[start], end],
+                                [format_value(values[start], None, lang), format_value(end, None, lang)])
+    return series

@@ -49,6 +49,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "target": ("cíl", "target"),
     "of_target": ("plnění cíle", "of target"),
     "no_target": ("bez cíle", "no target"),
+    "target_sum": ("součet cílů {count} center", "sum of {count} centres' targets"),
+    "target_not_additive": ("cíle center se nesčítají", "centres' targets do not add up"),
+    "target_unique_people": ("jedinečné osoby", "unique people"),
+    "target_uncovered": ("bez cíle: {centres}", "no target: {centres}"),
+    "target_scope": ("cíl platí pro celé centrum", "target applies to the whole centre"),
+    "project_to_date_note": (
+        "Od začátku projektu do konce každého měsíce: osoby se počítají jednou za celé období. Tempo = cíl "
+        "poměrně k uplynulým dnům projektu; projekce = dosavadní tempo do konce projektu. Období a filtry "
+        "stránky se na graf nevztahují.",
+        "From the project's start to the end of each month: people are counted once over the whole span. "
+        "Pace = the target pro rata to the project days elapsed; projection = the rate so far kept to the "
+        "project's end. The page's period and filters do not apply to this chart.",
+    ),
     "no_comparison": ("bez srovnání", "no comparison"),
     "export_csv": ("CSV", "CSV"),
     "export_xlsx": ("XLSX", "XLSX"),

@@ -62,7 +62,7 @@ class ProjectToDate:
 
     def frame(self) -> pl.DataFrame:
         """One row per (month, metric): cumulative (null where hidden or no data), its flag, pace,
-        projection (on the project's last month only) and the target (likewise)."""
+        projection and the target (on the project's last month only), whether the targets do not add up."""
         rows = []
         last = len(self.months) - 1
         for item in self.metrics:
@@ -75,9 +75,10 @@ class ProjectToDate:
                     "pace": item.pace[index],
                     "projection": item.projection if index == last else None,
                     "target": item.target if index == last else None,
+                    "not_additive": item.not_additive,
                 })
         schema = {"month": pl.String, "metric": pl.String, "cumulative": pl.Float64, "cumulative__flag": pl.String,
-                  "pace": pl.Float64, "projection": pl.Float64, "target": pl.Float64}
+                  "pace": pl.Float64, "projection": pl.Float64, "target": pl.Float64, "not_additive": pl.Boolean}
         return pl.DataFrame(rows, schema=schema)
 
     def published(self) -> pl.DataFrame:
@@ -93,6 +94,7 @@ class ProjectToDate:
             pl.when(pl.col("cumulative__flag") != SHOWN).then(pl.col("cumulative__flag"))
             .otherwise(pl.col("cumulative").cast(pl.String).fill_null("")).alias("cumulative"),
             whole("pace").alias("pace"), whole("projection").alias("projection"), whole("target").alias("target"),
+            pl.col("not_additive").cast(pl.String).alias("not_additive"),
         )
 
 

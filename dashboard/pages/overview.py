@@ -1,7 +1,13 @@
-"""Overview: headline figures against the comparison period and the targets, and the monthly trend."""
+"""Overview: headline figures against the comparison period and the targets, the project to date
+and the monthly trend."""
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Collection
+from datetime import date, timedelta
+
+import polars as pl
 from dash import html
 
 from charts import figures
@@ -10,8 +16,9 @@ from dashboard.data import ChartData
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, PageContext
 from pipelines.formatting import fmt_int, fmt_percent, fmt_period
-from pipelines.metrics.catalogue import metric_name
+from pipelines.metrics.catalogue import METRICS_BY_NAME, metric_name
 from pipelines.metrics.periods import no_comparison_data
+from pipelines.project_to_date import ProjectToDate, project_to_date
 
 KPI_METRICS = (
     "clients_reached", "new_clients", "contacts", "service_hours", "course_participants", "clients_with_outcome",
@@ -40,6 +47,7 @@ def header(ctx: PageContext) -> html.Div:
     notes = []
     if current.hidden or (previous is not None and previous.hidden):
         notes.append(html.Div(t("privacy_hidden", lang), className="note note-privacy"))
+    notes.append(html.Div(t("project_to_date_note", lang), className="note", id="project-to-date-note"))
     return html.Div([html.Div(cards, className="kpi-row"), *notes])
 
 
@@ -63,20 +71,70 @@ def _change(value: float | None, previous: ChartData | None, metric: str, ctx: P
     return f"{arrow} {text} {t('versus', lang)} {_number(before, '', metric, lang)} ({period})", sign
 
 
+def view_centres(ctx: PageContext) -> Collection[str] | None:
+    """The centres a view's figures cover: the user's centres, or (every centre) those with data; None: unknown."""
+    if not ctx.scope.everything:
+        return tuple(sorted(ctx.scope.centres))
+    return ctx.source.present_values("centre", ctx.scope) or None
+
+
 def _target(value: float | None, metric: str, ctx: PageContext) -> tuple[str, float | None]:
-    """Progress against the pro-rata target; targets are for the whole project, so not under filters."""
+    """Progress against the pro-rata target of the view's centres (pipelines/targets.py: counts and sums
+    of several centres add up, unique people do not); targets are for whole centres, so not under filters."""
     lang = ctx.lang
-    target = ctx.targets.pro_rata(metric, ctx.period.date_from, ctx.period.date_to)
+    view = ctx.targets.for_view(metric, view_centres(ctx), ctx.period.date_from, ctx.period.date_to)
+    if view.not_additive:
+        why = f" ({t('target_unique_people', lang)})" if METRICS_BY_NAME[metric].is_unique_people else ""
+        return f"{t('target_not_additive', lang)}{why}", None
+    target = view.value
     if target is None or target <= 0:
         return t("no_target", lang), None
     target_text = fmt_int(target, lang)
+    if view.summed:
+        target_text += f" ({t('target_sum', lang).format(count=len({p.centre for p in view.projects}))})"
     if ctx.view.filters:
         filtered = "cíl platí bez filtrů" if lang == "cs" else "target applies without filters"
         return f"{t('target', lang)} {target_text} ({filtered})", None
+    if ctx.scope.districts:  # a district-scoped account sees part of its centre
+        return f"{t('target', lang)} {target_text} ({t('target_scope', lang)})", None
+    if view.uncovered:  # some centres of the view have no target: no progress against a part
+        uncovered = t("target_uncovered", lang).format(centres=", ".join(view.uncovered))
+        return f"{t('target', lang)} {target_text} ({uncovered})", None
     if value is None:
         return f"{t('target', lang)} {target_text}", None
     progress = value / target
     return f"{fmt_percent(progress, lang)} {t('of_target', lang)} ({t('target', lang)} {target_text})", progress
+
+
+def _through(ctx: PageContext) -> date | None:
+    """The last day of the latest month with data within the scope (None: no data)."""
+    months = ctx.source.data_months(ctx.scope)
+    if not months:
+        return None
+    year, month = map(int, months[-1].split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def project_figures(ctx: PageContext) -> ProjectToDate | None:
+    """The project to date of the view's centres, protected as the page is, within the user's scope."""
+    through = _through(ctx)
+    with ctx.source.pinned():  # every month's figure from one build
+        return project_to_date(
+            ctx.source.compute, ctx.targets, scope=ctx.scope, protection=ctx.protection,
+            centres=view_centres(ctx),
+            through=through if through is not None else ctx.targets.period_from - timedelta(days=1),
+        )
+
+
+def _project_to_date(ctx: PageContext) -> ChartData:
+    result = project_figures(ctx)
+    ignored = tuple(sorted(ctx.view.filters))  # targets are for whole centres: the filters do not apply
+    if result is None:
+        empty = pl.DataFrame(schema={"month": pl.String, "metric": pl.String, "cumulative": pl.Float64})
+        return ChartData(empty, empty, False, ignored)
+    frame = result.frame()
+    nothing_shown = frame["cumulative"].drop_nulls().is_empty()
+    return ChartData(frame, result.published(), result.hidden, ignored, sparse=result.sparse and nothing_shown)
 
 
 def _trend(ctx: PageContext) -> ChartData:
@@ -84,6 +142,14 @@ def _trend(ctx: PageContext) -> ChartData:
 
 
 CHARTS = (
+    Chart(
+        "project-to-date", (
+            "Projekt od začátku: kumulativně, tempo k cíli a projekce",
+            "Project to date: cumulative, pace to target and projection"),
+        _project_to_date,
+        lambda data, ctx: figures.project_to_date(data.frame, ctx.lang),
+        wide=True,
+    ),
     Chart(
         "trend-target-group", (
             "Oslovení klienti po měsících podle cílové skupiny", "Clients reached by month and target group"),
