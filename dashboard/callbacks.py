@@ -23,6 +23,7 @@ from dashboard.auth import current_role, current_scope, record
 from dashboard.auth.texts import word
 from dashboard.components import chart_card, notice
 from dashboard.data import ChartData, WarehouseSource
+from dashboard.delivery_calendar import incomplete_notice
 from dashboard.exports import export_table, to_csv, to_xlsx
 from dashboard.i18n import t
 from dashboard.layout import filter_label, filter_options, navigation, period_options
@@ -205,7 +206,8 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         if exact:  # every page shown with exact figures, before they are sent
             record(source.home, "protection.off", f"page {path_of(view.page)}", _view_detail(context))
         try:
-            return [*_ignored_notice(view), *render_content(context)], banner, privacy_label, line
+            incomplete = incomplete_notice(context) if PAGE_MODULES[view.page].CHARTS and view.page != "quality" else []
+            return [*_ignored_notice(view), *incomplete, *render_content(context)], banner, privacy_label, line
         except ReachError as error:
             return notice(str(error), "warning"), banner, privacy_label, line
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from charts import words
 from dashboard.admin.texts import TEXT as ADMIN_TEXT
+from dashboard.delivery_texts import TEXT as DELIVERY_TEXT
 from dashboard.routine.texts import TEXT as ROUTINE_TEXT
 from pipelines.metrics.catalogue import DEFAULT_LANG, LANGS, normalise_lang
 
@@ -131,6 +132,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 TEXT.update(ROUTINE_TEXT)  # the monthly routine's pages (dashboard/routine/texts.py)
 TEXT.update(ADMIN_TEXT)  # the Administration page (dashboard/admin/texts.py)
+TEXT.update(DELIVERY_TEXT)  # the delivery calendar and the incomplete-figures notice (dashboard/delivery_texts.py)
 
 
 def t(key: str, lang: str) -> str:
