@@ -120,7 +120,8 @@ def write_national_raw(home: Path, clients: int, contacts: int, months: int) -> 
     Home(home).ensure()
     nationalities = ["UA"] * 8 + ["VN"] * 3 + ["SK", "MN", "RU", "DE", "stateless", "unknown"] + \
         [c.alpha2 for c in countries()[:40]]
-    district_codes = list(contract.USTI_DISTRICTS) * 6 + [d.code for d in districts()] + ["unknown"]
+    own = [d.code for d in centre("ULK").districts()]  # the reference's districts of the centre's region
+    district_codes = own * 6 + [d.code for d in districts()] + ["unknown"]
     codes = {name: list(dict.fromkeys(values.values())) for name, values in (
         ("sex", contract.SEX), ("status", contract.RESIDENCE_STATUS), ("service", contract.SERVICE),
         ("topic", contract.TOPIC), ("mode", contract.MODE), ("course", contract.COURSE_TYPE),
@@ -128,7 +129,6 @@ def write_national_raw(home: Path, clients: int, contacts: int, months: int) -> 
         ("exam", contract.EXAM))}
     # Offices in the centre's district towns and a few large towns elsewhere (seeds/ref_districts.csv).
     seats = {row["code"]: row["seat"] for row in read_seed("ref_districts.csv")}
-    own = [d.code for d in centre("ULK").districts()]
     towns = [seats[code] for code in own] + ["Praha", "Brno", "Ostrava", "Plzeň", "Liberec"]
     start = date(2014, 1, 1)
     lineage = ("'ULK' AS _centre, 'nat-' || lpad(seq::varchar, 3, '0') AS _delivery_id, seq AS _load_seq, "

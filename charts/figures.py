@@ -155,6 +155,9 @@ def _tile_colours(values: Sequence[float | None]) -> list[str]:
     return [EMPTY_TILE if v is None else sample_colorscale(scale, (v / top) if top else 0.0)[0] for v in values]
 
 
+NOTE_PLACES = 4  # districts outside the map named in its note
+
+
 def tile_region(frame: pl.DataFrame) -> str | None:
     """The region of most of the frame's districts (a centre's figures name its region's districts), if any."""
     if "district" not in frame.columns:
@@ -205,11 +208,16 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
     last_col, last_row = max(c for c, _ in tiles.values()), max(r for _, r in tiles.values())
     figure.update_xaxes(visible=False, range=[-0.6, last_col + 0.6], fixedrange=True)
     figure.update_yaxes(visible=False, range=[-last_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
-    rest = [r for r in frame.iter_rows(named=True) if r.get("district") in ("outside_region", "unknown")] \
-        if "district" in frame.columns else []
+    # Clients living elsewhere (another region's districts) or not stated: a note, the largest first.
+    rest = [r for r in frame.iter_rows(named=True) if r.get("district") not in tiles
+            and (r.get(metric) is not None or r.get(flag_column(metric)))] if "district" in frame.columns else []
     if rest:
+        rest.sort(key=lambda r: (r.get(metric) is None, -(r.get(metric) or 0)))
         parts = [f"{_label('district', r['district'], lang)}: "
-                 f"{format_value(r.get(metric), r.get(flag_column(metric)) or '', lang, digits=digits)}" for r in rest]
+                 f"{format_value(r.get(metric), r.get(flag_column(metric)) or '', lang, digits=digits)}"
+                 for r in rest[:NOTE_PLACES]]
+        if len(rest) > NOTE_PLACES:
+            parts.append(t("more_places", lang).format(count=len(rest) - NOTE_PLACES))
         figure.add_annotation(x=last_col + 0.6, y=-last_row - 0.55, xanchor="right", yanchor="bottom", showarrow=False,
                               text=" · ".join(parts), font={"size": 13, "color": MUTED}, name="note")
     return apply_theme(figure, lang, title=title, height=440)

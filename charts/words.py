@@ -11,6 +11,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "summary_most": ("Nejvíce", "Largest"),
     "summary_largest": ("Nejvyšší hodnota", "Largest value"),
     "summary_hidden": ("Skrytých nebo malých hodnot", "Hidden or small values"),
+    "more_places": ("a {count} dalších", "and {count} more"),
 }
 
 

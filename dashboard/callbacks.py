@@ -57,9 +57,9 @@ from pipelines.targets import ProjectTargets
 FILTER_IDS = [f"filter-{d}" for d in FILTER_DIMENSIONS]
 PAGE_WORKERS = 4
 HIDDEN = {"display": "none"}
-# Filters whose values are data (which nationalities and districts occur), listed only as far as
-# they occur within the user's scope; the others are the contract's fixed code lists.
-DATA_FILTERS = ("district", "nationality")
+# Filters whose values are data (which centres, regions, districts and nationalities occur), listed
+# only as far as they occur within the user's scope; the others are the contract's fixed code lists.
+DATA_FILTERS = ("centre", "region", "district", "nationality")
 
 
 class Board:

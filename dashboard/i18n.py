@@ -86,7 +86,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "tile_map_title": ("Oslovení klienti podle okresu bydliště", "Clients reached by district of residence"),
     "per_1000_title": ("Oslovení na 1 000 cizinců s pobytem v okrese", "Reach per 1,000 foreign residents"),
     "cefr_title": ("Vstupní → výstupní úroveň (CEFR)", "Entry → exit level (CEFR)"),
-    "outside_region_note": ("Mimo kraj / neuvedeno", "Outside the region / not stated"),
     "data_docs": ("Otevřít Data Docs (výsledky kontrol)", "Open Data Docs (check results)"),
     "quality_no_results": (
         "Výsledky kontrol kvality zatím nejsou k dispozici (spusťte `reach check`).",

@@ -20,7 +20,7 @@ import yaml
 from pipelines.contract import CLIENT_ID_PATTERN, FILES, UNKNOWN
 from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import dimension_values
-from pipelines.reference.districts import OUTSIDE_REGION, districts
+from pipelines.reference.districts import districts
 from pipelines.reference.regions import regions
 
 SUITES_DIR = Path(__file__).parent / "suites"
@@ -76,8 +76,8 @@ class SuiteSpec:
 def _value_lists() -> dict[str, list[str]]:
     """Named value lists suites refer to as `value_set: {list: NAME}`.
 
-    The export contract's lists as they are; the values of the metric dimensions (countries, the
-    region's districts) as the catalogue declares them, so a suite checks what the figures count.
+    The export contract's lists as they are; the values of the metric dimensions (countries,
+    districts, regions) as the catalogue and the reference declare them, so a suite checks what the figures count.
     """
     lists: dict[str, list[str]] = {}
     for export in FILES:
@@ -87,8 +87,6 @@ def _value_lists() -> dict[str, list[str]]:
     district_codes = [d.code for d in districts()]
     lists["countries"] = list(dimension_values("nationality"))
     lists["districts"] = [*district_codes, UNKNOWN]
-    # A centre's reach district: any district (of the region of the row's centre), or one of the two.
-    lists["region_districts"] = [*district_codes, OUTSIDE_REGION, UNKNOWN]
     lists["regions"] = [*(r.code for r in regions()), UNKNOWN]
     lists["centre_regions"] = [r.code for r in regions()]
     lists["in_centre_region"] = ["yes", "no", UNKNOWN]

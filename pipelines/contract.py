@@ -295,14 +295,3 @@ LINKAGE_KEY_PATTERN = r"^[0-9a-fA-F]{64}$"  # stored in lower case
 
 # Centres, regions and districts are reference data (seeds/ref_centres.csv, ref_regions.csv,
 # ref_districts.csv; pipelines/reference), not part of the export format.
-
-
-def __getattr__(name: str) -> object:
-    """Transitional (issue 11): `USTI_DISTRICTS`, the districts of the default centre's region, for
-    the modules that still import it (pipelines/metrics/catalogue, pipelines/generate); read from the
-    reference data instead of a list kept here. Remove once nothing imports it."""
-    if name == "USTI_DISTRICTS":
-        from pipelines.reference.centres import centre_districts
-
-        return centre_districts(DEFAULT_CENTRE)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

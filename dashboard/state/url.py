@@ -32,7 +32,7 @@ from pipelines.metrics.periods import (
 
 __all__ = ["COMPARISONS", "EARLIEST_DATE", "PRESETS", "Period", "comparison_period", "date_bounds"]
 
-FILTER_DIMENSIONS = ("district", "nationality", "target_group", "service", "sex", "age_band")
+FILTER_DIMENSIONS = ("centre", "region", "district", "nationality", "target_group", "service", "sex", "age_band")
 MAX_FILTER_VALUES = 200  # codes per filter in one link (no dimension has more)
 MAX_PARAMETER_LENGTH = 4096  # characters of one parameter's value
 

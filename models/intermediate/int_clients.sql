@@ -1,5 +1,5 @@
--- Current, non-retracted clients with their region of residence, the reach district (relative to
--- the region of the client's centre, ref_centres) and the derived target group.
+-- Current, non-retracted clients with their district and region of residence (anywhere in Czechia),
+-- whether that lies in the region of the client's centre (ref_centres) and the derived target group.
 with register as (
     select * from {{ ref('int_clients_latest') }}
     where not is_deleted
@@ -12,7 +12,7 @@ select
     register.sex,
     register.birth_year,
     register.nationality,
-    {{ region_district('districts', 'centres') }} as district,
+    coalesce(districts.code, 'unknown') as district,
     register.residence_district_code,
     coalesce(districts.region_code, 'unknown') as region,
     centres.region_code as centre_region,

@@ -1,5 +1,5 @@
--- Current, non-retracted events with the district as the reach figures use it (relative to the
--- region of the event's centre) and the event's region, with the lineage of the current version
+-- Current, non-retracted events with their district and region (anywhere in Czechia), whether that
+-- lies in the region of the event's centre (ref_centres), and the lineage of the current version
 -- (the trace of an event figure names the file that delivered it).
 with latest as (
     {{ latest_version(ref('stg_events'), ['event_id']) }}
@@ -11,10 +11,11 @@ select
     latest.event_key,
     latest.event_type,
     latest.event_date,
-    {{ region_district('districts', 'centres') }} as district,
+    coalesce(districts.code, 'unknown') as district,
     latest.district_code,
     coalesce(districts.region_code, 'unknown') as region,
     centres.region_code as centre_region,
+    {{ in_centre_region('districts', 'centres') }} as in_centre_region,
     latest.audience,
     latest.participants,
     latest.participants_foreign,

@@ -1,6 +1,6 @@
 -- The 77 districts with their region, the latest foreign-resident denominator
--- (ref_foreign_residents) and population, plus the two reach values outside_region and unknown so
--- every client district has a row.
+-- (ref_foreign_residents, where the reference gives one) and population, plus unknown so every
+-- client's and event's district has a row.
 with latest_foreign_residents as (
     select
         district_code,
@@ -24,10 +24,6 @@ districts as (
         districts.name as name_en,
         districts.region_code,
         districts.region_name,
-        -- DEPRECATED, kept only until pipelines/metrics (reach_per_1000_foreign) reads
-        -- foreign_residents alone: whether the district lies in Ústecký kraj, the only region
-        -- with district denominators today (ref_foreign_residents).
-        districts.region_code = 'CZ042' as in_usti_region,
         districts.seat,
         residents.foreign_residents,
         residents.foreign_residents_year,
@@ -43,10 +39,4 @@ districts as (
 select * from districts
 union all
 select
-    code, label_cs as name, label_en as name_en, null as region_code, null as region_name,
-    false as in_usti_region, null as seat, null as foreign_residents,
-    null as foreign_residents_year, null as foreign_residents_basis, null as population_2021
-from (values
-    ('outside_region', 'Mimo kraj', 'Outside the region'),
-    ('unknown', 'Neznámý', 'Unknown')
-) as reach_values (code, label_cs, label_en)
+    'unknown', 'Neznámý', 'Unknown', null, null, null, null, null, null, null

@@ -8,6 +8,7 @@ select
     district_code,
     region,
     centre_region,
+    in_centre_region,
     audience,
     participants,
     participants_foreign

@@ -21,7 +21,8 @@ from pipelines.contract import UNKNOWN
 from pipelines.errors import UsageError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Metric, applies
 from pipelines.metrics.protection import Protection, check_bounds
-from pipelines.reference.districts import OUTSIDE_REGION, districts
+from pipelines.reference.districts import districts
+from pipelines.reference.regions import regions
 
 
 @dataclass(frozen=True)
@@ -149,11 +150,20 @@ def _normalise_value(dimension: str, raw: str) -> str:
     if dimension == "district":
         if value.upper() in _district_codes():
             return value.upper()
-        if value.lower() in (OUTSIDE_REGION, UNKNOWN):
+        if value.lower() == UNKNOWN:
             return value.lower()
         raise UsageError(
             f"'{raw}' is not a value of district: use a district code of the reference data "
-            f"(seeds/ref_districts.csv, e.g. {districts()[0].code}), '{OUTSIDE_REGION}' or '{UNKNOWN}'."
+            f"(seeds/ref_districts.csv, e.g. {districts()[0].code}) or '{UNKNOWN}'."
+        )
+    if dimension == "region":
+        if value.upper() in {r.code for r in regions()}:
+            return value.upper()
+        if value.lower() == UNKNOWN:
+            return value.lower()
+        raise UsageError(
+            f"'{raw}' is not a value of region: use a NUTS 3 region code of the reference data "
+            f"(seeds/ref_regions.csv, e.g. {regions()[0].code}) or '{UNKNOWN}'."
         )
     if dimension == "month":
         if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):

@@ -16,8 +16,6 @@ from pipelines.contract import UNKNOWN
 from pipelines.normalise import fold_value
 
 PRAGUE_NAME = "Hlavní město Praha"
-# A centre's figures fold the districts outside its region into this one value (macros/region_district.sql).
-OUTSIDE_REGION = "outside_region"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import cache
 
 from pipelines import contract
+from pipelines.reference.centres import centres
 from pipelines.reference.countries import STATELESS, countries
 from pipelines.reference.districts import districts
+from pipelines.reference.regions import regions
 
 Label = tuple[str, str]  # (Czech, English)
 
@@ -121,9 +123,17 @@ def catalogue(dimension: str) -> dict[str, Label]:
         return table
     if dimension == "district":
         table = {d.code: (d.name, d.name) for d in districts()}
-        table["outside_region"] = ("Mimo kraj", "Outside the region")
         table["unknown"] = ("Neznámý", "Unknown")
         return table
+    if dimension == "region":
+        table = {r.code: (r.name_cs, r.name_en) for r in regions()}
+        table["unknown"] = ("Neznámý", "Unknown")
+        return table
+    if dimension == "centre":  # the code (what users know) with its region
+        return {c.code: (f"{c.code} · {c.region.name_cs}", f"{c.code} · {c.region.name_en}") for c in centres()}
+    if dimension == "in_centre_region":
+        return {"yes": ("V kraji centra", "In the centre's region"),
+                "no": ("Mimo kraj centra", "Outside the centre's region"), "unknown": ("Neuvedeno", "Not stated")}
     if dimension == "cefr":
         return {level: (level, level) for level in contract.CEFR_LEVELS}
     czech = _czech_from_contract(_CONTRACT_LISTS.get(dimension, {}))

@@ -50,8 +50,9 @@ LBK_WORDS = ("Sýrie", "Syria", "Afghánistán", "Afghanistan", "Eritrea", "Libe
 TEPLICE = "CZ0426"  # the district of the district-scoped coordinator
 PERIOD_SEARCH = "?preset=custom&from=2022-08-01&to=2023-03-31"
 # URL searches a user could type or a crafted link could carry (filters outside the scope included).
-SEARCHES = ("", "?district=CZ0513", f"?district={TEPLICE}", "?district=CZ0100,CZ0513,outside_region",
-            "?nationality=SY,AF,ER", "?centre=LBK", "?centre=LBK&district=CZ0513&nationality=SY")
+SEARCHES = ("", "?district=CZ0513", f"?district={TEPLICE}", "?district=CZ0100,CZ0513,unknown",
+            "?nationality=SY,AF,ER", "?centre=LBK", "?centre=LBK&district=CZ0513&nationality=SY",
+            "?region=CZ051", "?centre=LBK&region=CZ051,CZ042")
 
 
 def _sums_with(forbidden: set[tuple[str, str]]) -> set[int]:
@@ -215,7 +216,7 @@ def test_no_page_shows_a_figure_of_another_centre_or_district(app, request, user
     assert seen_own == OWN[kind]  # the user's own figures are there: the check can see figures
 
 
-@pytest.mark.parametrize(("user", "districts"), [("coordinator", {"CZ0426", "CZ0425", "outside_region"}),
+@pytest.mark.parametrize(("user", "districts"), [("coordinator", {"CZ0426", "CZ0425", "CZ0100"}),
                                                  ("teplice", {"CZ0426"})])
 def test_filter_options_list_only_values_in_scope(app, request, user: str, districts: set[str]) -> None:
     client = request.getfixturevalue(user)
@@ -228,8 +229,10 @@ def test_filter_options_list_only_values_in_scope(app, request, user: str, distr
     ]:
         answer = controls(app, client, search, changed, **values)
         options = {control: {o["value"] for o in answer[control]["options"]}
-                   for control in ("filter-district", "filter-nationality")}
+                   for control in ("filter-district", "filter-nationality", "filter-centre", "filter-region")}
         assert options["filter-district"] <= districts, (search, options)
+        assert options["filter-centre"] == {"ULK"}, (search, options)  # never LBK
+        assert options["filter-region"] <= {"CZ042", "CZ010"}, (search, options)  # where ULK's clients live
         assert not options["filter-nationality"] & set(LBK_NATIONALITIES), (search, options)
         assert options["filter-nationality"], "the user's own nationalities are listed"
         assert_nothing_of_others(_text(answer), "centre", f"{user} controls {search} {changed}")

@@ -41,7 +41,7 @@ def test_empty_frame_gives_a_figure_that_says_why() -> None:
 
 
 def test_tile_map_places_all_seven_districts_and_is_clickable() -> None:
-    frame = pl.DataFrame({"district": ["CZ0427", "CZ0421", "outside_region"], "clients_reached": [100, 50, 4]})
+    frame = pl.DataFrame({"district": ["CZ0427", "CZ0421", "CZ0513"], "clients_reached": [100, 50, 4]})
     figure = figures.district_tile_map(frame, "clients_reached", "cs")
     assert len(figure.layout.shapes) == 7
     tiles = figure.data[0]
@@ -49,7 +49,7 @@ def test_tile_map_places_all_seven_districts_and_is_clickable() -> None:
     assert [c[1] for c in tiles.customdata] == list(usti) and len(usti) == 7
     texts = [a.text for a in figure.layout.annotations]
     assert "<b>Ústí nad<br>Labem</b>" in texts and "100" in texts
-    assert any("Mimo kraj: 4" in text for text in texts)
+    assert any("Liberec: 4" in text for text in texts)  # lives in another region: named in the note
     # Geography (seeds/ref_district_tiles.csv): Děčín east of Ústí, Louny south of Most, Chomutov west of Most.
     assert usti["CZ0421"][0] > usti["CZ0427"][0]
     assert usti["CZ0424"][1] > usti["CZ0425"][1]
@@ -59,7 +59,7 @@ def test_tile_map_places_all_seven_districts_and_is_clickable() -> None:
 
 def test_tile_map_draws_the_region_of_the_frames_districts_laid_out_from_the_reference() -> None:
     """A South Moravian centre's figures get its seven districts; the seed places none, so code order in rows."""
-    frame = pl.DataFrame({"district": ["CZ0642", "CZ0643", "outside_region"], "clients_reached": [30, 20, 1]})
+    frame = pl.DataFrame({"district": ["CZ0642", "CZ0643", "CZ0100"], "clients_reached": [30, 20, 1]})
     figure = figures.district_tile_map(frame, "clients_reached", "en")
     assert [c[1] for c in figure.data[0].customdata] == [d.code for d in districts_of_region("CZ064")]
     assert list(figure.data[0].x) == [0, 1, 2, 3, 4, 0, 1] and list(figure.data[0].y) == [0, 0, 0, 0, 0, -1, -1]
@@ -67,8 +67,19 @@ def test_tile_map_draws_the_region_of_the_frames_districts_laid_out_from_the_ref
     assert figure.layout.xaxis.range == (-0.6, 4.6) and figure.layout.yaxis.range == (-1.6, 0.6)
     prague = figures.district_tile_map(frame, "clients_reached", "en", region="CZ010")
     assert [c[1] for c in prague.data[0].customdata] == ["CZ0100"]
-    assert figures.district_tile_map(frame.filter(pl.col("district") == "outside_region"),
+    assert figures.district_tile_map(frame.filter(pl.col("district") == "unknown"),
                                      "clients_reached", "en").data == ()
+
+
+def test_tile_map_note_names_the_largest_places_elsewhere_and_counts_the_rest() -> None:
+    """Clients of an Ústí centre living in six other places: the four largest are named, two counted."""
+    frame = pl.DataFrame({"district": ["CZ0427", "CZ0421", "CZ0100", "CZ0513", "unknown", "CZ0642", "CZ0311",
+                                       "CZ0521"],
+                          "clients_reached": [100, 50, 9, 7, 5, 3, None, 2],
+                          "clients_reached__flag": ["", "", "", "", "", "", "x", ""]})
+    figure = figures.district_tile_map(frame, "clients_reached", "cs")
+    [note] = [a.text for a in figure.layout.annotations if a.name == "note"]
+    assert note == "Hlavní město Praha: 9 · Liberec: 7 · Neznámý: 5 · Brno-město: 3 · a 2 dalších"
 
 
 def test_tile_map_has_no_geo_traces() -> None:

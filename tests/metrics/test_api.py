@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines.access import EVERYTHING
@@ -27,7 +28,8 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         .client("AAAAAA", registered_on=date(2022, 8, 3), birth_year=2008)
         .client("BBBBBB", registered_on=date(2021, 1, 1), nationality="VN", target_group="third_country_national",
                 district="CZ0426", sex="male", birth_year=None)
-        .client("CCCCCC", registered_on=date(2022, 9, 9), nationality="stateless", district="outside_region")
+        # Lives in Liberec (CZ0513, Liberec Region): outside the region of her centre ULK (Ústí, CZ042).
+        .client("CCCCCC", registered_on=date(2022, 9, 9), nationality="stateless", district="CZ0513")
         .contact("c1", "AAAAAA", date(2022, 8, 5), duration_min=50)
         .contact("c2", "AAAAAA", date(2022, 9, 5), "legal_counselling", duration_min=45, interpreted=True,
                  branch="Děčín")
@@ -40,7 +42,7 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         .outcome("o1", "BBBBBB", date(2022, 9, 1))
         .outcome("o2", "AAAAAA", date(2022, 9, 2), "housing_secured", verified=False)
     )
-    home = home_with_marts(tmp_path, marts, {"CZ0427": 2000, "CZ0426": 4000})
+    home = home_with_marts(tmp_path, marts, {"CZ0427": 2000, "CZ0426": 4000, "CZ042": 8000})
     connection = open_warehouse(home)
     yield connection
     connection.close()
@@ -97,6 +99,9 @@ def test_implicit_metrics_leave_out_those_a_dimension_does_not_apply_to(con: duc
     (["nationality"], "DIM=VALUE"),
     (["district=Praha"], "district code"),
     (["district=CZ9999"], "district code of the reference data"),  # well-formed, but no district has it
+    (["district=outside_region"], "district code"),  # a district is where a client lives, never a list's rest
+    (["region=CZ0427"], "NUTS 3 region code"),  # a district is not a region
+    (["in_centre_region=maybe"], "not a value of in_centre_region"),
 ])
 def test_bad_filters_are_clear_errors(con: duckdb.DuckDBPyConnection, where: list[str], message: str) -> None:
     with pytest.raises(ReachError, match=message):
@@ -105,8 +110,9 @@ def test_bad_filters_are_clear_errors(con: duckdb.DuckDBPyConnection, where: lis
 
 def test_any_district_of_the_country_is_a_filter_value() -> None:
     """Valid district codes come from the reference data, so a district of any region passes, CZ020A too."""
-    query = MetricQuery(AUG, OCT_END, where=parse_where(["district=cz020a,CZ0642,Outside_Region"]), scope=EVERYTHING)
-    assert resolve(query).where == {"district": ("CZ020A", "CZ0642", "outside_region")}
+    query = MetricQuery(AUG, OCT_END, where=parse_where(["district=cz020a,CZ0642,Unknown", "region=cz051"]),
+                        scope=EVERYTHING)
+    assert resolve(query).where == {"district": ("CZ020A", "CZ0642", "unknown"), "region": ("CZ051",)}
 
 
 def test_filter_values_are_bound_not_formatted_into_sql(con: duckdb.DuckDBPyConnection) -> None:
@@ -136,14 +142,37 @@ def test_event_district_is_the_events_own(con: duckdb.DuckDBPyConnection) -> Non
     ]
 
 
-def test_reach_per_1000_only_for_regional_districts(con: duckdb.DuckDBPyConnection) -> None:
+def test_reach_per_1000_wherever_the_reference_has_foreign_residents(con: duckdb.DuckDBPyConnection) -> None:
+    """By district where dim_district has foreign residents (Liberec has none here), by region from dim_region."""
     frame = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached", "reach_per_1000_foreign"),
                                      by=("district",), protection=EXACT, scope=EVERYTHING)).frame
     assert frame.to_dicts() == [
         {"district": "CZ0426", "clients_reached": 1, "reach_per_1000_foreign": 0.25},
         {"district": "CZ0427", "clients_reached": 1, "reach_per_1000_foreign": 0.5},
-        {"district": "outside_region", "clients_reached": 1, "reach_per_1000_foreign": None},
+        {"district": "CZ0513", "clients_reached": 1, "reach_per_1000_foreign": None},
     ]
+    frame = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached", "reach_per_1000_foreign"),
+                                     by=("region",), protection=EXACT, scope=EVERYTHING)).frame
+    assert frame.to_dicts() == [  # AAAAAA and BBBBBB in the Ústí Region: 2 per 8,000 -> 0.25 per 1,000
+        {"region": "CZ042", "clients_reached": 2, "reach_per_1000_foreign": 0.25},
+        {"region": "CZ051", "clients_reached": 1, "reach_per_1000_foreign": None},
+    ]
+    # With both, each row is its district's rate (the finer area).
+    frame = compute(con, MetricQuery(AUG, OCT_END, ("reach_per_1000_foreign",), by=("region", "district"),
+                                     protection=EXACT, scope=EVERYTHING)).frame
+    assert frame.filter(pl.col("district") == "CZ0426")["reach_per_1000_foreign"].to_list() == [0.25]
+
+
+def test_region_and_in_centre_region_of_clients_and_events(con: duckdb.DuckDBPyConnection) -> None:
+    """The region is where the client lives (events: where held); in_centre_region compares it with ULK's."""
+    frame = compute(con, MetricQuery(AUG, OCT_END, ("clients_reached", "event_attendance"), by=("in_centre_region",),
+                                     protection=EXACT, scope=EVERYTHING)).frame
+    assert frame.to_dicts() == [
+        {"in_centre_region": "no", "clients_reached": 1, "event_attendance": 0},  # CCCCCC lives in Liberec
+        {"in_centre_region": "yes", "clients_reached": 2, "event_attendance": 30},  # e1 was held in Děčín
+    ]
+    row = one_row(con, date_from=AUG, date_to=OCT_END, metrics=("clients_reached",), where={"region": ("CZ051",)})
+    assert row == {"clients_reached": 1}
 
 
 def test_age_band_and_attendance_band(con: duckdb.DuckDBPyConnection) -> None:
@@ -201,7 +230,7 @@ def test_every_dimension_works_with_every_metric_it_applies_to(con: duckdb.DuckD
 
     for dimension in DIMENSIONS:
         for metric in METRICS:
-            if applies(metric, dimension.name) and all(r in (dimension.name,) for r in metric.requires):
+            if applies(metric, dimension.name) and metric.available_with((dimension.name,)):
                 result = compute(con, MetricQuery(AUG, OCT_END, (metric.name,), by=(dimension.name,),
                                                   scope=EVERYTHING))  # protected: every rule applies
                 assert result.frame.columns == [dimension.name, metric.name]

@@ -26,7 +26,7 @@ def test_every_metric_and_dimension_has_a_section_in_both_languages() -> None:
 def test_contract_names_are_all_defined() -> None:
     contract = {"clients_reached", "new_clients", "contacts", "service_hours", "course_participants",
                 "course_completions", "level_gains", "event_attendance", "outcomes", "clients_with_outcome"}
-    dimensions = {"nationality", "district", "target_group", "sex", "age_band", "residence_status", "service",
-                  "outcome", "month", "centre"}
+    dimensions = {"nationality", "district", "region", "in_centre_region", "target_group", "sex", "age_band",
+                  "residence_status", "service", "outcome", "month", "centre"}
     assert contract == {m.name for m in METRICS if not m.extension}
     assert dimensions == {d.name for d in DIMENSIONS if not d.extension}

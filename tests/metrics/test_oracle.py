@@ -19,7 +19,7 @@ The story of the deliveries (centre ULK):
 
 Current clients after d3 (15): KL0001 (M, UA, CZ0427, reg 2 Aug 2022), KL0002 (F, VN, CZ0423,
 reg 2021), KL0003 (F, UA, CZ0421, born 2010, reg 15 Aug 2022), KL0004 (M, MN, CZ0425, reg Mar
-2022), KL0006 (M, SK, Prague -> outside_region, reg Jan 2022), KL0007 (F, UA, CZ0427, reg 5 Sep
+2022), KL0006 (M, SK, lives in Prague CZ0100, reg Jan 2022), KL0007 (F, UA, CZ0427, reg 5 Sep
 2022), KL0008 (M, SY, CZ0422, reg 20 Sep 2022) and KL0101-KL0108 (UA, CZ0427, reg Jun 2022;
 KL0101-0105 female, KL0106-0107 male, KL0108 other), each with one 15-minute
 information-centre contact in Aug 2022.
@@ -247,8 +247,8 @@ def test_client_district_uses_the_corrected_record(oracle_home: Home) -> None:
         {"district": "CZ0423", "clients_reached": 1, "reach_per_1000_foreign": _rate(1, "CZ0423")},
         {"district": "CZ0425", "clients_reached": 1, "reach_per_1000_foreign": _rate(1, "CZ0425")},
         {"district": "CZ0427", "clients_reached": 10, "reach_per_1000_foreign": round(10 * 1000 / residents, 2)},
-        # KL0006 lives in Prague: reported, never dropped; no regional denominator.
-        {"district": "outside_region", "clients_reached": 1, "reach_per_1000_foreign": None},
+        # KL0006 lives in Prague: in his own district, never dropped; no Prague denominator in the reference.
+        {"district": "CZ0100", "clients_reached": 1, "reach_per_1000_foreign": None},
     ]
 
 

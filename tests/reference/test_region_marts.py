@@ -47,21 +47,26 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
     return con.execute(sql).fetchall()
 
 
-def test_district_is_relative_to_the_centres_region(built: duckdb.DuckDBPyConnection) -> None:
+def test_district_is_where_the_client_lives_and_the_centres_region_decides_in_centre_region(
+    built: duckdb.DuckDBPyConnection,
+) -> None:
     assert rows(built, """select client_key, district, residence_district_code, region, centre_region,
                                  in_centre_region from dim_client order by client_key""") == [
         ("LBK:lbk-lib01", "CZ0513", "CZ0513", "CZ051", "CZ051", "yes"),
-        ("LBK:lbk-prg01", "outside_region", "CZ0100", "CZ010", "CZ051", "no"),
-        ("ULK:ulk-lib01", "outside_region", "CZ0513", "CZ051", "CZ042", "no"),
+        ("LBK:lbk-prg01", "CZ0100", "CZ0100", "CZ010", "CZ051", "no"),
+        ("ULK:ulk-lib01", "CZ0513", "CZ0513", "CZ051", "CZ042", "no"),
         ("ULK:ulk-own01", "CZ0426", "CZ0426", "CZ042", "CZ042", "yes"),
         ("ULK:ulk-unk01", "unknown", "unknown", "unknown", "CZ042", "unknown"),
     ]
 
 
-def test_events_take_the_region_of_their_centre(built: duckdb.DuckDBPyConnection) -> None:
-    assert rows(built, "select event_key, district, region, centre_region from fct_events order by 1") == [
-        ("LBK:lbk-event", "CZ0513", "CZ051", "CZ051"),
-        ("ULK:ulk-event", "outside_region", "CZ051", "CZ042"),
+def test_events_keep_their_district_and_compare_its_region_with_their_centres(
+    built: duckdb.DuckDBPyConnection,
+) -> None:
+    assert rows(built, """select event_key, district, region, centre_region, in_centre_region
+                          from fct_events order by 1""") == [
+        ("LBK:lbk-event", "CZ0513", "CZ051", "CZ051", "yes"),
+        ("ULK:ulk-event", "CZ0513", "CZ051", "CZ042", "no"),
     ]
 
 

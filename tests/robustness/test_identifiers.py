@@ -51,6 +51,7 @@ from pipelines.privacy.identifiers import (
     redact,
 )
 from pipelines.pseudonymise.keys import pseudonym
+from pipelines.reference.centres import centre
 from reach.build import build_warehouse
 from reach.commands.demo import deliveries_in
 from support.ingest import CLIENT_HEADER, CONTACT_HEADER, client, contact, write_csv
@@ -385,7 +386,7 @@ def _vocabulary() -> list[str]:
     labels = [label for values in value_lists for label in values]
     headers = [c.header for f in contract.FILES for c in f.columns]
     places = [*distributions.DISTRICT_SEAT.values(), *distributions.BRANCH.codes,
-              *contract.USTI_DISTRICTS.values()]
+              *(d.name for d in centre(contract.DEFAULT_CENTRE).districts())]
     ustecky_kraj = ["Dolní Poustevna", "Jiříkov", "Krásná Lípa", "Mikulášovice", "Rumburk", "Šluknov", "Varnsdorf",
                     "Velký Šenov", "Benešov nad Ploučnicí", "Česká Kamenice", "Horní Jiřetín", "Litvínov",
                     "Meziboří", "Klášterec nad Ohří", "Kadaň", "Jirkov", "Vejprty", "Bílina", "Dubí", "Krupka",

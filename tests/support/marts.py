@@ -16,11 +16,14 @@ import duckdb
 from pipelines.disclosure.record_keys import add_record_keys
 from pipelines.disclosure.secret import secret_for_build
 from pipelines.home import Home
+from pipelines.reference.centres import centres
 from pipelines.reference.districts import districts
+from pipelines.reference.regions import regions
 
 MART_DDL = {
     "dim_client": """client_key VARCHAR, centre VARCHAR, client_id VARCHAR, sex VARCHAR, birth_year INTEGER,
-        nationality VARCHAR, district VARCHAR, residence_district_code VARCHAR, target_group VARCHAR,
+        nationality VARCHAR, district VARCHAR, residence_district_code VARCHAR, region VARCHAR,
+        centre_region VARCHAR, in_centre_region VARCHAR, target_group VARCHAR,
         residence_status VARCHAR, municipality VARCHAR, registered_on DATE""",
     "fct_contacts": """contact_key VARCHAR, centre VARCHAR, contact_id VARCHAR, client_key VARCHAR,
         contact_date DATE, service VARCHAR, topic VARCHAR, mode VARCHAR, duration_min INTEGER, branch VARCHAR,
@@ -30,17 +33,32 @@ MART_DDL = {
         attendance_pct DOUBLE, level_in VARCHAR, level_out VARCHAR, level_gain BOOLEAN, completed BOOLEAN,
         exam VARCHAR, branch VARCHAR""",
     "fct_event_participation": """centre VARCHAR, event_id VARCHAR, client_key VARCHAR, event_type VARCHAR,
-        event_date DATE, event_district VARCHAR""",
+        event_date DATE, event_district VARCHAR, event_region VARCHAR""",
     "fct_events": """event_key VARCHAR, centre VARCHAR, event_id VARCHAR, event_type VARCHAR, event_date DATE,
-        district VARCHAR, district_code VARCHAR, audience VARCHAR, participants INTEGER,
-        participants_foreign INTEGER""",
+        district VARCHAR, district_code VARCHAR, region VARCHAR, centre_region VARCHAR, in_centre_region VARCHAR,
+        audience VARCHAR, participants INTEGER, participants_foreign INTEGER""",
     "fct_outcomes": """outcome_key VARCHAR, centre VARCHAR, outcome_id VARCHAR, client_key VARCHAR,
         outcome_date DATE, outcome VARCHAR, verified BOOLEAN, days_from_registration INTEGER""",
     "fct_activities": """centre VARCHAR, client_key VARCHAR, activity_kind VARCHAR, activity_id VARCHAR,
         service VARCHAR, active_from DATE, active_to DATE""",
-    "dim_district": """code VARCHAR, name VARCHAR, region_code VARCHAR, in_usti_region BOOLEAN,
+    "dim_district": """code VARCHAR, name VARCHAR, region_code VARCHAR,
         foreign_residents INTEGER, foreign_residents_year INTEGER, population_2021 INTEGER""",
+    "dim_region": """code VARCHAR, name VARCHAR, name_en VARCHAR, foreign_residents INTEGER,
+        foreign_residents_year INTEGER""",
 }
+_REGION_OF = {d.code: d.region_code for d in districts()}
+_CENTRE_REGION = {c.code: c.region_code for c in centres()}
+
+
+def _places(district: str, centre: str) -> tuple[str, str, str | None, str]:
+    """A district (code or unknown) with its region, the centre's region and in_centre_region, as the build
+    derives them (int_clients, int_events): the centre's region from the reference (ref_centres)."""
+    code = district if district in _REGION_OF else "unknown"
+    region = _REGION_OF.get(code, "unknown")
+    centre_region = _CENTRE_REGION.get(centre)
+    inside = "unknown" if region == "unknown" or centre_region is None else (
+        "yes" if region == centre_region else "no")
+    return code, region, centre_region, inside
 
 CEFR_ORDER = ["pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"]
 
@@ -69,10 +87,10 @@ class MartBuilder:
         sex: str = "female", birth_year: int | None = 1990, target_group: str = "ukrainian",
         residence_status: str = "temporary_protection",
     ) -> MartBuilder:
+        code, region, centre_region, inside = _places(district, self.centre)
         self.clients.append((
-            self.key(client_id), self.centre, client_id, sex, birth_year, nationality, district,
-            district if district.startswith("CZ") else "unknown", target_group, residence_status, None,
-            registered_on,
+            self.key(client_id), self.centre, client_id, sex, birth_year, nationality, code, code, region,
+            centre_region, inside, target_group, residence_status, None, registered_on,
         ))
         self._registered[client_id] = registered_on
         return self
@@ -108,12 +126,13 @@ class MartBuilder:
         self, event_id: str, event_type: str, on: date, *, district: str = "CZ0427", audience: str = "foreigners",
         participants: int = 20, participants_foreign: int | None = 15, client_ids: Sequence[str] = (),
     ) -> MartBuilder:
+        code, region, centre_region, inside = _places(district, self.centre)
         self.events.append((
-            f"{self.centre}:{event_id}", self.centre, event_id, event_type, on, district,
-            district if district.startswith("CZ") else None, audience, participants, participants_foreign,
+            f"{self.centre}:{event_id}", self.centre, event_id, event_type, on, code, code, region, centre_region,
+            inside, audience, participants, participants_foreign,
         ))
         for client_id in client_ids:
-            self.participation.append((self.centre, event_id, self.key(client_id), event_type, on, district))
+            self.participation.append((self.centre, event_id, self.key(client_id), event_type, on, code, region))
         return self
 
     def outcome(
@@ -134,6 +153,7 @@ class MartBuilder:
             yield (row[0], row[2], "event", row[1], "event_" + row[3], row[4], row[4])
 
     def write(self, path: Path, foreign_residents: dict[str, int] | None = None) -> Path:
+        """The marts; `foreign_residents`: the denominators by district or region code (dim_district, dim_region)."""
         residents = foreign_residents or {}
         con = duckdb.connect(str(path))
         try:
@@ -144,8 +164,12 @@ class MartBuilder:
                 "fct_events": self.events, "fct_event_participation": self.participation,
                 "fct_outcomes": self.outcomes, "fct_activities": list(self.activities()),
                 "dim_district": [
-                    (d.code, d.name, d.region_code, d.region_code == "CZ042", residents.get(d.code), 2022, None)
-                    for d in districts()
+                    *((d.code, d.name, d.region_code, residents.get(d.code), 2022, None) for d in districts()),
+                    ("unknown", "Neznámý", None, None, None, None),
+                ],
+                "dim_region": [
+                    *((r.code, r.name_cs, r.name_en, residents.get(r.code), 2022) for r in regions()),
+                    ("unknown", "Neznámý", "Unknown", None, None),
                 ],
             }
             for table, rows in inserts.items():

@@ -71,7 +71,7 @@ def board_data(lang_neutral_previous: int = 300) -> BoardData:
                                "clients_reached__flag": ["", "", "", "", "<5", ""]}),
         "nationality": pl.DataFrame({"nationality": ["UA", "VN", "MN"], "clients_reached": [180, 90, None],
                                      "clients_reached__flag": ["", "", "<5"]}),
-        "district": pl.DataFrame({"district": ["CZ0427", "CZ0426", "outside_region"], "clients_reached": [200, 150, 12],
+        "district": pl.DataFrame({"district": ["CZ0427", "CZ0426", "CZ0100"], "clients_reached": [200, 150, 12],
                                   "clients_reached__flag": ["", "", ""]}),
         "service": pl.DataFrame({"service": ["social_counselling", "legal_counselling"], "clients_reached": [200, 90],
                                  "clients_reached__flag": ["", ""]}),

@@ -175,10 +175,13 @@ def test_target_group_derivation(built: duckdb.DuckDBPyConnection, client_id: st
     assert values(built, f"select target_group from dim_client where client_id = '{client_id}'") == [expected]
 
 
-def test_district_outside_region(built: duckdb.DuckDBPyConnection) -> None:
-    row = values(built, "select district, residence_district_code from dim_client where client_id = 'learner1'")
-    assert row == [("outside_region", "CZ0100")]
-    assert values(built, "select district from fct_events where event_id = 'event1'") == ["outside_region"]
+def test_district_elsewhere_in_czechia_is_kept(built: duckdb.DuckDBPyConnection) -> None:
+    """A ULK client living in Prague is in Prague (district and region), outside the centre's region."""
+    row = values(built, """select district, residence_district_code, region, in_centre_region
+                           from dim_client where client_id = 'learner1'""")
+    assert row == [("CZ0100", "CZ0100", "CZ010", "no")]
+    assert values(built, "select district, in_centre_region from fct_events where event_id = 'event1'") == [
+        ("CZ0100", "no")]
 
 
 def test_course_enrolments(built: duckdb.DuckDBPyConnection) -> None:

@@ -7,7 +7,7 @@ dimension's values.
 
 from __future__ import annotations
 
-from pipelines.metrics.catalogue.dimensions import BOOLEAN_VALUES, DIMENSIONS, OUTSIDE_REGION, REGION_DISTRICTS
+from pipelines.metrics.catalogue.dimensions import BOOLEAN_VALUES, DIMENSIONS, IN_CENTRE_REGION
 from pipelines.metrics.catalogue.metrics import METRICS
 from pipelines.metrics.catalogue.model import UNKNOWN, Bands, Dimension, Family, Kind, Metric
 from pipelines.metrics.catalogue.names import (
@@ -42,11 +42,10 @@ __all__ = [
     "DEFAULT_LANG",
     "DIMENSIONS",
     "DIMENSIONS_BY_NAME",
+    "IN_CENTRE_REGION",
     "LANGS",
     "METRICS",
     "METRICS_BY_NAME",
-    "OUTSIDE_REGION",
-    "REGION_DISTRICTS",
     "REST_CODE",
     "REST_LABEL",
     "UNIQUE_PEOPLE_METRICS",

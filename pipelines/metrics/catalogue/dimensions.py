@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pipelines import contract
 from pipelines.metrics.catalogue.model import UNKNOWN, Bands, Dimension, Family
 from pipelines.reference.countries import STATELESS, countries
+from pipelines.reference.districts import districts
+from pipelines.reference.regions import regions
 
 _ALL = tuple(Family)
 _CLIENT_FACTS = (Family.ACTIVITIES, Family.CONTACTS, Family.COURSES, Family.OUTCOMES)
 
-OUTSIDE_REGION = "outside_region"
 BOOLEAN_VALUES = ("true", "false", UNKNOWN)  # unknown: the export left the cell empty
 
 AGE = Bands(edges=(0, 18, 30, 45, 65))  # age = year of the period's end minus birth year
@@ -62,8 +63,19 @@ def _services() -> tuple[str, ...]:
     return tuple(dict.fromkeys([*contract.SERVICE.values(), *contract.COURSE_TYPE.values(), *events, UNKNOWN]))
 
 
-REGION_DISTRICTS = (*contract.USTI_DISTRICTS, OUTSIDE_REGION, UNKNOWN)  # a client's district as counted
-_DISTRICT_LISTING = f"{min(contract.USTI_DISTRICTS)}…{max(contract.USTI_DISTRICTS)}, {OUTSIDE_REGION}, {UNKNOWN}"
+def _districts() -> tuple[str, ...]:
+    """The country's 77 districts (reference data), then unknown: where a client lives, whichever centre."""
+    return (*(d.code for d in districts()), UNKNOWN)
+
+
+def _regions() -> tuple[str, ...]:
+    """The 14 regions (NUTS 3, seeds/ref_regions.csv), then unknown."""
+    return (*(r.code for r in regions()), UNKNOWN)
+
+
+IN_CENTRE_REGION = ("yes", "no", UNKNOWN)
+_DISTRICT_LISTING = f"{_districts()[0]}…{_districts()[-2]}, {UNKNOWN}"
+_REGION_LISTING = f"{_regions()[0]}…{_regions()[-2]}, {UNKNOWN}"
 
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
@@ -74,10 +86,26 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         "district", "Okres", "District",
-        f"Okres bydliště klienta ({_DISTRICT_LISTING}); u akcí okres akce.",
-        f"The client's district ({_DISTRICT_LISTING}); for events the event's district.",
-        {**_client("district"), **_fact("district", Family.EVENTS)}, values=_fixed(*REGION_DISTRICTS),
-        partitions_clients=True,
+        f"Okres bydliště klienta kdekoli v Česku ({_DISTRICT_LISTING}); u akcí okres akce.",
+        f"The district the client lives in, anywhere in Czechia ({_DISTRICT_LISTING}); for events the event's "
+        "district.",
+        {**_client("district"), **_fact("district", Family.EVENTS)}, values=_districts, partitions_clients=True,
+    ),
+    Dimension(
+        "region", "Kraj", "Region",
+        f"Kraj bydliště klienta, kód NUTS 3 ({_REGION_LISTING}); u akcí kraj okresu akce.",
+        f"The region the client lives in, NUTS 3 code ({_REGION_LISTING}); for events the region of the "
+        "event's district.",
+        {**_client("region"), **_fact("region", Family.EVENTS)}, values=_regions, partitions_clients=True,
+    ),
+    Dimension(
+        "in_centre_region", "V kraji centra", "In the centre's region",
+        "Zda klient bydlí v kraji centra, které mu službu poskytlo (kraj centra z referenčních dat): "
+        "yes, no, unknown; u akcí zda se akce konala v kraji centra.",
+        "Whether the client lives in the region of the centre that served them (the centre's region from the "
+        "reference data): yes, no, unknown; for events whether the event was held in the centre's region.",
+        {**_client("in_centre_region"), **_fact("in_centre_region", Family.EVENTS)},
+        values=_fixed(*IN_CENTRE_REGION), partitions_clients=True,
     ),
     Dimension(
         "target_group", "Cílová skupina", "Target group",

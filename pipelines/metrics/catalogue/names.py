@@ -68,6 +68,6 @@ def code_label(dimension: str, code: object, lang: str) -> str:
     if dimension == "month":
         return month_label(str(code), lang)
     list_name = _LABEL_LISTS.get(dimension, dimension)
-    known = list_name in ("nationality", "district", "cefr") or catalogue(list_name)
+    known = list_name in ("nationality", "district", "region", "centre", "cefr") or catalogue(list_name)
     text = label(list_name, str(code), lang) if known else str(code)  # bands are their own labels
     return _pick(_NOT_STATED, lang) if text == UNKNOWN else text
