@@ -288,3 +288,11 @@ def delivery_calendar(home: Home, warehouse: duckdb.DuckDBPyConnection, *, setti
     brought = brought_months(home.raw_db, deliveries)
     return build_calendar(deliveries, brought, delivered_span(brought), settings or load_settings(),
                           today or date.today())
+
+
+def incomplete_line(missing: dict[str, list[date]]) -> str:
+    """The notice `reach metrics` writes beside figures whose months lack deliveries (English, then Czech)."""
+    items = "; ".join(f"{centre} {', '.join(m.strftime('%Y-%m') for m in months)}"
+                      for centre, months in missing.items())
+    return (f"Incomplete figures: not yet delivered: {items}. "
+            f"(Neúplné údaje: zatím nedodáno: {items}.)")

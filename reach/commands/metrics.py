@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+import duckdb
+
 from pipelines import audit
 from pipelines.access import EVERYTHING
-from pipelines.errors import UsageError
+from pipelines.delivery_calendar import delivery_calendar, incomplete_line
+from pipelines.errors import ReachError, UsageError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.output import listing_csv, listing_json, to_csv, to_json
@@ -57,14 +60,28 @@ def run(args: argparse.Namespace, home: Home) -> int:
         if args.exact:  # audited before any figure exists; the log names the query, never a figure
             audit.record(home, audit.cli_actor(), "metrics.exact", _described(query))
         result = compute(con, query)
+        incomplete = _incomplete(home, con, query)
     finally:
         con.close()
     if not args.exact:
         sys.stderr.write(f"{NOTICE['en']} ({NOTICE['cs']})\n")
     if result.sparse:
         sys.stderr.write(f"{SPARSE_NOTICE['en']} ({SPARSE_NOTICE['cs']})\n")
+    if incomplete:
+        sys.stderr.write(incomplete + "\n")
     sys.stdout.write(to_json(result) if args.format == "json" else to_csv(result))
     return 0
+
+
+def _incomplete(home: Home, con: duckdb.DuckDBPyConnection, query: MetricQuery) -> str:
+    """The months of the period some centre (of the --where centre filter) has not delivered yet."""
+    try:
+        calendar = delivery_calendar(home, con)
+    except ReachError as error:
+        return f"Whether the deliveries are complete cannot be checked now: {error}"
+    chosen = {code.upper() for code in query.where.get("centre", ())} or None
+    missing = calendar.incomplete(query.date_from, query.date_to, chosen)
+    return incomplete_line(missing) if missing else ""
 
 
 def _described(query: MetricQuery) -> str:

@@ -4,6 +4,8 @@ sample home built by the real pipeline, rendered on the server and in a real hea
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 
 import duckdb
@@ -93,6 +95,21 @@ def test_the_quality_page_shows_the_rows_of_the_users_centres(two_centres: Home)
     assert "delivery-row-ULK" in ulk and "delivery-row-LBK" not in ulk and "delivery-row-PHA" not in ulk
     assert "Kdo dodal data" in ulk and ulk.count("delivery-on_time") == 3  # ULK: all three months on time
     assert "delivery-late" not in ulk and "delivery-missing" not in ulk
+
+
+def _reach_metrics(home: Home, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "reach.cli", "--home", str(home.root), "metrics", "--from", "2023-01-01",
+               "--to", "2023-03-31", "--metric", "contacts", *options]
+    return subprocess.run(command, capture_output=True, text=True, check=True)
+
+
+def test_reach_metrics_says_which_months_are_incomplete(two_centres: Home) -> None:
+    done = _reach_metrics(two_centres, "--where", "centre=LBK")
+    assert "Incomplete figures: not yet delivered: LBK 2023-02." in done.stderr
+    assert "Neúplné údaje: zatím nedodáno: LBK 2023-02." in done.stderr
+    assert done.stdout.splitlines()[0] == "contacts"  # the figures themselves are unchanged (stdout)
+    assert "Incomplete" not in _reach_metrics(two_centres, "--where", "centre=ULK").stderr
+    assert "PHA 2023-01, 2023-02, 2023-03" in _reach_metrics(two_centres).stderr  # national: all centres
 
 
 @pytest.mark.browser
