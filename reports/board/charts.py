@@ -28,6 +28,7 @@ import polars as pl
 from charts import figures
 from charts.text import describe
 from pipelines.errors import ReachError
+from reports.board.chart_cache import ChartCache
 from reports.board.model import BoardData
 
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
@@ -192,24 +193,36 @@ class ChartBrowser:
         self.close()
 
 
-def render(figs: dict[str, go.Figure], folder: Path, lang: str, browser: ChartBrowser | None = None) -> list[Chart]:
-    """Write every figure to `folder/<key>.png` in one batch, in `browser` (or a session of its own)."""
+def render(figs: dict[str, go.Figure], folder: Path, lang: str, browser: ChartBrowser | None = None,
+           cache: ChartCache | None = None, request: str | None = None) -> list[Chart]:
+    """Write every figure to `folder/<key>.png`: from `cache` where it holds the same figure drawn
+    the same way, the others in one batch, in `browser` (or a session of its own, started only if
+    a chart is left to draw). With a cache, the drawn charts are kept, and `request` notes them."""
     folder.mkdir(parents=True, exist_ok=True)
+    _browser_path()  # the cache keys name the Chromium that draws
     charts = [Chart(key, title(key, lang), folder / f"{key}.png", describe(figs[key], title(key, lang), lang))
               for key in figs]
-    specs = []
+    specs = {}
     for chart in charts:
         width, height = SIZES.get(chart.key, HALF_WIDTH)
         # A long bar list needs more than the default height: keep the figure's own when taller.
         height = max(height, int(figs[chart.key].layout.height or 0))
-        specs.append({"fig": figs[chart.key], "path": str(chart.path),
-                      "opts": {"format": "png", "width": width, "height": height, "scale": CHART_SCALE}})
-    if browser is not None:
-        browser.write(specs)
-    else:
-        with ChartBrowser() as own:
-            own.write(specs)
+        specs[chart.key] = {"fig": figs[chart.key], "path": str(chart.path),
+                            "opts": {"format": "png", "width": width, "height": height, "scale": CHART_SCALE}}
+    keys = {name: cache.key(spec) for name, spec in specs.items()} if cache else {}
+    todo = [name for name, spec in specs.items() if not (cache and cache.fetch(keys[name], Path(spec["path"])))]
+    if todo:
+        if browser is not None:
+            browser.write([specs[name] for name in todo])
+        else:
+            with ChartBrowser() as own:
+                own.write([specs[name] for name in todo])
     missing = [str(c.path) for c in charts if not c.path.is_file()]
     if missing:
         raise ReachError(f"Chromium did not write the charts {', '.join(missing)}.")
+    if cache:
+        for name in todo:
+            cache.store(keys[name], Path(specs[name]["path"]))
+        if request:
+            cache.note(request, list(keys.values()))
     return charts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Sequence
 from datetime import date
@@ -12,6 +13,7 @@ import duckdb
 from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.targets import ProjectTargets, load_targets
+from reports.board.chart_cache import ChartCache
 from reports.board.charts import ChartBrowser, build_figures, render
 from reports.board.data import gather_board
 from reports.board.highlights import highlights
@@ -50,7 +52,8 @@ def write_board_packs(
     scope: Scope,
 ) -> list[Path]:
     """The board pack in every file of `outs` (each .pdf or .pptx): the figures are gathered and the
-    charts drawn once, in one Chromium session, for all of them."""
+    charts drawn once, in one Chromium session, for all of them; charts drawn for an earlier request
+    of the same figures come from the cache beside the warehouse (reports.board.chart_cache)."""
     paths = [Path(out) for out in outs]
     if not paths:
         raise ReachError("The board pack needs a file to be written to (.pdf or .pptx).")
@@ -61,11 +64,18 @@ def write_board_packs(
         raise ReachError(f"The board pack's language is cs or en, not '{lang}'.")
     if date_to < date_from:
         raise ReachError(f"The period ends ({date_to}) before it starts ({date_from}).")
-    # Chromium starts now and comes up while the metric queries run.
-    with ChartBrowser() as browser, tempfile.TemporaryDirectory(prefix="reach-board-") as folder:
+    cache = ChartCache.beside(con)
+    request = cache.request(con, scope, date_from, date_to, lang) if cache else None
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="reach-board-")))
+        # Chromium starts now and comes up while the metric queries run, unless this request's charts
+        # were drawn before and are all in the cache (a chart missing after all gets a session then).
+        browser = None if cache and request and cache.noted(request) else stack.enter_context(ChartBrowser())
         data = gather_board(con, targets or load_targets(), date_from, date_to, scope=scope)
-        charts = {chart.key: chart for chart in render(build_figures(data, lang), Path(folder), lang, browser)}
-        browser.release()  # Chromium closes while the documents are laid out
+        drawn = render(build_figures(data, lang), folder, lang, browser, cache, request)
+        charts = {chart.key: chart for chart in drawn}
+        if browser is not None:
+            browser.release()  # Chromium closes while the documents are laid out
         found = highlights(data, lang)
         for path in paths:
             path.parent.mkdir(parents=True, exist_ok=True)
