@@ -5,7 +5,8 @@ Chromium). The session is a `ChartBrowser`: started before the pack's figures ar
 Chromium's start (about half of a pack's time) overlaps the metric queries, and shared by the PDF
 and the PPTX when both are written. MathJax is switched off: kaleido would otherwise load it from a
 CDN, and reports run offline. (plotly.io.write_images does one batch too but starts its own browser
-and cannot switch MathJax off.)
+and cannot switch MathJax off.) Charts drawn before for the same figures come from the cache beside
+the warehouse (reports.board.chart_cache) and are not drawn again.
 """
 
 from __future__ import annotations
