@@ -241,14 +241,14 @@ def test_client_district_uses_the_corrected_record(oracle_home: Home) -> None:
                      "--metric", "reach_per_1000_foreign")
     residents = _foreign_residents("CZ0427")
     assert rows == [
+        # KL0006 lives in Prague: in his own district, never dropped; no Prague denominator in the reference.
+        {"district": "CZ0100", "clients_reached": 1, "reach_per_1000_foreign": None},
         {"district": "CZ0421", "clients_reached": 1, "reach_per_1000_foreign": _rate(1, "CZ0421")},
         {"district": "CZ0422", "clients_reached": 1, "reach_per_1000_foreign": _rate(1, "CZ0422")},
         # KL0002 moved from Teplice (CZ0426) to Litoměřice (CZ0423) in d2: no CZ0426 row.
         {"district": "CZ0423", "clients_reached": 1, "reach_per_1000_foreign": _rate(1, "CZ0423")},
         {"district": "CZ0425", "clients_reached": 1, "reach_per_1000_foreign": _rate(1, "CZ0425")},
         {"district": "CZ0427", "clients_reached": 10, "reach_per_1000_foreign": round(10 * 1000 / residents, 2)},
-        # KL0006 lives in Prague: in his own district, never dropped; no Prague denominator in the reference.
-        {"district": "CZ0100", "clients_reached": 1, "reach_per_1000_foreign": None},
     ]
 
 
