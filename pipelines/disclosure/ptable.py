@@ -33,6 +33,9 @@ class PtableParameters:
     max_deviation: int
     variance: float
     forbidden_values: tuple[int, ...]
+    # Sums (hours, head counts): the largest deviation as a share of the cell's largest contribution of one
+    # person (or, for events, one event); pipelines/metrics/cell_key.py `perturbed_sums`.
+    sum_deviation: float
 
     @property
     def row_limit(self) -> int:
@@ -91,11 +94,12 @@ def load_parameters(path: Path = PARAMETERS_FILE) -> PtableParameters:
         parameters = PtableParameters(
             key_range=int(raw["key_range"]), max_deviation=int(raw["max_deviation"]),
             variance=float(raw["variance"]), forbidden_values=tuple(int(v) for v in raw["forbidden_values"]),
+            sum_deviation=float(raw["sum_deviation"]),
         )
     except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as error:
         raise ReachError(f"The perturbation parameters in {path} cannot be read: {error}.") from None
     if parameters.key_range < 256 or parameters.max_deviation < 1 or parameters.variance <= 0 \
-            or 0 in parameters.forbidden_values:
+            or 0 in parameters.forbidden_values or not 0 < parameters.sum_deviation <= 2:
         raise ReachError(f"The perturbation parameters in {path} are out of range (see the file's comments).")
     return parameters
 

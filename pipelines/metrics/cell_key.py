@@ -11,6 +11,12 @@ than the whole query) in the table the build stored in the file (`published_tabl
 takes SciPy seconds), so a cell depends only on the set of people (or records) it counts,
 whichever query produced it.
 
+Sums (service hours, event head counts) are perturbed too (`perturbed_sums`), as the ABS TableBuilder
+perturbs continuous values: by a deviation of at most `sum_deviation` times the cell's largest
+contribution of one unit (a person, or an event for event head counts), chosen by the cell key of the
+units behind the sum. So the same people always get the same sum, and the difference of two sums a
+person apart carries two independent deviations each as large as anyone's share, not that person's share.
+
 Counts are recognised by their SQL: `count(*)` or `count(DISTINCT client_key)`, optionally
 with a FILTER; a count metric whose measure has another shape is refused when the SQL is built.
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import re
 import weakref
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +44,11 @@ _COUNT = re.compile(r"^count\((\*|DISTINCT client_key)\)(?: FILTER \(WHERE (.+)\
 def key_range() -> int:
     """The key range of the reviewed parameters (config/ptable.yaml); the warehouse's must be the same."""
     return load_parameters().key_range
+
+
+@cache
+def _sum_deviation() -> float:
+    return load_parameters().sum_deviation
 
 
 def _parts(measure: str) -> tuple[str, str]:
@@ -134,3 +146,30 @@ def published_counts(counts: np.ndarray, keys: np.ndarray, table: PublishedTable
     return counts + table.deviations[np.minimum(counts, table.limit), keys % table.deviations.shape[1]]
 
 
+
+
+# The step of the sums' key permutation: odd (so it permutes the key range) and near the golden ratio of the
+# range, so the keys of any interval (such as those a published count reveals: the ptable lays each count's
+# deviations out as key intervals) spread evenly over the sums' deviations.
+_GOLDEN = 0.6180339887498949
+
+
+def sum_shares(keys: np.ndarray, metric: str, key_range: int) -> np.ndarray:
+    """Per cell key, the share in (-1, 1) of the largest deviation a sum of `metric` gets: evenly spread over
+    the keys (mean 0), a different permutation of the keys per metric."""
+    step = int(key_range * _GOLDEN) | 1
+    offset = zlib.crc32(metric.encode("utf-8")) % key_range
+    permuted = (keys.astype(np.int64) * step + offset) % key_range
+    return (2 * permuted + 1) / key_range - 1
+
+
+def perturbed_sums(values: Sequence[float | int | None], keys: Sequence[int | None],
+                   largest: Sequence[float | int | None], metric: str, table: PublishedTable) -> list[float | None]:
+    """The published sums of `metric` (before rounding): each true sum plus `sum_deviation` x its cell's largest
+    contribution of one unit x the share its cell key (`keys`: the plain sums of the units' record keys) gives.
+    A sum of non-negative contributions stays at least 0, and 0 stays 0 (its largest contribution is 0)."""
+    key_range = table.deviations.shape[1]
+    shares = sum_shares(np.array([int(k or 0) % key_range for k in keys], dtype=np.int64), metric, key_range)
+    deviation = _sum_deviation()
+    return [None if value is None else max(0.0, float(value) + deviation * float(top or 0) * share)
+            for value, top, share in zip(values, largest, shares.tolist(), strict=True)]

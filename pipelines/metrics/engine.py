@@ -16,7 +16,7 @@ import polars as pl
 
 from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Family, Kind, Metric
-from pipelines.metrics.cell_key import perturb_rows, published_counts, published_table
+from pipelines.metrics.cell_key import perturb_rows, perturbed_sums, published_counts, published_table
 from pipelines.metrics.protection import (
     HIDDEN,
     RECORDS_MIN_PEOPLE,
@@ -157,18 +157,27 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
 
 def _perturbed(con: duckdb.DuckDBPyConnection, schema: dict[str, pl.DataType], rows: list[tuple],
                plan: Protected, rates: list[str]) -> pl.DataFrame:
-    """A protected query's rows with its counts (and the people behind records and sums) as published, its
-    keys dropped; rates computed from them. Row by row, one frame made: the rows are few, and frames and
+    """A protected query's rows with its counts (and the people behind records and sums) and its sums as
+    published, its keys dropped; rates computed from them. Row by row, one frame made: the rows are few, and frames and
     vectorised calls cost more than these lookups."""
     at = {name: index for index, name in enumerate(schema)}
     cells = {name: (at[name], at[key]) for name, key in plan.keys.items()}
     cells |= {gate_column(name): (at[count], at[key]) for name, (count, key) in plan.gates.items()}
     kept = [at[name] for name in schema if name not in cells and not name.startswith(KEY_PREFIX)]
-    published = perturb_rows(rows, list(cells.values()), published_table(con))
+    table = published_table(con)
+    published = perturb_rows(rows, list(cells.values()), table)
+    if plan.sums:  # sums perturbed in their rows, then read as the other kept columns
+        rows = [list(row) for row in rows]
+        for name, (key, largest) in plan.sums.items():
+            column, key_at, largest_at = at[name], at[key], at[largest]
+            values = perturbed_sums([row[column] for row in rows], [row[key_at] for row in rows],
+                                    [row[largest_at] for row in rows], name, table)
+            for row, value in zip(rows, values, strict=True):
+                row[column] = value
     names = list(schema)
+    types = {names[i]: pl.Float64 if names[i] in plan.sums else schema[names[i]] for i in kept}
     part = pl.DataFrame([tuple(row[i] for i in kept) + counts for row, counts in zip(rows, published, strict=True)],
-                        schema={**{names[i]: schema[names[i]] for i in kept}, **dict.fromkeys(cells, pl.Int64)},
-                        orient="row")
+                        schema={**types, **dict.fromkeys(cells, pl.Int64)}, orient="row")
     if rates:
         # A name of its own: `con` may be a cursor others use too (its catalog holds the marts).
         name = f"perturbed_counts_{uuid.uuid4().hex}"

@@ -189,7 +189,8 @@ def family_sql(
     if protected:
         split = _protected_measures(spec, chosen, codes="r.person_code" if registers else "people.person_code")
         aggregates = [f"{split.rows[name]} AS {name}" for name in split.order if name in split.rows]
-        read = [*split.rows.values(), *split.flags, *split.people.values(), *(["person_code"] if split.people else [])]
+        read = [*split.rows.values(), *split.flags, *split.units.values(), *split.people.values(),
+                *([split.unit] if split.people else [])]
         available = {n: e for n, e in spec.inputs.items() if n != "client_key"}
         available |= {person: f"f.{person}"} if spec.names_people else {}
         available |= {"record_key": "f.record_key"} if spec.has_records else {}
@@ -243,11 +244,13 @@ def family_sql(
 
 def _rows_beside_people(by: Sequence[str], split: _Split, filtered: str) -> str:
     """A protected record family's row: the aggregates over its rows beside those over one row per
-    (group, person), where a count of distinct people is a plain count and its key a plain sum
-    (DuckDB builds a hash table per DISTINCT aggregate and filter; here there is one, the people)."""
+    (group, person) (for events: per (group, event)), where a count of distinct people is a plain count
+    and its key a plain sum (DuckDB builds a hash table per DISTINCT aggregate and filter; here there is
+    one, the people), and a sum's largest contribution of one person the largest of the people's sums."""
     grouping = f" GROUP BY {', '.join(by)}" if by else ""
-    per_person = [*by, "person_code"]
+    per_person = [*by, split.unit]
     flags = [f"bool_or({condition}) AS {flag}" for condition, flag in split.flags.items()]
+    flags += [f"{sql} AS {name}" for name, sql in split.units.items()]
     people = (f", people AS (SELECT {', '.join([*per_person, *flags])} FROM period_rows{filtered}"
               f" GROUP BY {', '.join(per_person)})\n" if flags else
               f", people AS (SELECT DISTINCT {', '.join(per_person)} FROM period_rows{filtered})\n")
@@ -271,6 +274,9 @@ class Protected:
 
     keys: dict[str, str]
     gates: dict[str, tuple[str, str]]
+    # Per sum: the columns of the cell key of the units (people, or events) behind it and of the largest
+    # contribution of one unit (cell_key.perturbed_sums).
+    sums: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -283,6 +289,8 @@ class _Split:
     flags: dict[str, str]  # condition of a count -> the people rows' column saying one of the person's rows meets it
     order: list[str]  # every column, in the order of the family's row
     plan: Protected
+    unit: str = "person_code"  # what the people rows are one per: a person, or (events) a record
+    units: dict[str, str] = field(default_factory=dict)  # column of the people rows -> its aggregate over a unit's rows
 
 
 def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) -> _Split:
@@ -302,10 +310,15 @@ def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) 
              for name, measure in chosen.items()}
     conditioned = any(condition and (counted == "DISTINCT client_key" or kinds[name] is Kind.COUNT)
                       for name, (counted, condition) in parts.items())
-    by_person = conditioned and spec.names_people and not spec.people_only
+    sums = [name for name in chosen if kinds[name] is Kind.SUM]
+    # A sum needs its largest contribution of one person (of one event, where rows name no person): one row
+    # per (group, unit) with the unit's sum.
+    by_person = (conditioned or bool(sums)) and spec.names_people and not spec.people_only
+    by_event = bool(sums) and not spec.names_people
     rows: dict[str, str] = {}
     people: dict[str, str] = {}
     flags: dict[str, str] = {}
+    units: dict[str, str] = {}
     order: list[str] = []
     added: dict[tuple[bool, str], str] = {}  # (people rows?, aggregate SQL) -> column name
 
@@ -346,7 +359,15 @@ def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) 
             # The people behind the records the measure reads: those with a row meeting its condition.
             side, count, key = people_count(condition if kinds[name] is Kind.COUNT else "")
             gates[name] = (column(side, count, f"{GATE}{name}"), column(side, key, f"{KEY_PREFIX}{GATE}{name}"))
-    return _Split(rows, people, flags, order, Protected(keys, gates))
+    sum_cells = {}
+    for name in sums:
+        units[f"{KEY_PREFIX}unit_{name}"] = chosen[name]  # the sum over one unit's rows of the group
+        largest = column(people, f"max({KEY_PREFIX}unit_{name})", f"{KEY_PREFIX}largest_{name}")
+        # The units behind the sum: its people (the gate's key) or its events (their record keys).
+        key = gates[name][1] if name in gates else column(people, "sum(record_key)", f"{KEY_PREFIX}events")
+        sum_cells[name] = (key, largest)
+    return _Split(rows, people, flags, order, Protected(keys, gates, sum_cells),
+                  unit="record_key" if by_event else "person_code", units=units)
 
 
 def rates_sql(rates: Sequence[str], relation: str) -> str:

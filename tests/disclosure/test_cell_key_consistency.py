@@ -15,12 +15,13 @@ import pytest
 
 from dashboard.data import WarehouseSource
 from pipelines.access import EVERYTHING
-from pipelines.disclosure.ptable import ptable
+from pipelines.disclosure.ptable import load_parameters, ptable
 from pipelines.disclosure.record_keys import add_record_keys, recorded_fingerprint
 from pipelines.disclosure.secret import fingerprint, read_secret, record_key, secret_for_build
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.protection import Protection
 from pipelines.metrics.top_n import top_n_with_rest
 from reports.board.data import _compute as board_compute
 from support.marts import MartBuilder, home_with_marts
@@ -42,6 +43,10 @@ def _marts() -> MartBuilder:
                           service=rng.choice(("social_counselling", "legal_counselling", "interpreting")))
         if rng.random() < 0.3:
             marts.outcome(f"{client}-o", client, date(2022, rng.randrange(8, 13), 15))
+    for index in range(60):  # head counts name no person: their sums are perturbed by the events' keys
+        marts.event(f"E{index:03d}", ("lecture_foreigners", "multicultural")[index % 2],
+                    date(2022, rng.randrange(8, 13), rng.randrange(1, 28)),
+                    district=rng.choice(("CZ0427", "CZ0425")), participants=rng.randrange(5, 60))
     return marts
 
 
@@ -59,7 +64,7 @@ def con(home: Home) -> duckdb.DuckDBPyConnection:
 
 QUERIES = (
     MetricQuery(FROM, TO, ("clients_reached",), ("nationality",), scope=EVERYTHING),
-    MetricQuery(FROM, TO, ("clients_reached", "contacts"), ("district", "sex"), scope=EVERYTHING),
+    MetricQuery(FROM, TO, ("clients_reached", "contacts", "service_hours"), ("district", "sex"), scope=EVERYTHING),
     MetricQuery(FROM, TO, ("clients_reached",), ("month",), {"nationality": ("UA", "VN")}, scope=EVERYTHING),
     MetricQuery(FROM, TO, ("clients_with_outcome", "outcomes"), ("nationality",), scope=EVERYTHING),
     MetricQuery(FROM, TO, ("clients_reached",), where={"district": ("CZ0427",)}, scope=EVERYTHING),
@@ -91,14 +96,14 @@ def test_the_same_people_get_the_same_figure_whichever_query_counts_them(con: du
 
 
 def test_every_path_gives_the_same_figure(home: Home, con: duckdb.DuckDBPyConnection) -> None:
-    query = MetricQuery(FROM, TO, ("clients_reached", "contacts"), ("district",), scope=EVERYTHING)
+    query = MetricQuery(FROM, TO, ("clients_reached", "contacts", "service_hours"), ("district",), scope=EVERYTHING)
     direct = compute(con, query)
     source = WarehouseSource(home)
     try:
         dashboard = source.figures(query)  # what the dashboard's pages and chart exports read
     finally:
         source.close()
-    board = board_compute(con, EVERYTHING, FROM, TO, ("clients_reached", "contacts"), ("district",))
+    board = board_compute(con, EVERYTHING, FROM, TO, ("clients_reached", "contacts", "service_hours"), ("district",))
     assert dashboard.published.equals(direct.published())
     assert board.published().equals(direct.published())
     ranked = top_n_with_rest(lambda q: compute(con, q), QUERIES[0], "nationality", top_n=5)
@@ -148,3 +153,57 @@ def test_different_groups_get_independent_noise() -> None:
     assert abs(statistics.correlation(first, second)) < 0.08
     assert abs(statistics.mean(first + second)) < 0.1
     assert set(first) <= {-2, -1, 0, 1, 2} and len(set(first)) == 5
+
+
+def _published(con: duckdb.DuckDBPyConnection, metric: str, by: tuple[str, ...] = (), **where: tuple[str, ...]
+               ) -> dict[tuple, int | None]:
+    frame = compute(con, MetricQuery(FROM, TO, (metric,), by, where, scope=EVERYTHING)).frame
+    return {tuple(row[d] for d in by): row[metric] for row in frame.to_dicts()}
+
+
+def _exact(con: duckdb.DuckDBPyConnection, metric: str, by: tuple[str, ...] = (), **where: tuple[str, ...]
+           ) -> dict[tuple, float]:
+    frame = compute(con, MetricQuery(FROM, TO, (metric,), by, where, scope=EVERYTHING,
+                                     protection=Protection.EXACT)).frame
+    return {tuple(row[d] for d in by): row[metric] for row in frame.to_dicts()}
+
+
+def test_sums_of_the_same_people_are_the_same_whichever_query_asks(con: duckdb.DuckDBPyConnection) -> None:
+    """A district's hours: in a breakdown by district, filtered to it alone, beside other metrics, with its
+    services listed as a filter (every service of the data: the same contacts of the same people)."""
+    by_district = _published(con, "service_hours", ("district",))
+    services = tuple(sorted({code for (code,) in _exact(con, "service_hours", ("service",))}))
+    assert len(services) <= 5
+    for (district,), hours in by_district.items():
+        assert _published(con, "service_hours", district=(district,)) == {(): hours}
+        assert _published(con, "service_hours", district=(district,), service=services) == {(): hours}
+        together = compute(con, MetricQuery(FROM, TO, ("clients_contacted", "contacts", "service_hours"),
+                                            ("district",), scope=EVERYTHING)).frame
+        assert dict(zip(together["district"], together["service_hours"], strict=True))[district] == hours
+    events = _published(con, "event_attendance", ("event_type",))
+    for (event_type,), attendance in events.items():
+        assert _published(con, "event_attendance", event_type=(event_type,)) == {(): attendance}
+
+
+def test_sums_carry_noise_of_at_most_the_largest_share_of_one_person(con: duckdb.DuckDBPyConnection) -> None:
+    """Every shown sum lies within sum_deviation x its cell's largest contribution of one person (one event)
+    of the true sum, rounded; and the noise is there: many cells are not their true sum rounded."""
+    deviation = load_parameters().sum_deviation
+    largest = dict(con.execute(
+        "SELECT nationality || '/' || service, max(hours) FROM (SELECT c.nationality, f.service, f.client_key, "
+        "sum(f.duration_min) / 60.0 AS hours FROM fct_contacts f JOIN dim_client c USING (client_key) "
+        "WHERE f.contact_date BETWEEN ? AND ? GROUP BY ALL) GROUP BY ALL", [FROM, TO]).fetchall())
+    exact = _exact(con, "service_hours", ("nationality", "service"))
+    published = _published(con, "service_hours", ("nationality", "service"))
+    shown = {cell: value for cell, value in published.items() if value is not None}
+    assert len(shown) >= 10
+    for (nationality, service), value in shown.items():
+        bound = deviation * largest[f"{nationality}/{service}"] + 0.5
+        assert abs(value - exact[(nationality, service)]) <= bound, (nationality, service, value)
+    moved = [cell for cell, value in shown.items() if value != round(exact[cell])]
+    assert len(moved) >= len(shown) // 3, (len(moved), len(shown))
+    attendance = _exact(con, "event_attendance", ("event_type",))
+    for (event_type,), value in _published(con, "event_attendance", ("event_type",)).items():
+        top = con.execute("SELECT max(participants) FROM fct_events WHERE event_type = ? AND event_date "
+                          "BETWEEN ? AND ?", [event_type, FROM, TO]).fetchone()[0]
+        assert value is not None and abs(value - attendance[(event_type,)]) <= deviation * top + 0.5

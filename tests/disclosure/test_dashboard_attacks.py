@@ -44,6 +44,7 @@ from support.attacks import (
     feasible_differences,
     preimage,
     publishable,
+    publishable_sum,
 )
 from support.marts import home_with_marts
 
@@ -223,6 +224,34 @@ def test_record_counts_beside_few_people_are_not_shown(app, coordinator, con) ->
             assert row[dimension] not in (RARE_OUTCOME, RARE_SERVICE) or set(values) == {"x"}, (chart, row)
             if dimension == "service" and any(v != "x" for v in values):
                 assert people[row["service"]] >= 5, row  # records shown only beside 5+ people (perturbed)
+
+
+def test_two_sums_a_person_apart_do_not_give_his_hours(app, coordinator, con) -> None:
+    """The hours of legal counselling of his 25 compatriots (every one 1 h) and of the 24 in CZ0427: both
+    are shown (10+ people), and each is perturbed by the cell key of its own people, by up to the largest
+    share of one person. Even an attacker who knows that each of the 24 others had exactly 1 h cannot tell
+    his hours from the two figures: several are consistent with both (with exact sums only his 1 h was)."""
+    service = "legal_counselling"
+    lone, others = f"{PERIOD}&nationality={LONE}", f"{PERIOD}&nationality={LONE}&district=CZ0427"
+    exact = {search: _figures(con, ("service_hours",), ("service",), where=where, protection=Protection.EXACT)
+             for search, where in ((lone, {"nationality": (LONE,)}),
+                                   (others, {"nationality": (LONE,), "district": ("CZ0427",)}))}
+    hours = {search: next(r["service_hours"] for r in rows if r["service"] == service)
+             for search, rows in exact.items()}
+    assert (hours[lone], hours[others]) == (25, 24)  # his hour, with exact sums
+
+    published = {}
+    for search in (lone, others):
+        rows, _ = csv(app, coordinator, "services-service", search)
+        published[search] = count(next(r["service_hours"] for r in rows if r["service"] == service))
+        assert published[search] is not None, (search, rows)
+        drawn = callbacks.drawn(callbacks.render(app, coordinator, "services", search, OFF), "services-service")
+        assert published[search] in {count(t) for (_, code, _), t in drawn.items() if code == service}  # page = CSV
+    assert publishable_sum(24, 1) >= {23, 24, 25}  # the others' sum is itself uncertain
+    assert published[others] in publishable_sum(24, 1)
+    # His hours h: his compatriots' sum is 24 + h, with h the largest share; the 24 others' is 24.
+    consistent = {h for h in range(1, 10) if published[lone] in publishable_sum(24 + h, max(1, h))}
+    assert len(consistent) >= 3 and 1 in consistent, (published, consistent)
 
 
 # --- (5) a monthly table whose every cell of one group is small ------------------------------------

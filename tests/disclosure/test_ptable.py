@@ -94,7 +94,7 @@ def test_keys_outside_the_range_and_negative_counts_are_refused() -> None:
 
 def test_bad_parameters_are_a_clear_error(tmp_path) -> None:
     bad = tmp_path / "ptable.yaml"
-    bad.write_text("key_range: 4096\nmax_deviation: 0\nvariance: 1\nforbidden_values: [1, 2]\n")
+    bad.write_text("key_range: 4096\nmax_deviation: 0\nvariance: 1\nforbidden_values: [1, 2]\nsum_deviation: 1\n")
     with pytest.raises(ReachError, match="out of range"):
         load_parameters(bad)
     bad.write_text("key_range: [")

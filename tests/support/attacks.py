@@ -2,7 +2,8 @@
 
 The attacker knows the method and the perturbation table but not the secret. For a published
 count p the true counts it may come from are the table's preimage of p (`preimage`); a
-difference of two published counts leaves every difference of their preimages feasible.
+difference of two published counts leaves every difference of their preimages feasible. For a sum
+the same holds with the sums' rule (`publishable_sum`): every cell key is possible.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from pipelines.disclosure.ptable import ptable
+import numpy as np
+
+from pipelines.disclosure.ptable import load_parameters, ptable
+from pipelines.metrics.cell_key import sum_shares
 from support.marts import MartBuilder
 
 FROM, TO = date(2022, 8, 1), date(2022, 12, 31)
@@ -83,3 +87,13 @@ def publishable(true_count: int) -> frozenset[int]:
     """Every count the table may publish for `true_count`, whatever the cell key (so whatever the secret)."""
     table = ptable()
     return frozenset(table.perturb(true_count, key) for key in range(table.parameters.key_range))
+
+
+@cache
+def publishable_sum(true_sum: float, largest: float, metric: str = "service_hours") -> frozenset[int]:
+    """Every whole sum the method may publish for `true_sum` whose largest contribution of one person is
+    `largest`, whatever the cell key (so whatever the secret): the published sums' rule, as the attacker knows it."""
+    key_range = load_parameters().key_range
+    shares = sum_shares(np.arange(key_range), metric, key_range)
+    deviation = load_parameters().sum_deviation
+    return frozenset(round(max(0.0, true_sum + deviation * largest * share)) for share in shares.tolist())
