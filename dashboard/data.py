@@ -9,14 +9,21 @@ answered. Each opened file is a *generation*: requests lease the current one, a 
 opens a new one, and the old one is closed only when its last lease is returned — never under a
 query. Within `WarehouseSource.pinned()` (one per web request, see `pin_requests`) every read uses
 the same generation from start to end, so no response mixes two builds.
+
+Answers are kept per build (dashboard/result_cache.py): every metric result and every chart's
+figures, keyed by the generation they were read from, the query's scope and the whole query;
+the entries of a replaced build are dropped when the new one is opened. A generation keeps its
+cursors for reuse, so what the metric layer reads once per cursor (the perturbation table, the
+data's last activity) is read a few times per build, not once per figure.
 """
 
 from __future__ import annotations
 
 import contextvars
+import itertools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +33,7 @@ import duckdb
 import polars as pl
 
 from charts.figures import flag_column
+from dashboard.result_cache import ResultCache
 from dashboard.state.url import EARLIEST_DATE
 from pipelines.access import Scope
 from pipelines.database import attach
@@ -91,7 +99,7 @@ def _open(path: os.PathLike[str]) -> duckdb.DuckDBPyConnection:
 class _Generation:
     """One opened warehouse file (one build), closed once replaced and no longer leased."""
 
-    def __init__(self, home: Home) -> None:
+    def __init__(self, home: Home, serial: int) -> None:
         path = home.warehouse_db
         for attempt in range(1, _OPEN_ATTEMPTS + 1):
             before = _identity(path)
@@ -101,18 +109,46 @@ class _Generation:
             con.close()
         self.con = con
         self.identity = before
+        # The build's id within this process (reach build's own id is not in the file): the result
+        # cache's key. The serial tells apart two files that happened to get the same identity.
+        self.build = (serial, before)
         self.built_at = datetime.fromtimestamp(before[1] / 1e9)
         self.leases = 0
         self.replaced = False
         # What this build holds for a scope, read once: months, coverage, filter values (keyed by scope).
         self.cache: dict[tuple[str, Scope], Any] = {}
         self.lock = threading.Lock()  # guards `cache`
+        self._idle: list[duckdb.DuckDBPyConnection] = []  # cursors no query uses now
+        self._idle_lock = threading.Lock()
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        # One cursor per query: the web server answers callbacks on several threads.
-        cursor = self.con.cursor()
-        cursor.execute(f"USE {WAREHOUSE_ALIAS}")
-        return cursor
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of this build for one thread at a time: an idle one again, else a new one.
+
+        The web server answers callbacks on several threads, each query on a cursor of its own. A
+        cursor is given back for the next query (the metric layer's per-cursor reads are kept with
+        it); one whose query raised is closed instead, so no state of a failed query is reused.
+        """
+        with self._idle_lock:
+            cursor = self._idle.pop() if self._idle else None
+        if cursor is None:
+            cursor = self.con.cursor()
+            cursor.execute(f"USE {WAREHOUSE_ALIAS}")
+        try:
+            yield cursor
+        except BaseException:
+            cursor.close()
+            raise
+        with self._idle_lock:
+            self._idle.append(cursor)
+
+    def close(self) -> None:
+        """Only once no lease is out (WarehouseSource._close_if_idle): every cursor is idle then."""
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for cursor in idle:
+            cursor.close()
+        self.con.close()
 
 
 @dataclass
@@ -126,10 +162,12 @@ class _Pin:
 class WarehouseSource:
     """Read-only access to <home>/warehouse.duckdb that follows `reach build`'s atomic replace."""
 
-    def __init__(self, home: Home) -> None:
+    def __init__(self, home: Home, results: ResultCache | None = None) -> None:
         self.home = home
         self._lock = threading.Lock()  # guards _current and every generation's leases
         self._current: _Generation | None = None
+        self._serials = itertools.count(1)
+        self.results = results if results is not None else ResultCache()
         self._pin: contextvars.ContextVar[_Pin | None] = contextvars.ContextVar(
             f"warehouse_pin_{id(self)}", default=None)
 
@@ -143,7 +181,8 @@ class WarehouseSource:
         with self._lock:
             current = self._current
             if current is None or _identity(self.home.warehouse_db) != current.identity:
-                self._current = _Generation(self.home)
+                self._current = _Generation(self.home, next(self._serials))
+                self.results.publish(self._current.build)  # the replaced build's answers are dropped
                 if current is not None:
                     current.replaced = True
                     self._close_if_idle(current)
@@ -158,7 +197,7 @@ class WarehouseSource:
     @staticmethod
     def _close_if_idle(generation: _Generation) -> None:
         if generation.replaced and generation.leases == 0:
-            generation.con.close()
+            generation.close()
 
     @contextmanager
     def _generation(self) -> Iterator[_Generation]:
@@ -210,12 +249,8 @@ class WarehouseSource:
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor on the current (or pinned) generation; the generation stays open until it is closed."""
-        with self._generation() as generation:
-            cursor = generation.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
+        with self._generation() as generation, generation.cursor() as cursor:
+            yield cursor
 
     # --- what the pages read ------------------------------------------------------------------
 
@@ -236,11 +271,8 @@ class WarehouseSource:
         with self._generation() as generation, generation.lock:
             key = (what, scope)
             if key not in generation.cache:
-                cursor = generation.cursor()
-                try:
+                with generation.cursor() as cursor:
                     generation.cache[key] = read(cursor)
-                finally:
-                    cursor.close()
             return generation.cache[key]
 
     def data_months(self, scope: Scope) -> list[str]:
@@ -279,8 +311,17 @@ class WarehouseSource:
             self._current = None
 
     def compute(self, query: MetricQuery) -> MetricResult:
-        with self.cursor() as cursor:
-            return compute(cursor, query)
+        """The metric layer's result for `query`, kept per build, scope and query (the same object on a hit)."""
+        def read(generation: _Generation) -> MetricResult:
+            with generation.cursor() as cursor:
+                return compute(cursor, query)
+
+        return self._kept("result", query, read)
+
+    def _kept(self, what: str, query: MetricQuery, read: Callable[[_Generation], Any]) -> Any:
+        """`read(generation)`'s answer to `query`, from the result cache when this build answered it before."""
+        with self._generation() as generation:
+            return self.results.get_or_compute(generation.build, what, query, lambda: read(generation))
 
     def table(self, name: str, scope: Scope) -> pl.DataFrame | None:
         """A mart's rows within `scope` (ops tables for the data-quality page); None when the build has no such table.
@@ -313,7 +354,7 @@ class WarehouseSource:
         groups joined on the `by` columns; the filters left out are reported so the UI can say so.
         """
         with self.pinned():  # the groups of one chart come from one build
-            return self._figures(query)
+            return self._kept("figures", query, lambda _generation: self._figures(query))
 
     def _figures(self, query: MetricQuery) -> ChartData:
         groups: dict[tuple[str, ...], list[str]] = {}

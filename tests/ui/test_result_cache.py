@@ -1,0 +1,208 @@
+"""The dashboard's result cache (dashboard/result_cache.py): a hit is the same answer, a new build is never
+served from an older one's entries, and no scope is served another's.
+
+A hand-made home (support.marts, fixed test secret) with two centres: ULK's clients live in Ústí
+(CZ0427), LBK's in Liberec (CZ0513), in numbers that differ by more than any perturbation (30 and
+45 people; 60 in the second build), so a figure served from the wrong entry shows. A second build
+is published the way `reach build` publishes one: a whole file renamed onto warehouse.duckdb.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard.data import WarehouseSource
+from dashboard.result_cache import ResultCache, query_key
+from pipelines.access import EVERYTHING, Scope
+from pipelines.disclosure.record_keys import add_record_keys
+from pipelines.disclosure.secret import secret_for_build
+from pipelines.home import Home
+from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.protection import Protection
+from reach.dashboard import create_dashboard
+from support import callbacks
+from support.access import signed_in_client
+from support.dashboard import as_shown
+from support.marts import MartBuilder, home_with_marts
+
+ULK, LBK = Scope(frozenset({"ULK"})), Scope(frozenset({"LBK"}))
+PEOPLE = {"ULK": 30, "LBK": 45}
+SECOND_BUILD_ULK = 60
+FROM, TO = date(2022, 8, 1), date(2023, 7, 31)
+SEARCH = f"?preset=custom&from={FROM.isoformat()}&to={TO.isoformat()}"
+
+
+def _marts(people: dict[str, int]) -> MartBuilder:
+    marts = MartBuilder("ULK")
+    for centre, district in (("ULK", "CZ0427"), ("LBK", "CZ0513")):
+        marts.centre = centre
+        for n in range(people[centre]):
+            marts.client(f"c{n}", registered_on=date(2022, 9, 1), district=district)
+            marts.contact(f"k{n}", f"c{n}", date(2022, 9, 1 + n % 28))
+    return marts
+
+
+def _publish(home: Home, people: dict[str, int]) -> None:
+    """A second build: a whole new file, with record keys, renamed onto the published one."""
+    build = home.builds_dir / "next.duckdb"
+    _marts(people).write(build)
+    add_record_keys(build, secret_for_build(home, None))
+    os.replace(build, home.warehouse_db)
+
+
+def _query(scope: Scope, protection: Protection = Protection.PROTECTED, **changes: object) -> MetricQuery:
+    query = MetricQuery(FROM, TO, metrics=("clients_reached", "contacts"), protection=protection, scope=scope)
+    return replace(query, **changes)
+
+
+def _exact(home: Home, query: MetricQuery) -> dict[str, object]:
+    """The metric layer's own answer, on a connection of its own (no dashboard, no cache)."""
+    con = open_warehouse(home)
+    try:
+        return compute(con, query).frame.to_dicts()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Home:
+    return home_with_marts(tmp_path / "home", _marts(PEOPLE))
+
+
+@pytest.mark.parametrize("protection", [Protection.EXACT, Protection.PROTECTED])
+def test_a_hit_is_the_same_answer_and_costs_no_query(home: Home, protection: Protection) -> None:
+    source = WarehouseSource(home)
+    query = _query(ULK, protection, by=("month",))
+    first = source.figures(query)
+    misses = source.results.misses
+    again = source.figures(replace(query))  # an equal query, another object
+    assert again is first
+    assert source.results.misses == misses and source.results.hits >= 1
+    assert source.compute(query) is source.compute(query)
+    source.close()
+
+
+@pytest.mark.parametrize("protection", [Protection.EXACT, Protection.PROTECTED])
+def test_a_new_build_is_never_answered_from_the_old_builds_entries(home: Home, protection: Protection) -> None:
+    source = WarehouseSource(home)
+    query = _query(ULK, protection)
+    before = source.figures(query)
+    assert before.value("clients_reached") == _exact(home, query)["clients_reached"]
+    assert source.figures(query) is before  # kept
+    _publish(home, {"ULK": SECOND_BUILD_ULK, "LBK": PEOPLE["LBK"]})
+    after = source.figures(query)
+    assert after is not before
+    assert after.value("clients_reached") == _exact(home, query)["clients_reached"]
+    assert after.value("clients_reached") != before.value("clients_reached")
+    assert source.compute(query).frame.to_dicts()[0]["contacts"] == _exact(home, query)["contacts"]
+    source.close()
+
+
+def test_an_answer_of_a_replaced_build_is_not_kept_for_the_new_one(home: Home) -> None:
+    """A request pinned to the old build before the publish still reads it whole, and what it reads
+    after the publish is not served to the requests that come after."""
+    source = WarehouseSource(home)
+    first, late = _query(ULK, Protection.EXACT), _query(ULK, Protection.EXACT, by=("month",))
+    with source.pinned():
+        old = source.figures(first)  # pins the first build
+        _publish(home, {"ULK": SECOND_BUILD_ULK, "LBK": PEOPLE["LBK"]})
+        stale = source.figures(late)  # the pinned (old) build's answer, asked only now
+        assert stale.frame["clients_reached"].sum() == old.value("clients_reached") == PEOPLE["ULK"]
+    fresh = source.figures(late)
+    assert fresh.frame["clients_reached"].sum() == SECOND_BUILD_ULK
+    source.close()
+
+
+def test_no_scope_is_answered_from_another_scopes_entry(home: Home) -> None:
+    source = WarehouseSource(home)
+    answers = {}
+    for name, scope in (("ULK", ULK), ("LBK", LBK), ("everything", EVERYTHING), ("ULK again", ULK)):
+        query = _query(scope, Protection.EXACT)
+        answers[name] = source.figures(query)
+        assert answers[name].value("clients_reached") == _exact(home, query)["clients_reached"], name
+    assert answers["ULK"].value("clients_reached") == PEOPLE["ULK"]
+    assert answers["LBK"].value("clients_reached") == PEOPLE["LBK"]
+    assert answers["everything"].value("clients_reached") == PEOPLE["ULK"] + PEOPLE["LBK"]
+    assert answers["ULK again"] is answers["ULK"]
+    # A district scope within a centre is a scope of its own too (Liberec's district has no ULK client).
+    liberec = Scope(frozenset({"ULK"}), frozenset({"CZ0513"}))
+    assert source.figures(_query(liberec, Protection.EXACT)).value("clients_reached") in (0, None)
+    source.close()
+
+
+def test_the_key_holds_every_part_of_the_query() -> None:
+    base = _query(ULK)
+    variants = [
+        _query(LBK), _query(EVERYTHING), _query(Scope(frozenset({"ULK"}), frozenset({"CZ0427"}))),
+        _query(ULK, Protection.EXACT),
+        replace(base, date_from=date(2022, 9, 1)), replace(base, date_to=date(2023, 6, 30)),
+        replace(base, metrics=("clients_reached",)), replace(base, by=("month",)),
+        replace(base, where={"district": ("CZ0427",)}), replace(base, exclude={"district": ("CZ0427",)}),
+    ]
+    keys = {query_key(q) for q in [base, *variants]}
+    assert len(keys) == 1 + len(variants)
+    # The order filters were given in is not part of what they mean.
+    assert (query_key(replace(base, where={"sex": ("female",), "district": ("CZ0427",)}))
+            == query_key(replace(base, where={"district": ("CZ0427",), "sex": ("female",)})))
+    with pytest.raises(TypeError):
+        query_key(replace(base, scope=None))  # type: ignore[arg-type]
+
+
+def test_the_cache_is_bounded_least_recently_used_first() -> None:
+    cache = ResultCache(max_entries=2)
+    cache.publish("build-1")
+    queries = [_query(ULK, by=("month",)), _query(ULK, by=("sex",)), _query(ULK, by=("district",))]
+    answers = [cache.get_or_compute("build-1", "result", q, object) for q in queries[:2]]
+    assert cache.get_or_compute("build-1", "result", queries[0], object) is answers[0]  # now the most recent
+    cache.get_or_compute("build-1", "result", queries[2], object)  # evicts queries[1], the least recent
+    assert len(cache) == 2
+    assert cache.get_or_compute("build-1", "result", queries[0], object) is answers[0]
+    assert cache.get_or_compute("build-1", "result", queries[1], object) is not answers[1]
+    cache.publish("build-2")
+    assert len(cache) == 0
+    cache.get_or_compute("build-1", "result", queries[0], object)  # a replaced build's answer is not kept
+    assert len(cache) == 0
+
+
+def test_through_the_app_each_user_gets_their_own_scope_and_the_new_build(
+        home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two coordinators of different centres post the same callback to the same app (one cache): each
+    gets the figures of their own centre, again (from the cache) after the other asked, and the new
+    ones once a build is published."""
+    sources: list[WarehouseSource] = []
+
+    class Recorded(WarehouseSource):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            sources.append(self)
+
+    monkeypatch.setattr("dashboard.app.WarehouseSource", Recorded)
+    app = create_dashboard(home)
+    [source] = sources
+    users = {centre: signed_in_client(app, home, "coordinator", name=f"coordinator-{centre}", centres=(centre,))
+             for centre in ("ULK", "LBK")}
+
+    def shown(centre: str) -> str:
+        answer = callbacks.render(app, users[centre], "overview", SEARCH, ["on"])
+        return callbacks.kpi_values(answer)["clients_reached"]
+
+    def expected(centre: str) -> str:
+        scope = Scope(frozenset({centre}))
+        figure = _exact(home, _query(scope, Protection.PROTECTED, metrics=("clients_reached",)))["clients_reached"]
+        return as_shown(str(figure))
+
+    first = {"ULK": shown("ULK"), "LBK": shown("LBK")}
+    assert first == {"ULK": expected("ULK"), "LBK": expected("LBK")}
+    assert first["ULK"] != first["LBK"]
+    hits = source.results.hits
+    assert shown("ULK") == first["ULK"] and shown("LBK") == first["LBK"]  # answered again, each their own
+    assert source.results.hits > hits
+    _publish(home, {"ULK": SECOND_BUILD_ULK, "LBK": PEOPLE["LBK"]})
+    assert shown("ULK") == expected("ULK") != first["ULK"]
+    assert shown("LBK") == expected("LBK")
+
