@@ -2,7 +2,8 @@
 
 The SQL builder, the query's validation, the dashboard's filters and labels, the reports and
 docs/metrics.md read these. Enumerated codes come from the export contract (pipelines/contract.py),
-their labels from pipelines/reference/labels.py.
+districts and regions from the reference data (pipelines/reference), their labels from
+pipelines/reference/labels.py.
 """
 
 from __future__ import annotations
