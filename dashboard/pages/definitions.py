@@ -57,8 +57,7 @@ _PROTECTION_CS = (
     "buňky, části se proto nemusí sčítat do celku.",
     "Počty záznamů (kontakty, zápisy, výsledky) se zobrazují jen tam, kde za nimi stojí alespoň 5 "
     "osob; hodiny, návštěvnost a mediány jen tam, kde jich je alespoň 10, zaokrouhlené. I hodiny "
-    "a návštěvnost nesou odchylku, nejvýše tak velkou jako největší podíl jedné osoby (jedné akce) "
-    "v buňce, danou klíčem buňky: rozdíl dvou součtů tak neprozradí podíl jednoho člověka. Podíly a "
+    "nesou odchylku, nejvýše tak velkou jako největší podíl jedné osoby v buňce, danou klíčem buňky: rozdíl dvou součtů tak neprozradí podíl jednoho člověka. Podíly a "
     "plnění cílů se počítají z chráněných počtů.",
     "Jeden pohled smí kombinovat nejvýše 3 z vlastností (občanství, okres, kraj, cílová skupina, "
     "pohlaví, věk, pobytový status, služba, výsledek) a filtr nejvýše 5 hodnot; období končí "
@@ -78,9 +77,9 @@ _PROTECTION_EN = (
     "report asks for it; asking again does not average the deviation away. Totals are cells of "
     "their own, so parts need not add up to totals.",
     "Counts of records (contacts, enrolments, outcomes) are shown only where at least 5 people stand "
-    "behind them; hours, attendance and medians only where at least 10 do, rounded. Hours and "
-    "attendance carry a deviation too, at most as large as the largest share of one person (one "
-    "event) in the cell, chosen by the cell key: the difference of two sums does not tell one "
+    "behind them; hours, attendance and medians only where at least 10 do, rounded. Hours carry "
+    "a deviation too, at most as large as the largest share of one person in the cell, chosen by the "
+    "cell key: the difference of two sums does not tell one "
     "person's share. Shares and target fulfilment are computed from protected counts.",
     "One view may combine at most 3 of the attributes (nationality, district, region, target group, "
     "sex, age band, residence status, service, outcome) and a filter at most 5 values; periods end "

@@ -33,8 +33,8 @@ class PtableParameters:
     max_deviation: int
     variance: float
     forbidden_values: tuple[int, ...]
-    # Sums (hours, head counts): the largest deviation as a share of the cell's largest contribution of one
-    # person (or, for events, one event); pipelines/metrics/cell_key.py `perturbed_sums`.
+    # Sums of people's contributions (hours): the largest deviation as a share of the cell's largest
+    # contribution of one person; pipelines/metrics/cell_key.py `perturbed_sums`.
     sum_deviation: float
 
     @property

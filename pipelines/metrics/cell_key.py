@@ -11,11 +11,12 @@ than the whole query) in the table the build stored in the file (`published_tabl
 takes SciPy seconds), so a cell depends only on the set of people (or records) it counts,
 whichever query produced it.
 
-Sums (service hours, event head counts) are perturbed too (`perturbed_sums`), as the ABS TableBuilder
-perturbs continuous values: by a deviation of at most `sum_deviation` times the cell's largest
-contribution of one unit (a person, or an event for event head counts), chosen by the cell key of the
-units behind the sum. So the same people always get the same sum, and the difference of two sums a
-person apart carries two independent deviations each as large as anyone's share, not that person's share.
+Sums of people's contributions (service hours) are perturbed too (`perturbed_sums`), as the ABS
+TableBuilder perturbs continuous values: by a deviation of at most `sum_deviation` times the cell's
+largest contribution of one person, chosen by the cell key of the people behind the sum. So the same
+people always get the same sum, and the difference of two sums a person apart carries two independent
+deviations each as large as anyone's share, not that person's share. Event head counts name no person
+and are not perturbed.
 
 Counts are recognised by their SQL: `count(*)` or `count(DISTINCT client_key)`, optionally
 with a FILTER; a count metric whose measure has another shape is refused when the SQL is built.
@@ -166,7 +167,7 @@ def sum_shares(keys: np.ndarray, metric: str, key_range: int) -> np.ndarray:
 def perturbed_sums(values: Sequence[float | int | None], keys: Sequence[int | None],
                    largest: Sequence[float | int | None], metric: str, table: PublishedTable) -> list[float | None]:
     """The published sums of `metric` (before rounding): each true sum plus `sum_deviation` x its cell's largest
-    contribution of one unit x the share its cell key (`keys`: the plain sums of the units' record keys) gives.
+    contribution of one person x the share its cell key (`keys`: the plain sums of the people's codes) gives.
     A sum of non-negative contributions stays at least 0, and 0 stays 0 (its largest contribution is 0)."""
     key_range = table.deviations.shape[1]
     shares = sum_shares(np.array([int(k or 0) % key_range for k in keys], dtype=np.int64), metric, key_range)

@@ -89,10 +89,10 @@ figures with its own audited hiding (docs/reports.md).
   is shown only where the perturbed count of the distinct people behind those records is at
   least 5; sums (service hours) and medians only where it is at least 10, rounded (hours and
   days to whole numbers). Event head counts name no person: they are shown where they are at
-  least 10. Sums are perturbed too, before rounding: by at most `sum_deviation` (config/ptable.yaml,
-  1.0) times the cell's largest contribution of one person (for head counts, of one event), a
-  share in (-1, 1) chosen by the cell key of those people (events) through a fixed permutation of
-  the keys, evenly spread and with mean 0. So the same people get the same sum, and two sums a
+  least 10. Sums of people's contributions (service hours) are perturbed too, before rounding: by at
+  most `sum_deviation` (config/ptable.yaml, 1.0) times the cell's largest contribution of one
+  person, a share in (-1, 1) chosen by the cell key of those people through a fixed permutation
+  of the keys, evenly spread and with mean 0. So the same people get the same sum, and two sums a
   person apart differ by that person's share plus two independent deviations each as large as
   the largest share, as the ABS TableBuilder perturbs continuous values. Rates (per 1,000),
   shares and target fulfilment are computed from perturbed counts.

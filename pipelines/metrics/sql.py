@@ -190,7 +190,7 @@ def family_sql(
         split = _protected_measures(spec, chosen, codes="r.person_code" if registers else "people.person_code")
         aggregates = [f"{split.rows[name]} AS {name}" for name in split.order if name in split.rows]
         read = [*split.rows.values(), *split.flags, *split.units.values(), *split.people.values(),
-                *([split.unit] if split.people else [])]
+                *(["person_code"] if split.people else [])]
         available = {n: e for n, e in spec.inputs.items() if n != "client_key"}
         available |= {person: f"f.{person}"} if spec.names_people else {}
         available |= {"record_key": "f.record_key"} if spec.has_records else {}
@@ -244,11 +244,11 @@ def family_sql(
 
 def _rows_beside_people(by: Sequence[str], split: _Split, filtered: str) -> str:
     """A protected record family's row: the aggregates over its rows beside those over one row per
-    (group, person) (for events: per (group, event)), where a count of distinct people is a plain count
-    and its key a plain sum (DuckDB builds a hash table per DISTINCT aggregate and filter; here there is
-    one, the people), and a sum's largest contribution of one person the largest of the people's sums."""
+    (group, person), where a count of distinct people is a plain count and its key a plain sum (DuckDB
+    builds a hash table per DISTINCT aggregate and filter; here there is one, the people), and a sum's
+    largest contribution of one person the largest of the people's sums."""
     grouping = f" GROUP BY {', '.join(by)}" if by else ""
-    per_person = [*by, split.unit]
+    per_person = [*by, "person_code"]
     flags = [f"bool_or({condition}) AS {flag}" for condition, flag in split.flags.items()]
     flags += [f"{sql} AS {name}" for name, sql in split.units.items()]
     people = (f", people AS (SELECT {', '.join([*per_person, *flags])} FROM period_rows{filtered}"
@@ -274,8 +274,8 @@ class Protected:
 
     keys: dict[str, str]
     gates: dict[str, tuple[str, str]]
-    # Per sum: the columns of the cell key of the units (people, or events) behind it and of the largest
-    # contribution of one unit (cell_key.perturbed_sums).
+    # Per sum of people's contributions: the columns of the cell key of the people behind it and of the
+    # largest contribution of one person (cell_key.perturbed_sums).
     sums: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
@@ -289,8 +289,7 @@ class _Split:
     flags: dict[str, str]  # condition of a count -> the people rows' column saying one of the person's rows meets it
     order: list[str]  # every column, in the order of the family's row
     plan: Protected
-    unit: str = "person_code"  # what the people rows are one per: a person, or (events) a record
-    units: dict[str, str] = field(default_factory=dict)  # column of the people rows -> its aggregate over a unit's rows
+    units: dict[str, str] = field(default_factory=dict)  # column of the people rows -> its sum over a person's rows
 
 
 def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) -> _Split:
@@ -310,11 +309,10 @@ def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) 
              for name, measure in chosen.items()}
     conditioned = any(condition and (counted == "DISTINCT client_key" or kinds[name] is Kind.COUNT)
                       for name, (counted, condition) in parts.items())
-    sums = [name for name in chosen if kinds[name] is Kind.SUM]
-    # A sum needs its largest contribution of one person (of one event, where rows name no person): one row
-    # per (group, unit) with the unit's sum.
+    # A sum of people's contributions needs its largest contribution of one person: one row per (group,
+    # person) with the person's sum. (Event head counts name no person and are not perturbed.)
+    sums = [name for name in chosen if kinds[name] is Kind.SUM] if spec.names_people else []
     by_person = (conditioned or bool(sums)) and spec.names_people and not spec.people_only
-    by_event = bool(sums) and not spec.names_people
     rows: dict[str, str] = {}
     people: dict[str, str] = {}
     flags: dict[str, str] = {}
@@ -361,13 +359,10 @@ def _protected_measures(spec: FamilySql, chosen: dict[str, str], *, codes: str) 
             gates[name] = (column(side, count, f"{GATE}{name}"), column(side, key, f"{KEY_PREFIX}{GATE}{name}"))
     sum_cells = {}
     for name in sums:
-        units[f"{KEY_PREFIX}unit_{name}"] = chosen[name]  # the sum over one unit's rows of the group
+        units[f"{KEY_PREFIX}unit_{name}"] = chosen[name]  # the sum over one person's rows of the group
         largest = column(people, f"max({KEY_PREFIX}unit_{name})", f"{KEY_PREFIX}largest_{name}")
-        # The units behind the sum: its people (the gate's key) or its events (their record keys).
-        key = gates[name][1] if name in gates else column(people, "sum(record_key)", f"{KEY_PREFIX}events")
-        sum_cells[name] = (key, largest)
-    return _Split(rows, people, flags, order, Protected(keys, gates, sum_cells),
-                  unit="record_key" if by_event else "person_code", units=units)
+        sum_cells[name] = (gates[name][1], largest)  # the cell key of the people behind the sum
+    return _Split(rows, people, flags, order, Protected(keys, gates, sum_cells), units=units)
 
 
 def rates_sql(rates: Sequence[str], relation: str) -> str:

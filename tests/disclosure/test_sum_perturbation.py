@@ -13,7 +13,7 @@ RANGE = load_parameters().key_range
 TABLE = PublishedTable(np.zeros((1, RANGE), dtype=np.int64), 0)  # perturbed_sums reads only its key range
 
 
-@pytest.mark.parametrize("metric", ["service_hours", "event_attendance"])
+@pytest.mark.parametrize("metric", ["service_hours", "contacts_hours_other"])
 def test_shares_are_a_permutation_of_an_even_grid_with_mean_zero(metric: str) -> None:
     shares = sum_shares(np.arange(RANGE), metric, RANGE)
     assert shares.min() > -1 and shares.max() < 1
