@@ -52,8 +52,9 @@ def _renderer() -> dict[str, Any]:
     browser = os.environ.get("BROWSER_PATH", "")
     identity: list[Any] = [browser]
     with contextlib.suppress(OSError):
-        stat = Path(browser).resolve().stat()
-        identity += [stat.st_size, stat.st_mtime_ns]
+        if browser:
+            stat = Path(browser).resolve().stat()
+            identity += [stat.st_size, stat.st_mtime_ns]
     return {"plotly": _package("plotly"), "kaleido": _package("kaleido"), "chromium": identity}
 
 
@@ -84,12 +85,20 @@ class ChartCache:
         return digest.hexdigest()
 
     @staticmethod
-    def request(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date_to: date, lang: str) -> str:
-        """The key of a request's note: the warehouse file as published (path, size, time), scope, period, language."""
-        row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-        path = Path(row[0]).resolve() if row and row[0] else None
-        stat = path.stat() if path else None
-        what = [str(path), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0, scope.describe(),
+    def request(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date_to: date,
+                lang: str) -> str | None:
+        """The key of a request's note: the warehouse file as published (path, size, time), scope,
+        period, language; None when the file cannot be told (the request is then not noted)."""
+        try:
+            row = con.execute("SELECT path FROM duckdb_databases() "
+                              "WHERE database_name = current_database()").fetchone()
+            path = Path(row[0]).resolve() if row and row[0] else None
+            stat = path.stat() if path else None
+        except (OSError, duckdb.Error):
+            return None
+        if path is None or stat is None:
+            return None
+        what = [str(path), stat.st_size, stat.st_mtime_ns, scope.describe(),
                 date_from.isoformat(), date_to.isoformat(), lang, FORMAT]
         return hashlib.sha256(json.dumps(what).encode()).hexdigest()
 
