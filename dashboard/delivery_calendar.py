@@ -16,7 +16,7 @@ from dash import html
 
 from dashboard.components import notice
 from dashboard.i18n import t
-from pipelines.delivery_calendar import Calendar, Cell, Status, delivery_calendar, due_date
+from pipelines.delivery_calendar import Calendar, Cell, Deliveries, Status, due_date, read_deliveries
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date
 from pipelines.metrics.catalogue import month_label
@@ -35,23 +35,26 @@ COLOURS: dict[Status, dict[str, str]] = {
 }
 CENTRE_FILTER = "centre"  # the view's centre filter narrows the notice (dashboard/state/url.py)
 _CACHE_SIZE = 4
-_cache: dict[tuple[str, Any, date], Calendar] = {}
+_cache: dict[tuple[str, Any], Deliveries] = {}
 _lock = threading.Lock()
 
 
 def calendar_for(ctx: PageContext, today: date | None = None) -> Calendar:
-    """The calendar of the published build within the user's scope (ReachError if it cannot be read now)."""
-    day = today or date.today()
-    key = (str(ctx.source.home.root), ctx.source.built_at(), day)
+    """The calendar of the published build within the user's scope (ReachError if it cannot be read now).
+
+    What the deliveries brought is read once per published build (the raw layer's versions: the
+    costly part) and kept for every user; the statuses follow from it and today's date at each call.
+    """
+    key = (str(ctx.source.home.root), ctx.source.built_at())
     with _lock:
         found = _cache.get(key)
         if found is None:
             with ctx.source.cursor() as cursor:
-                found = delivery_calendar(ctx.source.home, cursor, today=day)
+                found = read_deliveries(ctx.source.home, cursor)
             if len(_cache) >= _CACHE_SIZE:
                 _cache.pop(next(iter(_cache)))
             _cache[key] = found
-    return found.within(ctx.scope)
+    return found.calendar(today=today).within(ctx.scope)
 
 
 def status_text(cell: Cell, lang: str) -> str:

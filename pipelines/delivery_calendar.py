@@ -31,6 +31,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -44,6 +45,7 @@ from pipelines.database import identifier
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.ingest.raw_schema import connect_raw_layer
+from pipelines.reference.centres import Centre
 from pipelines.reference.centres import centres as seed_centres
 
 DEFAULT_SETTINGS = Path(__file__).resolve().parent.parent / "config" / "deliveries.yaml"
@@ -172,31 +174,46 @@ def included_deliveries(warehouse: duckdb.DuckDBPyConnection) -> list[Delivery]:
 
 
 def _brought_sql(table: str, date_column: str) -> str:
-    """Months each delivery brings of one raw table (names from the contract, never from input)."""
+    """Months each delivery brings of one raw table (names from the contract, never from input).
+
+    A key delivered in one row only is new where it comes: its row brings its month, no comparison
+    needed. Only the keys delivered more than once (corrections, retractions, repeats) are compared
+    version by version, by a hash of their content, so the cost stays near one pass over the table.
+    """
     export = next(f for f in FILES if f.table == table)
     keys = [identifier(c.name) for c in export.key_columns]
-    content = ", ".join(f"{identifier(c.name)} := r.{identifier(c.name)}" for c in export.columns if not c.key)
-    day = identifier(date_column)
     key_list = ", ".join(keys)
+    r_keys = ", ".join(f"r.{k}" for k in keys)
+    on_keys = " AND ".join(f"m.{k} = r.{k}" for k in keys)
+    content = ", ".join(f"r.{identifier(c.name)}" for c in export.columns if not c.key)
+    day = identifier(date_column)
     return f"""
-WITH versions AS (
-    SELECT r._centre AS centre, r._load_seq AS load_seq, {", ".join(f"r.{k}" for k in keys)},
-           r.{day} AS day, struct_pack({content}) AS content,
+WITH loaded AS MATERIALIZED (
+    SELECT r._centre AS centre, r._load_seq AS load_seq, {r_keys}, r.{day} AS day,
            date_trunc('month', i.loaded_at)::DATE AS load_month
     FROM raw.{identifier(table)} AS r JOIN included AS i ON i.delivery_id = r._delivery_id
-    QUALIFY row_number() OVER (PARTITION BY r._delivery_id, {", ".join(f"r.{k}" for k in keys)}
-                               ORDER BY r._source_row DESC) = 1
+), multi AS MATERIALIZED (
+    SELECT centre, {key_list} FROM loaded GROUP BY centre, {key_list} HAVING count(*) > 1
+), versions AS (
+    SELECT r._centre AS centre, r._load_seq AS load_seq, {r_keys}, r.{day} AS day, hash({content}) AS content,
+           date_trunc('month', i.loaded_at)::DATE AS load_month
+    FROM raw.{identifier(table)} AS r JOIN included AS i ON i.delivery_id = r._delivery_id
+    SEMI JOIN multi AS m ON m.centre = r._centre AND {on_keys}
+    QUALIFY row_number() OVER (PARTITION BY r._delivery_id, {r_keys} ORDER BY r._source_row DESC) = 1
 ), compared AS (
     SELECT centre, load_seq, load_month, day, lag(day) OVER w AS day_before,
            (row_number() OVER w = 1 OR content IS DISTINCT FROM lag(content) OVER w) AS changed
     FROM versions
     WINDOW w AS (PARTITION BY centre, {key_list} ORDER BY load_seq)
 ), months AS (
-    SELECT centre, load_seq, load_month, date_trunc('month', day)::DATE AS month FROM compared WHERE changed
+    SELECT centre, load_seq, load_month, day FROM loaded AS r ANTI JOIN multi AS m ON m.centre = r.centre AND {on_keys}
     UNION ALL
-    SELECT centre, load_seq, load_month, date_trunc('month', day_before)::DATE FROM compared WHERE changed
+    SELECT centre, load_seq, load_month, day FROM compared WHERE changed
+    UNION ALL
+    SELECT centre, load_seq, load_month, day_before FROM compared WHERE changed
 )
-SELECT DISTINCT centre, month, load_seq FROM months WHERE month IS NOT NULL AND month <= load_month
+SELECT DISTINCT centre, date_trunc('month', day)::DATE AS month, load_seq FROM months
+WHERE day IS NOT NULL AND date_trunc('month', day) <= load_month
 """
 
 
@@ -241,8 +258,13 @@ def delivered_span(brought: Sequence[Brought]) -> tuple[date, ...]:
     return month_range(min(dated), max(dated)) if dated else ()
 
 
+@cache
+def _seed() -> dict[str, Centre]:
+    return {c.code: c for c in seed_centres()}
+
+
 def _expected(centre: str, month: date) -> bool:
-    known = {c.code: c for c in seed_centres()}.get(centre)
+    known = _seed().get(centre)
     if known is None or known.project_from is None or known.project_to is None:
         return True  # no project period in the seed: every month of the calendar
     return known.project_from.replace(day=1) <= month <= known.project_to
@@ -280,14 +302,29 @@ def build_calendar(deliveries: Sequence[Delivery], brought: Iterable[Brought], m
     return Calendar(months, centres, cells, settings)
 
 
+@dataclass(frozen=True)
+class Deliveries:
+    """What a calendar is made of, read once per build: the counted deliveries and what they brought."""
+
+    deliveries: tuple[Delivery, ...]
+    brought: tuple[Brought, ...]
+
+    def calendar(self, settings: Settings | None = None, today: date | None = None) -> Calendar:
+        return build_calendar(self.deliveries, self.brought, delivered_span(self.brought),
+                              settings or load_settings(), today or date.today())
+
+
+def read_deliveries(home: Home, warehouse: duckdb.DuckDBPyConnection) -> Deliveries:
+    """The deliveries of the warehouse on `warehouse` (its catalog current) and what they brought."""
+    deliveries = included_deliveries(warehouse)
+    return Deliveries(tuple(deliveries), tuple(brought_months(home.raw_db, deliveries)))
+
+
 def delivery_calendar(home: Home, warehouse: duckdb.DuckDBPyConnection, *, settings: Settings | None = None,
                       today: date | None = None) -> Calendar:
-    """The calendar of the warehouse on `warehouse` (its catalog current), every centre; narrow it with
-    `Calendar.within(scope)` before showing it."""
-    deliveries = included_deliveries(warehouse)
-    brought = brought_months(home.raw_db, deliveries)
-    return build_calendar(deliveries, brought, delivered_span(brought), settings or load_settings(),
-                          today or date.today())
+    """The calendar of the warehouse on `warehouse`, every centre; narrow it with `Calendar.within(scope)`
+    before showing it."""
+    return read_deliveries(home, warehouse).calendar(settings, today)
 
 
 def incomplete_line(missing: dict[str, list[date]]) -> str:
