@@ -15,6 +15,12 @@ relation between such counts truly hold, and only these are given to the attack:
 - Subsets. A count whose filters imply another's (same metric, each filter of the other one
   narrowed) is at most that count: O.2.3.3 <= O.2.3 (only direct ones; the rest follow).
 
+- Centres. With a sheet per centre, a centre's count is the total sheet's count narrowed to that
+  centre; `centre` partitions the people (client IDs are unique within a centre and the metric
+  layer counts no person across centres yet), and every centre with people has a sheet, so the
+  total is exactly the sum of the centres: a hidden centre cell cannot be recovered as the total
+  minus the other centres unless the audit says so.
+
 Counts of different metrics (course participants and clients reached, say) are not linked:
 no equation or inequality between them holds for every warehouse. Record counts and sums
 (contacts, hours, event attendance) are not people counts and are shown exactly.
@@ -99,6 +105,23 @@ def _counts(data: MinistryData, sheets: Mapping[str, str]) -> list[_Count]:
             _exact(label, item.value, item.exact), _status(item.value),
             COST_HEADLINE if ind.code == main else COST_INDICATOR,
         ))
+    for sheet_data in data.centres:
+        # A centre's indicator: the national one's filters and that centre. `centre` partitions the
+        # people (a client key belongs to one centre), and every centre with people has a sheet, so
+        # the total sheet's count is the sum of the centre sheets' counts (complete, as a breakdown).
+        sheet = sheets.get(f"centre:{sheet_data.code}", f"centre {sheet_data.code}")
+        for item in (*sheet_data.indicators, *sheet_data.separate):
+            ind = item.indicator
+            if ind.metric not in UNIQUE_PEOPLE_METRICS:
+                continue
+            where = {d: frozenset(v) for d, v in ind.where.items()}
+            where["centre"] = where.get("centre", frozenset({sheet_data.code})) & {sheet_data.code}
+            label = f"{ind.code} (sheet {sheet})"
+            counts.append(_Count(
+                centre_cell(sheet_data.code, ind.code), label, ind.metric, where,
+                _exact(label, item.value, item.exact), _status(item.value), COST_INDICATOR,
+                complete=(f"indicator:{ind.code}", "centre"),
+            ))
     for part in data.breakdowns:
         ind = part.indicator
         if ind.metric not in UNIQUE_PEOPLE_METRICS:
@@ -122,6 +145,11 @@ def _counts(data: MinistryData, sheets: Mapping[str, str]) -> list[_Count]:
         counts.append(_Count(f"target:{target.metric}", label, target.metric, {},
                              _exact(label, target.actual, target.exact), _status(target.actual), COST_SUPPORTING))
     return counts
+
+
+def centre_cell(centre: str, code: str) -> str:
+    """The audit's id of indicator `code` on the sheet of `centre`."""
+    return f"centre:{centre}:indicator:{code}"
 
 
 def _without(where: Where, dimension: str) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -217,7 +245,8 @@ def _fill_unknown(cells: list[AuditCell], relations: list[Relation]) -> list[Aud
 def workbook_tables(data: MinistryData, sheets: Mapping[str, str] = SHEETS) -> tuple[TableSet, dict[str, int]]:
     """The workbook's people counts as a table set, and the cost class of each count.
 
-    Cell ids: `indicator:<code>`, `<dimension>:<code>` (breakdown rows), `target:<metric>`.
+    Cell ids: `indicator:<code>`, `centre:<centre>:indicator:<code>` (a centre's sheet), `<dimension>:<code>`
+    (breakdown rows), `target:<metric>`.
     """
     counts = _counts(data, sheets)
     atoms, sums = _partitions(counts)
@@ -262,13 +291,21 @@ def protect(data: MinistryData) -> MinistryData:
         ))
         for part in data.breakdowns
     )
+    centres = tuple(
+        replace(sheet, **{field: tuple(
+            replace(item, value=cell, exact=exact)
+            for item in getattr(sheet, field)
+            for cell, exact in [published(centre_cell(sheet.code, item.indicator.code), item.value)]
+        ) for field in ("indicators", "separate")})
+        for sheet in data.centres
+    )
     target_rows = tuple(
         replace(row, actual=cell, exact=exact)
         for row in data.target_rows for cell, exact in [published(f"target:{row.metric}", row.actual)]
     )
     return replace(data, indicators=tuple(indicator(i) for i in data.indicators),
                    separate=tuple(indicator(i) for i in data.separate),
-                   breakdowns=breakdowns, target_rows=target_rows)
+                   breakdowns=breakdowns, target_rows=target_rows, centres=centres)
 
 
 def audit_workbook(data: MinistryData, sheets: Mapping[str, str] = SHEETS) -> None:

@@ -13,13 +13,22 @@ from datetime import date
 import duckdb
 
 from pipelines.access import Scope
+from pipelines.errors import ReachError
 from pipelines.metrics import MetricQuery, compute
 from pipelines.metrics.protection import Protection
+from pipelines.reference.centres import centre
 from pipelines.reference.labels import label
 from pipelines.targets import ProjectTargets
 from reports.cells import Cell, column_cells
 from reports.framework import Framework, Indicator
-from reports.ministry_model import Breakdown, BreakdownRow, IndicatorValue, MinistryData, TargetRow
+from reports.ministry_model import (
+    Breakdown,
+    BreakdownRow,
+    CentreSheet,
+    IndicatorValue,
+    MinistryData,
+    TargetRow,
+)
 from reports.provenance import read_provenance
 
 
@@ -35,6 +44,46 @@ def indicator_value(con: duckdb.DuckDBPyConnection, indicator: Indicator, date_f
     result = compute(con, _query(scope, date_from, date_to, (indicator.metric,), where=indicator.where))
     cells = column_cells(result, indicator.metric)
     return cells[0] if cells else 0
+
+
+def centre_values(con: duckdb.DuckDBPyConnection, indicator: Indicator, date_from: date, date_to: date, *,
+                  scope: Scope) -> dict[str, Cell]:
+    """The indicator for each centre with people in it (the metric layer's `centre` dimension)."""
+    result = compute(con, _query(scope, date_from, date_to, (indicator.metric,), by=("centre",),
+                                 where=indicator.where))
+    codes = result.frame.get_column("centre").to_list()
+    return {str(code): value for code, value in zip(codes, column_cells(result, indicator.metric), strict=True)
+            if code is not None}
+
+
+def _centre_name(code: str) -> str:
+    try:
+        return centre(code).name
+    except ReachError:  # a centre loaded before the seed lost it: its code is its name
+        return code
+
+
+def centre_sheets(con: duckdb.DuckDBPyConnection, framework: Framework, date_from: date, date_to: date, *,
+                  scope: Scope) -> tuple[tuple[str, ...], tuple[CentreSheet, ...]]:
+    """The codes of the centres with figures in the period, and one sheet per centre when there are two or more.
+
+    Every centre any indicator counts someone of is listed, so a centre not listed has zero of every
+    indicator (the disclosure audit relies on it: the total is the sum of the listed centres).
+    """
+    per_centre = {i.code: centre_values(con, i, date_from, date_to, scope=scope)
+                  for i in (*framework.indicators, *framework.reported_separately)}
+    codes = tuple(sorted({code for values in per_centre.values() for code in values}))
+    if len(codes) < 2:
+        return codes, ()
+
+    def values(indicators: tuple[Indicator, ...], code: str) -> tuple[IndicatorValue, ...]:
+        return tuple(IndicatorValue(i, per_centre[i.code].get(code, 0)) for i in indicators)
+
+    return codes, tuple(
+        CentreSheet(code, _centre_name(code), values(framework.indicators, code),
+                    values(framework.reported_separately, code))
+        for code in codes
+    )
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, indicator: Indicator, dimension: str,
@@ -66,6 +115,7 @@ def gather_ministry(con: duckdb.DuckDBPyConnection, framework: Framework, target
     """Every figure exact, within `scope`: pass the result through ministry_audit.protect before it is written."""
     main = framework.indicator(framework.breakdown_indicator)
     value = {"date_from": date_from, "date_to": date_to, "scope": scope}
+    codes, sheets = centre_sheets(con, framework, **value)
     return MinistryData(
         framework=framework, date_from=date_from, date_to=date_to,
         indicators=tuple(IndicatorValue(i, indicator_value(con, i, **value)) for i in framework.indicators),
@@ -74,4 +124,5 @@ def gather_ministry(con: duckdb.DuckDBPyConnection, framework: Framework, target
         targets=targets,
         target_rows=target_rows(con, targets, **value),
         provenance=read_provenance(con, scope),
+        centre_codes=codes, national=scope.everything, centres=sheets,
     )

@@ -1,5 +1,8 @@
 """What the ministry workbook shows: plain data, filled by ministry_data, written by ministry_writer.
 
+The indicators sheet holds the whole scope (national for the ministry, or one centre); with two
+or more centres each centre also gets a sheet of the same indicators (`centres`).
+
 A people count carries its published cell (`value`: a number, `<5` or `x`) and, where that
 cell hides it, the exact figure (`exact`) that the writer's disclosure audit needs
 (reports/ministry_audit.py). The exact figure is never written to the workbook.
@@ -49,6 +52,16 @@ class TargetRow:
 
 
 @dataclass(frozen=True)
+class CentreSheet:
+    """One centre's indicators (the same codes as the workbook's total sheet), exact or published."""
+
+    code: str
+    name: str
+    indicators: tuple[IndicatorValue, ...]
+    separate: tuple[IndicatorValue, ...]
+
+
+@dataclass(frozen=True)
 class MinistryData:
     framework: Framework
     date_from: date
@@ -59,6 +72,11 @@ class MinistryData:
     targets: ProjectTargets
     target_rows: tuple[TargetRow, ...]
     provenance: Provenance
+    # The centres whose people the figures count (codes, sorted), and whether the scope is every centre.
+    centre_codes: tuple[str, ...] = ()
+    national: bool = False
+    # One sheet per centre when the workbook has two or more; the total sheet is then their sum.
+    centres: tuple[CentreSheet, ...] = ()
 
 
 def exact_figure(value: Cell, exact: int | float | None) -> int | float | None:

@@ -1,4 +1,5 @@
-"""The ministry workbook (.xlsx): indicators, breakdowns, project targets, metadata.
+"""The ministry workbook (.xlsx): indicators (the total and, with several centres, one sheet per
+centre with the same indicator codes), breakdowns, project targets, metadata.
 
 Numbers are stored as numbers with Excel number formats (`#,##0` shows as `1 234` in Czech
 Excel), dates as dates; suppressed cells hold the published marker ("<5" or "x") as text.
@@ -24,11 +25,12 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from pipelines.metrics import UNIQUE_PEOPLE_METRICS
 from pipelines.metrics.catalogue import METRICS, dimension_name, metric_name
 from pipelines.safe_text import neutralise
 from reports.cells import Cell, is_number
 from reports.ministry_audit import audit_workbook
-from reports.ministry_model import IndicatorValue, MinistryData
+from reports.ministry_model import CentreSheet, IndicatorValue, MinistryData
 
 SHEET_NAMES = {
     "indicators": "Ukazatele",
@@ -40,9 +42,18 @@ SHEET_NAMES = {
     "targets": "Cíle projektu",
     "metadata": "Metadata",
 }
+CENTRE_SHEET = "Ukazatele {code}"  # a centre's indicators, beside the total sheet (SHEET_NAMES["indicators"])
+# The metric layer counts a person once per centre (no linkage key yet), so a total's unique people
+# are the centres' unique clients added up (issue 11, item 6).
+SUMMED_UNIQUE = "součet unikátních klientů center / sum of the centres' unique clients"
 QUALITY_CS = {
     "passed": "v pořádku", "warnings": "s varováními", "failed": "neprošla", "not_checked": "nekontrolováno",
 }
+
+
+def sheet_names(data: MinistryData) -> dict[str, str]:
+    """The sheet names of this workbook: SHEET_NAMES and one `Ukazatele <code>` per centre sheet."""
+    return {**SHEET_NAMES, **{f"centre:{c.code}": CENTRE_SHEET.format(code=c.code) for c in data.centres}}
 
 
 # --- print layout -------------------------------------------------------------------------------------
@@ -160,7 +171,8 @@ def _number_format(metric: str) -> str:
     return "decimal" if metric == "service_hours" else "int"
 
 
-def _indicator_rows(sheet: _Sheet, start: int, values: tuple[IndicatorValue, ...]) -> int:
+def _indicator_rows(sheet: _Sheet, start: int, values: tuple[IndicatorValue, ...], summed: bool = False) -> int:
+    """One row per indicator; `summed`: a total of several centres, whose unique people are labelled so."""
     for offset, item in enumerate(values):
         row = start + offset
         ind = item.indicator
@@ -171,7 +183,10 @@ def _indicator_rows(sheet: _Sheet, start: int, values: tuple[IndicatorValue, ...
         sheet.text(row, 4, ind.metric)
         filters = "; ".join(f"{dim} = {', '.join(codes)}" for dim, codes in ind.where.items())
         sheet.text(row, 5, filters)
-        sheet.text(row, 6, ind.judgement)
+        note = ind.judgement
+        if summed and ind.metric in UNIQUE_PEOPLE_METRICS:
+            note = f"{SUMMED_UNIQUE.capitalize()}. {note}".strip()
+        sheet.text(row, 6, note)
     return start + len(values)
 
 
@@ -183,21 +198,38 @@ TARGET_WIDTHS = (22, 26, 26, 15, 15, 13, 11)
 METADATA_WIDTHS = (26, 40, 48, 18, 10, 14, 14)
 
 
-def _write_indicators(sheet: _Sheet, data: MinistryData) -> None:
+def coverage(data: MinistryData) -> str:
+    """Whose figures the total sheet holds (its third row)."""
+    codes = ", ".join(data.centre_codes) or "—"
+    if not data.centres:
+        return f"Centrum / Centre: {codes}"
+    whole = ("Celkem za všechna centra / National: all centres" if data.national
+             else "Celkem za centra / Total of the centres")
+    return (f"{whole} ({codes}). Počty osob: {SUMMED_UNIQUE.split(' / ')[0]} (osoba obsloužená dvěma centry "
+            f"se počítá dvakrát). / People counts: the {SUMMED_UNIQUE.split(' / ')[1]} (a person served by two "
+            "centres counts twice).")
+
+
+def _write_indicators(sheet: _Sheet, data: MinistryData, centre: CentreSheet | None = None) -> None:
+    """The total sheet (`centre` None) or one centre's sheet: the same indicator codes in the same rows."""
     fw = data.framework
     sheet.paragraph(0, f"{fw.name_cs} / {fw.name_en}", "title")
     sheet.text(1, 0, "Období / Period")
     sheet.when(1, 1, data.date_from)
     sheet.when(1, 2, data.date_to)
+    sheet.paragraph(2, coverage(data) if centre is None else f"Centrum / Centre: {centre.code} — {centre.name}")
+    summed = centre is None and bool(data.centres)
+    indicators, separate = (data.indicators, data.separate) if centre is None else (centre.indicators,
+                                                                                     centre.separate)
     sheet.header(3, ["Kód / Code", "Ukazatel", "Indicator", "Hodnota / Value", "Metrika / Metric",
                      "Filtr / Filter", "Poznámka k mapování / Mapping note"])
-    row = _indicator_rows(sheet, 4, data.indicators)
-    if data.separate:
+    row = _indicator_rows(sheet, 4, indicators, summed)
+    if separate:
         sheet.paragraph(row + 1, "Vykazováno odděleně (nesčítá se s ukazateli fondu) / "
                                  "Reported separately (never added to the fund's indicators)", "title")
         sheet.header(row + 2, ["Kód / Code", "Ukazatel", "Indicator", "Hodnota / Value", "Metrika / Metric",
                                "Filtr / Filter", "Poznámka / Note"])
-        _indicator_rows(sheet, row + 3, data.separate)
+        _indicator_rows(sheet, row + 3, separate, summed)
     sheet.ws.freeze_panes(4, 0)
     sheet.finish(repeat_to_row=3)
 
@@ -315,7 +347,7 @@ def write_workbook(data: MinistryData, out: Path, generated_at: datetime | None 
     The file is written beside `out` under a temporary name and renamed, so a failure half-way
     leaves no partial workbook and an earlier one at `out` stays as it was.
     """
-    audit_workbook(data, SHEET_NAMES)  # raises ReachError naming the cells an attack narrows
+    audit_workbook(data, sheet_names(data))  # raises ReachError naming the cells an attack narrows
     out.parent.mkdir(parents=True, exist_ok=True)
     # A private folder beside `out` (same file system, so the rename is atomic); the file inside
     # gets the usual permissions, as if written at `out` directly.
@@ -334,10 +366,14 @@ def _write(data: MinistryData, out: Path, generated_at: datetime) -> None:
     book = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     formats = _formats(book)
 
+    names = sheet_names(data)
+
     def sheet(key: str, widths: tuple[float, ...]) -> _Sheet:
-        return _Sheet(book.add_worksheet(SHEET_NAMES.get(key, f"Podle {key}")[:31]), formats, widths)
+        return _Sheet(book.add_worksheet(names.get(key, f"Podle {key}")[:31]), formats, widths)
 
     _write_indicators(sheet("indicators", INDICATOR_WIDTHS), data)
+    for centre in data.centres:
+        _write_indicators(sheet(f"centre:{centre.code}", INDICATOR_WIDTHS), data, centre)
     for index, part in enumerate(data.breakdowns):
         _write_breakdown(sheet(part.dimension, BREAKDOWN_WIDTHS), data, index)
     _write_targets(sheet("targets", TARGET_WIDTHS), data)
