@@ -160,7 +160,7 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("mart_dim_client", "region_valid"): _mart("dim_client", M_CLIENT, "region = 'CZ099'"),
     ("mart_dim_client", "in_centre_region_valid"): _mart("dim_client", M_CLIENT, "in_centre_region = 'maybe'"),
     # a ULK client's reach district in Prague: the district lies outside the centre's region
-    ("mart_dim_client", "district_in_centre_region"): _mart("dim_client", M_CLIENT, "district = 'CZ0100'"),
+    ("mart_dim_client", "district_in_centre_region"): _mart("dim_client", M_CLIENT, "region = 'CZ051'"),
     ("mart_dim_client", "residence_district_code_valid"):
         _mart("dim_client", M_CLIENT, "residence_district_code = 'CZ9999'"),
     ("mart_dim_client", "target_group_valid"): _mart("dim_client", M_CLIENT, "target_group = 'refugees'"),
@@ -221,6 +221,7 @@ BREAKS: dict[tuple[str, str], Break] = {
     ("mart_fct_events", "event_type_valid"): _mart("fct_events", M_EVENT, "event_type = 'party'"),
     ("mart_fct_events", "district_valid"): _mart("fct_events", M_EVENT, "district = 'CZ9999'"),
     ("mart_fct_events", "region_valid"): _mart("fct_events", M_EVENT, "region = 'CZ099'"),
+    ("mart_fct_events", "in_centre_region_valid"): _mart("fct_events", M_EVENT, "in_centre_region = 'maybe'"),
     ("mart_fct_events", "participants_not_negative"):
         _mart("fct_events", M_EVENT, "participants = -1, participants_foreign = -1"),
     ("mart_fct_events", "foreign_within_participants"):
