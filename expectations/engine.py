@@ -3,14 +3,21 @@
 GX's SQL datasource over duckdb-engine returns empty metric results (GX issues #10738, #11579),
 so every expectation is evaluated by GX's pandas engine instead, with memory kept bounded:
 - row expectations run on the suite's projected columns only, in chunks of CHUNK_ROWS rows
-  streamed from DuckDB as Arrow record batches; counts and samples are summed over chunks;
+  streamed from DuckDB as Arrow record batches; counts and samples are summed over chunks.
+  Each chunk is validated with GX's BASIC result format (counts); only the expectations that
+  found unexpected rows in the chunk, while their sample is not full, are validated again on
+  the same chunk with SUMMARY for the failing rows' index (GX's per-expectation cost is its
+  metric graph, and SUMMARY's about doubles it; docs/performance.md);
 - aggregate checks (uniqueness, relationships, completeness, anomalies, identifier scans) are
-  computed in DuckDB, and GX validates the resulting violation counts against their bound.
+  computed in DuckDB (one statement per check: its violation count and sample), and GX
+  validates the resulting violation counts against their bound: every check of a run in one
+  GX validation of a one-row frame (`Engine.validate_all`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +29,18 @@ from expectations.results import SAMPLE_SIZE, Outcome
 from expectations.spec import CheckSpec, ExpectationSpec, SuiteSpec
 from pipelines.errors import ReachError
 
-# 50,000 rows per pandas chunk and a DuckDB memory limit for the gate's connection keep the gate
-# under ~0.7 GB at national scale (bench/results/gate.json); aggregates spill to disk instead.
-CHUNK_ROWS = 50_000
+# Rows per pandas chunk (only the suite's projected columns) and a DuckDB memory limit for the
+# gate's connection bound the gate's memory at national scale (bench/results/gate.json);
+# aggregates spill to disk instead. GX pays its metric graph once per chunk and expectation,
+# so fewer, larger chunks are faster (docs/performance.md).
+CHUNK_ROWS = 200_000
 DUCKDB_MEMORY_LIMIT = "256MB"
 ROW_LABEL = "_row"
+# GX result formats: counts for every chunk, the failing rows' index only where there are some,
+# success alone for the checks' violation counts (their count and sample come from DuckDB).
+COUNTS = {"result_format": "BASIC"}
+FAILING_ROWS = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+VERDICT = {"result_format": "BOOLEAN_ONLY"}
 
 
 @dataclass(frozen=True)
@@ -84,9 +98,30 @@ class Engine:
         self.batch_definition = asset.add_batch_definition_whole_dataframe("whole_frame")
 
     def validate(self, suite: SuiteSpec) -> list[Outcome]:
-        outcomes = self._row_expectations(suite) if suite.expectations else []
-        if suite.checks:
-            outcomes += self._checks(suite)
+        return self.validate_all([suite])
+
+    def validate_all(self, suites: list[SuiteSpec],
+                     progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+        """Every suite's outcomes in suite order (per suite: row expectations, then checks as
+        listed, then the checks that could not be evaluated). The checks' violation counts of all
+        suites are decided by GX in one validation at the end. `progress(suites done, suites)`."""
+        parts: list[tuple[SuiteSpec, list[Outcome], dict[str, _Counted], list[Outcome]]] = []
+        for done, suite in enumerate(suites):
+            if progress is not None:
+                progress(done, len(suites))
+            rows = self._row_expectations(suite) if suite.expectations else []
+            counted, broken = self._count_checks(suite)
+            parts.append((suite, rows, counted, broken))
+        verdicts = self._decide_checks([(suite, counted) for suite, _, counted, _ in parts])
+        outcomes: list[Outcome] = []
+        for suite, rows, counted, broken in parts:
+            outcomes += rows
+            for check in suite.checks:
+                if check.id in counted:
+                    outcomes.append(counted[check.id].outcome(suite.name, check, verdicts[(suite.name, check.id)]))
+            outcomes += broken
+        if progress is not None:
+            progress(len(suites), len(suites))
         return outcomes
 
     # --- row expectations ---------------------------------------------------------------------
@@ -98,10 +133,9 @@ class Engine:
         expectations = [get_expectation_impl(kind)(**kwargs, meta={"id": rule_id}) for rule_id, kind, kwargs in specs]
         return gx.ExpectationSuite(name=name, expectations=expectations)
 
-    def _run(self, frame: pd.DataFrame, gx_suite: Any) -> dict[str, Any]:
+    def _run(self, frame: pd.DataFrame, gx_suite: Any, result_format: dict[str, Any]) -> dict[str, Any]:
         batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(gx_suite, result_format={"result_format": "SUMMARY",
-                                                         "partial_unexpected_count": SAMPLE_SIZE})
+        result = batch.validate(gx_suite, result_format=result_format)
         return {r.expectation_config.meta["id"]: r for r in result.results}
 
     def _projection_sql(self, suite: SuiteSpec) -> str:
@@ -119,22 +153,30 @@ class Engine:
         except duckdb.Error as error:
             # A missing table or column is a structural break: every expectation on it fails.
             return [t.failed(suite.name, f"could not read {suite.table}: {error}") for t in tallies.values()]
+        specs = {e.id: (e.id, e.expect, e.kwargs) for e in suite.expectations}
         try:
-            gx_suite = self._gx_suite(suite.name, [(e.id, e.expect, e.kwargs) for e in suite.expectations])
+            gx_suite = self._gx_suite(suite.name, list(specs.values()))
         except Exception as error:  # GX raises its own types for unknown expectations or bad kwargs
             raise ReachError(f"Suite file {suite.path}: an expectation cannot be built ({error}).") from error
         seen_chunk = False
         for record_batch in reader:
             seen_chunk = True
-            self._tally_chunk(record_batch.to_pandas(), gx_suite, tallies)
+            self._tally_chunk(record_batch.to_pandas(), suite.name, gx_suite, specs, tallies)
         if not seen_chunk:  # an empty table still gets its expectations evaluated
-            self._tally_chunk(reader.schema.empty_table().to_pandas(), gx_suite, tallies)
+            self._tally_chunk(reader.schema.empty_table().to_pandas(), suite.name, gx_suite, specs, tallies)
         return [t.outcome(suite.name) for t in tallies.values()]
 
-    def _tally_chunk(self, frame: pd.DataFrame, gx_suite: Any, tallies: dict[str, _Tally]) -> None:
-        frame = frame.set_index(ROW_LABEL)
-        for rule_id, result in self._run(frame, gx_suite).items():
-            tallies[rule_id].add(result)
+    def _tally_chunk(self, frame: pd.DataFrame, suite_name: str, gx_suite: Any,
+                     specs: dict[str, tuple[str, str, dict[str, Any]]], tallies: dict[str, _Tally]) -> None:
+        # Counts do not depend on the index; a plain one spares pandas a hash table of the row
+        # labels each time GX looks an attribute up on a column (docs/performance.md).
+        counts = self._run(frame.drop(columns=ROW_LABEL), gx_suite, COUNTS)
+        # The failing rows (indexed by their labels), from GX on the same chunk, where a sample has room.
+        sampled = [rule_id for rule_id, result in counts.items() if tallies[rule_id].wants_rows(result)]
+        rows = self._run(frame.set_index(ROW_LABEL), self._gx_suite(suite_name, [specs[i] for i in sampled]),
+                         FAILING_ROWS) if sampled else {}
+        for rule_id, result in counts.items():
+            tallies[rule_id].add(result, rows.get(rule_id))
 
     # --- aggregate checks ---------------------------------------------------------------------
 
@@ -144,39 +186,63 @@ class Engine:
         assert check.query is not None
         return self.target.sql(check.query)
 
-    def _checks(self, suite: SuiteSpec) -> list[Outcome]:
-        counted: dict[str, tuple[int, list[str]]] = {}
+    def _count_checks(self, suite: SuiteSpec) -> tuple[dict[str, _Counted], list[Outcome]]:
+        """Each check's violation count and sample (DuckDB); the checks that could not be evaluated."""
+        counted: dict[str, _Counted] = {}
         broken: list[Outcome] = []
         for check in suite.checks:
             try:
                 sql = self._check_sql(check)
-                total = self.con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0]
-                sample = self.con.execute(
-                    f"SELECT CAST(failing_key AS VARCHAR) FROM ({sql}) ORDER BY 1 LIMIT {SAMPLE_SIZE}"
-                ).fetchall()
+                counted[check.id] = self._count(sql)
             except duckdb.Error as error:
                 broken.append(_check_outcome(suite.name, check, None, [], f"could not evaluate: {error}"))
-                continue
-            counted[check.id] = (int(total[0]) if total else 0, [str(row[0]) for row in sample])
-        if not counted:
-            return broken
-        # GX decides each check on a one-row frame of violation counts (one column per check).
-        frame = pd.DataFrame({rule_id: [count] for rule_id, (count, _) in counted.items()})
-        specs = [(c.id, "expect_column_values_to_be_between",
-                  {"column": c.id, "min_value": 0, "max_value": c.max_violations})
-                 for c in suite.checks if c.id in counted]
-        results = self._run(frame, self._gx_suite(suite.name, specs))
-        outcomes = []
-        for check in suite.checks:
-            if check.id not in counted:
-                continue
-            count, sample = counted[check.id]
-            result = results[check.id]
-            exception = _exception_message(result)
-            outcome = _check_outcome(suite.name, check, count, sample, exception)
-            outcome.success = bool(result.success) and exception is None
-            outcomes.append(outcome)
-        return outcomes + broken
+        return counted, broken
+
+    def _count(self, sql: str) -> _Counted:
+        """The violations of one check query: their number and the first SAMPLE_SIZE keys in order,
+        in one statement (the query runs once)."""
+        try:
+            row = self.con.execute(
+                f"WITH found AS MATERIALIZED (SELECT CAST(failing_key AS VARCHAR) AS k FROM ({sql})) "
+                f"SELECT (SELECT count(*) FROM found), "
+                f"(SELECT list(k ORDER BY k) FROM (SELECT k FROM found ORDER BY k LIMIT {SAMPLE_SIZE}))"
+            ).fetchall()[0]
+        except duckdb.Error:
+            # The two plain statements, so a broken query reports the error it always has.
+            [(total,)] = self.con.execute(f"SELECT count(*) FROM ({sql})").fetchall()
+            keys = self.con.execute(
+                f"SELECT CAST(failing_key AS VARCHAR) FROM ({sql}) ORDER BY 1 LIMIT {SAMPLE_SIZE}").fetchall()
+            return _Counted(int(total), [str(key) for (key,) in keys])
+        return _Counted(int(row[0]), [str(key) for key in row[1] or []])
+
+    def _decide_checks(self, suites: list[tuple[SuiteSpec, dict[str, _Counted]]]) -> dict[tuple[str, str], Any]:
+        """GX's result for each counted check (keyed by suite and check id), from one validation of
+        a one-row frame of violation counts (one column per check)."""
+        keys = [(suite, check) for suite, counted in suites for check in suite.checks if check.id in counted]
+        if not keys:
+            return {}
+        counts = {suite.name: counted for suite, counted in suites}
+        frame = pd.DataFrame({f"check_{n}": [counts[suite.name][check.id].count]
+                              for n, (suite, check) in enumerate(keys)})
+        specs = [(str(n), "expect_column_values_to_be_between",
+                  {"column": f"check_{n}", "min_value": 0, "max_value": check.max_violations})
+                 for n, (_, check) in enumerate(keys)]
+        results = self._run(frame, self._gx_suite("checks", specs), VERDICT)
+        return {(suite.name, check.id): results[str(n)] for n, (suite, check) in enumerate(keys)}
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A check's violations as DuckDB counted them."""
+
+    count: int
+    sample: list[str]
+
+    def outcome(self, suite: str, check: CheckSpec, result: Any) -> Outcome:
+        exception = _exception_message(result)
+        outcome = _check_outcome(suite, check, self.count, self.sample, exception)
+        outcome.success = bool(result.success) and exception is None
+        return outcome
 
 
 def _check_outcome(suite: str, check: CheckSpec, count: int | None, sample: list[str],
@@ -209,8 +275,16 @@ class _Tally:
         self.sample: list[str] = []
         self.exception: str | None = None
 
-    def add(self, result: Any) -> None:
+    def wants_rows(self, result: Any) -> bool:
+        """Whether GX's failing rows of this chunk are needed: some were found and the sample has room."""
+        return (_exception_message(result) is None and int(result.result.get("unexpected_count") or 0) > 0
+                and len(self.sample) < SAMPLE_SIZE)
+
+    def add(self, result: Any, rows: Any = None) -> None:
+        """A chunk's counts (GX's BASIC result) and, where asked for, its failing rows (SUMMARY)."""
         exception = _exception_message(result)
+        if exception is None and rows is not None:
+            exception = _exception_message(rows)
         if exception is not None:
             self.exception = self.exception or exception
             self.success = False
@@ -218,7 +292,7 @@ class _Tally:
         self.success = self.success and bool(result.success)
         self.element_count += int(result.result.get("element_count") or 0)
         self.unexpected_count += int(result.result.get("unexpected_count") or 0)
-        for item in result.result.get("partial_unexpected_index_list") or []:
+        for item in (rows.result.get("partial_unexpected_index_list") if rows is not None else None) or []:
             if len(self.sample) >= SAMPLE_SIZE:
                 break
             row = item.get(ROW_LABEL) if isinstance(item, dict) else item

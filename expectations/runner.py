@@ -67,15 +67,7 @@ def _target(con: duckdb.DuckDBPyConnection, raw_catalog: str, mart_catalog: str)
 
 def _validate(con: duckdb.DuckDBPyConnection, target: Target, suites: list[SuiteSpec],
               chunk_rows: int, progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
-    engine = Engine(con, target, chunk_rows=chunk_rows)
-    outcomes: list[Outcome] = []
-    for done, suite in enumerate(suites):
-        if progress is not None:
-            progress(done, len(suites))
-        outcomes += engine.validate(suite)
-    if progress is not None:
-        progress(len(suites), len(suites))
-    return outcomes
+    return Engine(con, target, chunk_rows=chunk_rows).validate_all(suites, progress)
 
 
 def _write_files(home: Home, result: GateResult, suites: list[SuiteSpec]) -> None:
