@@ -23,7 +23,16 @@ from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.protection import HIDDEN, SHOWN, Protection
 from reach.cli import main
-from support.attacks import FROM, LONE, OTHERS, TO, attack_marts, feasible_differences, preimage
+from support.attacks import (
+    FROM,
+    LONE,
+    OTHERS,
+    TO,
+    attack_marts,
+    feasible_differences,
+    preimage,
+    publishable_sum,
+)
 from support.marts import MartBuilder, home_with_marts
 
 
@@ -158,6 +167,23 @@ def test_the_attacks_through_reach_metrics(home: Home, con: duckdb.DuckDBPyConne
     assert status == 2 and "at most 5 values" in err
     status, out, _ = _reach(home, "--metric", "clients_reached", "--where", "sex=unknown", "--exact")
     assert status == 0 and out == "clients_reached\n21\n"  # the operator's exact figure, audited
+
+
+def test_two_sums_of_hours_a_person_apart_through_reach_metrics(home: Home) -> None:
+    """The lone Mongolian's hour of legal counselling: his 25 compatriots' hours against the 24 others'
+    (everyone 1 h). Even knowing the others had 1 h each, several values of his hours fit both figures."""
+    def hours(*where: str) -> int:
+        args = [a for w in where for a in ("--where", w)]
+        status, out, _ = _reach(home, "--metric", "service_hours", "--by", "service", *args, "--format", "json")
+        assert status == 0, out
+        return next(int(r["service_hours"]) for r in json.loads(out) if r["service"] == "legal_counselling")
+    status, out, _ = _reach(home, "--metric", "service_hours", "--by", "service", "--where", f"nationality={LONE}",
+                            "--where", "district=CZ0427", "--exact", "--format", "json")
+    assert status == 0 and {r["service"]: r["service_hours"] for r in json.loads(out)}["legal_counselling"] == 24
+    lone, others = hours(f"nationality={LONE}"), hours(f"nationality={LONE}", "district=CZ0427")
+    assert others in publishable_sum(24, 1)
+    consistent = {h for h in range(1, 10) if lone in publishable_sum(24 + h, max(1, h))}
+    assert len(consistent) >= 3 and 1 in consistent, (lone, others, consistent)
 
 
 def test_the_audit_entry_names_the_query_not_a_figure(home: Home) -> None:
