@@ -31,13 +31,17 @@ def write_ministry_workbook(
     `con` is a read-only connection from pipelines.metrics.open_warehouse. The figures are exact,
     with `<5` and complementary `x` chosen over all sheets and audited by a linear program
     (reports/ministry_audit.py); a workbook that fails the audit is not written (ReachError).
-    `scope`: whose figures (the downloading user's; pipelines.access.EVERYTHING for the operator).
+    `scope`: whose figures (the downloading user's; pipelines.access.EVERYTHING for the operator). The
+    indicators sheet holds the whole scope; with figures of two or more centres, each centre gets a
+    sheet of the same indicators too (a coordinator of one centre gets that centre's figures only).
     """
     if date_to < date_from:
         raise ReachError(f"The period ends ({date_to}) before it starts ({date_from}).")
     path = Path(out)
     if path.suffix.lower() != ".xlsx":
         raise ReachError(f"The ministry workbook is an .xlsx file; '{path}' has another extension.")
-    data = gather_ministry(con, load_framework(framework), targets or load_targets(), date_from, date_to,
-                           scope=scope)
+    targets = targets or load_targets()
+    if not scope.everything:  # some centres' workbook: their projects' targets (the file's all if none has any)
+        targets = targets.for_centres(scope.centres) or targets
+    data = gather_ministry(con, load_framework(framework), targets, date_from, date_to, scope=scope)
     return write_workbook(protect(data), path)
