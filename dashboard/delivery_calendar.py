@@ -119,3 +119,19 @@ def incomplete_notice(ctx: PageContext) -> list[html.Div]:
     box = notice(t("incomplete_notice", lang).format(items=_items(missing, lang)), "warning")
     box.id = "incomplete-notice"
     return [box]
+
+
+def calendar_section(ctx: PageContext) -> html.Section:
+    """Who has delivered which month (pipelines/delivery_calendar.py), the rows of the user's centres."""
+    lang = ctx.lang
+    parts: list[Any] = [html.H2(t("calendar_title", lang), id="calendar-heading"),
+                        html.P(t("calendar_help", lang), className="note")]
+    try:
+        calendar = calendar_for(ctx)
+    except ReachError as error:
+        parts.append(notice(t("calendar_unavailable", lang).format(reason=str(error)), "warning"))
+    else:
+        parts.append(calendar_table(calendar, lang) if calendar.months and calendar.centres
+                     else notice(t("calendar_empty", lang)))
+    return html.Section(className="card", id="calendar-card", children=parts,
+                        **{"aria-labelledby": "calendar-heading"})

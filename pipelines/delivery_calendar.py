@@ -314,10 +314,44 @@ class Deliveries:
                               settings or load_settings(), today or date.today())
 
 
+BROUGHT_TABLE = "delivery_months"  # what the build's deliveries brought, written by the build (record_brought)
+
+
+def record_brought(build_db: Path, home: Home) -> None:
+    """Write what the deliveries of the new build file brought into it (table BROUGHT_TABLE), so readers
+    (every `reach metrics`, the dashboard's first view of a build) read a small table, not the raw layer.
+    Called by reach/build.py before publishing."""
+    con = duckdb.connect(str(build_db))
+    try:
+        brought = brought_months(home.raw_db, included_deliveries(con))
+        con.execute(f"CREATE OR REPLACE TABLE {BROUGHT_TABLE} (centre VARCHAR NOT NULL, month DATE NOT NULL, "
+                    "load_seq BIGINT NOT NULL, activity BOOLEAN NOT NULL)")
+        if brought:
+            con.executemany(f"INSERT INTO {BROUGHT_TABLE} VALUES (?, ?, ?, ?)",
+                            [(b.centre, b.month, b.load_seq, b.activity) for b in brought])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _recorded_brought(warehouse: duckdb.DuckDBPyConnection) -> list[Brought] | None:
+    """What the build recorded (record_brought); None for a warehouse built before it did."""
+    present = warehouse.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+                                f"current_database() AND table_name = '{BROUGHT_TABLE}'").fetchall()[0][0]
+    if not present:
+        return None
+    rows = warehouse.execute(f"SELECT centre, month, load_seq, activity FROM {BROUGHT_TABLE} "
+                             "ORDER BY centre, month, load_seq, activity").fetchall()
+    return [Brought(*row) for row in rows]
+
+
 def read_deliveries(home: Home, warehouse: duckdb.DuckDBPyConnection) -> Deliveries:
-    """The deliveries of the warehouse on `warehouse` (its catalog current) and what they brought."""
+    """The deliveries of the warehouse on `warehouse` (its catalog current) and what they brought: as its
+    build recorded it, or, for a warehouse built before builds recorded it, from the raw layer."""
     deliveries = included_deliveries(warehouse)
-    return Deliveries(tuple(deliveries), tuple(brought_months(home.raw_db, deliveries)))
+    recorded = _recorded_brought(warehouse)
+    brought = recorded if recorded is not None else brought_months(home.raw_db, deliveries)
+    return Deliveries(tuple(deliveries), tuple(brought))
 
 
 def delivery_calendar(home: Home, warehouse: duckdb.DuckDBPyConnection, *, settings: Settings | None = None,

@@ -51,6 +51,7 @@ import duckdb
 
 from pipelines.build_progress import DBT, GATE, PUBLISH, PUBLISHED, RECORD_KEYS, BuildProgress, BuildReport
 from pipelines.changes import record_headlines
+from pipelines.delivery_calendar import record_brought
 from pipelines.disclosure.record_keys import add_record_keys, recorded_fingerprint
 from pipelines.disclosure.secret import replace_secret, secret_for_build
 from pipelines.errors import QualityGateFailed, ReachError
@@ -199,6 +200,7 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
         report(BuildProgress(PUBLISH))
         assert_self_contained(build_db)
         record_headlines(build_db, home)  # this build's headline figures, for "what changed" (pipelines/changes.py)
+        record_brought(build_db, home)  # what its deliveries brought, for the delivery calendar
     except BaseException as error:
         if is_out_of_space(error) and not isinstance(error, QualityGateFailed):
             _discard(build_db)  # a partial file only takes the space the next attempt needs

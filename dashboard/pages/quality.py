@@ -19,10 +19,9 @@ from dash import html
 from charts import figures
 from dashboard.components import kpi_card, notice
 from dashboard.data import ChartData
-from dashboard.delivery_calendar import calendar_for, calendar_table
+from dashboard.delivery_calendar import calendar_section
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, PageContext
-from pipelines.errors import ReachError
 from pipelines.formatting import fmt_datetime, fmt_int
 
 DATA_DOCS_URL = "/quality/data_docs/index.html"
@@ -94,7 +93,7 @@ def header(ctx: PageContext) -> html.Div:
                             id="data-docs-link"))
     parts.append(notice("Tato stránka ukazuje stav dat; filtry období a skupin se na ni nevztahují." if cs else
                         "This page shows the state of the data; period and group filters do not apply to it."))
-    parts.append(_calendar(ctx))
+    parts.append(calendar_section(ctx))
     parts.append(_failed(ctx, gate, check))
     parts.append(_quarantine(quarantine, lang))
     return html.Div(parts)
@@ -123,22 +122,6 @@ def _failed(ctx: PageContext, gate: dict[str, Any] | None, check: dict[str, Any]
     if not ctx.scope.everything:  # counts and examples may be of other centres' rows
         frame = frame.drop([c for c in ACROSS_CENTRES if c in frame.columns])
     return html.Div(className="card", children=[title, _table(frame, headers)])
-
-
-def _calendar(ctx: PageContext) -> html.Section:
-    """Who has delivered which month (pipelines/delivery_calendar.py), the rows of the user's centres."""
-    lang = ctx.lang
-    parts: list[Any] = [html.H2(t("calendar_title", lang), id="calendar-heading"),
-                        html.P(t("calendar_help", lang), className="note")]
-    try:
-        calendar = calendar_for(ctx)
-    except ReachError as error:
-        parts.append(notice(t("calendar_unavailable", lang).format(reason=str(error)), "warning"))
-    else:
-        parts.append(calendar_table(calendar, lang) if calendar.months and calendar.centres
-                     else notice(t("calendar_empty", lang)))
-    return html.Section(className="card", id="calendar-card", children=parts,
-                        **{"aria-labelledby": "calendar-heading"})
 
 
 # The quarantine columns this page shows: where a row is and why it does not count, never its

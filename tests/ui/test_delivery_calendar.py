@@ -143,3 +143,17 @@ def test_the_calendar_shows_on_the_quality_page(dash_duo: DashComposite, publish
         cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
         assert cells == [status_text(expected.cell("ULK", m), lang) for m in expected.months]
     assert dash_duo.get_logs() == []
+
+
+def test_the_build_records_what_its_deliveries_brought(published_home: Home) -> None:
+    """The calendar is read from the build file's delivery_months, the same as the raw layer gives it."""
+    from pipelines.delivery_calendar import BROUGHT_TABLE, brought_months, included_deliveries, read_deliveries
+
+    con = open_warehouse(published_home)
+    try:
+        rows = con.execute(f"SELECT count(*) FROM {BROUGHT_TABLE}").fetchall()[0][0]
+        recorded = read_deliveries(published_home, con)
+        from_raw = brought_months(published_home.raw_db, included_deliveries(con))
+    finally:
+        con.close()
+    assert rows > 0 and list(recorded.brought) == from_raw
