@@ -179,11 +179,10 @@ class _Batch:
         except FileRejected as rejection:
             return FileReport(delivered.name, kind, "rejected", f"{delivered.name}: {rejection}; file rejected.",
                               sha256=delivered.sha256)
+        orphans = self._orphans(export, checked.loaded)  # before its rows join the raw table
         self._insert_rows(export, delivered, checked.loaded)
         self._insert_quarantine(export, delivered, checked)
-        warnings = pl.concat(
-            [checked.warnings, self._orphans(export, delivered), _unknown_columns(checked)], how="vertical"
-        )
+        warnings = pl.concat([checked.warnings, orphans, _unknown_columns(checked)], how="vertical")
         self._insert_warnings(kind, delivered, warnings)
         return FileReport(
             delivered.name, kind, "loaded", _unknown_column_note(delivered.name, checked),
@@ -240,24 +239,30 @@ class _Batch:
             "message",
         ))
 
-    def _orphans(self, export: ExportFile, delivered: DeliveredFile) -> pl.DataFrame:
-        """Rows just loaded whose client the centre never delivered (this or any earlier delivery)."""
+    def _orphans(self, export: ExportFile, loaded: pl.DataFrame) -> pl.DataFrame:
+        """Rows about to be loaded whose client the centre never delivered (this or any earlier delivery).
+
+        Judged on the file's loaded rows against raw.clients (clients load first in a delivery),
+        so the raw table of the file's kind, which grows with every delivery, is not read again."""
         referencing = [c for c in export.columns if c.references_client]
-        if not referencing:
+        if not referencing or loaded.height == 0:
             return pl.DataFrame(schema=WARNING_SCHEMA)
         header = referencing[0].header
-        arrow = self.con.sql(
-            f"""
-            SELECT r._source_row, r.client_id FROM raw.{export.table} r
-            WHERE r._delivery_id = ? AND r._file_name = ?
-              AND NOT EXISTS (SELECT 1 FROM raw.clients c WHERE c._centre = r._centre AND c.client_id = r.client_id)
-            ORDER BY r._source_row
-            """,
-            params=[self.ident, delivered.name],
-        ).to_arrow_table()
+        self.con.register("_referencing", loaded.select(ROW, pl.col(referencing[0].name).alias("client_id")).to_arrow())
+        try:
+            arrow = self.con.sql(
+                f"""
+                SELECT r.{ROW}, r.client_id FROM _referencing r
+                WHERE NOT EXISTS (SELECT 1 FROM raw.clients c WHERE c._centre = ? AND c.client_id = r.client_id)
+                ORDER BY r.{ROW}
+                """,
+                params=[self.centre],
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("_referencing")
         orphans = pl.DataFrame(pl.from_arrow(arrow))
         return orphans.select(
-            pl.col("_source_row").cast(pl.Int32).alias(ROW),
+            pl.col(ROW).cast(pl.Int32),
             pl.lit(header).alias("column_name"),
             pl.col("client_id").alias("value"),
             pl.lit("orphan").alias("kind"),
