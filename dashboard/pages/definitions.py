@@ -57,9 +57,11 @@ _PROTECTION_CS = (
     "buňky, části se proto nemusí sčítat do celku.",
     "Počty záznamů (kontakty, zápisy, výsledky) se zobrazují jen tam, kde za nimi stojí alespoň 5 "
     "osob; hodiny, návštěvnost a mediány jen tam, kde jich je alespoň 10, zaokrouhlené. I hodiny "
-    "nesou odchylku, nejvýše tak velkou jako největší podíl jedné osoby v buňce, danou klíčem buňky: rozdíl dvou součtů tak neprozradí podíl jednoho člověka. Podíly a "
+    "nesou odchylku, nejvýše tak velkou jako největší podíl jedné osoby v buňce, danou klíčem "
+    "buňky: rozdíl dvou součtů tak neprozradí podíl jednoho člověka. Podíly a "
     "plnění cílů se počítají z chráněných počtů.",
-    "Jeden pohled smí kombinovat nejvýše 3 z vlastností (občanství, okres, kraj, cílová skupina, "
+    "Jeden pohled smí kombinovat nejvýše 3 z vlastností (občanství, okres, kraj, bydliště v kraji "
+    "centra, cílová skupina, "
     "pohlaví, věk, pobytový status, služba, výsledek) a filtr nejvýše 5 hodnot; období končí "
     "nejpozději posledním záznamem v datech a věk se počítá k tomuto dni. Zahrnuje-li výběr méně "
     "než 20 osob, místo údajů se zobrazí upozornění.",
@@ -81,7 +83,8 @@ _PROTECTION_EN = (
     "a deviation too, at most as large as the largest share of one person in the cell, chosen by the "
     "cell key: the difference of two sums does not tell one "
     "person's share. Shares and target fulfilment are computed from protected counts.",
-    "One view may combine at most 3 of the attributes (nationality, district, region, target group, "
+    "One view may combine at most 3 of the attributes (nationality, district, region, living in the "
+    "centre's region, target group, "
     "sex, age band, residence status, service, outcome) and a filter at most 5 values; periods end "
     "no later than the data's last record, and ages are computed at that day. Where a selection "
     "covers fewer than 20 people, a notice is shown instead of figures.",

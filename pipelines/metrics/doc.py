@@ -104,12 +104,12 @@ figures with its own audited hiding (docs/reports.md).
   true, a breakdown has no rows, a total is empty, and surfaces show a notice instead
   (`reach metrics` on stderr).
 - **Bounds.** A filter selects at most 5 values of a dimension; at most 3 of the attributes
-  nationality, district, region, target_group, sex, age_band, residence_status, service and
-  outcome are combined in one view, filters and breakdown together (period, month and centre
-  do not count); a query beyond them is refused with a message (exit 2). Every period ends no
-  later than the data's last activity (a contact, a course start, an event, an outcome): a
-  later end is clamped, and ages are computed at the clamped end, so asking about 2030 makes
-  nobody older.
+  nationality, district, region, in_centre_region, target_group, sex, age_band,
+  residence_status, service and outcome are combined in one view, filters and breakdown
+  together (period, month and centre do not count); a query beyond them is refused with a
+  message (exit 2). Every period ends no later than the data's last activity (a contact, a
+  course start, an event, an outcome): a later end is clamped, and ages are computed at the
+  clamped end, so asking about 2030 makes nobody older.
 - **Exact figures** (`Protection.EXACT`): only for admin and analyst on their own screen,
   `reach metrics --exact` (one audit entry naming the query, never a figure) and the ministry
   workbook. Downloads and reports always take the protected path.

@@ -40,8 +40,9 @@ SPARSE_BELOW = 20
 MAX_FILTER_VALUES = 5
 MAX_ATTRIBUTES = 3
 # Attributes of people whose combinations are bounded; period, month and centre do not count.
-ATTRIBUTES = ("nationality", "district", "region", "target_group", "sex", "age_band", "residence_status",
-              "service", "outcome")
+# in_centre_region is a coarsening of district (beside the centre): counted as an attribute of its own.
+ATTRIBUTES = ("nationality", "district", "region", "in_centre_region", "target_group", "sex", "age_band",
+              "residence_status", "service", "outcome")
 
 NOTICE = {
     "cs": "Údaje jsou chráněny drobnou náhodnou odchylkou; součty se nemusí shodovat.",
