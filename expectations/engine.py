@@ -4,10 +4,11 @@ GX's SQL datasource over duckdb-engine returns empty metric results (GX issues #
 so every expectation is evaluated by GX's pandas engine instead, with memory kept bounded:
 - row expectations run on the suite's projected columns only, in chunks of CHUNK_ROWS rows
   streamed from DuckDB as Arrow record batches; counts and samples are summed over chunks.
-  Each chunk is validated with GX's BASIC result format (counts); only the expectations that
-  found unexpected rows in the chunk, while their sample is not full, are validated again on
-  the same chunk with SUMMARY for the failing rows' index (GX's per-expectation cost is its
-  metric graph, and SUMMARY's about doubles it; docs/performance.md);
+  Each chunk is validated with GX's BOOLEAN_ONLY result format (success); the expectations that
+  failed on it are validated again on the same chunk with BASIC (unexpected and element
+  counts, exceptions), and those with unexpected rows, while their sample is not full, with
+  SUMMARY for the failing rows' index. GX's cost is per expectation and chunk (its metric
+  graph), and each richer format costs more (docs/performance.md);
 - aggregate checks (uniqueness, relationships, completeness, anomalies, identifier scans) are
   computed in DuckDB (one statement per check: its violation count and sample), and GX
   validates the resulting violation counts against their bound: every check of a run in one
@@ -36,8 +37,9 @@ from pipelines.errors import ReachError
 CHUNK_ROWS = 200_000
 DUCKDB_MEMORY_LIMIT = "256MB"
 ROW_LABEL = "_row"
-# GX result formats: counts for every chunk, the failing rows' index only where there are some,
-# success alone for the checks' violation counts (their count and sample come from DuckDB).
+# GX result formats: success for every chunk (and for the checks' violation counts, whose count
+# and sample come from DuckDB), counts where an expectation failed, the failing rows' index
+# where there are some.
 COUNTS = {"result_format": "BASIC"}
 FAILING_ROWS = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
 VERDICT = {"result_format": "BOOLEAN_ONLY"}
@@ -168,15 +170,23 @@ class Engine:
 
     def _tally_chunk(self, frame: pd.DataFrame, suite_name: str, gx_suite: Any,
                      specs: dict[str, tuple[str, str, dict[str, Any]]], tallies: dict[str, _Tally]) -> None:
-        # Counts do not depend on the index; a plain one spares pandas a hash table of the row
-        # labels each time GX looks an attribute up on a column (docs/performance.md).
-        counts = self._run(frame.drop(columns=ROW_LABEL), gx_suite, COUNTS)
+        # Verdicts and counts do not depend on the index; a plain one spares pandas a hash table of
+        # the row labels each time GX looks an attribute up on a column (docs/performance.md).
+        plain = frame.drop(columns=ROW_LABEL)
+        verdicts = self._run(plain, gx_suite, VERDICT)
+        # An expectation that passed found no unexpected row among the chunk's rows; GX counts the
+        # others (and reports their exceptions) on the same chunk.
+        failed = [rule_id for rule_id, result in verdicts.items() if not result.success]
+        counts = self._run(plain, self._gx_suite(suite_name, [specs[i] for i in failed]), COUNTS) if failed else {}
         # The failing rows (indexed by their labels), from GX on the same chunk, where a sample has room.
         sampled = [rule_id for rule_id, result in counts.items() if tallies[rule_id].wants_rows(result)]
         rows = self._run(frame.set_index(ROW_LABEL), self._gx_suite(suite_name, [specs[i] for i in sampled]),
                          FAILING_ROWS) if sampled else {}
-        for rule_id, result in counts.items():
-            tallies[rule_id].add(result, rows.get(rule_id))
+        for rule_id in verdicts:
+            if rule_id in counts:
+                tallies[rule_id].add(counts[rule_id], rows.get(rule_id))
+            else:
+                tallies[rule_id].passed(len(frame))
 
     # --- aggregate checks ---------------------------------------------------------------------
 
@@ -298,6 +308,10 @@ class _Tally:
             row = item.get(ROW_LABEL) if isinstance(item, dict) else item
             values = ", ".join(f"{k}={v}" for k, v in item.items() if k != ROW_LABEL) if isinstance(item, dict) else ""
             self.sample.append(f"{row}: {values}" if values else str(row))
+
+    def passed(self, rows: int) -> None:
+        """A chunk in which GX found no unexpected row (BOOLEAN_ONLY): all its rows were examined."""
+        self.element_count += rows
 
     def failed(self, suite: str, message: str) -> Outcome:
         self.exception = message
