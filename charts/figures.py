@@ -451,10 +451,11 @@ def project_to_date(frame: pl.DataFrame, lang: str, *, title: str | None = None)
         part = frame.filter(pl.col("metric") == metric).sort("month")
         name = metric_name(metric, lang)
         series = _project_series(part, lang)
-        for key, (x, y, text) in series.items():
+        for key, (codes, x, y, text) in series.items():
             colour, dash = styles[key]
             figure.add_trace(go.Scatter(
                 x=x, y=y, text=text, name=plotly_text(f"{name} – {_project_word(key, lang)}"),
+                customdata=[["month", code] for code in codes],  # month is no filter: a click does nothing
                 mode="lines+markers" if key == "cumulative" else "lines", legendgroup=key, showlegend=False,
                 line={"color": colour, "dash": dash, "width": 3 if key == "cumulative" else 2},
                 hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
@@ -465,22 +466,25 @@ def project_to_date(frame: pl.DataFrame, lang: str, *, title: str | None = None)
     return apply_theme(figure, lang, title=title, height=140 + 300 * rows)
 
 
-def _project_series(part: pl.DataFrame, lang: str) -> dict[str, tuple[list[str], list[float | None], list[str]]]:
-    """The three lines of one metric: (x labels, values, value texts) each; a line without values is left out."""
-    labels = [_label("month", m, lang) for m in part["month"].to_list()]
+def _project_series(part: pl.DataFrame, lang: str) -> dict[str, tuple[list[str], list[str], list[float | None],
+                                                                      list[str]]]:
+    """The three lines of one metric: (month codes, x labels, values, value texts) each; a line without
+    values is left out."""
+    codes = part["month"].to_list()
+    labels = [_label("month", m, lang) for m in codes]
     values, paces = part["cumulative"].to_list(), part["pace"].to_list()
     flags = _flags(part, "cumulative")
     shown = [i for i, (v, f) in enumerate(zip(values, flags, strict=True)) if v is not None or f]
-    series: dict[str, tuple[list[str], list[float | None], list[str]]] = {}
+    series: dict[str, tuple[list[str], list[str], list[float | None], list[str]]] = {}
     if shown:
         last = shown[-1] + 1  # every month up to the last with figures (hidden ones as gaps)
-        series["cumulative"] = (labels[:last], values[:last],
+        series["cumulative"] = (codes[:last], labels[:last], values[:last],
                                 [format_value(v, f, lang) for v, f in zip(values[:last], flags[:last], strict=True)])
     if any(p is not None for p in paces):
-        series["pace"] = (labels, paces, [format_value(p, None, lang) for p in paces])
+        series["pace"] = (codes, labels, paces, [format_value(p, None, lang) for p in paces])
     end = part["projection"].to_list()[-1]
     if end is not None and shown and shown[-1] < len(labels) - 1 and values[shown[-1]] is not None:
         start = shown[-1]
-        series["projection"] = ([labels[start], labels[-1]], [values[start], end],
+        series["projection"] = ([codes[start], codes[-1]], [labels[start], labels[-1]], [values[start], end],
                                 [format_value(values[start], None, lang), format_value(end, None, lang)])
     return series

@@ -56,12 +56,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "target_uncovered": ("bez cíle: {centres}", "no target: {centres}"),
     "target_scope": ("cíl platí pro celé centrum", "target applies to the whole centre"),
     "project_to_date_note": (
-        "Od začátku projektu do konce každého měsíce: osoby se počítají jednou za celé období. Tempo = cíl "
-        "poměrně k uplynulým dnům projektu; projekce = dosavadní tempo do konce projektu. Období a filtry "
-        "stránky se na graf nevztahují.",
-        "From the project's start to the end of each month: people are counted once over the whole span. "
-        "Pace = the target pro rata to the project days elapsed; projection = the rate so far kept to the "
-        "project's end. The page's period and filters do not apply to this chart.",
+        "Projekt od začátku: od začátku projektu do konce každého měsíce, osoby se počítají jednou za celé "
+        "období. Tempo = cíl poměrně k uplynulým dnům projektu (jen bez filtrů); projekce = dosavadní tempo "
+        "do konce projektu. Zvolené období stránky se na graf nevztahuje.",
+        "Project to date: from the project's start to the end of each month, people counted once over the "
+        "whole span. Pace = the target pro rata to the project days elapsed (without filters only); "
+        "projection = the rate so far kept to the project's end. The page's period does not apply to it.",
     ),
     "no_comparison": ("bez srovnání", "no comparison"),
     "export_csv": ("CSV", "CSV"),

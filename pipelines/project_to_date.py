@@ -3,11 +3,14 @@ each month, the straight-line pace to the target and a projection to the project
 
 Every figure is one metric query (pipelines.metrics) over the period project start .. end of the
 month, so unique people are counted once over the whole span, never summed over months; the
-caller's compute function, protection and scope apply as to any figure (a protected figure is
-perturbed and may be hidden like every other). The rules (docs/decisions.md, "Project to date"):
+caller's compute function, protection, scope and filters apply as to any figure (a protected
+figure is perturbed and may be hidden like every other; a filter that does not apply to a metric
+is left out for it and reported). The rules (docs/decisions.md, "Targets per centre and the
+project to date"):
 
 - pace at month m = the target pro rata to the project days from the start to the end of m
-  (`ProjectTargets.pro_rata`), none where the target is missing or does not add up;
+  (`ProjectTargets.pro_rata`), none where the target is missing or does not add up, and none
+  under filters or for a scope of some districts (targets are for whole centres);
 - the cumulative figure is given for the months up to `through` (the last date with data), the
   later project months have none (no data yet, not zero);
 - projection = the latest cumulative figure / the elapsed share of the project's days at the
@@ -17,7 +20,7 @@ perturbed and may be hidden like every other). The rules (docs/decisions.md, "Pr
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +28,7 @@ import polars as pl
 
 from pipelines.access import Scope
 from pipelines.metrics import MetricQuery, MetricResult, Protection
+from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
 from pipelines.metrics.protection import SHOWN
 from pipelines.targets import ProjectTargets
 
@@ -50,6 +54,8 @@ class ProjectToDate:
     month_ends: tuple[date, ...]  # the last project day of each month
     metrics: tuple[MetricToDate, ...]
     sparse: bool = False  # some query's population was too small to publish (protection.SPARSE_NOTICE)
+    ignored_filters: tuple[str, ...] = ()  # filters left out for some metric (they do not apply to it)
+    with_targets: bool = True  # False under filters or a scope of some districts: no pace, no target
 
     @property
     def data_months(self) -> int:
@@ -118,9 +124,11 @@ def projection(latest: float | None, date_from: date, latest_end: date, date_to:
 
 def project_to_date(compute: Compute, targets: ProjectTargets, *, scope: Scope,
                     protection: Protection = Protection.PROTECTED, centres: Collection[str] | None = None,
-                    through: date | None = None) -> ProjectToDate | None:
+                    through: date | None = None,
+                    where: Mapping[str, tuple[str, ...]] | None = None) -> ProjectToDate | None:
     """The project to date of `centres`' projects (None: every project in `targets`), with figures
-    within `scope` from the project's start up to `through` (None: the project's end).
+    within `scope` (and `where`, the filters) from the project's start up to `through` (None: the
+    project's end).
 
     None when no project of those centres has targets. With several projects the span runs from
     the first start to the last end and the targets are combined as pipelines.targets does.
@@ -130,6 +138,12 @@ def project_to_date(compute: Compute, targets: ProjectTargets, *, scope: Scope,
         return None
     start, end = selection.period_from, selection.period_to
     metrics = tuple(dict.fromkeys(m for p in selection.projects for m in p.targets))
+    filters = dict(where or {})
+    groups: dict[tuple[str, ...], list[str]] = {}  # the filters that apply -> the metrics they apply to
+    for metric in metrics:
+        groups.setdefault(tuple(d for d in filters if applies(METRICS_BY_NAME[metric], d)), []).append(metric)
+    ignored = tuple(sorted({d for usable in groups for d in filters if d not in usable}))
+    with_targets = not filters and not scope.districts
     months = month_ends(start, end)
     last = min(through or end, end)
     with_data = [(month, month_end) for month, month_end in months if date(*map(int, month.split("-")), 1) <= last]
@@ -137,22 +151,24 @@ def project_to_date(compute: Compute, targets: ProjectTargets, *, scope: Scope,
     flags: dict[str, list[str]] = {m: [] for m in metrics}
     sparse = False
     for _, month_end in with_data:
-        result = compute(MetricQuery(date_from=start, date_to=min(month_end, last), metrics=metrics,
-                                     protection=protection, scope=scope))
-        sparse = sparse or result.sparse
-        for metric in metrics:
-            shown = result.frame.height > 0
-            values[metric].append(result.frame[metric][0] if shown else None)
-            flags[metric].append(result.flags[metric][0] if shown else "x")
+        for usable, names in groups.items():
+            result = compute(MetricQuery(date_from=start, date_to=min(month_end, last), metrics=tuple(names),
+                                         where={d: filters[d] for d in usable}, protection=protection, scope=scope))
+            sparse = sparse or result.sparse
+            for metric in names:
+                shown = result.frame.height > 0
+                values[metric].append(result.frame[metric][0] if shown else None)
+                flags[metric].append(result.flags[metric][0] if shown else "x")
     items = []
     for metric in metrics:
         whole = selection.for_view(metric, None, start, end)
         latest_end = min(with_data[-1][1], last) if with_data else start
+        pace = tuple(selection.pro_rata(metric, start, month_end) if with_targets else None for _, month_end in months)
         items.append(MetricToDate(
-            metric=metric, target=whole.value, not_additive=whole.not_additive,
-            cumulative=tuple(values[metric]), flags=tuple(flags[metric]),
-            pace=tuple(selection.pro_rata(metric, start, month_end) for _, month_end in months),
+            metric=metric, target=whole.value if with_targets else None,
+            not_additive=whole.not_additive and with_targets,
+            cumulative=tuple(values[metric]), flags=tuple(flags[metric]), pace=pace,
             projection=projection(values[metric][-1], start, latest_end, end) if with_data else None,
         ))
     return ProjectToDate(start, end, tuple(m for m, _ in months), tuple(e for _, e in months), tuple(items),
-                         sparse=sparse)
+                         sparse=sparse, ignored_filters=ignored, with_targets=with_targets)

@@ -121,20 +121,20 @@ def project_figures(ctx: PageContext) -> ProjectToDate | None:
     with ctx.source.pinned():  # every month's figure from one build
         return project_to_date(
             ctx.source.compute, ctx.targets, scope=ctx.scope, protection=ctx.protection,
-            centres=view_centres(ctx),
+            centres=view_centres(ctx), where=ctx.view.filters,
             through=through if through is not None else ctx.targets.period_from - timedelta(days=1),
         )
 
 
 def _project_to_date(ctx: PageContext) -> ChartData:
     result = project_figures(ctx)
-    ignored = tuple(sorted(ctx.view.filters))  # targets are for whole centres: the filters do not apply
+    empty = pl.DataFrame(schema={"month": pl.String, "metric": pl.String, "cumulative": pl.Float64})
     if result is None:
-        empty = pl.DataFrame(schema={"month": pl.String, "metric": pl.String, "cumulative": pl.Float64})
-        return ChartData(empty, empty, False, ignored)
+        return ChartData(empty, empty, False)
     frame = result.frame()
-    nothing_shown = frame["cumulative"].drop_nulls().is_empty()
-    return ChartData(frame, result.published(), result.hidden, ignored, sparse=result.sparse and nothing_shown)
+    if result.sparse and frame["cumulative"].drop_nulls().is_empty():  # too few people: no figure, say why
+        return ChartData(empty, empty, False, result.ignored_filters, sparse=True)
+    return ChartData(frame, result.published(), result.hidden, result.ignored_filters, sparse=False)
 
 
 def _trend(ctx: PageContext) -> ChartData:

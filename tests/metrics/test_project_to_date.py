@@ -131,3 +131,17 @@ def test_protected_figures_are_the_metric_layers(tmp_path: Path, targets) -> Non
         assert _by_metric(result)["contacts"].cumulative != _by_metric(exact)["contacts"].cumulative
     finally:
         connection.close()
+
+
+def test_filters_narrow_the_figures_and_drop_the_pace(con, targets) -> None:
+    """Targets are for whole centres: under a filter the figures are the filtered ones, with no pace or target."""
+    result = project_to_date(lambda q: compute(con, q), targets, scope=EVERYTHING, protection=Protection.EXACT,
+                             through=THROUGH, where={"nationality": ("VN",)})
+    items = _by_metric(result)
+    assert items["clients_reached"].cumulative == (0, 0, 0)
+    assert items["contacts"].pace == (None,) * 4 and items["contacts"].target is None
+    assert not result.with_targets
+    district = project_to_date(lambda q: compute(con, q), targets, scope=Scope(frozenset({"ULK"}),
+                               frozenset({"CZ0427"})), protection=Protection.EXACT, through=THROUGH)
+    assert _by_metric(district)["contacts"].cumulative == (3, 5, 8)  # every client lives in CZ0427
+    assert _by_metric(district)["contacts"].pace == (None,) * 4

@@ -119,3 +119,14 @@ def test_the_overview_page_draws_the_project_to_date_chart(dash_duo: DashComposi
     assert "Oslovení klienti – od začátku projektu" in headers
     assert "Oslovení klienti – tempo k cíli" in headers and "Oslovení klienti – projekce do konce" in headers
     assert dash_duo.get_logs() == []
+
+
+def test_under_filters_the_chart_has_no_pace_to_target(two_centres) -> None:
+    home, targets = two_centres
+    context = _context(home, targets, search="?preset=custom&from=2023-01-01&to=2023-01-31&target_group=ukrainian")
+    data = CHART.load(context)
+    january = data.frame.filter(data.frame["month"] == "2023-01")
+    assert january["cumulative"].to_list() == [4, 4]  # every client is in the target group
+    assert january["pace"].drop_nulls().is_empty()
+    columns = chart_table(CHART.draw(data, context), "cs").columns
+    assert columns and not [c for c in columns if "tempo" in c]
