@@ -34,7 +34,7 @@ import openpyxl
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from pipelines.access import EVERYTHING
+from pipelines.access import EVERYTHING, Scope
 from pipelines.disclosure.lp_audit import Status, Sum, audit
 from pipelines.errors import ReachError
 from pipelines.home import Home
@@ -43,6 +43,7 @@ from pipelines.reference.centres import known_codes
 from pipelines.targets import load_targets
 from reach.cli import main
 from reports.framework import load_framework
+from reports.ministry import write_ministry_workbook
 from reports.ministry_audit import centre_cell, protect, workbook_tables
 from reports.ministry_data import gather_ministry
 from reports.ministry_model import MinistryData
@@ -242,3 +243,21 @@ def test_libreoffice_opens_the_two_centre_workbook(national: Path, tmp_path: Pat
     text = "\n".join(pages)
     for name in (SHEET_NAMES["indicators"], ULK_SHEET, LBK_SHEET):
         assert name in text, name  # each sheet's footer names it
+
+
+def test_a_scope_as_the_dashboard_passes_it(home: Home, tmp_path: Path) -> None:
+    """The dashboard hands the signed-in user's scope to the same writer: one centre, or a list of centres."""
+    con = open_warehouse(home)
+    try:
+        one = write_ministry_workbook(con, FROM, TO, tmp_path / "one.xlsx", scope=Scope(frozenset({"LBK"})))
+        listed = write_ministry_workbook(con, FROM, TO, tmp_path / "two.xlsx",
+                                         scope=Scope(frozenset({"LBK", "ULK"})))
+    finally:
+        con.close()
+    book = openpyxl.load_workbook(one)
+    assert LBK_SHEET not in book.sheetnames and ULK_SHEET not in book.sheetnames
+    assert book[SHEET_NAMES["indicators"]]["A3"].value == "Centrum / Centre: LBK"
+    assert _values(book[SHEET_NAMES["indicators"]])["O.2.3"] == 16
+    book = openpyxl.load_workbook(listed)
+    assert book.sheetnames[:3] == [SHEET_NAMES["indicators"], LBK_SHEET, ULK_SHEET]
+    assert book[SHEET_NAMES["indicators"]]["A3"].value.startswith("Celkem za centra / Total of the centres (LBK, ULK)")
