@@ -190,30 +190,36 @@ class _Batch:
             delivered.sha256, table.file_format, table.encoding, table.delimiter, _first_quarantined(checked),
         )
 
-    def _lineage(self, delivered: DeliveredFile) -> list[pl.Expr]:
-        return [
-            pl.lit(self.centre).alias("_centre"),
-            pl.lit(self.ident).alias("_delivery_id"),
-            pl.lit(self.load_seq, pl.Int64).alias("_load_seq"),
-            pl.lit(delivered.name).alias("_file_name"),
-            pl.lit(delivered.sha256).alias("_file_sha256"),
-            pl.col(ROW).alias("_source_row"),
-            pl.lit(self.loaded_at).alias("_loaded_at"),
-        ]
+    def _lineage(self, delivered: DeliveredFile) -> dict[str, object]:
+        """The lineage columns that are the same on every row of a file (`_source_row` is the row's own)."""
+        return {
+            "_centre": self.centre,
+            "_delivery_id": self.ident,
+            "_load_seq": self.load_seq,
+            "_file_name": delivered.name,
+            "_file_sha256": delivered.sha256,
+            "_loaded_at": self.loaded_at,
+        }
 
-    def _insert(self, table: str, frame: pl.DataFrame) -> None:
+    def _insert(self, table: str, frame: pl.DataFrame, constants: dict[str, object] | None = None) -> None:
+        """The frame's rows into `table`; `constants` (column -> value) bound as parameters, the same on
+        every row, so they are neither built as columns in polars nor copied through Arrow."""
         if frame.height == 0:
             return
-        columns = ", ".join(frame.columns)
+        constants = constants or {}
+        columns = ", ".join([*frame.columns, *constants])
+        values = ", ".join([*frame.columns, *["?"] * len(constants)])
         self.con.register("_incoming", frame.to_arrow())
         try:
-            self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming")
+            self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM _incoming",
+                             list(constants.values()))
         finally:
             self.con.unregister("_incoming")
 
     def _insert_rows(self, export: ExportFile, delivered: DeliveredFile, loaded: pl.DataFrame) -> None:
         self._insert(f"raw.{export.table}",
-                     loaded.select(*[c.name for c in export.columns], *self._lineage(delivered)))
+                     loaded.select(*[c.name for c in export.columns], pl.col(ROW).alias("_source_row")),
+                     self._lineage(delivered))
 
     def _meta(self, kind: str, delivered: DeliveredFile) -> list[pl.Expr]:
         return [
