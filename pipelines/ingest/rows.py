@@ -106,8 +106,16 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
 
     # Enumerations, citizenship and districts are mapped on distinct values, then joined back.
     frame = frame.with_columns(_mapped_codes(column, frame[column.name]) for column in unknowns)
-    checked = frame.with_columns(
-        *typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)]
+    # One query in three stages: each cell cleaned once, each typed column parsed once, then the
+    # values and reasons read those (not the text again, once for the value and once per rule).
+    checked = (
+        frame.lazy()
+        .with_columns(clean_cell(pl.col(c.name), strip=c.type is not T.TEXT).alias(_cell_column(c))
+                      for c in export.columns)
+        .with_columns(parse(pl.col(_cell_column(c))).alias(_parsed_column(c))
+                      for c in export.columns if (parse := _parser(c)) is not None)
+        .with_columns(*typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)])
+        .collect()
     )
 
     rule_issues = _issues(frame, checked, [(header_of[column.name], column.name) for column, _ in reasons])
@@ -186,10 +194,23 @@ def _mapped_codes(column: Column, cells: pl.Series) -> pl.Series:
     return map_distinct(cleaned, _resolver(column)).alias(_code_column(column))
 
 
+def _cell_column(column: Column) -> str:
+    return f"__cell_{column.name}"  # the cleaned cell: empty -> null, stripped (but text)
+
+
+def _parsed_column(column: Column) -> str:
+    return f"__parsed_{column.name}"  # what _parser(column) makes of the cleaned cell
+
+
+def _parser(column: Column) -> Callable[[pl.Expr], pl.Expr] | None:
+    return {T.BOOLEAN: parse_boolean, T.DATE: parse_date, T.INTEGER: parse_integer,
+            T.DECIMAL: parse_decimal}.get(column.type)
+
+
 def _column_rules(column: Column, today: date) -> tuple[pl.Expr, pl.Expr, bool]:
-    """(typed value, reason the row is quarantined or null, maps unknown values) for one column."""
-    raw = pl.col(column.name)
-    cell = clean_cell(raw, strip=column.type is not T.TEXT)
+    """(typed value, reason the row is quarantined or null, maps unknown values) for one column,
+    read from its cleaned cell and its parsed value (check_file computes both first)."""
+    cell = pl.col(_cell_column(column))
     missing = cell.is_null()
     required_reason = pl.lit("missing required value") if column.required else pl.lit(None, pl.String)
     maps_unknown = column.type in (T.ENUM, T.COUNTRY, T.DISTRICT)
@@ -215,13 +236,13 @@ def _column_rules(column: Column, today: date) -> tuple[pl.Expr, pl.Expr, bool]:
         return pl.when(cell.str.contains(LINKAGE_KEY_PATTERN)).then(cell.str.to_lowercase()), pl.lit(None, pl.String), \
             False
     if column.type is T.BOOLEAN:
-        parsed = parse_boolean(cell)
+        parsed = pl.col(_parsed_column(column))
         default = pl.lit(False) if column.name == "deleted" else pl.lit(None, pl.Boolean)
         reason = (pl.when(missing).then(required_reason)
                   .when(parsed.is_null()).then(pl.lit("not a yes/no value (ano/ne, A/N, 1/0, true/false)")))
         return pl.when(missing).then(default).otherwise(parsed), reason, False
     if column.type is T.DATE:
-        parsed = parse_date(cell)
+        parsed = pl.col(_parsed_column(column))
         latest = today + timedelta(days=column.days_ahead)
         bound = "the day of loading" if column.days_ahead == 0 else f"{column.days_ahead} days after the day of loading"
         reason = (pl.when(missing).then(required_reason)
@@ -230,7 +251,7 @@ def _column_rules(column: Column, today: date) -> tuple[pl.Expr, pl.Expr, bool]:
                   .then(pl.lit(f"date out of range ({_day(EARLIEST_DATE)} to {_day(latest)}, {bound})")))
         return parsed, reason, False
     # Numbers.
-    parsed = parse_integer(cell) if column.type is T.INTEGER else parse_decimal(cell)
+    parsed = pl.col(_parsed_column(column))
     kind = "whole number" if column.type is T.INTEGER else "number"
     low = column.min_value
     high = today.year if column.name == "birth_year" else column.max_value
