@@ -130,7 +130,7 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     loaded, withheld = screen_free_text(export, loaded, header_of, ROW)
     records = _records(export, table, positions, frame.select(ROW), issues[ROW].unique())
     quarantine = issues.join(records, on=ROW, how="left")
-    good_text = frame.join(loaded.select(ROW), on=ROW, how="semi")
+    good_text = frame if loaded.height == frame.height else frame.join(loaded.select(ROW), on=ROW, how="semi")
     warnings = pl.concat(
         [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns]
         + [_linkage_key_warnings(column, good_text, header_of[column.name])
@@ -142,16 +142,19 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
 
 
 def _issues(frame: pl.DataFrame, checked: pl.DataFrame, columns: list[tuple[str, str]]) -> pl.DataFrame:
-    """One row per broken rule: (row, header as delivered, cell as delivered, reason)."""
+    """One row per broken rule: (row, header as delivered, cell as delivered, reason). Which rules
+    broke at all is asked in one query; only those are gathered (none, in a clean file)."""
+    broke = checked.select(pl.col(f"__reason{i}").is_not_null().any() for i in range(len(columns))).row(0) \
+        if columns else ()
     return pl.concat(
-        [
+        [pl.DataFrame(schema=ISSUE_SCHEMA)] + [
             frame.select(ROW, pl.lit(header).alias("column_name"), pl.col(name).alias("value"),
                          checked[f"__reason{i}"].alias("reason"))
-            .filter(pl.col("reason").is_not_null())
-            for i, (header, name) in enumerate(columns)
+            .filter(pl.col("reason").is_not_null()).cast(ISSUE_SCHEMA)
+            for i, (header, name) in enumerate(columns) if broke[i]
         ],
         how="vertical",
-    ).cast(ISSUE_SCHEMA).sort(ROW, maintain_order=True)
+    ).sort(ROW, maintain_order=True)
 
 
 def _with_reader_issues(rule_issues: pl.DataFrame, table: TextTable) -> pl.DataFrame:
@@ -297,6 +300,8 @@ def _records(export: ExportFile, table: TextTable, positions: dict[str, int], ro
     """The `wanted` rows as delivered, as JSON {header: cell}, of the contract columns the warehouse
     stores: unknown extra columns are never kept, and a cell holding an identifier is masked.
     Matched headers are distinct (match_headers refuses a column named twice)."""
+    if wanted.len() == 0:
+        return pl.DataFrame(schema={ROW: pl.Int32, "record": pl.String})
     kept = [positions[c.name] for c in export.columns if c.name in positions and is_stored(export, c)]
     names = [table.headers[p] for p in kept]
     cells = pl.concat([rows, table.cells.select(pl.col(f"c{p}").alias(n) for p, n in zip(kept, names, strict=True))],
