@@ -233,12 +233,16 @@ class _Batch:
 
     def _insert_quarantine(self, export: ExportFile, delivered: DeliveredFile, checked: CheckedFile) -> None:
         # Reported text is masked where it holds a direct identifier (pipelines/privacy).
+        if checked.quarantine.height == 0:
+            return
         self._insert("meta.quarantine", mask_identifier_values(checked.quarantine, ["value"]).select(
             *self._meta(export.name, delivered), pl.lit(delivered.sha256).alias("file_sha256"),
             pl.col(ROW).alias("source_row"), "column_name", "value", "reason", "record",
         ))
 
     def _insert_warnings(self, kind: str, delivered: DeliveredFile, warnings: pl.DataFrame) -> None:
+        if warnings.height == 0:
+            return
         reported = redact_identifiers(mask_identifier_values(warnings, ["value"]), ["column_name", "message"])
         self._insert("meta.load_warnings", reported.select(
             *self._meta(kind, delivered), pl.col(ROW).alias("source_row"), "column_name", "value", "kind",
