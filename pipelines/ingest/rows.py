@@ -22,7 +22,6 @@ from pipelines.ingest.values import (
     clean_cell,
     is_birth_number_id,
     is_valid_client_id,
-    map_distinct,
     parse_boolean,
     parse_date,
     parse_decimal,
@@ -104,19 +103,26 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     for column, reason_expr in _cross_column_rules(export):
         reasons.append((column, reason_expr))
 
-    # Enumerations, citizenship and districts are mapped on distinct values, then joined back.
-    frame = frame.with_columns(_mapped_codes(column, frame[column.name]) for column in unknowns)
-    # One query in three stages: each cell cleaned once, each typed column parsed once, then the
-    # values and reasons read those (not the text again, once for the value and once per rule).
+    # Enumerations, citizenship and districts are resolved once per distinct value (all such
+    # columns' distinct values in one query), then mapped in the query below.
+    codes = _code_mappings(frame, unknowns)
+    # One query in three stages: each cell cleaned once; each typed column parsed once and each
+    # mapped column's codes looked up; then the values and reasons read those (not the text again,
+    # once for the value and once per rule).
     checked = (
         frame.lazy()
         .with_columns(clean_cell(pl.col(c.name), strip=c.type is not T.TEXT).alias(_cell_column(c))
                       for c in export.columns)
-        .with_columns(parse(pl.col(_cell_column(c))).alias(_parsed_column(c))
-                      for c in export.columns if (parse := _parser(c)) is not None)
+        .with_columns(
+            *[parse(pl.col(_cell_column(c))).alias(_parsed_column(c))
+              for c in export.columns if (parse := _parser(c)) is not None],
+            *[pl.col(_cell_column(c)).replace_strict(*codes[c.name], default=None, return_dtype=pl.String)
+              .alias(_code_column(c)) for c in unknowns],
+        )
         .with_columns(*typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)])
         .collect()
     )
+    frame = frame.hstack(checked.select(_code_column(c) for c in unknowns))  # the warnings read the codes
 
     rule_issues = _issues(frame, checked, [(header_of[column.name], column.name) for column, _ in reasons])
     issues = _with_reader_issues(rule_issues, table)
@@ -192,9 +198,17 @@ def _resolver(column: Column) -> Callable[[str], str | None]:
     return value_list_resolver(column.values)
 
 
-def _mapped_codes(column: Column, cells: pl.Series) -> pl.Series:
-    cleaned = cells.to_frame().select(clean_cell(pl.col(column.name))).to_series()
-    return map_distinct(cleaned, _resolver(column)).alias(_code_column(column))
+def _code_mappings(frame: pl.DataFrame, columns: list[Column]) -> dict[str, tuple[list[str], list[str | None]]]:
+    """Column name -> (distinct cleaned values, their codes or None), for replace_strict."""
+    if not columns:
+        return {}
+    distinct = frame.select(clean_cell(pl.col(c.name)).drop_nulls().unique().implode().alias(c.name)
+                            for c in columns).row(0)
+    mappings = {}
+    for column, values in zip(columns, distinct, strict=True):
+        resolve = _resolver(column)
+        mappings[column.name] = (values, [resolve(v) for v in values])
+    return mappings
 
 
 def _cell_column(column: Column) -> str:
