@@ -73,7 +73,9 @@ def measure_gate(build_db: Path, home: Path) -> dict[str, object]:
 
 
 def _sql_list(values: list[object]) -> str:
-    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+    """Values as SQL text literals, as DuckDB casts them to VARCHAR (true, not True)."""
+    return ", ".join("'" + (str(v).lower() if isinstance(v, bool) else str(v)).replace("'", "''") + "'"
+                     for v in values)
 
 
 def unexpected_sql(expect: str, kwargs: dict[str, object]) -> str:
@@ -205,11 +207,11 @@ def main() -> int:
                         help="measure the build file left in --work by an earlier run (dbt_seconds then null)")
     args = parser.parse_args()
     scales = ["regional", "national"] if args.scale == "both" else [args.scale]
-    results = read_results(RESULTS)
-    results["machine"] = host()
     for scale in scales:
         args.work.mkdir(parents=True, exist_ok=True)
         measured = run_scale(scale, args.work, args.repeats, args.reuse)
+        results = read_results(RESULTS)  # read again: a run of the other scale may have written meanwhile
+        results["machine"] = host()
         results[scale] = measured | {"measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
         write_results(RESULTS, results)
     print(f"wrote {RESULTS}")
