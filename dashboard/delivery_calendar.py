@@ -135,3 +135,16 @@ def calendar_section(ctx: PageContext) -> html.Section:
                      else notice(t("calendar_empty", lang)))
     return html.Section(className="card", id="calendar-card", children=parts,
                         **{"aria-labelledby": "calendar-heading"})
+
+
+def overview_calendar(ctx: PageContext, may_open_quality: bool) -> list[html.Section]:
+    """The calendar on the Overview for those who cannot open Data quality (the ministry, coordinators,
+    the board) and see several centres: they get at once which centres' figures are incomplete. One
+    centre's users keep the Overview as it was (the incomplete-figures notice tells them)."""
+    if may_open_quality:
+        return []
+    try:
+        several = len(calendar_for(ctx).centres) > 1
+    except ReachError:
+        return []  # the notice above the page says the calendar cannot be read now
+    return [calendar_section(ctx)] if several else []

@@ -11,10 +11,13 @@ import polars as pl
 from dash import html
 
 from charts import figures
+from dashboard.auth import current_role
 from dashboard.components import kpi_card
 from dashboard.data import ChartData
+from dashboard.delivery_calendar import overview_calendar
 from dashboard.i18n import t
 from dashboard.pages.base import Chart, PageContext
+from dashboard.state.pages import page_allowed
 from pipelines.formatting import fmt_int, fmt_percent, fmt_period
 from pipelines.metrics.catalogue import METRICS_BY_NAME, metric_name
 from pipelines.metrics.periods import no_comparison_data
@@ -48,7 +51,9 @@ def header(ctx: PageContext) -> html.Div:
     if current.hidden or (previous is not None and previous.hidden):
         notes.append(html.Div(t("privacy_hidden", lang), className="note note-privacy"))
     notes.append(html.Div(t("project_to_date_note", lang), className="note", id="project-to-date-note"))
-    return html.Div([html.Div(cards, className="kpi-row"), *notes])
+    # Who has delivered, for those who see several centres but not Data quality (the ministry first).
+    delivered = overview_calendar(ctx, page_allowed("quality", current_role()))
+    return html.Div([html.Div(cards, className="kpi-row"), *notes, *delivered])
 
 
 def _change(value: float | None, previous: ChartData | None, metric: str, ctx: PageContext) -> tuple[str, int]:

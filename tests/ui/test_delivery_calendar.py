@@ -157,3 +157,26 @@ def test_the_build_records_what_its_deliveries_brought(published_home: Home) -> 
     finally:
         con.close()
     assert rows > 0 and list(recorded.brought) == from_raw
+
+
+def test_the_overview_shows_the_calendar_to_those_who_see_several_centres_but_not_data_quality(
+        two_centres: Home) -> None:
+    from dashboard.delivery_calendar import overview_calendar
+
+    national = overview_calendar(_context(two_centres), may_open_quality=False)  # the ministry
+    assert len(national) == 1 and "delivery-row-LBK" in str(national[0]) and "delivery-row-PHA" in str(national[0])
+    assert overview_calendar(_context(two_centres), may_open_quality=True) == []  # it is on their Data quality
+    one_centre = _context(two_centres, scope=Scope(frozenset({"ULK"})))
+    assert overview_calendar(one_centre, may_open_quality=False) == []  # one centre: the Overview as it was
+
+
+def test_the_ministry_gets_the_calendar_on_the_overview_through_the_app(two_centres: Home) -> None:
+    from support import callbacks
+    from support.access import signed_in_client
+
+    app = create_dashboard(two_centres)
+    ministry = signed_in_client(app, two_centres, "ministry")
+    answer = callbacks.render(app, ministry, "overview", QUARTER, [])
+    assert "delivery-row-LBK" in str(answer) and "delivery-row-ULK" in str(answer)
+    coordinator = signed_in_client(app, two_centres, "coordinator")  # ULK only
+    assert "delivery-calendar" not in str(callbacks.render(app, coordinator, "overview", QUARTER, []))
