@@ -109,6 +109,9 @@ CASES = (
          f"""SELECT a.service, c.target_group, count(DISTINCT a.client_key) AS clients_reached
              FROM fct_activities a JOIN dim_client c USING (client_key) WHERE {_ACTIVE}
              GROUP BY 1, 2 ORDER BY 1, 2"""),
+    Case("hours_by_service", ("--metric", "service_hours", "--by", "service"),
+         f"""SELECT service, round(coalesce(sum(duration_min), 0) / 60.0, 1) AS service_hours
+             FROM fct_contacts WHERE contact_date {_IN_PERIOD} GROUP BY 1 ORDER BY 1"""),
     Case("all_metrics_total", (), _ALL_METRICS_SQL),
 )
 
