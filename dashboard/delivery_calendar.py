@@ -123,13 +123,17 @@ def incomplete_notice(ctx: PageContext) -> list[html.Div]:
 
 def calendar_section(ctx: PageContext) -> html.Section:
     """Who has delivered which month (pipelines/delivery_calendar.py), the rows of the user's centres."""
-    lang = ctx.lang
+    try:
+        return _section(calendar_for(ctx), ctx.lang)
+    except ReachError as error:
+        return _section(error, ctx.lang)
+
+
+def _section(calendar: Calendar | ReachError, lang: str) -> html.Section:
     parts: list[Any] = [html.H2(t("calendar_title", lang), id="calendar-heading"),
                         html.P(t("calendar_help", lang), className="note")]
-    try:
-        calendar = calendar_for(ctx)
-    except ReachError as error:
-        parts.append(notice(t("calendar_unavailable", lang).format(reason=str(error)), "warning"))
+    if isinstance(calendar, ReachError):
+        parts.append(notice(t("calendar_unavailable", lang).format(reason=str(calendar)), "warning"))
     else:
         parts.append(calendar_table(calendar, lang) if calendar.months and calendar.centres
                      else notice(t("calendar_empty", lang)))
@@ -144,7 +148,7 @@ def overview_calendar(ctx: PageContext, may_open_quality: bool) -> list[html.Sec
     if may_open_quality:
         return []
     try:
-        several = len(calendar_for(ctx).centres) > 1
+        calendar = calendar_for(ctx)
     except ReachError:
         return []  # the notice above the page says the calendar cannot be read now
-    return [calendar_section(ctx)] if several else []
+    return [_section(calendar, ctx.lang)] if len(calendar.centres) > 1 else []

@@ -162,11 +162,15 @@ class Calendar:
 
 # --- what the warehouse and the raw layer say -----------------------------------------------------
 
+def _has_table(warehouse: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the warehouse on `warehouse` (its catalog current) has the table `name`."""
+    return bool(warehouse.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+                                  "current_database() AND table_name = ?", [name]).fetchall()[0][0])
+
+
 def included_deliveries(warehouse: duckdb.DuckDBPyConnection) -> list[Delivery]:
     """The deliveries the warehouse on `warehouse` (its catalog current) was built from."""
-    present = warehouse.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
-                                "current_database() AND table_name = 'mart_deliveries'").fetchall()[0][0]
-    if not present:
+    if not _has_table(warehouse, "mart_deliveries"):
         return []
     rows = warehouse.execute("SELECT delivery_id, centre, load_seq, loaded_at FROM mart_deliveries "
                              "ORDER BY load_seq").fetchall()
@@ -336,9 +340,7 @@ def record_brought(build_db: Path, home: Home) -> None:
 
 def _recorded_brought(warehouse: duckdb.DuckDBPyConnection) -> list[Brought] | None:
     """What the build recorded (record_brought); None for a warehouse built before it did."""
-    present = warehouse.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
-                                f"current_database() AND table_name = '{BROUGHT_TABLE}'").fetchall()[0][0]
-    if not present:
+    if not _has_table(warehouse, BROUGHT_TABLE):
         return None
     rows = warehouse.execute(f"SELECT centre, month, load_seq, activity FROM {BROUGHT_TABLE} "
                              "ORDER BY centre, month, load_seq, activity").fetchall()

@@ -165,11 +165,10 @@ def sum_shares(keys: np.ndarray, metric: str, key_range: int) -> np.ndarray:
 
 
 def perturbed_sums(values: Sequence[float | int | None], keys: Sequence[int | None],
-                   largest: Sequence[float | int | None], metric: str, table: PublishedTable) -> list[float | None]:
+                   largest: Sequence[float | int | None], metric: str, key_range: int) -> list[float | None]:
     """The published sums of `metric` (before rounding): each true sum plus `sum_deviation` x its cell's largest
     contribution of one person x the share its cell key (`keys`: the plain sums of the people's codes) gives.
     A sum of non-negative contributions stays at least 0, and 0 stays 0 (its largest contribution is 0)."""
-    key_range = table.deviations.shape[1]
     shares = sum_shares(np.array([int(k or 0) % key_range for k in keys], dtype=np.int64), metric, key_range)
     deviation = _sum_deviation()
     return [None if value is None else max(0.0, float(value) + deviation * float(top or 0) * share)

@@ -171,7 +171,7 @@ def _perturbed(con: duckdb.DuckDBPyConnection, schema: dict[str, pl.DataType], r
         for name, (key, largest) in plan.sums.items():
             column, key_at, largest_at = at[name], at[key], at[largest]
             values = perturbed_sums([row[column] for row in rows], [row[key_at] for row in rows],
-                                    [row[largest_at] for row in rows], name, table)
+                                    [row[largest_at] for row in rows], name, table.deviations.shape[1])
             for row, value in zip(rows, values, strict=True):
                 row[column] = value
     names = list(schema)

@@ -11,10 +11,8 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-import numpy as np
-
 from pipelines.disclosure.ptable import load_parameters, ptable
-from pipelines.metrics.cell_key import sum_shares
+from pipelines.metrics.cell_key import perturbed_sums
 from support.marts import MartBuilder
 
 FROM, TO = date(2022, 8, 1), date(2022, 12, 31)
@@ -94,6 +92,6 @@ def publishable_sum(true_sum: float, largest: float, metric: str = "service_hour
     """Every whole sum the method may publish for `true_sum` whose largest contribution of one person is
     `largest`, whatever the cell key (so whatever the secret): the published sums' rule, as the attacker knows it."""
     key_range = load_parameters().key_range
-    shares = sum_shares(np.arange(key_range), metric, key_range)
-    deviation = load_parameters().sum_deviation
-    return frozenset(round(max(0.0, true_sum + deviation * largest * share)) for share in shares.tolist())
+    every_key = range(key_range)
+    sums = perturbed_sums([true_sum] * key_range, every_key, [largest] * key_range, metric, key_range)
+    return frozenset(round(s) for s in sums if s is not None)
