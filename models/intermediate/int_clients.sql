@@ -19,6 +19,7 @@ select
     {{ in_centre_region('districts', 'centres') }} as in_centre_region,
     register.residence_status,
     register.registered_on,
+    register.linkage_key,
     -- export-format.md, column Cílová skupina: derived only where the export left it empty,
     -- in the contract's order (the first rule that applies wins).
     coalesce(

@@ -13,5 +13,6 @@ select
     target_group,
     target_group_derived,
     residence_status,
-    registered_on
+    registered_on,
+    linkage_key
 from {{ ref('int_clients') }}

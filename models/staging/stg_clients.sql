@@ -12,6 +12,8 @@ select
     registered_on,
     -- NULL where the export left it empty: int_clients derives it.
     target_group,
+    -- NULL where the export has no Národní klíč (ingest already emptied malformed keys).
+    linkage_key,
     coalesce(deleted, false) as is_deleted,
     {{ lineage_columns() }}
 from {{ source('raw', 'clients') }}

@@ -10,6 +10,13 @@ what the build file gains are the keys and the secret's fingerprint.
   distinct people's keys, beside it in the same aggregate (pipelines/metrics/cell_key.py).
 - every fact table naming a client gets the client's `person_code`; every fact table of
   records (contacts, enrolments, participations, outcomes, events) its record's `record_key`.
+- across centres a client is the same person only through the linkage key (metrics.md):
+  `dim_client.national_key` is `linkage:` and the linkage key where the client has one, else the
+  client_key; `national_code` is person_code's counterpart over national keys (one number per
+  person, whichever centres served them, its key the HMAC of the national key), carried by every
+  fact table naming a client. `dim_person` has one row per national code with the person's first
+  registration; `people_linkage` says per centre whether every one of its clients has a linkage key
+  (only then may counts over several centres count each person once: pipelines/metrics/linkage.py).
 - `disclosure_meta`: the fingerprint of the secret and the key range, so the next build can
   tell a lost or replaced secret (secret.secret_for_build).
 - `disclosure_ptable`: the perturbation table the figures of this file are published with, as
@@ -31,6 +38,10 @@ from pipelines.errors import ReachError
 
 META_TABLE = "disclosure_meta"
 PTABLE_TABLE = "disclosure_ptable"
+PERSON_TABLE = "dim_person"
+LINKAGE_TABLE = "people_linkage"
+# Who a client is across centres: the linkage key where delivered, else the centre's own client.
+NATIONAL_KEY_SQL = "coalesce('linkage:' || t.linkage_key, t.client_key)"
 
 
 @dataclass(frozen=True)
@@ -80,11 +91,14 @@ def add_record_keys(build_db: Path, secret: bytes) -> None:
         # The rank makes person_code unique per person; modulo the key range it is the person's key.
         _rewrite(con, "dim_client", f"(dense_rank() OVER (ORDER BY t.client_key))::BIGINT * {key_range} "
                                     "+ t.record_key AS person_code", {})
+        _add_national_codes(con, key_range, parameters)
         for fact in FACTS:
             columns = []
             if fact.names_client:
                 columns.append("(SELECT p.person_code FROM dim_client p WHERE p.client_key = t.client_key) "
                                "AS person_code")
+                columns.append("(SELECT p.national_code FROM dim_client p WHERE p.client_key = t.client_key) "
+                               "AS national_code")
             if fact.record_kind and fact.record_column:
                 sql = record_key_sql(fact.record_kind, f"t.{fact.record_column}", key_range)
                 columns.append(f"{sql}::INTEGER AS record_key")
@@ -100,6 +114,19 @@ def add_record_keys(build_db: Path, secret: bytes) -> None:
                     "last_key INTEGER, deviation INTEGER)")
         con.executemany(f"INSERT INTO {PTABLE_TABLE} VALUES (?, ?, ?, ?)", [list(i) for i in table.intervals()])
         con.execute("CHECKPOINT")
+
+
+def _add_national_codes(con: duckdb.DuckDBPyConnection, key_range: int, parameters: dict[str, object]) -> None:
+    """dim_client's national_key and national_code, dim_person and people_linkage (see the module's docstring)."""
+    person_key = record_key_sql("client", "t.national_key", key_range)
+    _rewrite(con, "dim_client", f"{NATIONAL_KEY_SQL} AS national_key", {})
+    _rewrite(con, "dim_client", f"(dense_rank() OVER (ORDER BY t.national_key))::BIGINT * {key_range} "
+                                f"+ {person_key} AS national_code", parameters)
+    con.execute(f"CREATE OR REPLACE TABLE {PERSON_TABLE} AS SELECT national_code AS person_code, "
+                "any_value(national_key) AS national_key, min(registered_on) AS registered_on "
+                "FROM dim_client GROUP BY national_code ORDER BY national_code")
+    con.execute(f"CREATE OR REPLACE TABLE {LINKAGE_TABLE} AS SELECT centre, count(*) AS clients, "
+                "count(linkage_key) AS linked_clients FROM dim_client GROUP BY centre ORDER BY centre")
 
 
 def _rewrite(con: duckdb.DuckDBPyConnection, table: str, columns: str, parameters: dict[str, object]) -> None:

@@ -17,6 +17,7 @@ import polars as pl
 from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Family, Kind, Metric
 from pipelines.metrics.cell_key import perturb_rows, perturbed_sums, published_counts, published_table
+from pipelines.metrics.linkage import Counting, counting
 from pipelines.metrics.protection import (
     HIDDEN,
     RECORDS_MIN_PEOPLE,
@@ -42,12 +43,13 @@ _ADDITIVE = (Kind.UNIQUE, Kind.COUNT, Kind.SUM)  # absent from a group means 0 o
 
 def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
     resolved = _clamped(con, resolve(query))
-    figures = _figures(con, resolved)
+    across = counting(con, resolved)
+    figures = _figures(con, resolved, national=across is Counting.ONCE)
     frame = figures.frame
     names = tuple(m.name for m in resolved.metrics)
     sparse = False
     if resolved.protected:
-        sparse = _is_sparse(con, resolved, figures)
+        sparse = _is_sparse(con, resolved, figures, national=across is Counting.ONCE)
         frame, flags = _sparse(frame, resolved) if sparse else _rules(frame, resolved)
     else:
         flags = pl.DataFrame({n: [SHOWN] * frame.height for n in names}, schema=dict.fromkeys(names, pl.String))
@@ -58,6 +60,8 @@ def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
         flags=_columns(flags, names),
         protection=query.protection,
         sparse=sparse,
+        people_summed_over_centres=across is Counting.SUMMED and any(
+            m.kind is Kind.UNIQUE for m in resolved.metrics),
     )
 
 
@@ -94,11 +98,12 @@ def _clamped(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> Resolve
     return replace(resolved, query=replace(query, date_to=max(last, query.date_from)))
 
 
-def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, population: tuple[Metric, ...] = ()
-             ) -> _Figures:
+def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, population: tuple[Metric, ...] = (),
+             national: bool = False) -> _Figures:
     """Every requested metric (plus the people count a derived metric rests on), one row per group, ordered.
 
     With `population`: those people counts only, filtered but neither broken down nor excluded.
+    `national`: people known by their national code (linkage.py), each counted once across centres.
     """
     by = () if population else resolved.by
     exclude = {} if population else resolved.exclude
@@ -107,7 +112,9 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
         per_family.setdefault(metric.family, []).append(metric)
     # Groups that split people into disjoint sets give the view's population for free: its count is the
     # sum of the groups' counts and its cell key the sum of their keys (_is_sparse).
-    disjoint = resolved.protected and not population and _partitions_people(by, exclude)
+    # Nationally a person's client records in two centres may fall in two groups (their districts differ).
+    disjoint = (resolved.protected and not population and _partitions_people(by, exclude)
+                and not (national and by))
     merged: pl.DataFrame | None = None
     row: dict[str, pl.Series] = {}  # without groups: every family's one row, side by side
     floors: dict[Family, int] = {}
@@ -124,7 +131,7 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
             measures.append(people.name)
         bound = family_sql(
             family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, rates,
-            scope=resolved.query.scope, exclude=exclude, protected=resolved.protected,
+            scope=resolved.query.scope, exclude=exclude, protected=resolved.protected, national=national,
         )
         if bound.protected is None:
             part = _run(con, bound.text, bound.parameters)
@@ -240,7 +247,8 @@ def _partitions_people(by: tuple[str, ...], exclude: Mapping[str, tuple[str, ...
     return not exclude and all(DIMENSIONS_BY_NAME[d].partitions_clients for d in by)
 
 
-def _is_sparse(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, figures: _Figures) -> bool:
+def _is_sparse(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, figures: _Figures, *,
+               national: bool = False) -> bool:
     """Whether the view's filtered population is below SPARSE_BELOW: the largest perturbed people count
     of its families, filters applied, no breakdown (not the top-N exclusion: the rest belongs to its
     table's population)."""
@@ -248,7 +256,7 @@ def _is_sparse(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, figures:
     if not people:
         return False  # events only: head counts name no person
     table = published_table(con)
-    if _partitions_people(resolved.by, resolved.exclude):
+    if _partitions_people(resolved.by, resolved.exclude) and not (national and resolved.by):
         counts = np.array([figures.totals[p.family][0] for p in people])
         keys = np.array([figures.totals[p.family][1] % table.deviations.shape[1] for p in people])
         return int(published_counts(counts, keys, table).max()) < SPARSE_BELOW
@@ -257,7 +265,7 @@ def _is_sparse(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, figures:
     surely = table.surely_at_least(SPARSE_BELOW)
     if any(figures.floors.get(p.family, 0) >= surely for p in people):
         return False
-    totals = _figures(con, resolved, population=tuple(people)).frame
+    totals = _figures(con, resolved, population=tuple(people), national=national).frame
     return max(int(totals.get_column(p.name)[0]) for p in people) < SPARSE_BELOW
 
 

@@ -19,6 +19,9 @@ class MetricResult:
     # Protected only: the view's filtered population is below protection.SPARSE_BELOW, so it carries no
     # figures (no rows for a breakdown); surfaces show protection.SPARSE_NOTICE instead.
     sparse: bool = False
+    # Counts of people over several centres not all of which deliver the linkage key: the sum of the
+    # centres' unique clients (a person served by two counts twice); surfaces say so (linkage.py).
+    people_summed_over_centres: bool = False
 
     def published(self) -> pl.DataFrame:
         """Every cell as a string as published: the number, "x" where not shown, or "" where there is no value."""

@@ -52,6 +52,7 @@ class FamilySql:
 
 
 _WITH_CLIENT = "JOIN dim_client c ON c.client_key = f.client_key"
+_NATIONAL_CODE = "f.national_code"  # one number per person across centres (record_keys.py)
 _USES_CLIENT = re.compile(r"\bc\.")
 # Rates are per area (Metric.requires: district or region): `d` is the row of the grouped row's district,
 # else its region, with that area's foreign residents. A district code begins with its region's code, so
@@ -161,6 +162,7 @@ def family_sql(
     scope: Scope,
     exclude: dict[str, tuple[str, ...]] | None = None,
     protected: bool = False,
+    national: bool = False,
 ) -> BoundSql:
     """One grouped query of a family: a column per dimension of `by`, then one per measure, then per rate.
 
@@ -169,6 +171,8 @@ def family_sql(
     drops rows with the values it names (the top-N rest). `protected`: the row also carries the
     cell keys and the people behind record counts and sums (`BoundSql.protected` names the columns),
     and rates are left to the engine, which computes them from the perturbed counts (`rates_sql`).
+    `national`: a person is known by the national code (the linkage key, pipelines/metrics/linkage.py),
+    so one served by several centres counts once; the first registration is the person's (dim_person).
     """
     spec = FAMILIES[family]
     exclude = exclude or {}
@@ -185,14 +189,15 @@ def family_sql(
     # joined to dim_client for the registration date, client_key is the cheaper key at regional scale,
     # and the people's codes come with the join.
     person = "person_code" if protected and spec.names_people and not registers else "client_key"
-    available = spec.inputs
+    # Nationally a person is their national code, under the names the measures read.
+    available = {**spec.inputs, "client_key": _NATIONAL_CODE} if national and spec.names_people else spec.inputs
     if protected:
         split = _protected_measures(spec, chosen, codes="r.person_code" if registers else "people.person_code")
         aggregates = [f"{split.rows[name]} AS {name}" for name in split.order if name in split.rows]
         read = [*split.rows.values(), *split.flags, *split.units.values(), *split.people.values(),
                 *(["person_code"] if split.people else [])]
         available = {n: e for n, e in spec.inputs.items() if n != "client_key"}
-        available |= {person: f"f.{person}"} if spec.names_people else {}
+        available |= {person: _NATIONAL_CODE if national else f"f.{person}"} if spec.names_people else {}
         available |= {"record_key": "f.record_key"} if spec.has_records else {}
     # Only the inputs the aggregates read, so the client join happens only when needed.
     inputs = {
@@ -226,7 +231,8 @@ def family_sql(
     filtered = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     grouping = f"\nGROUP BY {', '.join(by)}" if by else ""
     if spec.people_only:
-        registration = " JOIN dim_client r ON r.client_key = people.client_key" if registers else ""
+        registrations = "dim_person r ON r.person_code" if national else "dim_client r ON r.client_key"
+        registration = f" JOIN {registrations} = people.client_key" if registers else ""
         grouped = (
             period_rows
             + f", people AS (SELECT DISTINCT {', '.join([*by, person])} FROM period_rows{filtered})\n"

@@ -24,7 +24,7 @@ MART_DDL = {
     "dim_client": """client_key VARCHAR, centre VARCHAR, client_id VARCHAR, sex VARCHAR, birth_year INTEGER,
         nationality VARCHAR, district VARCHAR, residence_district_code VARCHAR, region VARCHAR,
         centre_region VARCHAR, in_centre_region VARCHAR, target_group VARCHAR,
-        residence_status VARCHAR, municipality VARCHAR, registered_on DATE""",
+        residence_status VARCHAR, municipality VARCHAR, registered_on DATE, linkage_key VARCHAR""",
     "fct_contacts": """contact_key VARCHAR, centre VARCHAR, contact_id VARCHAR, client_key VARCHAR,
         contact_date DATE, service VARCHAR, topic VARCHAR, mode VARCHAR, duration_min INTEGER, branch VARCHAR,
         branch_district VARCHAR, interpreted BOOLEAN""",
@@ -85,12 +85,12 @@ class MartBuilder:
     def client(
         self, client_id: str, *, registered_on: date, nationality: str = "UA", district: str = "CZ0427",
         sex: str = "female", birth_year: int | None = 1990, target_group: str = "ukrainian",
-        residence_status: str = "temporary_protection",
+        residence_status: str = "temporary_protection", linkage_key: str | None = None,
     ) -> MartBuilder:
         code, region, centre_region, inside = _places(district, self.centre)
         self.clients.append((
             self.key(client_id), self.centre, client_id, sex, birth_year, nationality, code, code, region,
-            centre_region, inside, target_group, residence_status, None, registered_on,
+            centre_region, inside, target_group, residence_status, None, registered_on, linkage_key,
         ))
         self._registered[client_id] = registered_on
         return self
