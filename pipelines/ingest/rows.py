@@ -357,7 +357,13 @@ def _duplicate_key_warnings(export: ExportFile, loaded: pl.DataFrame) -> pl.Data
     keys = [c.name for c in export.key_columns]
     key_text = pl.concat_str([pl.col(k) for k in keys], separator=" / ")
     key_headers = " / ".join(c.header for c in export.key_columns)
-    return loaded.with_columns(pl.col(ROW).min().over(keys).alias("__first_row")).filter(
+    # Only the key columns, in one chunk each: polars 2.1 panics ("assertion failed: i < self.len()")
+    # formatting text after a filter when the columns of a frame are split into different chunks
+    # (as `loaded` is once screen_free_text has replaced a column of a multi-chunk frame).
+    keyed = loaded.select(ROW, *keys).rechunk()
+    if keyed.select(pl.struct(keys).n_unique()).item() == keyed.height:
+        return pl.DataFrame(schema=WARNING_SCHEMA)  # no key repeats (the usual file)
+    return keyed.with_columns(pl.col(ROW).min().over(keys).alias("__first_row")).filter(
         pl.col(ROW) != pl.col("__first_row")
     ).select(
         ROW,

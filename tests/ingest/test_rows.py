@@ -192,3 +192,22 @@ def test_rows_read_always_equal_loaded_plus_quarantined(home: Home, tmp_path: Pa
     assert summary.rows_quarantined == 3
     assert query(home, "SELECT rows_read, rows_loaded, rows_quarantined, warnings FROM meta.load_files") == [
         (5, 2, 3, 1)]
+
+
+def test_duplicate_keys_of_a_frame_whose_columns_are_chunked_differently() -> None:
+    """polars panicked formatting the warnings of a frame whose columns are split into different
+    chunks (a multi-chunk frame with one column replaced, as free-text screening does)."""
+    import polars as pl
+
+    from pipelines.contract import FILES_BY_NAME
+    from pipelines.ingest.rows import ROW, _duplicate_key_warnings
+
+    parts = [pl.DataFrame({ROW: pl.Series([2 + 3 * j + i for i in range(3)], dtype=pl.Int32),
+                           "client_id": [f"CLI000{i}" for i in range(3)]}) for j in range(3)]
+    frame = pl.concat(parts, rechunk=False)
+    frame = frame.with_columns(pl.Series(ROW, frame[ROW].to_list(), dtype=pl.Int32))
+    assert len(set(frame.n_chunks("all"))) > 1  # the shape that panicked
+    warnings = _duplicate_key_warnings(FILES_BY_NAME["klienti"], frame)
+    assert warnings.select(ROW, "value").rows() == [(5, "CLI0000"), (6, "CLI0001"), (7, "CLI0002"),
+                                                   (8, "CLI0000"), (9, "CLI0001"), (10, "CLI0002")]
+    assert warnings["message"][0] == "the key 'CLI0000' already appears at row 2 of this file; the later row wins"
