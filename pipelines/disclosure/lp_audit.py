@@ -81,7 +81,20 @@ class AtMost:
         return (self.part, self.whole)
 
 
-Relation = Sum | AtMost
+@dataclass(frozen=True)
+class Covers:
+    """`total` <= sum of `parts` (every person of the total is in a part, some in several: counts over
+    centres whose people are linked by the linkage key count a person served by two centres once)."""
+
+    total: str
+    parts: tuple[str, ...]
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return (self.total, *self.parts)
+
+
+Relation = Sum | AtMost | Covers
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,11 @@ def check_consistency(tables: TableSet, scope: set[str] | None = None) -> None:
                 f"{cells[relation.total].name} is {values[0]}, but its parts "
                 f"({', '.join(cells[p].name for p in relation.parts)}) add up to {sum(values[1:])}"  # type: ignore[arg-type]
             )
+        if isinstance(relation, Covers) and values[0] > sum(values[1:]):  # type: ignore[arg-type,operator]
+            raise InconsistentTables(
+                f"{cells[relation.total].name} is {values[0]}, more than its parts "
+                f"({', '.join(cells[p].name for p in relation.parts)}) together, {sum(values[1:])}"  # type: ignore[arg-type]
+            )
         if isinstance(relation, AtMost) and values[0] > values[1]:  # type: ignore[operator]
             raise InconsistentTables(
                 f"{cells[relation.part].name} ({values[0]}) exceeds {cells[relation.whole].name} ({values[1]})"
@@ -238,7 +256,8 @@ def _program(tables: TableSet, component: Sequence[str], cap: int) -> tuple[Boun
             continue
         row = np.zeros(len(component))
         constant = 0.0
-        # Sum: total - parts = 0; AtMost: part - whole <= 0. Shown cells move to the right side.
+        # Sum: total - parts = 0; Covers: total - parts <= 0; AtMost: part - whole <= 0. Shown cells move
+        # to the right side.
         signs = [1.0] + [-1.0] * (len(relation.cells) - 1)
         for cell_id, sign in zip(relation.cells, signs, strict=True):
             if cell_id in index:

@@ -60,8 +60,7 @@ def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
         flags=_columns(flags, names),
         protection=query.protection,
         sparse=sparse,
-        people_summed_over_centres=across is Counting.SUMMED and any(
-            m.kind is Kind.UNIQUE for m in resolved.metrics),
+        people_across_centres=across,
     )
 
 

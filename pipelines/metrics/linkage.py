@@ -20,6 +20,16 @@ import duckdb
 
 from pipelines.metrics.query import ResolvedQuery
 
+# How surfaces label counts of people that are sums over centres (stated once; the workbook, the board
+# pack, the dashboard, its exports and `reach metrics` read it).
+SUMMED_LABEL = {"cs": "součet unikátních klientů center", "en": "sum of the centres' unique clients"}
+SUMMED_NOTICE = {
+    "cs": "Počty osob za více center jsou součtem unikátních klientů center: ne všechna centra dodávají "
+          "národní klíč, takže osoba, které pomohla dvě centra, se počítá dvakrát.",
+    "en": "Counts of people over several centres are the sum of the centres' unique clients: not every "
+          "centre delivers the national linkage key, so a person served by two centres counts twice.",
+}
+
 
 class Counting(Enum):
     ONE_CENTRE = "one_centre"  # every group's people come from one centre: its own clients

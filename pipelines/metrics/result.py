@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pipelines.metrics.catalogue import METRICS_BY_NAME, Kind
+from pipelines.metrics.linkage import Counting
 from pipelines.metrics.protection import SHOWN, Protection
 
 
@@ -19,9 +21,15 @@ class MetricResult:
     # Protected only: the view's filtered population is below protection.SPARSE_BELOW, so it carries no
     # figures (no rows for a breakdown); surfaces show protection.SPARSE_NOTICE instead.
     sparse: bool = False
-    # Counts of people over several centres not all of which deliver the linkage key: the sum of the
-    # centres' unique clients (a person served by two counts twice); surfaces say so (linkage.py).
-    people_summed_over_centres: bool = False
+    # How counts of people treat a person served by several centres (linkage.py).
+    people_across_centres: Counting = Counting.ONE_CENTRE
+
+    @property
+    def people_summed_over_centres(self) -> bool:
+        """Counts of people over several centres not all of which deliver the linkage key: the sum of the
+        centres' unique clients (a person served by two counts twice); surfaces say so (SUMMED_NOTICE)."""
+        return self.people_across_centres is Counting.SUMMED and any(
+            METRICS_BY_NAME[m].kind is Kind.UNIQUE for m in self.metrics)
 
     def published(self) -> pl.DataFrame:
         """Every cell as a string as published: the number, "x" where not shown, or "" where there is no value."""

@@ -17,6 +17,7 @@ from pipelines.delivery_calendar import delivery_calendar, incomplete_line
 from pipelines.errors import ReachError, UsageError
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.linkage import SUMMED_NOTICE
 from pipelines.metrics.output import listing_csv, listing_json, to_csv, to_json
 from pipelines.metrics.protection import NOTICE, SPARSE_NOTICE, Protection
 from pipelines.metrics.query import parse_by, parse_where, resolve
@@ -67,6 +68,8 @@ def run(args: argparse.Namespace, home: Home) -> int:
         sys.stderr.write(f"{NOTICE['en']} ({NOTICE['cs']})\n")
     if result.sparse:
         sys.stderr.write(f"{SPARSE_NOTICE['en']} ({SPARSE_NOTICE['cs']})\n")
+    if result.people_summed_over_centres:
+        sys.stderr.write(f"{SUMMED_NOTICE['en']} ({SUMMED_NOTICE['cs']})\n")
     if incomplete:
         sys.stderr.write(incomplete + "\n")
     sys.stdout.write(to_json(result) if args.format == "json" else to_csv(result))

@@ -8,6 +8,7 @@ from pipelines.disclosure.hiding import hide
 from pipelines.disclosure.lp_audit import (
     AtMost,
     AuditCell,
+    Covers,
     InconsistentTables,
     Range,
     Status,
@@ -20,7 +21,7 @@ from pipelines.disclosure.lp_audit import (
 SHOWN, SMALL, HIDDEN, UNPUBLISHED = Status.SHOWN, Status.SMALL, Status.HIDDEN, Status.UNPUBLISHED
 
 
-def _tables(cells: list[tuple[str, int | None, Status]], *relations: Sum | AtMost) -> TableSet:
+def _tables(cells: list[tuple[str, int | None, Status]], *relations: Sum | AtMost | Covers) -> TableSet:
     return TableSet(tuple(AuditCell(i, v, s) for i, v, s in cells), relations)
 
 
@@ -139,3 +140,27 @@ def test_hiding_that_cannot_succeed_leaves_the_failure_for_the_audit() -> None:
     tables = _tables([("t", 3, SHOWN), ("a", 1, SHOWN), ("b", 2, SHOWN)], Sum("t", ("a", "b")))
     hidden = hide(tables, {"a": 0, "b": 0})
     assert {f.cell.id for f in audit(hidden)} == {"t", "a", "b"}
+
+
+def test_a_covered_total_gives_a_lower_bound_only() -> None:
+    # Two centres, persons linked: national 40 <= ULK + LBK, each centre at most 40. ULK shows 30, LBK is
+    # hidden (true 15: 5 people are served by both). The attacker learns LBK >= 10 and <= 40, not 15.
+    cells = [("national", 40, SHOWN), ("ulk", 30, SHOWN), ("lbk", 15, HIDDEN)]
+    tables = _tables(cells, Covers("national", ("ulk", "lbk")), AtMost("ulk", "national"), AtMost("lbk", "national"))
+    assert ranges(tables)["lbk"] == Range(10, 40)
+    assert audit(tables) == []
+    # The same read as a partition would pin LBK to 10: a wrong relation, the figures contradict it.
+    with pytest.raises(InconsistentTables, match="add up to 45"):
+        audit(_tables(cells, Sum("national", ("ulk", "lbk"))))
+
+
+def test_a_covered_small_cell_next_to_a_shown_total_is_found_where_the_bound_pins_it() -> None:
+    # National 12 <= a + b with a = 9 shown and b small (true 3): b >= 3 and b <= 4 (SMALL) -> two values.
+    cells = [("national", 12, SHOWN), ("a", 9, SHOWN), ("b", 3, SMALL)]
+    found = audit(_tables(cells, Covers("national", ("a", "b")), AtMost("b", "national")))
+    assert [(f.cell.id, f.range) for f in found] == [("b", Range(3, 4))]
+
+
+def test_a_total_above_its_covering_parts_is_inconsistent() -> None:
+    with pytest.raises(InconsistentTables, match="more than its parts"):
+        audit(_tables([("t", 50, SHOWN), ("a", 20, SHOWN), ("b", 20, HIDDEN)], Covers("t", ("a", "b"))))

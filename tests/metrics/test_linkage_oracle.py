@@ -35,8 +35,11 @@ import pytest
 
 from pipelines.access import EVERYTHING, Scope
 from pipelines.disclosure.ptable import ptable
+from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics.linkage import SUMMED_NOTICE
 from pipelines.metrics.protection import Protection
+from reach.cli import main
 from support.marts import MartBuilder, home_with_marts
 
 FROM, TO = date(2022, 8, 1), date(2022, 10, 31)
@@ -76,8 +79,13 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPy
 
 
 @pytest.fixture(scope="module")
-def unlinked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = _open(tmp_path_factory.mktemp("unlinked"), _marts(l2_linked=False))
+def unlinked_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    return home_with_marts(tmp_path_factory.mktemp("unlinked"), _marts(l2_linked=False))
+
+
+@pytest.fixture(scope="module")
+def unlinked(unlinked_home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_warehouse(unlinked_home)
     yield con
     con.close()
 
@@ -136,6 +144,16 @@ def test_without_every_linkage_key_national_counts_are_the_sum_and_say_so(
     ]
     # Records name no person: a count of contacts says nothing of the sum.
     assert not compute(unlinked, _query(("contacts",))).people_summed_over_centres
+
+
+def test_reach_metrics_says_the_national_count_is_a_sum(unlinked_home: Home,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    period = ["--from", "2022-08-01", "--to", "2022-10-31", "--metric", "clients_reached", "--exact"]
+    assert main(["--home", str(unlinked_home.root), "metrics", *period]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == "5" and SUMMED_NOTICE["en"] in err and SUMMED_NOTICE["cs"] in err
+    assert main(["--home", str(unlinked_home.root), "metrics", *period, "--by", "centre"]) == 0
+    assert SUMMED_NOTICE["en"] not in capsys.readouterr().err
 
 
 def _people(size: int, centre: str, marts: MartBuilder, shared: range, *, linked: bool = True) -> None:
