@@ -27,6 +27,7 @@ from dashboard.delivery_calendar import incomplete_notice
 from dashboard.exports import export_table, to_csv, to_xlsx
 from dashboard.i18n import t
 from dashboard.layout import filter_label, filter_options, navigation, period_options
+from dashboard.linkage_notice import summed_notice
 from dashboard.pages import PAGE_MODULES, chart_by_id
 from dashboard.pages.base import Chart, PageContext
 from dashboard.report_downloads import ReportWriters, register_report_downloads
@@ -50,6 +51,7 @@ from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date, fmt_period
 from pipelines.metrics.catalogue import METRICS_BY_NAME
+from pipelines.metrics.linkage import SUMMED_NOTICE
 from pipelines.metrics.periods import comparison_has_data
 from pipelines.metrics.protection import NOTICE, SPARSE_NOTICE, Protection
 from pipelines.targets import ProjectTargets
@@ -206,7 +208,8 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         if exact:  # every page shown with exact figures, before they are sent
             record(source.home, "protection.off", f"page {path_of(view.page)}", _view_detail(context))
         try:
-            incomplete = incomplete_notice(context) if PAGE_MODULES[view.page].CHARTS and view.page != "quality" else []
+            figures_page = PAGE_MODULES[view.page].CHARTS and view.page != "quality"
+            incomplete = [*incomplete_notice(context), *summed_notice(context)] if figures_page else []
             return [*_ignored_notice(view), *incomplete, *render_content(context)], banner, privacy_label, line
         except ReachError as error:
             return notice(str(error), "warning"), banner, privacy_label, line
@@ -257,7 +260,8 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         period = f"{context.period.date_from:%Y%m%d}-{context.period.date_to:%Y%m%d}"
         name = f"{chart.id}_{period}"
         record(source.home, "export.download", f"{name}.{trigger['fmt']}", _view_detail(context))
-        note = refused or NOTICE[view.lang] + (" " + SPARSE_NOTICE[view.lang] if data and data.sparse else "")
+        note = refused or NOTICE[view.lang] + (" " + SPARSE_NOTICE[view.lang] if data and data.sparse else "") + (
+            " " + SUMMED_NOTICE[view.lang] if data and data.summed else "")
         if trigger["fmt"] == "xlsx":
             return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang, note), f"{name}.xlsx")
         return {"content": to_csv(table, note), "filename": f"{name}.csv", "type": "text/csv"}

@@ -56,6 +56,8 @@ class ChartData:
     hidden: bool  # some value is not shown (disclosure rules)
     ignored_filters: tuple[str, ...] = ()  # filters that do not apply to these metrics
     sparse: bool = False  # too few people in the filtered view: a notice instead of figures
+    # Its people counts over several centres are the sum of the centres' unique clients (linkage.py).
+    summed: bool = False
 
     def value(self, metric: str) -> float | None:
         return self.frame[metric][0] if self.frame.height and metric in self.frame.columns else None
@@ -366,7 +368,7 @@ class WarehouseSource:
             groups.setdefault(usable, []).append(name)
         frames: list[pl.DataFrame] = []
         published: list[pl.DataFrame] = []
-        sparse = False
+        sparse = summed = False
         for usable, names in groups.items():
             result = self.compute(MetricQuery(
                 date_from=query.date_from, date_to=query.date_to, metrics=tuple(names), by=query.by,
@@ -375,10 +377,11 @@ class WarehouseSource:
             frames.append(merge_flags(result))
             published.append(result.published())
             sparse = sparse or result.sparse
+            summed = summed or result.people_summed_over_centres
         frame, shown = _join(frames, query.by), _join(published, query.by)
         flags = [c for c in frame.columns if c.endswith("__flag")]
         hidden = bool(flags) and frame.select(pl.any_horizontal([pl.col(c) != "" for c in flags]).any()).item()
-        return ChartData(frame, shown, bool(hidden), tuple(sorted(ignored)), sparse=sparse)
+        return ChartData(frame, shown, bool(hidden), tuple(sorted(ignored)), sparse=sparse, summed=summed)
 
 
 def _join(frames: list[pl.DataFrame], by: tuple[str, ...]) -> pl.DataFrame:

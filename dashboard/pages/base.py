@@ -79,7 +79,7 @@ def ranked_with_rest(ctx: PageContext, metric: str, dimension: str, top_n: int =
         result = top_n_with_rest(ctx.source.compute, query, dimension, top_n)
     hidden = any(flag != SHOWN for flag in result.flags.get_column(metric).to_list())
     return ChartData(merge_flags(result), result.published(), hidden, tuple(sorted(set(filters) - set(usable))),
-                     sparse=result.sparse)
+                     sparse=result.sparse, summed=result.people_summed_over_centres)
 
 
 def in_order(data: ChartData, dimension: str, order: tuple[str, ...]) -> ChartData:
@@ -88,4 +88,4 @@ def in_order(data: ChartData, dimension: str, order: tuple[str, ...]) -> ChartDa
     frame = data.frame.with_columns(
         pl.col(dimension).replace_strict(rank, default=len(order), return_dtype=pl.Int64).alias("__rank")
     ).sort("__rank").drop("__rank")
-    return ChartData(frame, data.published, data.hidden, data.ignored_filters, sparse=data.sparse)
+    return ChartData(frame, data.published, data.hidden, data.ignored_filters, sparse=data.sparse, summed=data.summed)

@@ -60,6 +60,6 @@ def top_n_with_rest(run: Runner, query: MetricQuery, dimension: str, top_n: int 
 def _split(joined: pl.DataFrame, like: MetricResult, flags: dict[str, str]) -> MetricResult:
     return MetricResult(
         by=like.by, metrics=like.metrics, protection=like.protection, sparse=like.sparse,
-        frame=joined.select([*like.by, *like.metrics]),
+        people_across_centres=like.people_across_centres, frame=joined.select([*like.by, *like.metrics]),
         flags=joined.select([pl.col(flags[m]).alias(m) for m in like.metrics]),
     )
