@@ -119,6 +119,29 @@ figures with its own audited hiding (docs/reports.md).
 """
 
 
+ACROSS_CENTRES = """## People across centres (the linkage key)
+
+Client IDs are unique only within a centre (`client_key` is `centre:client_id`). Across centres a
+client is the same person only through the optional national linkage key (`Národní klíč`,
+export-format.md; made by `reach pseudonymise --linkage-key-file`, docs/raw-export.md). The build
+gives every client a `national_code`: one number per person, the same in every centre that
+delivered the same linkage key (a client without one is a person of their own), its record key
+the keyed hash of the linkage key (`pipelines/disclosure/record_keys.py`).
+
+- A count of people over **one centre** (a one-centre scope, a centre filter, or a breakdown by
+  `centre`) counts that centre's clients, as always.
+- Over **several centres** where **every client of every one of them has a linkage key**, it
+  counts each person once (`count(DISTINCT national_code)`): a person served by two centres is one
+  person reached; a new client is a person whose first registration in any centre lies in the
+  period (`dim_person`).
+- Otherwise it is **the sum of the centres' unique clients** (a person served by two centres
+  counts twice), and the result says so (`result.people_summed_over_centres`): the dashboard on
+  every figures page and in chart exports, `reach metrics` on stderr, the ministry workbook and
+  the board pack in their text. Whether a centre is linked is decided over all its clients in the
+  warehouse (`people_linkage`), not month by month.
+"""
+
+
 API = """## From code
 
 ```python
@@ -215,7 +238,7 @@ def _matrix() -> str:
 
 def render() -> str:
     parts = [INTRO, "## Metrics\n", *(_metric_section(m) for m in METRICS), "## Dimensions\n",
-             *(_dimension_section(d) for d in DIMENSIONS), _matrix(), RULES, PROTECTION, API]
+             *(_dimension_section(d) for d in DIMENSIONS), _matrix(), RULES, PROTECTION, ACROSS_CENTRES, API]
     return "\n".join(parts)
 
 
