@@ -54,8 +54,9 @@ def load_paths(home: Home, paths: list[Path], centre: str = DEFAULT_CENTRE,
         con = _open_raw_layer(home)
         try:
             create_raw_layer(con)
+            known = _KnownClients(con, centre)
             for current in deliveries:
-                reports.append(load_delivery(con, current, centre, tracker))
+                reports.append(load_delivery(con, current, centre, tracker, known))
         except BaseException:
             with contextlib.suppress(duckdb.Error):
                 con.close()
@@ -105,8 +106,9 @@ def delivery_id(centre: str, files: list[DeliveredFile]) -> str:
 
 
 def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: str,
-                  progress: ProgressTracker | None = None) -> DeliveryReport:
+                  progress: ProgressTracker | None = None, known: _KnownClients | None = None) -> DeliveryReport:
     progress = progress or ProgressTracker(None, len(delivery.files))
+    known = known or _KnownClients(con, centre)
     ident = delivery_id(centre, list(delivery.files))
     if con.execute("SELECT 1 FROM meta.deliveries WHERE delivery_id = ?", [ident]).fetchall():
         previous = _previous_files(con, ident)
@@ -116,7 +118,7 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: st
     con.begin()
     try:
         [(load_seq,)] = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM meta.deliveries").fetchall()
-        batch = _Batch(con, centre, ident, load_seq, datetime.now(UTC).replace(tzinfo=None))
+        batch = _Batch(con, centre, ident, load_seq, datetime.now(UTC).replace(tzinfo=None), known)
         reports = []
         for f, kind_taken in _in_load_order(delivery.files):
             reports.append(batch.load_file(f, kind_taken))
@@ -124,9 +126,11 @@ def load_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery, centre: st
         batch.record(delivery.source, reports)
         con.commit()
     except BaseException:
+        known.forget_pending()
         with contextlib.suppress(duckdb.Error):  # a failed commit has rolled back already
             con.rollback()
         raise
+    known.keep_pending()
     return DeliveryReport(delivery.source, centre, ident, False, load_seq, reports)
 
 
@@ -151,12 +155,47 @@ def _previous_files(con: duckdb.DuckDBPyConnection, ident: str) -> list[FileRepo
     return [FileReport(*row) for row in rows]
 
 
+class _KnownClients:
+    """The client IDs the centre has delivered (raw.clients), read once per load and kept in step:
+    a delivery's clients join when it commits (`keep_pending`), not if it fails (`forget_pending`).
+    Orphans are judged against it, so no delivery reads raw.clients again. One process writes the
+    raw layer at a time (DuckDB's file lock), so nothing else changes raw.clients meanwhile."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, centre: str) -> None:
+        self._con, self._centre = con, centre
+        self._committed: pl.Series | None = None  # read when first needed
+        self._pending: list[pl.Series] = []
+
+    def _read(self) -> pl.Series:
+        if self._committed is None:
+            arrow = self._con.sql("SELECT DISTINCT client_id FROM raw.clients WHERE _centre = ?",
+                                  params=[self._centre]).to_arrow_table()
+            self._committed = pl.Series("client_id", arrow.column("client_id"), dtype=pl.String)
+        return self._committed
+
+    def add(self, client_ids: pl.Series) -> None:
+        self._read()
+        self._pending.append(client_ids.drop_nulls().unique().rename("client_id"))
+
+    def ids(self) -> pl.Series:
+        return pl.concat([self._read(), *self._pending]) if self._pending else self._read()
+
+    def keep_pending(self) -> None:
+        if self._pending:
+            self._committed = self.ids().unique()
+            self._pending = []
+
+    def forget_pending(self) -> None:
+        self._pending = []
+
+
 class _Batch:
     """Writes of one delivery inside its open transaction."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, centre: str, ident: str, load_seq: int,
-                 loaded_at: datetime) -> None:
+                 loaded_at: datetime, known: _KnownClients) -> None:
         self.con, self.centre, self.ident, self.load_seq, self.loaded_at = con, centre, ident, load_seq, loaded_at
+        self.known = known
 
     def load_file(self, delivered: DeliveredFile, kind_taken: bool) -> FileReport:
         kind = delivered.kind
@@ -181,6 +220,8 @@ class _Batch:
                               sha256=delivered.sha256)
         orphans = self._orphans(export, checked.loaded)  # before its rows join the raw table
         self._insert_rows(export, delivered, checked.loaded)
+        if export.table == "clients":
+            self.known.add(checked.loaded["client_id"])
         self._insert_quarantine(export, delivered, checked)
         warnings = pl.concat([checked.warnings, orphans, _unknown_columns(checked)], how="vertical")
         self._insert_warnings(kind, delivered, warnings)
@@ -209,12 +250,8 @@ class _Batch:
         constants = constants or {}
         columns = ", ".join([*frame.columns, *constants])
         values = ", ".join([*frame.columns, *["?"] * len(constants)])
-        self.con.register("_incoming", frame.to_arrow())
-        try:
-            self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM _incoming",
-                             list(constants.values()))
-        finally:
-            self.con.unregister("_incoming")
+        incoming = frame.to_arrow()  # noqa: F841  (read by DuckDB's replacement scan: cheaper than register)
+        self.con.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM incoming", list(constants.values()))
 
     def _insert_rows(self, export: ExportFile, delivered: DeliveredFile, loaded: pl.DataFrame) -> None:
         self._insert(f"raw.{export.table}",
@@ -252,25 +289,18 @@ class _Batch:
     def _orphans(self, export: ExportFile, loaded: pl.DataFrame) -> pl.DataFrame:
         """Rows about to be loaded whose client the centre never delivered (this or any earlier delivery).
 
-        Judged on the file's loaded rows against raw.clients (clients load first in a delivery),
-        so the raw table of the file's kind, which grows with every delivery, is not read again."""
+        Judged on the file's loaded rows against the centre's known clients (raw.clients as read
+        once, with the clients of the deliveries loaded since; clients load first in a delivery),
+        so neither raw.clients nor the raw table of the file's kind is read again."""
         referencing = [c for c in export.columns if c.references_client]
         if not referencing or loaded.height == 0:
             return pl.DataFrame(schema=WARNING_SCHEMA)
         header = referencing[0].header
-        self.con.register("_referencing", loaded.select(ROW, pl.col(referencing[0].name).alias("client_id")).to_arrow())
-        try:
-            arrow = self.con.sql(
-                f"""
-                SELECT r.{ROW}, r.client_id FROM _referencing r
-                WHERE NOT EXISTS (SELECT 1 FROM raw.clients c WHERE c._centre = ? AND c.client_id = r.client_id)
-                ORDER BY r.{ROW}
-                """,
-                params=[self.centre],
-            ).to_arrow_table()
-        finally:
-            self.con.unregister("_referencing")
-        orphans = pl.DataFrame(pl.from_arrow(arrow))
+        client = pl.col(referencing[0].name)
+        orphans = loaded.filter(~client.is_in(self.known.ids().implode())).select(
+            ROW, client.alias("client_id")).sort(ROW)
+        if orphans.height == 0:
+            return pl.DataFrame(schema=WARNING_SCHEMA)
         return orphans.select(
             pl.col(ROW).cast(pl.Int32),
             pl.lit(header).alias("column_name"),
@@ -281,12 +311,14 @@ class _Batch:
         ).cast(WARNING_SCHEMA)
 
     def record(self, source: str, reports: list[FileReport]) -> None:
-        for f in reports:
+        if reports:  # one statement for all the files of the delivery
+            row = "(" + ", ".join(["?"] * 16) + ")"
             self.con.execute(
-                "INSERT INTO meta.load_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [self.ident, self.centre, self.load_seq, redact(f.file_name), f.file_kind, f.sha256, f.file_format,
-                 f.encoding, f.delimiter, f.status, redact(f.message), f.rows_read, f.rows_loaded, f.rows_quarantined,
-                 f.warnings, self.loaded_at],
+                f"INSERT INTO meta.load_files VALUES {', '.join([row] * len(reports))}",
+                [value for f in reports for value in (
+                    self.ident, self.centre, self.load_seq, redact(f.file_name), f.file_kind, f.sha256,
+                    f.file_format, f.encoding, f.delimiter, f.status, redact(f.message), f.rows_read, f.rows_loaded,
+                    f.rows_quarantined, f.warnings, self.loaded_at)],
             )
         self.con.execute(
             "INSERT INTO meta.deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -298,6 +330,8 @@ class _Batch:
 
 def _first_quarantined(checked: CheckedFile) -> tuple[str, ...]:
     """The first quarantined rows, one reason each: where to look, without quoting a value."""
+    if checked.quarantine.height == 0:
+        return ()
     first = checked.quarantine.group_by(ROW, maintain_order=True).first().head(QUARANTINED_ROWS_SHOWN)
     return tuple(
         f"row {row}" + (f", column '{column}'" if column is not None else "") + f": {reason}"
@@ -306,6 +340,8 @@ def _first_quarantined(checked: CheckedFile) -> tuple[str, ...]:
 
 
 def _unknown_columns(checked: CheckedFile) -> pl.DataFrame:
+    if not checked.unknown_headers:
+        return pl.DataFrame(schema=WARNING_SCHEMA)
     return pl.DataFrame(
         {
             ROW: [None] * len(checked.unknown_headers),

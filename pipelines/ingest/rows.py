@@ -90,18 +90,8 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     )
     header_of = {c.name: table.headers[positions[c.name]] if c.name in positions else c.header
                  for c in export.columns}
-
-    typed: list[pl.Expr] = []
-    reasons: list[tuple[Column, pl.Expr]] = []
-    unknowns: list[Column] = []
-    for column in export.columns:
-        value_expr, reason_expr, maps_unknown = _column_rules(column, today)
-        if maps_unknown:
-            unknowns.append(column)
-        typed.append(value_expr.alias(column.name))
-        reasons.append((column, reason_expr))
-    for column, reason_expr in _cross_column_rules(export):
-        reasons.append((column, reason_expr))
+    rules = _rules(export, today)
+    reasons, unknowns = rules.reasons, rules.unknowns
 
     # Enumerations, citizenship and districts are resolved once per distinct value (all such
     # columns' distinct values in one query), then mapped in the query below.
@@ -111,25 +101,27 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     # once for the value and once per rule).
     checked = (
         frame.lazy()
-        .with_columns(clean_cell(pl.col(c.name), strip=c.type is not T.TEXT).alias(_cell_column(c))
-                      for c in export.columns)
+        .with_columns(rules.cleaned)
         .with_columns(
-            *[parse(pl.col(_cell_column(c))).alias(_parsed_column(c))
-              for c in export.columns if (parse := _parser(c)) is not None],
+            *rules.parsed,
             *[pl.col(_cell_column(c)).replace_strict(*codes[c.name], default=None, return_dtype=pl.String)
               .alias(_code_column(c)) for c in unknowns],
         )
-        .with_columns(*typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)])
+        .with_columns(rules.typed)
         .collect()
     )
     frame = frame.hstack(checked.select(_code_column(c) for c in unknowns))  # the warnings read the codes
 
     rule_issues = _issues(frame, checked, [(header_of[column.name], column.name) for column, _ in reasons])
     issues = _with_reader_issues(rule_issues, table)
-    reason_columns = [f"__reason{i}" for i in range(len(reasons))]
-    bad = pl.any_horizontal(pl.col(c).is_not_null() for c in reason_columns) if reason_columns else pl.lit(False)
-    bad = bad | pl.col(ROW).is_in(table.issues[ROW].implode())
-    good_rows = checked.filter(~bad)
+    if issues.height == 0:  # the usual file: every row loads
+        good_rows = checked
+    else:
+        reason_columns = [f"__reason{i}" for i in range(len(reasons))]
+        bad = pl.any_horizontal(pl.col(c).is_not_null() for c in reason_columns) if reason_columns \
+            else pl.lit(False)
+        bad = bad | pl.col(ROW).is_in(table.issues[ROW].implode())
+        good_rows = checked.filter(~bad)
 
     loaded = good_rows.select(ROW, *[pl.col(c.name) for c in export.columns])
     # Free text: dropped columns are not stored, identifiers in the others are withheld (warned).
@@ -138,13 +130,57 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     quarantine = issues.join(records, on=ROW, how="left")
     good_text = frame if loaded.height == frame.height else frame.join(loaded.select(ROW), on=ROW, how="semi")
     warnings = pl.concat(
-        [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns]
+        [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns
+         if None in codes[column.name][1]]  # some distinct value of the column has no code
         + [_linkage_key_warnings(column, good_text, header_of[column.name])
            for column in export.columns if column.type is T.LINKAGE_KEY]
         + [_duplicate_key_warnings(export, loaded), withheld.cast(WARNING_SCHEMA)],
         how="vertical",
     ).sort(ROW, maintain_order=True)
     return CheckedFile(frame.height, loaded, quarantine, warnings, unknown_headers)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The expressions of one export file's row rules (built once per file kind and day, then
+    reused for every file of that kind: building them costs more than running them on a small file)."""
+
+    cleaned: tuple[pl.Expr, ...]  # each cell cleaned: __cell_<name>
+    parsed: tuple[pl.Expr, ...]  # each typed column parsed: __parsed_<name>
+    typed: tuple[pl.Expr, ...]  # the values (canonical names) and the reasons (__reason<i>)
+    reasons: tuple[tuple[Column, pl.Expr], ...]
+    unknowns: tuple[Column, ...]  # columns whose values map to codes (unknown values warned)
+
+
+_RULES: dict[tuple[int, date], tuple[ExportFile, _Rules]] = {}
+
+
+def _rules(export: ExportFile, today: date) -> _Rules:
+    cached = _RULES.get((id(export), today))
+    if cached is not None and cached[0] is export:
+        return cached[1]
+    typed: list[pl.Expr] = []
+    reasons: list[tuple[Column, pl.Expr]] = []
+    unknowns: list[Column] = []
+    for column in export.columns:
+        value_expr, reason_expr, maps_unknown = _column_rules(column, today)
+        if maps_unknown:
+            unknowns.append(column)
+        typed.append(value_expr.alias(column.name))
+        reasons.append((column, reason_expr))
+    reasons.extend(_cross_column_rules(export))
+    rules = _Rules(
+        cleaned=tuple(clean_cell(pl.col(c.name), strip=c.type is not T.TEXT).alias(_cell_column(c))
+                      for c in export.columns),
+        parsed=tuple(parse(pl.col(_cell_column(c))).alias(_parsed_column(c))
+                     for c in export.columns if (parse := _parser(c)) is not None),
+        typed=(*typed, *[r.alias(f"__reason{i}") for i, (_, r) in enumerate(reasons)]),
+        reasons=tuple(reasons), unknowns=tuple(unknowns),
+    )
+    if len(_RULES) > 64:  # a long-running server crosses days; old days go
+        _RULES.clear()
+    _RULES[(id(export), today)] = (export, rules)
+    return rules
 
 
 def _issues(frame: pl.DataFrame, checked: pl.DataFrame, columns: list[tuple[str, str]]) -> pl.DataFrame:
