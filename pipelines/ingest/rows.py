@@ -108,7 +108,7 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
               .alias(_code_column(c)) for c in unknowns],
         )
         .with_columns(rules.typed)
-        .collect()
+        .collect(engine="in-memory")  # polars 2's default (streaming) costs more, on small files and large
     )
     frame = frame.hstack(checked.select(_code_column(c) for c in unknowns))  # the warnings read the codes
 
