@@ -16,10 +16,16 @@ relation between such counts truly hold, and only these are given to the attack:
   narrowed) is at most that count: O.2.3.3 <= O.2.3 (only direct ones; the rest follow).
 
 - Centres. With a sheet per centre, a centre's count is the total sheet's count narrowed to that
-  centre; `centre` partitions the people (client IDs are unique within a centre and the metric
-  layer counts no person across centres yet), and every centre with people has a sheet, so the
-  total is exactly the sum of the centres: a hidden centre cell cannot be recovered as the total
-  minus the other centres unless the audit says so.
+  centre, and every centre with people has a sheet. Where the total sheet sums the centres' unique
+  clients, `centre` partitions them and the total is exactly the sum of the centres: a hidden centre
+  cell cannot be recovered as the total minus the other centres unless the audit says so.
+- Linked centres. Where the total sheet counts each person once (every centre delivers the linkage
+  key, pipelines/metrics/linkage.py), a person served by two centres is in both centres' counts and
+  once in the total, and may have different districts or target groups in the two records: the
+  total sheet's partitions then give only "total <= sum of the parts" and "each part <= total"
+  (`Covers`, `AtMost`). Nationality and age band stay exact partitions: the linkage key is made of
+  the name, birth date and nationality (pipelines/pseudonymise/linkage.py), so one person has one
+  value of each.
 
 Counts of different metrics (course participants and clients reached, say) are not linked:
 no equation or inequality between them holds for every warehouse. Record counts and sums
@@ -35,6 +41,7 @@ from pipelines.disclosure.hiding import hide
 from pipelines.disclosure.lp_audit import (
     AtMost,
     AuditCell,
+    Covers,
     InconsistentTables,
     Relation,
     Status,
@@ -156,8 +163,13 @@ def _without(where: Where, dimension: str) -> tuple[tuple[str, frozenset[str]], 
     return tuple(sorted((d, v) for d, v in where.items() if d != dimension))
 
 
-def _partitions(counts: list[_Count]) -> tuple[list[AuditCell], list[Relation]]:
-    """Unpublished atoms and the Sum relations of every partitioning dimension."""
+# Dimensions a person has one value of across centres (functions of the linkage key's identity).
+ONE_VALUE_PER_PERSON = ("nationality", "age_band")
+
+
+def _partitions(counts: list[_Count], linked: bool = False) -> tuple[list[AuditCell], list[Relation]]:
+    """Unpublished atoms and the Sum relations of every partitioning dimension; `linked`: the total
+    sheet counts each person once across centres, and its partitions cover rather than partition."""
     atoms: list[AuditCell] = []
     relations: list[Relation] = []
     for dimension in PARTITIONING:
@@ -168,8 +180,20 @@ def _partitions(counts: list[_Count]) -> tuple[list[AuditCell], list[Relation]]:
             if len(group) > 1:
                 found, sums = _group_relations(metric, others, dimension, group)
                 atoms += found
-                relations += sums
+                across = dimension == "centre" or (dimension not in ONE_VALUE_PER_PERSON
+                                                   and all("centre" not in c.where for c in group))
+                relations += _covering(sums) if linked and across else sums
     return atoms, relations
+
+
+def _covering(sums: list[Relation]) -> list[Relation]:
+    """Each `total = parts` as `total <= parts` and `part <= total` (people counted once across centres)."""
+    relations: list[Relation] = []
+    for relation in sums:
+        assert isinstance(relation, Sum)
+        relations.append(Covers(relation.total, relation.parts))
+        relations += [AtMost(part, relation.total) for part in relation.parts]
+    return relations
 
 
 def _group_relations(metric: str, others: tuple[tuple[str, frozenset[str]], ...], dimension: str,
@@ -249,7 +273,7 @@ def workbook_tables(data: MinistryData, sheets: Mapping[str, str] = SHEETS) -> t
     (breakdown rows), `target:<metric>`.
     """
     counts = _counts(data, sheets)
-    atoms, sums = _partitions(counts)
+    atoms, sums = _partitions(counts, linked=data.people_linked)
     in_sums = {(p, r.total) for r in sums if isinstance(r, Sum) for p in r.parts}
     subsets = [r for r in _subsets(counts) if (r.part, r.whole) not in in_sums]  # a part of a sum is below it
     relations = list(dict.fromkeys([*sums, *subsets]))

@@ -125,4 +125,5 @@ def gather_ministry(con: duckdb.DuckDBPyConnection, framework: Framework, target
         target_rows=target_rows(con, targets, **value),
         provenance=read_provenance(con, scope),
         centre_codes=codes, national=scope.everything, centres=sheets,
+        people_across_centres=compute(con, _query(scope, date_from, date_to, (main.metric,))).people_across_centres,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.metrics.linkage import Counting
 from pipelines.targets import ProjectTargets
 from reports.cells import Cell
 from reports.framework import Framework, Indicator
@@ -75,8 +76,20 @@ class MinistryData:
     # The centres whose people the figures count (codes, sorted), and whether the scope is every centre.
     centre_codes: tuple[str, ...] = ()
     national: bool = False
-    # One sheet per centre when the workbook has two or more; the total sheet is then their sum.
+    # One sheet per centre when the workbook has two or more; the total sheet is then their sum, or,
+    # where every centre delivers the linkage key, counts each person once (pipelines/metrics/linkage.py).
     centres: tuple[CentreSheet, ...] = ()
+    people_across_centres: Counting = Counting.ONE_CENTRE
+
+    @property
+    def people_summed(self) -> bool:
+        """The total sheet's people counts are the sum of the centres' unique clients."""
+        return bool(self.centres) and self.people_across_centres is not Counting.ONCE
+
+    @property
+    def people_linked(self) -> bool:
+        """The total sheet's people counts count each person once across its centres."""
+        return bool(self.centres) and self.people_across_centres is Counting.ONCE
 
 
 def exact_figure(value: Cell, exact: int | float | None) -> int | float | None:

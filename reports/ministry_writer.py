@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipelines.metrics import UNIQUE_PEOPLE_METRICS
 from pipelines.metrics.catalogue import METRICS, dimension_name, metric_name
+from pipelines.metrics.linkage import SUMMED_LABEL
 from pipelines.safe_text import neutralise
 from reports.cells import Cell, is_number
 from reports.ministry_audit import audit_workbook
@@ -45,7 +46,7 @@ SHEET_NAMES = {
 CENTRE_SHEET = "Ukazatele {code}"  # a centre's indicators, beside the total sheet (SHEET_NAMES["indicators"])
 # The metric layer counts a person once per centre (no linkage key yet), so a total's unique people
 # are the centres' unique clients added up (issue 11, item 6).
-SUMMED_UNIQUE = "součet unikátních klientů center / sum of the centres' unique clients"
+SUMMED_UNIQUE = f"{SUMMED_LABEL['cs']} / {SUMMED_LABEL['en']}"
 QUALITY_CS = {
     "passed": "v pořádku", "warnings": "s varováními", "failed": "neprošla", "not_checked": "nekontrolováno",
 }
@@ -205,8 +206,12 @@ def coverage(data: MinistryData) -> str:
         return f"Centrum / Centre: {codes}"
     whole = ("Celkem za všechna centra / National: all centres" if data.national
              else "Celkem za centra / Total of the centres")
-    return (f"{whole} ({codes}). Počty osob: {SUMMED_UNIQUE.split(' / ')[0]} (osoba obsloužená dvěma centry "
-            f"se počítá dvakrát). / People counts: the {SUMMED_UNIQUE.split(' / ')[1]} (a person served by two "
+    if data.people_linked:
+        return (f"{whole} ({codes}). Počty osob: každá osoba jednou (národní klíč; osoba obsloužená dvěma centry "
+                "je v listu každého z nich, v součtu jednou). / People counts: each person once (national "
+                "linkage key; a person served by two centres is on both centres' sheets and once in the total).")
+    return (f"{whole} ({codes}). Počty osob: {SUMMED_LABEL['cs']} (osoba obsloužená dvěma centry "
+            f"se počítá dvakrát). / People counts: the {SUMMED_LABEL['en']} (a person served by two "
             "centres counts twice).")
 
 
@@ -218,7 +223,7 @@ def _write_indicators(sheet: _Sheet, data: MinistryData, centre: CentreSheet | N
     sheet.when(1, 1, data.date_from)
     sheet.when(1, 2, data.date_to)
     sheet.paragraph(2, coverage(data) if centre is None else f"Centrum / Centre: {centre.code} — {centre.name}")
-    summed = centre is None and bool(data.centres)
+    summed = centre is None and data.people_summed
     indicators, separate = (data.indicators, data.separate) if centre is None else (centre.indicators,
                                                                                      centre.separate)
     sheet.header(3, ["Kód / Code", "Ukazatel", "Indicator", "Hodnota / Value", "Metrika / Metric",

@@ -60,3 +60,34 @@ def test_national_counts_count_a_person_served_by_both_centres_once(built: tuple
         assert sum(per_centre.values()) - total["clients_reached"] == national.shared_people
     finally:
         con.close()
+
+
+def test_the_ministry_workbook_counts_each_person_once_on_the_national_sheet(
+        built: tuple[Home, NationalManifest], tmp_path: Path) -> None:
+    """Every centre delivers the linkage key: the national sheet's O.2.3 is the count of persons (less than
+    the centres' sheets together), its coverage line says so, and the audit (total <= sum of the centres)
+    lets the workbook be written."""
+    from openpyxl import load_workbook
+
+    from reach.cli import main
+    from reports.framework import load_framework
+
+    home, _ = built
+    out = tmp_path / "ministry.xlsx"
+    assert main(["--home", str(home.root), "report", "ministry", "--from", "2022-08-01", "--to", "2022-09-30",
+                 "--out", str(out)]) == 0
+    book = load_workbook(out)
+    national, *centres = (book[name] for name in ("Ukazatele", "Ukazatele LBK", "Ukazatele ULK"))
+
+    def o23(sheet) -> int:
+        return next(row[3] for row in sheet.iter_rows(values_only=True) if row[0] == "O.2.3")
+
+    o23_query = load_framework("amif-2021-2027").indicator("O.2.3")
+    con = open_warehouse(home)
+    try:
+        persons = compute(con, MetricQuery(START, date(2022, 9, 30), (o23_query.metric,), where=o23_query.where,
+                                           protection=Protection.EXACT, scope=EVERYTHING)).frame.item()
+    finally:
+        con.close()
+    assert o23(national) == persons < sum(o23(sheet) for sheet in centres)
+    assert "each person once" in national["A3"].value and "sum of the centres" not in national["A3"].value
