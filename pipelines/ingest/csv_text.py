@@ -23,10 +23,11 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from pipelines.ingest import limits
-from pipelines.ingest.table import READER_ISSUE_SCHEMA, ROW, FileRejected
+from pipelines.ingest.table import READER_ISSUE_SCHEMA, FileRejected
 
 # The csv module refuses fields over 131,072 characters by default; cells are bounded later,
 # with a clear message, so let it read any field of a file within the file size limit.
@@ -70,34 +71,59 @@ class _Broken:
 
 
 def _read_plain(text: bytes, delimiter: str) -> CsvCells:
-    # Without quotes a record is a line: polars reads the lines (to count fields) and the cells
-    # (short rows padded, long rows cut), both in parallel, row for row.
-    lines = pl.read_csv(io.BytesIO(text), has_header=False, separator="\x00", quote_char=None,
-                        infer_schema=False, new_columns=["line"])["line"]
-    filled = lines.is_not_null().arg_true()
-    if filled.len() == 0:
+    # Without quotes a record is a line: the fields of each line are counted in the bytes (numpy),
+    # the cells read by polars (short rows padded, long rows cut); only lines with another number
+    # of fields than the header are looked at as text.
+    starts, lengths, fields = _line_fields(text, delimiter)
+    filled = np.flatnonzero(lengths)
+    if filled.size == 0:
         raise FileRejected("the file is empty")
-    height = int(filled.max()) + 1  # trailing blank lines are no rows
-    headers = _header(lines[0], delimiter)
+    height = int(filled[-1]) + 1  # trailing blank lines are no rows
+    headers = _header(_line(text, starts, lengths, 0) if lengths[0] else None, delimiter)
     width = len(headers)
     cells = pl.read_csv(
         io.BytesIO(text), has_header=False, separator=delimiter, quote_char=None, infer_schema=False,
         empty_string_is_null=True, truncate_ragged_lines=True, schema={f"c{i}": pl.String for i in range(width)},
     ).slice(1, height - 1)
-    body = lines.slice(1, height - 1).to_frame()
-    if cells.height != body.height:  # not expected; the line split is the reference
-        cells = body.select(pl.col("line").str.splitn(delimiter, width + 1).struct.unnest()).select(
-            _null_if_empty(pl.col(f"field_{i}")).alias(f"c{i}") for i in range(width))
-    fields = pl.col("line").str.count_matches(delimiter, literal=True) + 1  # null for a blank line
-    suspects = body.with_row_index(ROW, offset=2).filter(fields != width).with_columns(fields.alias("__fields"))
-    extra = pl.col("line").str.splitn(delimiter, width + 1).struct.field(f"field_{width}")
-    broken = [
-        _Broken(int(row), int(fields), extra if fields > width else None)
-        for row, fields, extra in suspects.select(ROW, "__fields", extra.alias("extra")).iter_rows()
-        if fields < width or extra.replace(delimiter, "").strip()
-    ]
-    issues = _issues(broken, headers, delimiter, last_row=body.height + 1, ends_open=not text.endswith(b"\n"))
+    if cells.height != height - 1:  # not expected; the line split is the reference
+        cells = _cells_of_lines(text, delimiter, width, height)
+    suspects = np.flatnonzero((lengths[1:height] > 0) & (fields[1:height] != width)) + 1
+    broken = []
+    for line_index in suspects.tolist():
+        count = int(fields[line_index])
+        extra = _line(text, starts, lengths, line_index).split(delimiter, width)[width] if count > width else None
+        if count < width or (extra is not None and extra.replace(delimiter, "").strip()):
+            broken.append(_Broken(line_index + 1, count, extra))
+    issues = _issues(broken, headers, delimiter, last_row=height, ends_open=not text.endswith(b"\n"))
     return CsvCells(headers, cells, issues, delimiter)
+
+
+def _line_fields(text: bytes, delimiter: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, length (without the line end) and number of fields of every line, from the bytes."""
+    data = np.frombuffer(text, dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n"))
+    if text and not text.endswith(b"\n"):
+        ends = np.append(ends, len(text))
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+    if starts.size == 0:
+        return starts, starts, starts
+    # Delimiters between one line's start and the next's (a line end is never a delimiter).
+    delimiters = np.add.reduceat(data == ord(delimiter), starts, dtype=np.int64)
+    return starts, ends - starts, delimiters + 1
+
+
+def _line(text: bytes, starts: np.ndarray, lengths: np.ndarray, index: int) -> str:
+    start = int(starts[index])
+    return text[start:start + int(lengths[index])].decode("utf-8")
+
+
+def _cells_of_lines(text: bytes, delimiter: str, width: int, height: int) -> pl.DataFrame:
+    """The cells split from the lines themselves (when polars' CSV reader gives another row count)."""
+    lines = pl.read_csv(io.BytesIO(text), has_header=False, separator="\x00", quote_char=None,
+                        infer_schema=False, new_columns=["line"])["line"]
+    body = lines.slice(1, height - 1).to_frame()
+    return body.select(pl.col("line").str.splitn(delimiter, width + 1).struct.unnest()).select(
+        _null_if_empty(pl.col(f"field_{i}")).alias(f"c{i}") for i in range(width))
 
 
 def _read_quoted(text: str, delimiter: str) -> CsvCells:
