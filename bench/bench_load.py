@@ -1,15 +1,17 @@
 """Load throughput: `reach load` (polars -> DuckDB with every contract rule) against a bare
 DuckDB `read_csv` of the same files (the floor, measured in the same run), on generated
-deliveries with ~1,000,000 contacts and on the regional year (bench/_common.py's 4,400 clients).
+deliveries with ~1,000,000 contacts, on the regional year (bench/_common.py's 4,400 clients), and
+on many small deliveries (one centre, 60 monthly deliveries of 3,000 clients: the fixed cost of a
+delivery, as in the national sample's 120 deliveries per centre), timed per delivery too.
 
     .venv/bin/python bench/bench_load.py [--contacts 1000000] [--data DIR] [--months 12]
-        [--repeat 3] [--skip-regional]
+        [--repeat 3] [--skip-regional] [--many-months 60] [--skip-many]
 
 Each measured step runs in its own process, so peak memory (that child's resident set size,
 sampled with psutil) is the step's own; each is repeated and the median (p50) reported, with the
 load average before and after. Issue 14's target: >= 200,000 rows/s and <= 1.5 x the floor.
 Writes bench/results/load.json: the large sample at the top level (as before), the regional
-year under "regional".
+year under "regional", the many deliveries under "many_deliveries".
 """
 
 from __future__ import annotations
@@ -31,20 +33,22 @@ TARGET_ROWS_PER_SECOND = 200_000
 TARGET_RATIO_TO_FLOOR = 1.5
 CONTACTS_PER_CLIENT = 4.65  # what the generator writes over 12 months (measured: 995,150 for 212,766)
 RESULTS = RESULTS_DIR / "load.json"
+MANY_CLIENTS = 3_000  # `reach generate`'s default: ~470 rows per monthly delivery
+MANY_START = date(2018, 1, 1)  # 60 months end in 2022: no date after the day of loading
 
 
-def generate(data: Path, contacts: int, months: int, clients: int | None = None) -> dict[str, int]:
+def generate(data: Path, contacts: int, months: int, clients: int | None = None, start: date = START) -> dict[str, int]:
     """Generate (or reuse) a clean sample with about `contacts` contacts (or `clients` clients);
     rows per export file."""
     from pipelines.generate import Manifest, generate_sample
 
     clients = clients or round(contacts / CONTACTS_PER_CLIENT)
     marker = data / "bench-params.json"
-    params = {"clients": clients, "months": months, "seed": 7}
+    params = {"clients": clients, "months": months, "seed": 7} | ({} if start == START else {"start": str(start)})
     if not (marker.exists() and json.loads(marker.read_text()) == params):
         shutil.rmtree(data, ignore_errors=True)
         started = time.perf_counter()
-        generate_sample(data, clients=clients, months=months, start=START, seed=7)
+        generate_sample(data, clients=clients, months=months, start=start, seed=7)
         print(f"generated {clients:,} clients in {time.perf_counter() - started:.0f} s", flush=True)
         marker.write_text(json.dumps(params))
     manifest = Manifest.read(data)
@@ -139,8 +143,9 @@ def measure(step: str, data: Path, repeat: int = 1) -> dict[str, object]:
             "load_average_1min": [round(before, 2), round(os.getloadavg()[0], 2)]}
 
 
-def compare(data: Path, total: int, repeat: int, *, per_kind: bool) -> dict[str, object]:
-    """The loader beside the floor(s), measured in this run, with the ratios and the targets."""
+def compare(data: Path, total: int, repeat: int, *, per_kind: bool, deliveries: int | None = None) -> dict[str, object]:
+    """The loader beside the floor(s), measured in this run, with the ratios and the targets;
+    with `deliveries`, each step's work time per delivery too."""
     # Interleaved so a change in the machine's load hits both alike.
     per_file = measure("duckdb_per_file", data, repeat)
     loader = measure("loader", data, repeat)
@@ -149,6 +154,8 @@ def compare(data: Path, total: int, repeat: int, *, per_kind: bool) -> dict[str,
         steps["duckdb_read_csv_per_kind"] = measure("duckdb_per_kind", data, repeat)
     for result in steps.values():
         result["rows_per_second"] = round(total / result["work_seconds"])
+        if deliveries:
+            result["work_milliseconds_per_delivery"] = round(1000 * result["work_seconds"] / deliveries, 1)
     ratio = round(loader["work_seconds"] / per_file["work_seconds"], 2)
     figures: dict[str, object] = {**steps, "time_ratio_loader_vs_duckdb_per_file": ratio}
     if per_kind:
@@ -173,6 +180,8 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-regional", action="store_true")
+    parser.add_argument("--many-months", type=int, default=60)
+    parser.add_argument("--skip-many", action="store_true")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "reach-bench-load")
     parser.add_argument("--step", choices=("loader", "duckdb_per_file", "duckdb_per_kind"))
     parser.add_argument("--home", type=Path)
@@ -197,6 +206,13 @@ def main() -> None:
         print(f"regional: {sum(rows.values()):,} rows", flush=True)
         report["regional"] = {"sample": sample_figures(regional, rows, MONTHS),
                               **compare(regional, sum(rows.values()), args.repeat, per_kind=False)}
+    if not args.skip_many:
+        many = args.data.parent / f"{args.data.name}-many"
+        rows = generate(many, 0, args.many_months, clients=MANY_CLIENTS, start=MANY_START)
+        print(f"many deliveries: {args.many_months} deliveries, {sum(rows.values()):,} rows", flush=True)
+        report["many_deliveries"] = {
+            "sample": sample_figures(many, rows, args.many_months),
+            **compare(many, sum(rows.values()), args.repeat, per_kind=False, deliveries=args.many_months)}
     rows = generate(args.data, args.contacts, args.months)
     print(f"large: {sum(rows.values()):,} rows", flush=True)
     report |= {"sample": sample_figures(args.data, rows, args.months),
