@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from pipelines.errors import ReachError
@@ -94,6 +95,38 @@ def test_clients_of_another_centre_do_not_adopt_orphans(home: Home, tmp_path: Pa
     load_paths(home, [_delivery(tmp_path / "a", [client("CLI0001")], [])], centre="PHA")
     load_paths(home, [_delivery(tmp_path / "b", [client("CLI0002")], [contact("K1", "CLI0001")])], centre="ULK")
     assert query(home, "SELECT value, kind FROM meta.load_warnings") == [("CLI0001", "orphan")]
+
+
+def test_orphans_are_judged_against_clients_loaded_before_and_in_the_same_call(home: Home, tmp_path: Path) -> None:
+    """The centre's clients are read once per load and kept in step with the deliveries of the call;
+    the clients of a rejected clients file are not among them."""
+    load_paths(home, [_delivery(tmp_path / "2023-01", [client("CLI0001")], [])])  # an earlier call
+    rejected = tmp_path / "2023-02"
+    write_csv(rejected, "klienti.csv", [h for h in CLIENT_HEADER if h != "ID klienta"], [client("CLI0002")])
+    write_csv(rejected, "kontakty.csv", CONTACT_HEADER, [contact("K1", "CLI0001"), contact("K2", "CLI0002")])
+    march = _delivery(tmp_path / "2023-03", [client("CLI0003")], [contact("K3", "CLI0002"), contact("K4", "CLI0003")])
+    april = _delivery(tmp_path / "2023-04", [], [contact("K5", "CLI0003"), contact("K6", "CLI0001")])
+    reports = load_paths(home, [rejected, march, april])
+    assert reports[0].file("klienti").status == "rejected"
+    assert query(home, "SELECT d.source, w.value FROM meta.load_warnings w JOIN meta.deliveries d USING (delivery_id) "
+                       "WHERE w.kind = 'orphan' ORDER BY d.load_seq, w.source_row") == [
+        (str(rejected), "CLI0002"), (str(march), "CLI0002")]
+
+
+def test_a_failed_delivery_s_clients_are_forgotten(home: Home, tmp_path: Path) -> None:
+    load_paths(home, [_delivery(tmp_path / "ok", [client("CLI0001")], [])])
+    con = loader_module._open_raw_layer(home)
+    try:
+        known = loader_module._KnownClients(con, "ULK")
+        known.add(pl.Series(["CLI0002", "CLI0002", None]))
+        assert sorted(known.ids().to_list()) == ["CLI0001", "CLI0002"]
+        known.forget_pending()  # the delivery failed: its transaction rolled back
+        assert known.ids().to_list() == ["CLI0001"]
+        known.add(pl.Series(["CLI0003"]))
+        known.keep_pending()  # committed
+        assert sorted(known.ids().to_list()) == ["CLI0001", "CLI0003"]
+    finally:
+        con.close()
 
 
 def test_same_files_for_two_centres_are_two_deliveries(home: Home, tmp_path: Path) -> None:
