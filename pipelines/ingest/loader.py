@@ -223,7 +223,8 @@ class _Batch:
         if export.table == "clients":
             self.known.add(checked.loaded["client_id"])
         self._insert_quarantine(export, delivered, checked)
-        warnings = pl.concat([checked.warnings, orphans, _unknown_columns(checked)], how="vertical")
+        warnings = pl.concat([checked.warnings, orphans, _unknown_columns(checked)], how="vertical") \
+            if orphans.height or checked.unknown_headers else checked.warnings
         self._insert_warnings(kind, delivered, warnings)
         return FileReport(
             delivered.name, kind, "loaded", _unknown_column_note(delivered.name, checked),

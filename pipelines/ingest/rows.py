@@ -37,6 +37,7 @@ ISSUE_SCHEMA = {ROW: pl.Int32, "column_name": pl.String, "value": pl.String, "re
 WARNING_SCHEMA = {
     ROW: pl.Int32, "column_name": pl.String, "value": pl.String, "kind": pl.String, "message": pl.String,
 }
+QUARANTINE_SCHEMA = {**ISSUE_SCHEMA, "record": pl.String}
 T = ColumnType
 
 
@@ -110,7 +111,9 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
         .with_columns(rules.typed)
         .collect(engine="in-memory")  # polars 2's default (streaming) costs more, on small files and large
     )
-    frame = frame.hstack(checked.select(_code_column(c) for c in unknowns))  # the warnings read the codes
+    uncoded = [c for c in unknowns if None in codes[c.name][1]]  # some distinct value of the column has no code
+    if uncoded:
+        frame = frame.hstack(checked.select(_code_column(c) for c in uncoded))  # the warnings read the codes
 
     rule_issues = _issues(frame, checked, [(header_of[column.name], column.name) for column, _ in reasons])
     issues = _with_reader_issues(rule_issues, table)
@@ -126,18 +129,28 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     loaded = good_rows.select(ROW, *[pl.col(c.name) for c in export.columns])
     # Free text: dropped columns are not stored, identifiers in the others are withheld (warned).
     loaded, withheld = screen_free_text(export, loaded, header_of, ROW)
-    records = _records(export, table, positions, frame.select(ROW), issues[ROW].unique())
-    quarantine = issues.join(records, on=ROW, how="left")
+    if issues.height == 0:
+        quarantine = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    else:
+        records = _records(export, table, positions, frame.select(ROW), issues[ROW].unique())
+        quarantine = issues.join(records, on=ROW, how="left")
     good_text = frame if loaded.height == frame.height else frame.join(loaded.select(ROW), on=ROW, how="semi")
-    warnings = pl.concat(
-        [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in unknowns
-         if None in codes[column.name][1]]  # some distinct value of the column has no code
+    warnings = concat_warnings(
+        [_unknown_value_warnings(column, good_text, header_of[column.name]) for column in uncoded]
         + [_linkage_key_warnings(column, good_text, header_of[column.name])
            for column in export.columns if column.type is T.LINKAGE_KEY]
         + [_duplicate_key_warnings(export, loaded), withheld.cast(WARNING_SCHEMA)],
-        how="vertical",
-    ).sort(ROW, maintain_order=True)
+    )
     return CheckedFile(frame.height, loaded, quarantine, warnings, unknown_headers)
+
+
+def concat_warnings(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """Warning frames (WARNING_SCHEMA) as one, in row order (file-level warnings, row null, first);
+    the usual file has none, and is spared the concatenation and the sort."""
+    found = [part for part in parts if part.height]
+    if not found:
+        return pl.DataFrame(schema=WARNING_SCHEMA)
+    return pl.concat(found, how="vertical").sort(ROW, maintain_order=True)
 
 
 @dataclass(frozen=True)
@@ -188,6 +201,8 @@ def _issues(frame: pl.DataFrame, checked: pl.DataFrame, columns: list[tuple[str,
     broke at all is asked in one query; only those are gathered (none, in a clean file)."""
     broke = checked.select(pl.col(f"__reason{i}").is_not_null().any() for i in range(len(columns))).row(0) \
         if columns else ()
+    if not any(broke):
+        return pl.DataFrame(schema=ISSUE_SCHEMA)
     return pl.concat(
         [pl.DataFrame(schema=ISSUE_SCHEMA)] + [
             frame.select(ROW, pl.lit(header).alias("column_name"), pl.col(name).alias("value"),
