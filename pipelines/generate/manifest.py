@@ -6,9 +6,12 @@ The format is documented in docs/sample-data.md.
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import IO, Any, Generic, TypeVar
 
 MANIFEST_NAME = "generator-manifest.json"
 FORMAT_VERSION = 1
@@ -61,6 +64,81 @@ class DeliveryEntry:
     files: list[FileEntry] = field(default_factory=list)
 
 
+Entry = TypeVar("Entry", Irregularity, Revision)
+
+
+class Spool(Generic[Entry]):
+    """Manifest entries appended to a file as they are made (one JSON object a line), so a large
+    sample keeps none of them in memory while it is generated; `Manifest.write` copies them in."""
+
+    def __init__(self, kind: type[Entry], path: Path) -> None:
+        self.kind = kind
+        self.path = path
+        self._stream: IO[str] | None = path.open("w", encoding="utf-8")
+        self._count = 0
+
+    def append(self, entry: Entry) -> None:
+        assert self._stream is not None, "the spool was already read back"
+        self._stream.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
+        self._count += 1
+
+    def extend(self, entries: Iterable[Entry]) -> None:
+        for entry in entries:
+            self.append(entry)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """The entries as dicts, in the order they were appended."""
+        self.close()
+        with self.path.open(encoding="utf-8") as stream:
+            for line in stream:
+                yield json.loads(line)
+
+
+class Written(Sequence[Entry]):
+    """The entries of one list of a written manifest, read from the file only when asked for
+    (the generator returns its manifest with these in place of the spools it wrote)."""
+
+    def __init__(self, path: Path, key: str, kind: type[Entry], count: int) -> None:
+        self.path, self.key, self.kind, self._count = path, key, kind, count
+        self._entries: list[Entry] | None = None
+
+    def _load(self) -> list[Entry]:
+        if self._entries is None:
+            data = json.loads(self.path.read_text(encoding="utf-8"))[self.key]
+            self._entries = [self.kind(**item) for item in data]
+        return self._entries
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        return self._load()[index]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self._load())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Written({self.key!r}, {self._count} entries)"
+
+
+def _entry_text(entry: Any) -> str:
+    item = entry if isinstance(entry, dict) else asdict(entry)
+    return json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+
+
 @dataclass
 class Manifest:
     """What `generate_sample` wrote. `deliveries` are in load order; `path_of` gives paths."""
@@ -73,8 +151,9 @@ class Manifest:
     messy: bool
     raw: bool
     deliveries: list[DeliveryEntry] = field(default_factory=list)
-    irregularities: list[Irregularity] = field(default_factory=list)
-    revisions: list[Revision] = field(default_factory=list)
+    # A list when read or built by hand; a Spool while the generator writes, Written after.
+    irregularities: list[Irregularity] | Spool[Irregularity] | Written[Irregularity] = field(default_factory=list)
+    revisions: list[Revision] | Spool[Revision] | Written[Revision] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
 
     def delivery_paths(self) -> list[Path]:
@@ -85,30 +164,41 @@ class Manifest:
         return {i.kind for i in self.irregularities}
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+        stream = io.StringIO()
+        self._dump(stream)
+        return stream.getvalue()
 
     def write(self) -> Path:
-        """The manifest as `to_json` gives it, written item by item (a large sample lists many
-        revisions: no second copy of them is built in memory)."""
+        """The manifest as `to_json` gives it (and a newline), written item by item: a large
+        sample lists many revisions, and no second copy of them is built in memory. Spooled
+        lists are copied from their files, then read from the manifest when asked for."""
         path = Path(self.out) / MANIFEST_NAME
-        lists = ("deliveries", "irregularities", "revisions")
         with path.open("w", encoding="utf-8") as stream:
-            stream.write("{")
-            for number, item in enumerate(fields(self)):
-                stream.write(("," if number else "") + "\n " + json.dumps(item.name) + ": ")
-                value = getattr(self, item.name)
-                if item.name not in lists:
-                    stream.write(json.dumps(value, ensure_ascii=False))
-                elif not value:
-                    stream.write("[]")
-                else:
-                    stream.write("[")
-                    for index, entry in enumerate(value):
-                        text = json.dumps(asdict(entry), ensure_ascii=False, indent=1).replace("\n", "\n  ")
-                        stream.write(("," if index else "") + "\n  " + text)
-                    stream.write("\n ]")
-            stream.write("\n}\n")
+            self._dump(stream)
+            stream.write("\n")
+        for name in ("irregularities", "revisions"):
+            value = getattr(self, name)
+            if isinstance(value, Spool):
+                setattr(self, name, Written(path, name, value.kind, len(value)))
         return path
+
+    def _dump(self, stream: IO[str]) -> None:
+        """The same text as json.dumps(asdict(self), ensure_ascii=False, indent=1)."""
+        lists = ("deliveries", "irregularities", "revisions")
+        stream.write("{")
+        for number, item in enumerate(fields(self)):
+            stream.write(("," if number else "") + "\n " + json.dumps(item.name) + ": ")
+            value = getattr(self, item.name)
+            if item.name not in lists:
+                stream.write(json.dumps(value, ensure_ascii=False))
+                continue
+            entries = value.records() if isinstance(value, Spool) else value
+            empty = True
+            for entry in entries:
+                stream.write(("[" if empty else ",") + "\n  " + _entry_text(entry))
+                empty = False
+            stream.write("[]" if empty else "\n ]")
+        stream.write("\n}")
 
     @classmethod
     def read(cls, out: Path) -> Manifest:

@@ -41,6 +41,7 @@ from pipelines.generate.manifest import (
     Manifest,
     NationalManifest,
     Revision,
+    Spool,
 )
 from pipelines.generate.messiness import Messiness
 from pipelines.generate.period import Period
@@ -141,31 +142,38 @@ class _Spill:
 def _spill_chunks(seed: int, period: Period, unit: _Centre, raw: bool, spill: _Spill) -> None:
     """Generate the centre chunk by chunk and spill each chunk's rendered deliveries."""
     first = dict.fromkeys(_ID_TABLES, 1)
-    national = unit.centre is not None
     for chunk, offset in enumerate(range(0, unit.clients, CHUNK_CLIENTS)):
-        size = min(CHUNK_CLIENTS, unit.clients - offset)
-        shared = people.in_chunk(unit.shared, offset, size) if unit.shared is not None else None
-        tables = _chunk_tables(_streams(seed, unit.centre, chunk), size, period, unit, shared, first)
-        for name in _ID_TABLES:
-            first[name] += tables[name].height
-        identities = None
-        if raw or national:
-            identities = RawIdentities(_aux_stream(seed, 11, unit.centre, chunk), tables["klienti"],
-                                       first_number=100001 + offset, varied=national, shared=shared)
-        if national and not raw:  # the export carries the linkage key; a raw export gets it from the pseudonymiser
-            labels = tables["klienti"]["citizenship"].replace_strict(country_labels(), default=None).to_list()
-            tables["klienti"] = tables["klienti"].with_columns(
-                linkage_key=pl.Series(identities.linkage_keys(SAMPLE_LINKAGE_KEY, labels), dtype=pl.String)
-            )
-        for spec in contract.FILES:
-            frame = tables.pop(spec.name)
-            spill.rows[spec.name] += frame.height
-            for month, records in history.deliveries(frame, spec.name, period.months):
-                written = render(records, spec)
-                if raw and identities is not None:
-                    written = identities.apply(written, spec, records)
-                spill.put(spec.name, month, chunk, written)
-            del frame
+        _spill_chunk(seed, period, unit, raw, spill, chunk, offset, first)
+
+
+def _spill_chunk(seed: int, period: Period, unit: _Centre, raw: bool, spill: _Spill, chunk: int, offset: int,
+                 first: dict[str, int]) -> None:
+    """One chunk: generated, rendered, spilled; nothing of it outlives the call (`first`, the next
+    IDs to number from, is moved on)."""
+    national = unit.centre is not None
+    size = min(CHUNK_CLIENTS, unit.clients - offset)
+    shared = people.in_chunk(unit.shared, offset, size) if unit.shared is not None else None
+    tables = _chunk_tables(_streams(seed, unit.centre, chunk), size, period, unit, shared, first)
+    for name in _ID_TABLES:
+        first[name] += tables[name].height
+    identities = None
+    if raw or national:
+        identities = RawIdentities(_aux_stream(seed, 11, unit.centre, chunk), tables["klienti"],
+                                   first_number=100001 + offset, varied=national, shared=shared)
+    if national and not raw:  # the export carries the linkage key; a raw export gets it from the pseudonymiser
+        labels = tables["klienti"]["citizenship"].replace_strict(country_labels(), default=None).to_list()
+        tables["klienti"] = tables["klienti"].with_columns(
+            linkage_key=pl.Series(identities.linkage_keys(SAMPLE_LINKAGE_KEY, labels), dtype=pl.String)
+        )
+    for spec in contract.FILES:
+        frame = tables.pop(spec.name)
+        spill.rows[spec.name] += frame.height
+        for month, records in history.deliveries(frame, spec.name, period.months):
+            written = render(records, spec)
+            if raw and identities is not None:
+                written = identities.apply(written, spec, records)
+            spill.put(spec.name, month, chunk, written)
+        del frame
 
 
 def _check_arguments(out: Path, clients: int, months: int, start: date, messy: bool, raw: bool) -> None:
@@ -279,14 +287,20 @@ def _write_centre(unit: _Centre, seed: int, period: Period, messy: bool, raw: bo
     out = unit.out
     manifest = Manifest(str(out.resolve()), seed, unit.clients, period.months, period.start.isoformat(), messy, raw)
     spill = _Spill(out)
+    # Irregularities and revisions grow with the sample: spooled to the work folder, copied into the manifest.
+    manifest.irregularities = Spool(Irregularity, spill.root / "irregularities.jsonl")
+    manifest.revisions = Spool(Revision, spill.root / "revisions.jsonl")
     try:
         _spill_chunks(seed, period, unit, raw, spill)
         mess = Messiness(_aux_stream(seed, 7, unit.centre), dict(spill.rows), period, messy_rate) if messy else None
         for month in range(period.months):
             manifest.deliveries.append(_write_delivery(out, period, month, spill, mess, manifest))
+        manifest.write()  # the spools become views of the written manifest
     finally:
+        for spooled in (manifest.irregularities, manifest.revisions):
+            if isinstance(spooled, Spool):
+                spooled.close()
         spill.close()
-    manifest.write()
     return manifest
 
 
