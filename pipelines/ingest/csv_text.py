@@ -53,7 +53,8 @@ def detect_delimiter(header_line: str) -> str:
 
 
 def read_csv_text(text: bytes) -> CsvCells:
-    delimiter = detect_delimiter(text.split(b"\n", 1)[0].decode("utf-8"))
+    header_end = text.find(b"\n")  # the header line, without splitting (copying) the whole text
+    delimiter = detect_delimiter(text[:header_end if header_end >= 0 else len(text)].decode("utf-8"))
     if b'"' in text:
         return _read_quoted(text.decode("utf-8"), delimiter)
     return _read_plain(text, delimiter)
