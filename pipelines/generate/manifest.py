@@ -76,11 +76,13 @@ class Spool(Generic[Entry]):
         self.path = path
         self._stream: IO[str] | None = path.open("w", encoding="utf-8")
         self._count = 0
+        self.kinds: set[str] = set()  # the entries' kinds, so `Manifest.kinds` reads no file
 
     def append(self, entry: Entry) -> None:
         assert self._stream is not None, "the spool was already read back"
         self._stream.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
         self._count += 1
+        self.kinds.add(entry.kind)
 
     def extend(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
@@ -106,8 +108,8 @@ class Written(Sequence[Entry]):
     """The entries of one list of a written manifest, read from the file only when asked for
     (the generator returns its manifest with these in place of the spools it wrote)."""
 
-    def __init__(self, path: Path, key: str, kind: type[Entry], count: int) -> None:
-        self.path, self.key, self.kind, self._count = path, key, kind, count
+    def __init__(self, path: Path, key: str, kind: type[Entry], count: int, kinds: set[str]) -> None:
+        self.path, self.key, self.kind, self._count, self.kinds = path, key, kind, count, kinds
         self._entries: list[Entry] | None = None
 
     def _load(self) -> list[Entry]:
@@ -161,6 +163,8 @@ class Manifest:
         return [Path(self.out) / d.path for d in self.deliveries]
 
     def kinds(self) -> set[str]:
+        if isinstance(self.irregularities, Spool | Written):
+            return set(self.irregularities.kinds)
         return {i.kind for i in self.irregularities}
 
     def to_json(self) -> str:
@@ -179,7 +183,7 @@ class Manifest:
         for name in ("irregularities", "revisions"):
             value = getattr(self, name)
             if isinstance(value, Spool):
-                setattr(self, name, Written(path, name, value.kind, len(value)))
+                setattr(self, name, Written(path, name, value.kind, len(value), value.kinds))
         return path
 
     def _dump(self, stream: IO[str]) -> None:

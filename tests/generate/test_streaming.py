@@ -77,6 +77,8 @@ def test_spooled_manifest_lists_are_written_in_the_manifests_own_format(tmp_path
     text = (tmp_path / "out" / MANIFEST_NAME).read_text(encoding="utf-8")
     assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
     read = Manifest.read(tmp_path / "out")
+    assert manifest.kinds() == read.kinds() and len(manifest.irregularities) == len(read.irregularities)
+    assert manifest.irregularities._entries is None  # counted and kinds known without reading the file back
     for name in ("revisions", "irregularities"):
         value = getattr(manifest, name)
         assert isinstance(value, Written) and not isinstance(value, list)
