@@ -35,11 +35,11 @@ from charts.theme import (
 )
 from charts.words import t
 from pipelines.contract import CEFR_LEVELS
-from pipelines.formatting import fmt_decimal, fmt_int
+from pipelines.formatting import fmt_decimal, fmt_int, fmt_percent
 from pipelines.metrics.catalogue import REST_CODE, code_label, dimension_name, dimension_values, metric_name
 from pipelines.metrics.top_n import ranked
 from pipelines.reference.districts import district_by_code, districts
-from pipelines.reference.tiles import district_tiles
+from pipelines.reference.tiles import district_tiles, region_tiles
 from pipelines.safe_text import plotly_text
 
 SMALL = "<5"  # a flag of 1-4 people drawn as it is (hand-made tables; protected results flag only "x")
@@ -177,8 +177,32 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
     region = region or tile_region(frame)
     if region is None:
         return empty_figure(t("empty_period", lang), lang, title=title)
-    tiles = district_tiles(region)
-    by_code = {row["district"]: row for row in frame.iter_rows(named=True)} if "district" in frame.columns else {}
+    return _tile_map(frame, "district", district_tiles(region), metric, lang, title=title, digits=digits)
+
+
+def region_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str | None = None,
+                    digits: int = 0) -> go.Figure:
+    """The 14 regions as a schematic tile map (the district map's technique: plain shapes, offline).
+
+    `frame` has a `region` column (NUTS 3 codes); each tile's customdata is ["region", code], so a
+    click filters by the region and the page then draws that region's districts.
+    """
+    return _tile_map(frame, "region", region_tiles(), metric, lang, title=title, digits=digits,
+                     name_size=12, value_size=16, marker_size=62)
+
+
+def _tile_name(dimension: str, code: str, lang: str) -> str:
+    """A place's name broken to fit its tile."""
+    name = _label(dimension, code, lang)
+    if dimension == "region":
+        return name.replace(" ", "<br>", 1) if len(name) > 12 else name
+    return name.replace(" nad ", " nad<br>")
+
+
+def _tile_map(frame: pl.DataFrame, dimension: str, tiles: dict[str, tuple[float, float]], metric: str, lang: str,
+              *, title: str | None, digits: int, name_size: int = 14, value_size: int = 20,
+              marker_size: int = 90) -> go.Figure:
+    by_code = {row[dimension]: row for row in frame.iter_rows(named=True)} if dimension in frame.columns else {}
     codes = list(tiles)
     values = [by_code.get(code, {}).get(metric) for code in codes]
     flags = [by_code.get(code, {}).get(flag_column(metric)) or "" for code in codes]
@@ -190,18 +214,17 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
                          fillcolor=colour, line={"color": "white", "width": 3}, layer="below")
         dark = value is not None and colour != EMPTY_TILE and _is_dark(colour)
         text_colour = "white" if dark else INK
-        name = _label("district", code, lang).replace(" nad ", " nad<br>")  # fits the tile
-        figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{name}</b>",
-                              showarrow=False, font={"size": 14, "color": text_colour})
-        figure.add_annotation(x=col, y=-row - 0.14,
+        figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{_tile_name(dimension, code, lang)}</b>",
+                              showarrow=False, font={"size": name_size, "color": text_colour})
+        figure.add_annotation(x=col, y=-row - 0.2 if dimension == "region" else -row - 0.14,
                               text=format_value(value, flag, lang, digits=digits),
-                              showarrow=False, font={"size": 20, "color": text_colour})
+                              showarrow=False, font={"size": value_size, "color": text_colour})
     texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
     # Invisible square markers make the whole tile hoverable and clickable.
     figure.add_trace(go.Scatter(
         x=[tiles[c][0] for c in codes], y=[-tiles[c][1] for c in codes], mode="markers",
-        marker={"symbol": "square", "size": 90, "color": "rgba(0,0,0,0)"},
-        customdata=[["district", c] for c in codes], text=[_label("district", c, lang) for c in codes],
+        marker={"symbol": "square", "size": marker_size, "color": "rgba(0,0,0,0)"},
+        customdata=[[dimension, c] for c in codes], text=[_label(dimension, c, lang) for c in codes],
         hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>", showlegend=False,
         name=metric_name(metric, lang),  # names the value column of the chart's table view
     ))
@@ -209,11 +232,11 @@ def district_tile_map(frame: pl.DataFrame, metric: str, lang: str, *, title: str
     figure.update_xaxes(visible=False, range=[-0.6, last_col + 0.6], fixedrange=True)
     figure.update_yaxes(visible=False, range=[-last_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
     # Clients living elsewhere (another region's districts) or not stated: a note, the largest first.
-    rest = [r for r in frame.iter_rows(named=True) if r.get("district") not in tiles
-            and (r.get(metric) is not None or r.get(flag_column(metric)))] if "district" in frame.columns else []
+    rest = [r for r in frame.iter_rows(named=True) if r.get(dimension) not in tiles
+            and (r.get(metric) is not None or r.get(flag_column(metric)))] if dimension in frame.columns else []
     if rest:
         rest.sort(key=lambda r: (r.get(metric) is None, -(r.get(metric) or 0)))
-        parts = [f"{_label('district', r['district'], lang)}: "
+        parts = [f"{_label(dimension, r[dimension], lang)}: "
                  f"{format_value(r.get(metric), r.get(flag_column(metric)) or '', lang, digits=digits)}"
                  for r in rest[:NOTE_PLACES]]
         if len(rest) > NOTE_PLACES:
@@ -488,3 +511,52 @@ def _project_series(part: pl.DataFrame, lang: str) -> dict[str, tuple[list[str],
         series["projection"] = ([codes[start], codes[-1]], [labels[start], labels[-1]], [values[start], end],
                                 [format_value(values[start], None, lang), format_value(end, None, lang)])
     return series
+
+
+# The comparison of centres: its four columns, in order (the last is a share, the rest metrics).
+COMPARISON_METRICS = ("clients_reached", "new_clients", "reach_per_1000_foreign")
+FULFILMENT = "target_fulfilment"
+_FULFILMENT_WORDS = ("plnění cíle oslovených", "target fulfilment (clients reached)")
+
+
+def fulfilment_name(lang: str) -> str:
+    return _FULFILMENT_WORDS[0] if lang == "cs" else _FULFILMENT_WORDS[1]
+
+
+def centre_comparison(frame: pl.DataFrame, lang: str, *, title: str | None = None) -> go.Figure:
+    """The centres side by side: clients reached, new clients, reach per 1,000 foreign residents of the
+    centre's region and target fulfilment (a share), one small bar chart each, the centres as rows.
+
+    `frame` has a `centre` column, the three metrics with their `<metric>__flag` columns and
+    `target_fulfilment` (null where the centre has no target for the view). Each bar's customdata is
+    ["centre", code], so a click filters by the centre.
+    """
+    columns = [m for m in (*COMPARISON_METRICS, FULFILMENT) if m in frame.columns]
+    if frame.is_empty() or not any(_has_values(frame, m) for m in columns):
+        return empty_figure(t("empty_period", lang), lang, title=title)
+    data = ranked(frame, "centre", "clients_reached") if "clients_reached" in frame.columns else frame
+    codes = data["centre"].to_list()
+    labels = [_label("centre", code, lang) for code in codes]
+    names = [fulfilment_name(lang) if m == FULFILMENT else metric_name(m, lang) for m in columns]
+    figure = make_subplots(rows=1, cols=len(columns), shared_yaxes=True, horizontal_spacing=0.05,
+                           subplot_titles=[plotly_text(name) for name in names])
+    for index, (metric, name) in enumerate(zip(columns, names, strict=True), start=1):
+        values = data[metric].to_list()
+        if metric == FULFILMENT:
+            texts = [fmt_percent(v, lang) if v is not None else "—" for v in values]
+        else:
+            digits = 1 if metric == "reach_per_1000_foreign" else 0
+            texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, _flags(data, metric), strict=True)]
+        figure.add_trace(go.Bar(
+            x=[v if v is not None else 0 for v in values], y=labels, orientation="h",
+            marker_color=SERIES[(index - 1) % len(SERIES)], name=plotly_text(name), text=texts,
+            textposition="outside", cliponaxis=False, showlegend=False,
+            customdata=[["centre", code] for code in codes], hovertemplate="%{y}: %{text}<extra></extra>",
+        ), row=1, col=index)
+        top = max([v for v in values if v is not None] or [1])
+        figure.update_xaxes(range=[0, (top or 1) * 1.4], row=1, col=index)
+    figure.update_yaxes(autorange="reversed")
+    figure.update_annotations(font={"size": 13})
+    apply_theme(figure, lang, title=title, height=max(300, 100 + 40 * len(labels)))
+    figure.update_layout(margin={"t": 80 if title else 50})  # room for the subplot titles
+    return figure

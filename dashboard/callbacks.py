@@ -278,7 +278,7 @@ def render_content(context: PageContext) -> list[Any]:
         pending_header = (pool.submit(contextvars.copy_context().run, header, context)
                           if header is not None else None)
         pending_cards = [pool.submit(contextvars.copy_context().run, _chart_card, chart, context)
-                         for chart in module.CHARTS]
+                         for chart in module.CHARTS if chart.shown_in(context)]
         if pending_header is not None:
             parts.append(pending_header.result())
         cards = [pending.result() for pending in pending_cards]

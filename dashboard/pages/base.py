@@ -6,7 +6,7 @@ page, the CSV/XLSX export and the click-to-filter all use the same figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,9 +63,28 @@ class Chart:
     load: Loader
     draw: Drawer
     wide: bool = False  # spans the whole content width
+    # Whether the view has this chart at all (None: always); a chart of nothing is not drawn empty.
+    shown: Callable[[PageContext], bool] | None = None
+
+    def shown_in(self, ctx: PageContext) -> bool:
+        return self.shown is None or self.shown(ctx)
 
     def title_in(self, lang: str) -> str:
         return self.title[0] if lang == "cs" else self.title[1]
+
+
+def view_centres(ctx: PageContext) -> Collection[str] | None:
+    """The centres a view's figures cover: the user's centres, or (every centre) those with data; None: unknown."""
+    if not ctx.scope.everything:
+        return tuple(sorted(ctx.scope.centres))
+    return ctx.source.present_values("centre", ctx.scope) or None
+
+
+def compared_centres(ctx: PageContext) -> tuple[str, ...]:
+    """The centres the view covers (the user's or those with data, narrowed by the centre filter)."""
+    covered = view_centres(ctx) or ()
+    chosen = ctx.view.filters.get("centre")
+    return tuple(sorted(c for c in covered if not chosen or c in chosen))
 
 
 def ranked_with_rest(ctx: PageContext, metric: str, dimension: str, top_n: int = TOP_N) -> ChartData:

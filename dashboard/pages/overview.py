@@ -4,7 +4,6 @@ and the monthly trend."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection
 from datetime import date, timedelta
 
 import polars as pl
@@ -16,12 +15,13 @@ from dashboard.components import kpi_card
 from dashboard.data import ChartData
 from dashboard.delivery_calendar import overview_calendar
 from dashboard.i18n import t
-from dashboard.pages.base import Chart, PageContext
+from dashboard.pages.base import Chart, PageContext, compared_centres, view_centres
 from dashboard.state.pages import page_allowed
 from pipelines.formatting import fmt_int, fmt_percent, fmt_period
 from pipelines.metrics.catalogue import METRICS_BY_NAME, metric_name
 from pipelines.metrics.periods import no_comparison_data
 from pipelines.project_to_date import ProjectToDate, project_to_date
+from pipelines.reference.centres import centre
 
 KPI_METRICS = (
     "clients_reached", "new_clients", "contacts", "service_hours", "course_participants", "clients_with_outcome",
@@ -74,13 +74,6 @@ def _change(value: float | None, previous: ChartData | None, metric: str, ctx: P
     arrow = {1: "▲", -1: "▼", 0: "■"}[sign]
     text = fmt_percent(abs(share), lang)
     return f"{arrow} {text} {t('versus', lang)} {_number(before, '', metric, lang)} ({period})", sign
-
-
-def view_centres(ctx: PageContext) -> Collection[str] | None:
-    """The centres a view's figures cover: the user's centres, or (every centre) those with data; None: unknown."""
-    if not ctx.scope.everything:
-        return tuple(sorted(ctx.scope.centres))
-    return ctx.source.present_values("centre", ctx.scope) or None
 
 
 def _target(value: float | None, metric: str, ctx: PageContext) -> tuple[str, float | None]:
@@ -142,6 +135,51 @@ def _project_to_date(ctx: PageContext) -> ChartData:
     return ChartData(frame, result.published(), result.hidden, result.ignored_filters, sparse=False)
 
 
+def _compares_centres(ctx: PageContext) -> bool:
+    """The comparison of centres is drawn only for a view of two or more (one centre: the Overview as ever)."""
+    return len(compared_centres(ctx)) >= 2
+
+
+def _fulfilment(reached: float | None, centre_code: str, ctx: PageContext) -> float | None:
+    """Clients reached against the centre's own pro-rata target, as the KPI card judges it: none under
+    filters or a district scope (targets are for whole centres), none without a target."""
+    if reached is None or ctx.view.filters or ctx.scope.districts:
+        return None
+    view = ctx.targets.for_view("clients_reached", (centre_code,), ctx.period.date_from, ctx.period.date_to)
+    if view.not_additive or view.uncovered or view.value is None or view.value <= 0:
+        return None
+    return reached / view.value
+
+
+def _comparison(ctx: PageContext) -> ChartData:
+    """Per centre: clients reached and new clients, reach per 1,000 foreign residents of the centre's region
+    (the metric's row of clients living in that region, its denominator from the warehouse's dim_region)
+    and target fulfilment; every figure from the metric layer, protected as the page is."""
+    centres = compared_centres(ctx)
+    counts = ctx.figures(("clients_reached", "new_clients"), ("centre",))
+    rates = ctx.figures(("reach_per_1000_foreign",), ("centre", "region"))
+    home_region = {code: centre(code).region_code for code in centres}
+
+    def own_region(frame: pl.DataFrame) -> pl.DataFrame:
+        keep = [home_region.get(c) == r for c, r in zip(frame["centre"].to_list(), frame["region"].to_list(),
+                                                        strict=True)]
+        return frame.filter(pl.Series(keep, dtype=pl.Boolean)).drop("region")
+
+    def joined(count_frame: pl.DataFrame, rate_frame: pl.DataFrame) -> pl.DataFrame:
+        frame = count_frame.filter(pl.col("centre").is_in(centres))
+        return frame.join(own_region(rate_frame), on="centre", how="left", maintain_order="left")
+
+    frame = joined(counts.frame, rates.frame)
+    shares = [_fulfilment(v, c, ctx) for c, v in zip(frame["centre"].to_list(), frame["clients_reached"].to_list(),
+                                                    strict=True)]
+    frame = frame.with_columns(pl.Series(figures.FULFILMENT, shares, dtype=pl.Float64))
+    published = joined(counts.published, rates.published).with_columns(pl.Series(
+        figures.FULFILMENT, ["" if v is None else f"{v:.4f}" for v in shares], dtype=pl.String))
+    return ChartData(frame, published, counts.hidden or rates.hidden,
+                     tuple(sorted(set(counts.ignored_filters) | set(rates.ignored_filters))),
+                     sparse=counts.sparse)
+
+
 def _trend(ctx: PageContext) -> ChartData:
     return ctx.figures(("clients_reached",), ("month", "target_group"))
 
@@ -154,6 +192,12 @@ CHARTS = (
         _project_to_date,
         lambda data, ctx: figures.project_to_date(data.frame, ctx.lang),
         wide=True,
+    ),
+    Chart(
+        "centre-comparison", ("Srovnání center", "Comparison of centres"),
+        _comparison,
+        lambda data, ctx: figures.centre_comparison(data.frame, ctx.lang),
+        wide=True, shown=_compares_centres,
     ),
     Chart(
         "trend-target-group", (

@@ -7,7 +7,7 @@ import polars as pl
 
 from charts import figures
 from dashboard.data import ChartData
-from dashboard.pages.base import Chart, Drawer, Loader, PageContext, ranked_with_rest
+from dashboard.pages.base import Chart, Drawer, Loader, PageContext, compared_centres, ranked_with_rest
 
 REACHED = "clients_reached"
 
@@ -24,23 +24,39 @@ def _bars(dimension: str) -> Drawer:
     return draw
 
 
-def _district(ctx: PageContext) -> ChartData:
-    return ctx.figures((REACHED,), ("district",))
+def map_region(ctx: PageContext) -> str | None:
+    """The one region the view selects (its region filter), whose districts the map draws."""
+    chosen = ctx.view.filters.get("region") or ()
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def shows_regions(ctx: PageContext) -> bool:
+    """The map shows the 14 regions for a view of several centres and no single region; a click on a
+    region filters by it (in the URL as every filter) and the map drills down to its districts."""
+    return map_region(ctx) is None and len(compared_centres(ctx)) >= 2
+
+
+def _place_map(metric: str) -> Loader:
+    def load(ctx: PageContext) -> ChartData:
+        return ctx.figures((metric,), ("region",) if shows_regions(ctx) else ("district",))
+    return load
 
 
 def _draw_district(data: ChartData, ctx: PageContext) -> go.Figure:
+    if shows_regions(ctx):
+        return figures.region_tile_map(data.frame, REACHED, ctx.lang)
     if ctx.geojson is not None:
         return figures.district_choropleth(data.frame, REACHED, ctx.geojson, ctx.lang)
-    return figures.district_tile_map(data.frame, REACHED, ctx.lang)
-
-
-def _per_1000(ctx: PageContext) -> ChartData:
-    return ctx.figures(("reach_per_1000_foreign",), ("district",))
+    return figures.district_tile_map(data.frame, REACHED, ctx.lang, region=map_region(ctx))
 
 
 def _draw_per_1000(data: ChartData, ctx: PageContext) -> go.Figure:
+    metric = "reach_per_1000_foreign"
+    if shows_regions(ctx):
+        return figures.region_tile_map(data.frame.filter(pl.col("region").str.starts_with("CZ")), metric,
+                                       ctx.lang, digits=1)
     frame = data.frame.filter(pl.col("district").str.starts_with("CZ"))
-    return figures.district_tile_map(frame, "reach_per_1000_foreign", ctx.lang, digits=1)
+    return figures.district_tile_map(frame, metric, ctx.lang, digits=1, region=map_region(ctx))
 
 
 def _pyramid(ctx: PageContext) -> ChartData:
@@ -52,9 +68,9 @@ CHARTS = (
           lambda ctx: ranked_with_rest(ctx, REACHED, "nationality"),
           lambda data, ctx: figures.bar_by_dimension(data.frame, "nationality", REACHED, ctx.lang, sort=False)),
     Chart("reach-district", ("Oslovení klienti podle okresu bydliště", "Clients reached by district of residence"),
-          _district, _draw_district),
+          _place_map(REACHED), _draw_district),
     Chart("reach-per-1000", ("Oslovení na 1 000 cizinců s pobytem v okrese", "Reach per 1,000 foreign residents"),
-          _per_1000, _draw_per_1000),
+          _place_map("reach_per_1000_foreign"), _draw_per_1000),
     Chart("reach-service", ("Oslovení klienti podle služby", "Clients reached by service"),
           _by("service"), _bars("service")),
     Chart("reach-target-group", ("Oslovení klienti podle cílové skupiny", "Clients reached by target group"),

@@ -1,4 +1,5 @@
-"""Where each district of a region sits on the schematic tile map (seeds/ref_district_tiles.csv).
+"""Where each district of a region (seeds/ref_district_tiles.csv), and each region of the country, sits on
+the schematic tile map.
 
 The seed places the districts of a region as on the real map. A region it does not place gets its
 districts (pipelines/reference/districts.py) in code order, in rows of `DERIVED_COLUMNS`: every
@@ -29,3 +30,19 @@ def district_tiles(region_code: str) -> dict[str, tuple[float, float]]:
     if codes and all(code in seeded for code in codes):
         return {code: seeded[code] for code in seeded if code in codes}  # the seed's order
     return {code: (float(i % DERIVED_COLUMNS), float(i // DERIVED_COLUMNS)) for i, code in enumerate(codes)}
+
+
+# The 14 regions on the national tile map, (column, row; row 0 is north), laid out as on the real map
+# of Czechia: Ústí, Liberec and Hradec Králové along the northern border, Prague inside Central Bohemia,
+# Moravia in the east. Stated here once; the dashboard's region map reads only this.
+_REGION_TILES: dict[str, tuple[float, float]] = {
+    "CZ042": (1.0, 0.0), "CZ051": (2.0, 0.0), "CZ052": (3.0, 0.0),
+    "CZ041": (0.0, 1.0), "CZ020": (1.0, 1.0), "CZ010": (2.0, 1.0), "CZ053": (3.0, 1.0), "CZ071": (4.0, 1.0),
+    "CZ080": (5.0, 1.0),
+    "CZ032": (0.0, 2.0), "CZ031": (1.0, 2.0), "CZ063": (2.0, 2.0), "CZ064": (3.0, 2.0), "CZ072": (4.0, 2.0),
+}
+
+
+def region_tiles() -> dict[str, tuple[float, float]]:
+    """Region code (NUTS 3) -> (column, row; row 0 is north) of each of the 14 regions, north-west first."""
+    return dict(sorted(_REGION_TILES.items(), key=lambda item: (item[1][1], item[1][0])))

@@ -320,8 +320,9 @@ def test_the_lone_national_cannot_be_profiled(app, coordinator, search: str) -> 
                 continue  # event figures: the client filters do not apply to them
             assert count(value) is None, (page, kpi, value)
         for chart in PAGE_MODULES[page].CHARTS:
-            drawn = callbacks.drawn(answer, chart.id)
-            assert all(count(text) is None for text in drawn.values()), (page, chart.id, drawn)
+            if chart.shown is None:  # a chart shown only to some views (of several centres) is exported below
+                drawn = callbacks.drawn(answer, chart.id)
+                assert all(count(text) is None for text in drawn.values()), (page, chart.id, drawn)
             rows, note = csv(app, coordinator, chart.id, search)
             assert rows == [], (chart.id, rows)
             assert SPARSE_NOTICE["cs"] in note or "attributes" in note, (chart.id, note)  # says why
