@@ -77,7 +77,9 @@ def table_view(chart_id: str, title: str, table: ChartTable, lang: str,
     body = [html.Tr([html.Th(_row_header(chart_id, row, lang, filters), scope="row"),
                      *[html.Td(cell, className="num") for cell in row.cells]])
             for row in table.rows]
-    return html.Div(className="table-wrap", children=[
+    # A region that scrolls must be reachable by keyboard (axe scrollable-region-focusable), named for its chart.
+    label = f"{title}: {t('show_table', lang).lower()}"  # not the card's own name (landmark-unique)
+    return html.Div(className="table-wrap", tabIndex="0", role="region", **{"aria-label": label}, children=[
         html.Table(className="data-table chart-data", children=[
             html.Caption(title, className="visually-hidden"), html.Thead(head), html.Tbody(body)]),
         *[html.P(note, className="note") for note in table.notes],
