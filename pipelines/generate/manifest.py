@@ -177,6 +177,9 @@ class Manifest:
         sample lists many revisions, and no second copy of them is built in memory. Spooled
         lists are copied from their files, then read from the manifest when asked for."""
         path = Path(self.out) / MANIFEST_NAME
+        for value in (self.irregularities, self.revisions):
+            if isinstance(value, Written):
+                value._load()  # read before the file is rewritten (a manifest written again)
         with path.open("w", encoding="utf-8") as stream:
             self._dump(stream)
             stream.write("\n")

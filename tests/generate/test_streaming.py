@@ -86,6 +86,8 @@ def test_spooled_manifest_lists_are_written_in_the_manifests_own_format(tmp_path
     assert len(manifest.revisions) > 0 and (len(manifest.irregularities) > 0) == messy
     assert manifest == read
     assert manifest.to_json() + "\n" == text
+    manifest.write()  # written again from its views of the file it rewrites
+    assert (tmp_path / "out" / MANIFEST_NAME).read_text(encoding="utf-8") == text
 
 
 def test_a_spool_keeps_nothing_in_memory_and_reads_back_in_order(tmp_path: Path) -> None:
