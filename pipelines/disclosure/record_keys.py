@@ -93,16 +93,13 @@ def add_record_keys(build_db: Path, secret: bytes) -> None:
                                     "+ t.record_key AS person_code", {})
         _add_national_codes(con, key_range, parameters)
         for fact in FACTS:
-            columns = []
-            if fact.names_client:
-                columns.append("(SELECT p.person_code FROM dim_client p WHERE p.client_key = t.client_key) "
-                               "AS person_code")
-                columns.append("(SELECT p.national_code FROM dim_client p WHERE p.client_key = t.client_key) "
-                               "AS national_code")
+            columns = ["p.person_code", "p.national_code"] if fact.names_client else []
             if fact.record_kind and fact.record_column:
                 sql = record_key_sql(fact.record_kind, f"t.{fact.record_column}", key_range)
                 columns.append(f"{sql}::INTEGER AS record_key")
-            _rewrite(con, fact.table, ", ".join(columns), parameters if fact.record_kind else {})
+            # One join for both codes (client_key is dim_client's key); a row naming no client keeps NULLs.
+            joined = "LEFT JOIN dim_client p ON p.client_key = t.client_key" if fact.names_client else ""
+            _rewrite(con, fact.table, ", ".join(columns), parameters if fact.record_kind else {}, joined)
             if fact.names_client:
                 missing = con.execute(f"SELECT count(*) FROM {fact.table} WHERE person_code IS NULL").fetchall()
                 if missing[0][0]:
@@ -120,8 +117,10 @@ def _add_national_codes(con: duckdb.DuckDBPyConnection, key_range: int, paramete
     """dim_client's national_key and national_code, dim_person and people_linkage (see the module's docstring)."""
     person_key = record_key_sql("client", "t.national_key", key_range)
     _rewrite(con, "dim_client", f"{NATIONAL_KEY_SQL} AS national_key", {})
-    _rewrite(con, "dim_client", f"(dense_rank() OVER (ORDER BY t.national_key))::BIGINT * {key_range} "
-                                f"+ {person_key} AS national_code", parameters)
+    # Without a linkage key the national key is the client_key, whose key record_key already is.
+    _rewrite(con, "dim_client", f"(dense_rank() OVER (ORDER BY t.national_key))::BIGINT * {key_range} + CASE WHEN "
+                                f"t.linkage_key IS NULL THEN t.record_key ELSE {person_key} END AS national_code",
+             parameters)
     con.execute(f"CREATE OR REPLACE TABLE {PERSON_TABLE} AS SELECT national_code AS person_code, "
                 "any_value(national_key) AS national_key, min(registered_on) AS registered_on "
                 "FROM dim_client GROUP BY national_code ORDER BY national_code")
@@ -129,7 +128,8 @@ def _add_national_codes(con: duckdb.DuckDBPyConnection, key_range: int, paramete
                 "count(linkage_key) AS linked_clients FROM dim_client GROUP BY centre ORDER BY centre")
 
 
-def _rewrite(con: duckdb.DuckDBPyConnection, table: str, columns: str, parameters: dict[str, object]) -> None:
-    """`table` with `columns` added (table and column SQL from this module only, never user text)."""
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, {columns} FROM {table} t ORDER BY t.rowid",
-                parameters)
+def _rewrite(con: duckdb.DuckDBPyConnection, table: str, columns: str, parameters: dict[str, object],
+             joined: str = "") -> None:
+    """`table` with `columns` added (table, join and column SQL from this module only, never user text)."""
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT t.*, {columns} FROM {table} t {joined} "
+                "ORDER BY t.rowid", parameters)
