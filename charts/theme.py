@@ -9,6 +9,7 @@ lines also differ by marker and dash, so no series is told apart by colour alone
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 INK = "#1b2a3a"  # body text
 BACKGROUND = "#ffffff"  # plot and card background
@@ -49,9 +50,28 @@ def separators(lang: str) -> str:
     return ", " if lang == "cs" else ".,"
 
 
+# Plotly's "plotly_white" cut to what these charts use: its layout without the axes of chart kinds
+# never drawn here (polar, ternary, geo, 3-D, maps' own) and its trace defaults of the kinds drawn.
+# Made once: naming the template copies and validates all of it for every figure, about half of
+# the time a chart takes to build (docs/performance.md), and sends it to the browser with each figure.
+_TRACE_KINDS = ("bar", "scatter", "heatmap", "choroplethmap")
+_UNUSED_LAYOUT = ("polar", "ternary", "geo", "scene", "mapbox", "map", "smith", "annotationdefaults",
+                  "shapedefaults")
+
+
+def _template() -> go.layout.Template:
+    white = pio.templates["plotly_white"]
+    layout = {k: v for k, v in white.layout.to_plotly_json().items() if k not in _UNUSED_LAYOUT}
+    data = {kind: white.data[kind] for kind in _TRACE_KINDS}
+    return go.layout.Template(layout=layout, data=data)
+
+
+TEMPLATE = _template()
+
+
 def apply_theme(figure: go.Figure, lang: str, *, title: str | None = None, height: int | None = 420) -> go.Figure:
     figure.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
         title={"text": title, "font": {"size": TITLE_SIZE}, "x": 0.0, "xanchor": "left"} if title else None,
         separators=separators(lang),
