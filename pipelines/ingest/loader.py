@@ -162,23 +162,18 @@ class _KnownClients:
     raw layer at a time (DuckDB's file lock), so nothing else changes raw.clients meanwhile."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, centre: str) -> None:
-        self._con, self._centre = con, centre
-        self._committed: pl.Series | None = None  # read when first needed
+        # Read now, outside any delivery's transaction, so that a delivery's own uncommitted
+        # clients are never taken for committed ones.
+        arrow = con.sql("SELECT DISTINCT client_id FROM raw.clients WHERE _centre = ?",
+                        params=[centre]).to_arrow_table()
+        self._committed = pl.Series("client_id", arrow.column("client_id"), dtype=pl.String)
         self._pending: list[pl.Series] = []
 
-    def _read(self) -> pl.Series:
-        if self._committed is None:
-            arrow = self._con.sql("SELECT DISTINCT client_id FROM raw.clients WHERE _centre = ?",
-                                  params=[self._centre]).to_arrow_table()
-            self._committed = pl.Series("client_id", arrow.column("client_id"), dtype=pl.String)
-        return self._committed
-
     def add(self, client_ids: pl.Series) -> None:
-        self._read()
         self._pending.append(client_ids.drop_nulls().unique().rename("client_id"))
 
     def ids(self) -> pl.Series:
-        return pl.concat([self._read(), *self._pending]) if self._pending else self._read()
+        return pl.concat([self._committed, *self._pending]) if self._pending else self._committed
 
     def keep_pending(self) -> None:
         if self._pending:

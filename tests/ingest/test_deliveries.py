@@ -118,6 +118,11 @@ def test_a_failed_delivery_s_clients_are_forgotten(home: Home, tmp_path: Path) -
     con = loader_module._open_raw_layer(home)
     try:
         known = loader_module._KnownClients(con, "ULK")
+        con.begin()  # a delivery's clients inserted, not committed: still not known
+        con.execute("INSERT INTO raw.clients (client_id, _centre, _delivery_id, _load_seq, _file_name, "
+                    "_file_sha256, _source_row, _loaded_at) VALUES ('CLI0009', 'ULK', 'x', 9, 'k', 's', 2, now())")
+        assert known.ids().to_list() == ["CLI0001"]
+        con.rollback()
         known.add(pl.Series(["CLI0002", "CLI0002", None]))
         assert sorted(known.ids().to_list()) == ["CLI0001", "CLI0002"]
         known.forget_pending()  # the delivery failed: its transaction rolled back
