@@ -129,6 +129,10 @@ def check_file(export: ExportFile, table: TextTable, *, today: date | None = Non
     loaded = good_rows.select(ROW, *[pl.col(c.name) for c in export.columns])
     # Free text: dropped columns are not stored, identifiers in the others are withheld (warned).
     loaded, withheld = screen_free_text(export, loaded, header_of, ROW)
+    # One chunk per column: after the row filter and the screening the columns may be chunked
+    # differently, and polars 2.1 panics ("assertion failed: i < self.len()") formatting text of
+    # such a frame after a filter (the orphan and duplicate-key warnings do). A no-op when whole.
+    loaded = loaded.rechunk()
     if issues.height == 0:
         quarantine = pl.DataFrame(schema=QUARANTINE_SCHEMA)
     else:
