@@ -17,11 +17,13 @@ Two centres, January 2023 (exact figures):
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from accessibility._browser import AXE_SCRIPT, AXE_TAGS, FAILING_IMPACTS, describe
 from dash.testing.composite import DashComposite
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -288,3 +290,33 @@ def test_the_browser_shows_one_centre_as_before(dash_duo: DashComposite, publish
     assert {code for _, code in _customdata(dash_duo, "reach-district")} == {
         d.code for d in districts_of_region("CZ042")}
     assert dash_duo.get_logs() == []
+
+
+def _axe_on(board: DashComposite, selector: str) -> list[dict]:
+    """axe-core's violations within one element (the new cards; the page around them is tests/accessibility's)."""
+    board.driver.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
+    board.driver.set_script_timeout(TIMEOUT)
+    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    return board.driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        f"axe.run({json.dumps({'include': [[selector]]})}, {options}).then(function (r) {{ done(r.violations); }},"
+        " function (e) { done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]); });")
+
+
+@pytest.mark.browser
+def test_the_national_overview_and_regions_map_are_axe_clean(national) -> None:
+    board, _, _ = national
+    board.driver.get(board.server_url + "/" + JANUARY)
+    _rendered(board)
+    board.driver.find_element(By.CSS_SELECTOR, "#privacy input").click()  # the comparison with its figures
+    board.wait_for_text_to_equal("#privacy-label", t("privacy_off", "cs"), timeout=TIMEOUT)
+    problems = []
+    for path, card in (("/", "card-centre-comparison"), ("/reach", "card-reach-district")):
+        board.driver.get(board.server_url + path + JANUARY + "&lang=en")
+        _rendered(board)
+        WebDriverWait(board.driver, TIMEOUT).until(lambda d, card=card: d.find_elements(By.ID, card))
+        board.driver.execute_script(
+            "document.querySelectorAll('details.chart-table').forEach(function (d) { d.open = true; })")
+        problems += [v for v in _axe_on(board, f"#{card}") if v["impact"] in FAILING_IMPACTS]
+    assert not problems, describe(problems)
+    assert board.get_logs() == []
