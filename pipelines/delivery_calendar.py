@@ -45,6 +45,7 @@ from pipelines.database import identifier
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.ingest.raw_schema import connect_raw_layer
+from pipelines.metrics.catalogue import month_label
 from pipelines.reference.centres import Centre
 from pipelines.reference.centres import centres as seed_centres
 
@@ -369,3 +370,29 @@ def incomplete_line(missing: dict[str, list[date]]) -> str:
                       for centre, months in missing.items())
     return (f"Incomplete figures: not yet delivered: {items}. "
             f"(Neúplné údaje: zatím nedodáno: {items}.)")
+
+
+# The incomplete-figures note of the documents (board pack, ministry workbook, chart exports): one wording.
+INCOMPLETE_NOTE = {
+    "cs": "Neúplné údaje: v období zatím chybí dodávky {items}. Údaje těchto měsíců jsou neúplné.",
+    "en": "Incomplete figures: the period lacks the deliveries of {items}. The figures of these months are "
+          "incomplete.",
+}
+INCOMPLETE_UNKNOWN = {
+    "cs": "Zda jsou dodávky úplné, nelze ověřit: {reason}",
+    "en": "Whether the deliveries are complete cannot be checked: {reason}",
+}
+
+
+def missing_items(missing: dict[str, list[date]], lang: str) -> str:
+    """`LBK (úno 2023); PHA, STC (led 2023, úno 2023)`: centres missing the same months named together."""
+    groups: dict[tuple[date, ...], list[str]] = {}
+    for centre, months in missing.items():
+        groups.setdefault(tuple(months), []).append(centre)
+    return "; ".join(f"{', '.join(centres)} ({', '.join(month_label(m.strftime('%Y-%m'), lang) for m in months)})"
+                     for months, centres in groups.items())
+
+
+def incomplete_note(missing: dict[str, list[date]], lang: str) -> str:
+    """The documents' note naming the centres and months of a period not yet delivered ("" when none is missing)."""
+    return INCOMPLETE_NOTE[lang].format(items=missing_items(missing, lang)) if missing else ""

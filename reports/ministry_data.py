@@ -21,6 +21,7 @@ from pipelines.reference.labels import label
 from pipelines.targets import ProjectTargets
 from reports.cells import Cell, column_cells
 from reports.framework import Framework, Indicator
+from reports.incomplete import incomplete_months
 from reports.ministry_model import (
     Breakdown,
     BreakdownRow,
@@ -125,5 +126,6 @@ def gather_ministry(con: duckdb.DuckDBPyConnection, framework: Framework, target
         target_rows=target_rows(con, targets, **value),
         provenance=read_provenance(con, scope),
         centre_codes=codes, national=scope.everything, centres=sheets,
+        incomplete=incomplete_months(con, scope, date_from, date_to),
         people_across_centres=compute(con, _query(scope, date_from, date_to, (main.metric,))).people_across_centres,
     )

@@ -10,13 +10,14 @@ cell hides it, the exact figure (`exact`) that the writer's disclosure audit nee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pipelines.metrics.linkage import Counting
 from pipelines.targets import ProjectTargets
 from reports.cells import Cell
 from reports.framework import Framework, Indicator
+from reports.incomplete import Incomplete
 from reports.provenance import Provenance
 
 
@@ -80,6 +81,8 @@ class MinistryData:
     # where every centre delivers the linkage key, counts each person once (pipelines/metrics/linkage.py).
     centres: tuple[CentreSheet, ...] = ()
     people_across_centres: Counting = Counting.ONE_CENTRE
+    # The months of the period some centre in scope has not delivered yet (the delivery calendar).
+    incomplete: Incomplete = field(default_factory=Incomplete)
 
     @property
     def people_summed(self) -> bool:

@@ -215,6 +215,19 @@ def coverage(data: MinistryData) -> str:
             "centres counts twice).")
 
 
+def incomplete_note(data: MinistryData, centres: tuple[str, ...] | None = None) -> str:
+    """The months of the period not yet delivered by the sheet's centres (all in scope: None), both languages."""
+    cs, en = (data.incomplete.note(lang, centres) for lang in ("cs", "en"))
+    return f"{cs} / {en}" if cs else ""
+
+
+def _incomplete_row(sheet: _Sheet, data: MinistryData, centres: tuple[str, ...] | None = None) -> None:
+    """A note row below the sheet's content where its centres have not delivered months of the period."""
+    note = incomplete_note(data, centres)
+    if note:
+        sheet.paragraph(sheet.last_row + 2, note)
+
+
 def _write_indicators(sheet: _Sheet, data: MinistryData, centre: CentreSheet | None = None) -> None:
     """The total sheet (`centre` None) or one centre's sheet: the same indicator codes in the same rows."""
     fw = data.framework
@@ -235,6 +248,7 @@ def _write_indicators(sheet: _Sheet, data: MinistryData, centre: CentreSheet | N
         sheet.header(row + 2, ["Kód / Code", "Ukazatel", "Indicator", "Hodnota / Value", "Metrika / Metric",
                                "Filtr / Filter", "Poznámka / Note"])
         _indicator_rows(sheet, row + 3, separate, summed)
+    _incomplete_row(sheet, data, None if centre is None else (centre.code,))
     sheet.ws.freeze_panes(4, 0)
     sheet.finish(repeat_to_row=3)
 
@@ -255,6 +269,7 @@ def _write_breakdown(sheet: _Sheet, data: MinistryData, index: int) -> None:
         sheet.text(row, 1, item.label_cs)
         sheet.text(row, 2, item.label_en)
         sheet.cell(row, 3, item.value, _number_format(ind.metric))
+    _incomplete_row(sheet, data)
     sheet.ws.freeze_panes(5, 0)
     sheet.finish(repeat_to_row=4)
 
@@ -278,6 +293,7 @@ def _write_targets(sheet: _Sheet, data: MinistryData) -> None:
         achieved = (item.actual / item.period_target  # type: ignore[operator]
                     if is_number(item.actual) and item.period_target else None)
         sheet.cell(row, 6, achieved, "percent")
+    _incomplete_row(sheet, data)
     sheet.finish(repeat_to_row=3)
 
 
@@ -307,6 +323,8 @@ def _write_metadata(sheet: _Sheet, data: MinistryData, generated_at: datetime) -
          "all sheets together, nothing beyond 1-4 can be worked out for a <5 cell and no x cell can be "
          "narrowed to fewer than five possible values (checked by a linear program before writing)."),
     ]
+    if incomplete_note(data):
+        rows.append(("Neúplné údaje / Incomplete figures", incomplete_note(data)))
     sheet.paragraph(0, "Metadata", "title")
     for offset, (name, value) in enumerate(rows):
         row = 2 + offset
