@@ -37,10 +37,12 @@ CHART_SCALE = 2
 # Pixel size per chart: the trend fills a page; the others share a page in pairs, so they are
 # drawn narrower (fonts stay readable when the image is scaled to half the page).
 FULL_WIDTH, HALF_WIDTH = (1150, 600), (640, 600)
-SIZES = {"trend": FULL_WIDTH, "district": (800, 640)}
+SIZES = {"trend": FULL_WIDTH, "district": (800, 640), "project": FULL_WIDTH}
 
 TITLES = {
     "trend": ("Oslovení klienti po měsících podle cílové skupiny", "Clients reached by month and target group"),
+    "project": ("Projekt od začátku: kumulativně, tempo k cíli a projekce",
+                "Project to date: cumulative, pace to target and projection"),
     "nationality": ("Oslovení klienti podle občanství", "Clients reached by nationality"),
     "district": ("Oslovení klienti podle okresu bydliště", "Clients reached by district of residence"),
     "service": ("Oslovení klienti podle služby", "Clients reached by service"),
@@ -65,7 +67,7 @@ def title(key: str, lang: str) -> str:
 def build_figures(data: BoardData, lang: str) -> dict[str, go.Figure]:
     """The dashboard's figures for the board pack's frames (titles are set by the page, not the chart)."""
     c = data.charts
-    return {
+    drawn = {
         "trend": _mark_period_start(figures.trend_by_group(c["trend"], lang), c["trend"], data, lang),
         # The top nationalities and the rest as board.data gathered them (pipelines/metrics/top_n.py).
         "nationality": _room_for_labels(figures.bar_by_dimension(
@@ -76,6 +78,9 @@ def build_figures(data: BoardData, lang: str) -> dict[str, go.Figure]:
         "outcomes": _room_for_labels(figures.outcome_bars(c["outcomes"], lang)),
         "cefr": figures.cefr_flow(c["cefr"], lang),
     }
+    if data.project is not None:  # the same chart declaration as the Overview's
+        drawn["project"] = figures.project_to_date(data.project.frame(), lang)
+    return drawn
 
 
 def _mark_period_start(figure: go.Figure, frame: pl.DataFrame, data: BoardData, lang: str) -> go.Figure:

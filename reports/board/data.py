@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -10,13 +11,15 @@ import polars as pl
 from pipelines import contract
 from pipelines.access import Scope
 from pipelines.metrics import MetricQuery, MetricResult, compute
-from pipelines.metrics.periods import comparison_has_data, data_coverage
+from pipelines.metrics.periods import Coverage, comparison_has_data, data_coverage
 from pipelines.metrics.protection import Protection
 from pipelines.metrics.top_n import top_n_with_rest
+from pipelines.project_to_date import ProjectToDate, project_to_date
 from pipelines.targets import ProjectTargets
 from reports.board.model import KPI_METRICS, BoardData, Comparison, Kpi, PartChange, previous_of
 from reports.cells import column_cells, with_flags
-from reports.provenance import read_provenance
+from reports.incomplete import incomplete_months
+from reports.provenance import Provenance, read_provenance
 
 LANGUAGE_COURSES = ("czech_a1", "czech_a2", "czech_b1")
 COURSE_TYPES = tuple(dict.fromkeys(contract.COURSE_TYPE.values()))
@@ -83,19 +86,51 @@ def _charts(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date_
     }
 
 
+def pack_centres(scope: Scope, provenance: Provenance) -> tuple[str, ...] | None:
+    """The centres the pack covers: the user's, or (every centre) those that delivered; None: not known."""
+    if not scope.everything:
+        return tuple(sorted(scope.centres))
+    return tuple(sorted({d.centre for d in provenance.deliveries})) or None
+
+
+def _through(coverage: Coverage | None, targets: ProjectTargets, date_to: date) -> date:
+    """The project to date runs to the period's end, or to the end of the last month with data if earlier."""
+    if coverage is None:
+        return targets.period_from - timedelta(days=1)  # no data: no cumulative figure
+    last = coverage.last
+    return min(date_to, last.replace(day=calendar.monthrange(last.year, last.month)[1]))
+
+
+def _project(con: duckdb.DuckDBPyConnection, scope: Scope, targets: ProjectTargets,
+             centres: tuple[str, ...] | None, coverage: Coverage | None, date_to: date) -> ProjectToDate | None:
+    """The project to date as the Overview shows it (dashboard/pages/overview.py), always protected."""
+    return project_to_date(lambda query: compute(con, query), targets, scope=scope,
+                           protection=Protection.PROTECTED, centres=centres,
+                           through=_through(coverage, targets, date_to))
+
+
 def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_from: date, date_to: date, *,
                  scope: Scope) -> BoardData:
-    """The pack's figures for `scope`: the downloading user's, or pipelines.access.EVERYTHING for the operator."""
+    """The pack's figures for `scope`: the downloading user's, or pipelines.access.EVERYTHING for the operator.
+
+    The targets are those of the pack's centres (`ProjectTargets.for_centres`; the file's all if none
+    of them has any): a centre's pack shows its own, a national pack the sums of what adds up."""
+    provenance = read_provenance(con, scope)
+    centres = pack_centres(scope, provenance)
+    targets = targets.for_centres(centres) or targets
+    coverage = data_coverage(con, scope)
     courses = _compute(con, scope, date_from, date_to,
                        ("course_participants", "enrolments", "course_completions", "level_gains"),
                        ("service",), {"service": COURSE_TYPES})
-    has_data = comparison_has_data(previous_of(date_from, date_to), data_coverage(con, scope))
+    has_data = comparison_has_data(previous_of(date_from, date_to), coverage)
     return BoardData(
         date_from=date_from, date_to=date_to, targets=targets,
         kpis=_kpis(con, scope, targets, date_from, date_to, has_data),
         comparisons=tuple(_comparison(con, scope, m, d, date_from, date_to, has_data) for m, d in COMPARED),
         charts=_charts(con, scope, date_from, date_to),
-        provenance=read_provenance(con, scope),
+        provenance=provenance,
         course_results=with_flags(courses),
         comparison_has_data=has_data,
+        project=_project(con, scope, targets, centres, coverage, date_to),
+        incomplete=incomplete_months(con, scope, date_from, date_to),
     )

@@ -8,8 +8,10 @@ from datetime import date
 import polars as pl
 
 from pipelines.metrics.periods import Period, comparison_period
+from pipelines.project_to_date import ProjectToDate
 from pipelines.targets import ProjectTargets
 from reports.cells import Cell, is_number
+from reports.incomplete import Incomplete
 from reports.provenance import Provenance
 
 KPI_METRICS = (
@@ -80,6 +82,10 @@ class BoardData:
     course_results: pl.DataFrame = field(default_factory=pl.DataFrame)  # by service: enrolments, completions, gains
     # False where the comparison period lies before the data: its figures are not shown as 0.
     comparison_has_data: bool = True
+    # The project to date of the pack's centres (pipelines/project_to_date.py); None: no targets for them.
+    project: ProjectToDate | None = None
+    # The months of the period some centre in scope has not delivered yet (the delivery calendar).
+    incomplete: Incomplete = field(default_factory=Incomplete)
 
     @property
     def previous(self) -> tuple[date, date]:

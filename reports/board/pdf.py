@@ -14,7 +14,16 @@ from weasyprint.urls import URLFetcher
 
 from reports.board.charts import Chart
 from reports.board.model import BoardData
-from reports.board.tables import course_rows, kpi_rows, period_line, quality_rows
+from reports.board.tables import (
+    course_rows,
+    incomplete_line,
+    kpi_rows,
+    period_line,
+    project_note,
+    project_rows,
+    quality_rows,
+    targets_line,
+)
 from reports.board.text import t
 
 PDF_VARIANT = "pdf/ua-1"  # tagged, with the document's language and title (WeasyPrint >= 59)
@@ -37,11 +46,13 @@ td { padding: 1.4mm 2mm; border-bottom: 0.3pt solid #c8d2dc; }
 td.num, th.num { text-align: right; }
 ul.highlights li { margin-bottom: 2mm; }
 img.chart { width: 100%; max-height: 150mm; object-fit: contain; }
+img.chart-short { width: 100%; max-height: 92mm; object-fit: contain; }
 h3 { font-size: 11.5pt; margin: 0 0 2mm 0; }
 .pair { display: flex; gap: 6mm; }
 .pair > div { flex: 1; }
 .pair img.chart { max-height: 140mm; }
 .note { color: #5b6b7b; font-size: 8.5pt; }
+.incomplete { color: #7a1521; font-weight: bold; margin-bottom: 3mm; }
 """
 
 
@@ -67,8 +78,8 @@ def _table(rows: list[list[str]], numeric_from: int = 1, header: bool = True) ->
     return f"<table>{thead}<tbody>{body}</tbody></table>"
 
 
-def _chart(chart: Chart) -> str:
-    return (f'<h3>{_e(chart.title)}</h3><figure><img class="chart" src="{chart.path.as_uri()}" '
+def _chart(chart: Chart, kind: str = "chart") -> str:
+    return (f'<h3>{_e(chart.title)}</h3><figure><img class="{kind}" src="{chart.path.as_uri()}" '
             f'alt="{_e(chart.alt or chart.title)}"></figure>')
 
 
@@ -76,13 +87,21 @@ def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str],
     project = data.targets.name_cs if lang == "cs" else data.targets.name_en
     meta = _e(period_line(data, lang))
     items = "".join(f"<li>{_e(h)}</li>" for h in highlights)
+    # Said on the first page and again beside the data quality, where the deliveries are listed.
+    incomplete = incomplete_line(data, lang)
+    warning = f'<p class="incomplete">{_e(incomplete)}</p>' if incomplete else ""
+    combined = targets_line(data, lang)
+    combined_note = f'<p class="note">{_e(combined)}</p>' if combined else ""
     sections = [
         f"""<section><h1>{_e(t('title', lang))}</h1>
-<div class="meta">{_e(data.targets.code)} {_e(project)}<br>{meta}</div>
+<div class="meta">{_e(data.targets.code)} {_e(project)}<br>{meta}</div>{warning}
 <h2>{_e(t('kpis', lang))}</h2>{_table(kpi_rows(data, lang))}
-<p class="note">{_e(t('targets_note', lang))}</p>
+<p class="note">{_e(t('targets_note', lang))}</p>{combined_note}
 <h2>{_e(t('highlights', lang))}</h2><ul class="highlights">{items}</ul></section>""",
         f"<section><h2>{_e(t('trend', lang))}</h2>{_chart(charts['trend'])}</section>",
+        *([f"""<section><h2>{_e(t('project', lang))}</h2>{_chart(charts['project'], 'chart-short')}
+{_table(project_rows(data, lang))}<p class="note">{_e(project_note(data, lang))}</p>{combined_note}</section>"""]
+          if "project" in charts else []),
         f"""<section><h2>{_e(t('reach', lang))}</h2><div class="pair"><div>{_chart(charts['nationality'])}</div>
 <div>{_chart(charts['district'])}</div></div></section>""",
         f"""<section><h2>{_e(t('reach', lang))} · {_e(t('outcomes', lang))}</h2><div class="pair">
@@ -90,7 +109,7 @@ def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str],
         f"""<section><h2>{_e(t('courses', lang))}</h2><div class="pair">
 <div>{_table(course_rows(data, lang))}</div><div>{_chart(charts['cefr'])}</div></div></section>""",
         f"""<section><h2>{_e(t('quality', lang))}</h2>{_table(quality_rows(data, lang), 9, header=False)}
-<p class="note">{_e(t('suppression', lang))}</p></section>""",
+{warning}<p class="note">{_e(t('suppression', lang))}</p></section>""",
     ]
     return f"""<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">
 <title>{_e(t('title', lang))}</title></head><body>{''.join(sections)}</body></html>"""

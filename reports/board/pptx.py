@@ -16,13 +16,23 @@ from pptx.util import Emu, Inches, Pt
 
 from reports.board.charts import Chart
 from reports.board.model import BoardData
-from reports.board.tables import course_rows, kpi_rows, period_line, quality_rows
+from reports.board.tables import (
+    course_rows,
+    incomplete_line,
+    kpi_rows,
+    period_line,
+    project_note,
+    project_rows,
+    quality_rows,
+    targets_line,
+)
 from reports.board.text import t
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
 MARGIN = Inches(0.5)
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
 GREY = RGBColor(0x5B, 0x6B, 0x7B)
+RED = RGBColor(0x7A, 0x15, 0x21)
 FONT = "DejaVu Sans"
 
 
@@ -85,8 +95,12 @@ def write_pptx(data: BoardData, charts: dict[str, Chart], highlights: list[str],
     slide = _slide(deck, t("title", lang))
     _text(slide, f"{data.targets.code} {project}\n{period_line(data, lang)}",
           MARGIN, Inches(1.0), inner, Inches(0.8), size=14, colour=GREY)
-    _table(slide, kpi_rows(data, lang), Inches(2.0), inner)
-    _text(slide, t("targets_note", lang), MARGIN, Inches(6.9), inner, Inches(0.4), size=10, colour=GREY)
+    incomplete = incomplete_line(data, lang)
+    if incomplete:
+        _text(slide, incomplete, MARGIN, Inches(1.75), inner, Inches(0.4), size=12, bold=True, colour=RED)
+    _table(slide, kpi_rows(data, lang), Inches(2.2), inner)
+    _text(slide, " ".join(filter(None, (t("targets_note", lang), targets_line(data, lang)))),
+          MARGIN, Inches(6.75), inner, Inches(0.6), size=10, colour=GREY)
 
     slide = _slide(deck, t("highlights", lang))
     frame = slide.shapes.add_textbox(MARGIN, Inches(1.2), inner, Inches(5.8)).text_frame
@@ -100,6 +114,13 @@ def write_pptx(data: BoardData, charts: dict[str, Chart], highlights: list[str],
 
     slide = _slide(deck, t("trend", lang))
     _picture(slide, charts["trend"], MARGIN, Inches(1.1), inner, Inches(5.7))
+    if "project" in charts:
+        slide = _slide(deck, t("project", lang))
+        _picture(slide, charts["project"], MARGIN, Inches(1.0), half, Inches(5.0))
+        rows = project_rows(data, lang)
+        _table(slide, rows, Inches(1.2), half, left=MARGIN + half + Inches(0.3), size=10)
+        _text(slide, " ".join(filter(None, (project_note(data, lang), targets_line(data, lang)))),
+              MARGIN, Inches(6.4), inner, Inches(0.9), size=10, colour=GREY)
     for title_key, left_key, right_key in (("reach", "nationality", "district"), ("reach", "service", "outcomes")):
         slide = _slide(deck, t(title_key, lang))
         _picture(slide, charts[left_key], MARGIN, Inches(1.1), half, Inches(5.7))
@@ -111,6 +132,8 @@ def write_pptx(data: BoardData, charts: dict[str, Chart], highlights: list[str],
 
     slide = _slide(deck, t("quality", lang))
     _table(slide, quality_rows(data, lang), Inches(1.2), inner)
+    if incomplete:
+        _text(slide, incomplete, MARGIN, Inches(4.9), inner, Inches(0.6), size=12, bold=True, colour=RED)
     _text(slide, t("suppression", lang), MARGIN, Inches(5.6), inner, Inches(1.0), size=11, colour=GREY)
 
     deck.save(str(out))

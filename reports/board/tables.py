@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.formatting import fmt_date, fmt_decimal, fmt_int, fmt_percent, fmt_period
-from pipelines.metrics.catalogue import code_label, metric_name
+from pipelines.metrics.catalogue import code_label, metric_name, month_label
 from pipelines.metrics.periods import no_comparison_data
 from reports.board.model import BoardData, Kpi
 from reports.board.text import quality_label, t
@@ -42,10 +42,62 @@ def kpi_rows(data: BoardData, lang: str) -> list[list[str]]:
         rows.append([
             metric_name(kpi.metric, lang), show(kpi.current, lang, kpi.metric), show(kpi.previous, lang, kpi.metric),
             _change(kpi, lang),
-            show(kpi.target, lang, kpi.metric) if kpi.target is not None else t("none", lang),
+            show(kpi.target, lang, kpi.metric) if kpi.target is not None else _no_target(data, kpi.metric, lang),
             fmt_percent(kpi.achieved, lang) if kpi.achieved is not None else t("none", lang),
         ])
     return rows
+
+
+def _no_target(data: BoardData, metric: str, lang: str) -> str:
+    """Why a target cell is empty: several centres' unique-people targets do not add up, or there is none."""
+    view = data.targets.for_view(metric, None, data.date_from, data.date_to)
+    return t("not_additive", lang) if view.not_additive else t("none", lang)
+
+
+def targets_line(data: BoardData, lang: str) -> str:
+    """How the targets of several centres are combined ("" for one centre's project)."""
+    centres = data.targets.centres
+    if len(data.targets.projects) < 2:
+        return ""
+    return t("targets_summed", lang).format(count=len(centres) or len(data.targets.projects))
+
+
+def incomplete_line(data: BoardData, lang: str) -> str:
+    """The months of the period some centre in scope has not delivered ("" when complete)."""
+    return data.incomplete.note(lang)
+
+
+def project_rows(data: BoardData, lang: str) -> list[list[str]]:
+    """Per target metric: the figure from the project's start to the latest month with data, the pace to
+    the target then, the project target and the projection to the project's end."""
+    project = data.project
+    rows = [[t("indicator", lang), t("to_date", lang), t("pace", lang), t("project_target", lang),
+             t("projection", lang)]]
+    if project is None:
+        return rows
+    latest = project.data_months - 1
+    for item in project.metrics:
+        if latest >= 0:
+            flag = item.flags[latest]
+            to_date = show(flag if flag else item.cumulative[latest], lang, item.metric)
+            pace = item.pace[latest]
+        else:
+            to_date, pace = t("none", lang), None
+        target = (fmt_int(item.target, lang) if item.target is not None
+                  else t("not_additive", lang) if item.not_additive else t("none", lang))
+        rows.append([metric_name(item.metric, lang), to_date,
+                     fmt_int(pace, lang) if pace is not None else t("none", lang), target,
+                     fmt_int(item.projection, lang) if item.projection is not None else t("none", lang)])
+    return rows
+
+
+def project_note(data: BoardData, lang: str) -> str:
+    project = data.project
+    if project is None:
+        return ""
+    month = project.months[project.data_months - 1] if project.data_months else project.months[0]
+    return t("project_note", lang).format(start=fmt_date(project.date_from, lang), month=month_label(month, lang),
+                                          end=fmt_date(project.date_to, lang))
 
 
 COURSE_METRICS = ("course_participants", "enrolments", "course_completions", "level_gains")

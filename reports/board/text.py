@@ -40,6 +40,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "Period target = the project target pro rata to the project days in the period.",
     ),
     "none": ("—", "—"),
+    "project": ("Projekt od začátku", "Project to date"),
+    "to_date": ("Od začátku projektu", "Project to date"),
+    "pace": ("Tempo k cíli", "Pace to target"),
+    "project_target": ("Cíl projektu", "Project target"),
+    "projection": ("Projekce do konce", "Projection to the end"),
+    "project_note": (
+        "Od začátku projektu ({start}) do konce měsíce {month}; jedinečné osoby se počítají jednou za celé "
+        "období. Tempo k cíli = cíl poměrně ke dnům projektu do konce měsíce; projekce = dosavadní tempo "
+        "udržené do konce projektu ({end}).",
+        "From the project's start ({start}) to the end of {month}; unique people count once over the whole "
+        "span. Pace to target = the target pro rata to the project days to the month's end; projection = the "
+        "rate so far kept up to the project's end ({end}).",
+    ),
+    "not_additive": ("nesčítá se", "not additive"),
+    "targets_summed": (
+        "Cíle {count} center: počty a součty jsou sečteny; cíle jedinečných osob se nesčítají (osoba "
+        "obsloužená dvěma centry je jedna osoba), proto nejsou uvedeny.",
+        "Targets of {count} centres: counts and sums are added up; unique-people targets are not additive "
+        "(a person served by two centres is one person), so none is shown.",
+    ),
 }
 
 QUALITY: dict[str, tuple[str, str]] = {
