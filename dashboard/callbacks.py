@@ -24,7 +24,7 @@ from dashboard.auth.texts import word
 from dashboard.components import chart_card, notice
 from dashboard.data import ChartData, WarehouseSource
 from dashboard.delivery_calendar import incomplete_notice
-from dashboard.exports import export_table, to_csv, to_xlsx
+from dashboard.exports import export_table, to_csv, to_xlsx, with_incomplete
 from dashboard.i18n import t
 from dashboard.layout import filter_label, filter_options, navigation, period_options
 from dashboard.linkage_notice import summed_notice
@@ -262,6 +262,7 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         record(source.home, "export.download", f"{name}.{trigger['fmt']}", _view_detail(context))
         note = refused or NOTICE[view.lang] + (" " + SPARSE_NOTICE[view.lang] if data and data.sparse else "") + (
             " " + SUMMED_NOTICE[view.lang] if data and data.summed else "")
+        note = with_incomplete(note, context)  # the months of the period a centre in view has not delivered
         if trigger["fmt"] == "xlsx":
             return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang, note), f"{name}.xlsx")
         return {"content": to_csv(table, note), "filename": f"{name}.csv", "type": "text/csv"}

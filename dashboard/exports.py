@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import polars as pl
 import xlsxwriter
 
+from dashboard.delivery_calendar import CENTRE_FILTER, calendar_for
+from pipelines.delivery_calendar import INCOMPLETE_UNKNOWN, incomplete_note
+from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, code_label, dimension_name, metric_name
 from pipelines.safe_text import neutralise_frame
 
+if TYPE_CHECKING:  # dashboard.pages imports every page
+    from dashboard.pages.base import PageContext
+
 NOTE_SHEET = {"cs": "Poznámka", "en": "Note"}
+
+
+def with_incomplete(note: str, context: PageContext) -> str:
+    """`note` and, where the view's centres have not delivered months of its period, the note saying
+    which (the documents' wording, pipelines.delivery_calendar.incomplete_note)."""
+    lang = context.lang
+    try:
+        calendar = calendar_for(context)
+    except ReachError as error:
+        return " ".join(filter(None, (note, INCOMPLETE_UNKNOWN[lang].format(reason=str(error)))))
+    chosen = context.view.filters.get(CENTRE_FILTER) or None
+    missing = calendar.incomplete(context.period.date_from, context.period.date_to, chosen)
+    return " ".join(filter(None, (note, incomplete_note(missing, lang))))
 
 
 def export_table(published: pl.DataFrame, lang: str) -> pl.DataFrame:
