@@ -7,7 +7,7 @@ import polars as pl
 
 from charts import figures
 from dashboard.data import ChartData
-from dashboard.pages.base import Chart, Drawer, Loader, PageContext, compared_centres, ranked_with_rest
+from dashboard.pages.base import Chart, Drawer, Loader, PageContext, compared_centres, ranked_with_rest, view_centres
 
 REACHED = "clients_reached"
 
@@ -25,15 +25,19 @@ def _bars(dimension: str) -> Drawer:
 
 
 def map_region(ctx: PageContext) -> str | None:
-    """The one region the view selects (its region filter), whose districts the map draws."""
+    """The one region a view of several centres selects (its region filter), whose districts the map draws.
+
+    A user of one centre keeps the map of the districts their figures name (that centre's region),
+    whatever region is filtered: no other region's map is drawn for them.
+    """
     chosen = ctx.view.filters.get("region") or ()
-    return chosen[0] if len(chosen) == 1 else None
+    return chosen[0] if len(chosen) == 1 and len(view_centres(ctx) or ()) >= 2 else None
 
 
 def shows_regions(ctx: PageContext) -> bool:
     """The map shows the 14 regions for a view of several centres and no single region; a click on a
     region filters by it (in the URL as every filter) and the map drills down to its districts."""
-    return map_region(ctx) is None and len(compared_centres(ctx)) >= 2
+    return len(compared_centres(ctx)) >= 2 and len(ctx.view.filters.get("region") or ()) != 1
 
 
 def _place_map(metric: str) -> Loader:
