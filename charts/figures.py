@@ -516,7 +516,7 @@ def _project_series(part: pl.DataFrame, lang: str) -> dict[str, tuple[list[str],
 # The comparison of centres: its four columns, in order (the last is a share, the rest metrics).
 COMPARISON_METRICS = ("clients_reached", "new_clients", "reach_per_1000_foreign")
 FULFILMENT = "target_fulfilment"
-_FULFILMENT_WORDS = ("plnění cíle oslovených", "target fulfilment (clients reached)")
+_FULFILMENT_WORDS = ("Plnění cíle oslovených", "Target fulfilment (clients reached)")
 
 
 def fulfilment_name(lang: str) -> str:
@@ -554,7 +554,8 @@ def centre_comparison(frame: pl.DataFrame, lang: str, *, title: str | None = Non
             customdata=[["centre", code] for code in codes], hovertemplate="%{y}: %{text}<extra></extra>",
         ), row=1, col=index)
         top = max([v for v in values if v is not None] or [1])
-        figure.update_xaxes(range=[0, (top or 1) * 1.4], row=1, col=index)
+        figure.update_xaxes(range=[0, (top or 1) * 1.4], row=1, col=index,
+                            tickformat=".0%" if metric == FULFILMENT else None)
     figure.update_yaxes(autorange="reversed")
     figure.update_annotations(font={"size": 13})
     apply_theme(figure, lang, title=title, height=max(300, 100 + 40 * len(labels)))

@@ -99,7 +99,7 @@ def test_the_comparison_of_centres_shows_each_centres_figures(two_centres) -> No
     context = _context(home, targets)
     rows = _rows(COMPARISON, context)
     assert rows == {ULK_LABEL: ("7", "6", "3,0", "23\u00a0%"), LBK_LABEL: ("3", "3", "2,0", "5\u00a0%")}
-    assert "plnění cíle oslovených" in chart_table(COMPARISON.draw(COMPARISON.load(context), context), "cs").columns
+    assert "Plnění cíle oslovených" in chart_table(COMPARISON.draw(COMPARISON.load(context), context), "cs").columns
     context_en = _context(home, targets, search=JANUARY + "&lang=en")
     drawn_en = chart_table(COMPARISON.draw(COMPARISON.load(context_en), context_en), "en")
     assert "Reach per 1,000 foreign residents" in drawn_en.columns
