@@ -167,7 +167,7 @@ def test_board_pack_slides_convert_one_page_each(board_pptx: tuple[Path, Path], 
     pptx, pdf = board_pptx
     deck = Presentation(str(pptx))
     slides = list(deck.slides)
-    assert int(pdf_info(pdf)["Pages"]) == len(slides) == 7
+    assert int(pdf_info(pdf)["Pages"]) == len(slides) == 8  # with the project to date (the sample has targets)
     slide_size = (Emu(deck.slide_width).pt, Emu(deck.slide_height).pt)
     assert page_size(pdf) == pytest.approx(slide_size, abs=1)
     texts = page_texts(pdf, layout=False)
@@ -192,13 +192,13 @@ def test_board_pack_slides_convert_one_page_each(board_pptx: tuple[Path, Path], 
 def test_board_pack_pdf_opens_with_one_page_per_section(published_home: Home, tmp_path: Path) -> None:
     pdf = _report(published_home, "board", tmp_path / "board.pdf")
     info = pdf_info(pdf)
-    assert info["Pages"] == "6" and "A4" in info["Page size"]
+    assert info["Pages"] == "7" and "A4" in info["Page size"]  # six sections and the project to date
     assert page_size(pdf) == pytest.approx(A4_LANDSCAPE, abs=1)
-    headings = ["title", "trend", "reach", "reach", "courses", "quality"]
+    headings = ["title", "trend", "project", "reach", "reach", "courses", "quality"]
     texts = page_texts(pdf, layout=False)
     for number, (key, text) in enumerate(zip(headings, texts, strict=True), start=1):
         assert squash(t(key, "cs")) in squash(text), (number, key)
-        assert re.search(rf"(?<!\d){number}\s*/\s*6(?!\d)", text), number  # the page footer
+        assert re.search(rf"(?<!\d){number}\s*/\s*7(?!\d)", text), number  # the page footer
     width, height = page_size(pdf)
     for number, words in enumerate(page_words(pdf), start=1):
         assert overlapping_words(words) == [], f"page {number}: text drawn over text"
