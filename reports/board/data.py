@@ -133,4 +133,5 @@ def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_f
         comparison_has_data=has_data,
         project=_project(con, scope, targets, centres, coverage, date_to),
         incomplete=incomplete_months(con, scope, date_from, date_to),
+        people_summed=_compute(con, scope, date_from, date_to, ("clients_reached",)).people_summed_over_centres,
     )

@@ -86,6 +86,8 @@ class BoardData:
     project: ProjectToDate | None = None
     # The months of the period some centre in scope has not delivered yet (the delivery calendar).
     incomplete: Incomplete = field(default_factory=Incomplete)
+    # The pack's people counts are the sum of its centres' unique clients (pipelines/metrics/linkage.py).
+    people_summed: bool = False
 
     @property
     def previous(self) -> tuple[date, date]:

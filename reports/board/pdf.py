@@ -22,6 +22,7 @@ from reports.board.tables import (
     project_note,
     project_rows,
     quality_rows,
+    summed_line,
     targets_line,
 )
 from reports.board.text import t
@@ -92,11 +93,13 @@ def board_html(data: BoardData, charts: dict[str, Chart], highlights: list[str],
     warning = f'<p class="incomplete">{_e(incomplete)}</p>' if incomplete else ""
     combined = targets_line(data, lang)
     combined_note = f'<p class="note">{_e(combined)}</p>' if combined else ""
+    summed = summed_line(data, lang)
+    summed_note = f'<p class="note">{_e(summed)}</p>' if summed else ""
     sections = [
         f"""<section><h1>{_e(t('title', lang))}</h1>
 <div class="meta">{_e(data.targets.code)} {_e(project)}<br>{meta}</div>{warning}
 <h2>{_e(t('kpis', lang))}</h2>{_table(kpi_rows(data, lang))}
-<p class="note">{_e(t('targets_note', lang))}</p>{combined_note}
+<p class="note">{_e(t('targets_note', lang))}</p>{combined_note}{summed_note}
 <h2>{_e(t('highlights', lang))}</h2><ul class="highlights">{items}</ul></section>""",
         f"<section><h2>{_e(t('trend', lang))}</h2>{_chart(charts['trend'])}</section>",
         *([f"""<section><h2>{_e(t('project', lang))}</h2>{_chart(charts['project'], 'chart-short')}

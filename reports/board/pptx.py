@@ -24,6 +24,7 @@ from reports.board.tables import (
     project_note,
     project_rows,
     quality_rows,
+    summed_line,
     targets_line,
 )
 from reports.board.text import t
@@ -99,7 +100,8 @@ def write_pptx(data: BoardData, charts: dict[str, Chart], highlights: list[str],
     if incomplete:
         _text(slide, incomplete, MARGIN, Inches(1.75), inner, Inches(0.4), size=12, bold=True, colour=RED)
     _table(slide, kpi_rows(data, lang), Inches(2.2), inner)
-    _text(slide, " ".join(filter(None, (t("targets_note", lang), targets_line(data, lang)))),
+    notes = (t("targets_note", lang), targets_line(data, lang), summed_line(data, lang))
+    _text(slide, " ".join(filter(None, notes)),
           MARGIN, Inches(6.75), inner, Inches(0.6), size=10, colour=GREY)
 
     slide = _slide(deck, t("highlights", lang))

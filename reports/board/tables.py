@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipelines.formatting import fmt_date, fmt_decimal, fmt_int, fmt_percent, fmt_period
 from pipelines.metrics.catalogue import code_label, metric_name, month_label
+from pipelines.metrics.linkage import SUMMED_NOTICE
 from pipelines.metrics.periods import no_comparison_data
 from reports.board.model import BoardData, Kpi
 from reports.board.text import quality_label, t
@@ -60,6 +61,11 @@ def targets_line(data: BoardData, lang: str) -> str:
     if len(data.targets.projects) < 2:
         return ""
     return t("targets_summed", lang).format(count=len(centres) or len(data.targets.projects))
+
+
+def summed_line(data: BoardData, lang: str) -> str:
+    """That the pack's people counts over several centres are sums ("" where each person counts once)."""
+    return SUMMED_NOTICE[lang] if data.people_summed else ""
 
 
 def incomplete_line(data: BoardData, lang: str) -> str:

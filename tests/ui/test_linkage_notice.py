@@ -3,7 +3,6 @@ and in a chart's export, for whoever sees several centres not all of which deliv
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,28 +12,14 @@ from pipelines.metrics.linkage import SUMMED_NOTICE
 from reach.dashboard import create_dashboard
 from support import callbacks
 from support.access import signed_in_client
-from support.marts import MartBuilder, home_with_marts
+from support.linkage import two_centre_home
 
 QUARTER = "?preset=custom&from=2023-01-01&to=2023-03-31"
 
 
-def _home(root: Path, *, lbk_linked: bool) -> Home:
-    """15 clients in each centre (enough people for figures), five of them the same persons."""
-    marts = MartBuilder("ULK")
-    for centre in ("ULK", "LBK"):
-        marts.centre = centre
-        for n in range(15):
-            person = n if n < 5 else n + (100 if centre == "LBK" else 0)
-            linked = centre == "ULK" or lbk_linked
-            client = f"{centre}{n}"
-            marts.client(client, registered_on=date(2023, 1, 2), linkage_key=f"{person:064x}" if linked else None)
-            marts.contact(f"{client}-c", client, date(2023, 2, 1))
-    return home_with_marts(root, marts)
-
-
 @pytest.fixture(scope="module")
 def unlinked(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    return _home(tmp_path_factory.mktemp("unlinked"), lbk_linked=False)
+    return two_centre_home(tmp_path_factory.mktemp("unlinked"), lbk_linked=False)
 
 
 def test_the_ministry_is_told_national_counts_are_sums_where_a_centre_has_no_linkage_key(unlinked: Home) -> None:
@@ -55,7 +40,7 @@ def test_the_ministry_is_told_national_counts_are_sums_where_a_centre_has_no_lin
 
 
 def test_with_every_linkage_key_there_is_no_notice(tmp_path: Path) -> None:
-    home = _home(tmp_path / "linked", lbk_linked=True)
+    home = two_centre_home(tmp_path / "linked", lbk_linked=True)
     app = create_dashboard(home)
     ministry = signed_in_client(app, home, "ministry")
     answer = callbacks.render(app, ministry, "reach", QUARTER, ["on"])
