@@ -7,6 +7,7 @@
  *   boxes: the listbox/option roles around them are removed, so each input keeps its own role
  *   and the <fieldset>/<legend> or the field's label names the group.
  * - An element with data-label-for="ID" names the single input inside #ID (the privacy switch).
+ * - The date-range picker's wrapper is a group named by the field's label, without a trigger's ARIA.
  * - A chart's table view stays open, and a pressed row button keeps the focus, when the page is
  *   redrawn after the filter it set (otherwise a keyboard user is thrown back to the top).
  *
@@ -76,6 +77,25 @@
         }
     }
 
+    function repairDatePicker(wrapper) {
+        // The date-range picker's wrapper is a plain div carrying a popup trigger's ARIA (expanded,
+        // haspopup, disabled) and a name made of ids that do not exist; its inputs are the controls
+        // (each named, each opening the calendar). As a group named by the field's label it is valid.
+        ["aria-expanded", "aria-haspopup", "aria-disabled"].forEach(function (name) {
+            if (wrapper.hasAttribute(name)) {
+                wrapper.removeAttribute(name);
+            }
+        });
+        if (wrapper.getAttribute("role") !== "group") {
+            wrapper.setAttribute("role", "group");
+        }
+        var input = wrapper.querySelector("input[id]");
+        var name = input ? labelId(input.id) : null;
+        if (name && wrapper.getAttribute("aria-labelledby") !== name) {
+            wrapper.setAttribute("aria-labelledby", name);
+        }
+    }
+
     var openTables = {};
     var pendingFocus = null;
     var FOCUS_WAIT_MS = 15000;  // a redraw slower than this no longer moves the focus
@@ -121,10 +141,12 @@
         document.querySelectorAll(".dash-options-list").forEach(repairOptions);
         document.querySelectorAll("input.dash-dropdown-search").forEach(repairSearch);
         document.querySelectorAll(".dash-dropdown-trigger a.dash-dropdown-clear").forEach(repairClear);
+        document.querySelectorAll(".dash-datepicker-input-wrapper").forEach(repairDatePicker);
         keepViewState();
     }
 
-    var OBSERVED = ["role", "aria-selected", "tabindex", "aria-labelledby", "aria-label", "aria-hidden"];
+    var OBSERVED = ["role", "aria-selected", "tabindex", "aria-labelledby", "aria-label", "aria-hidden",
+                    "aria-expanded", "aria-haspopup", "aria-disabled"];
     var scheduled = false;
     function schedule() {
         if (!scheduled) {

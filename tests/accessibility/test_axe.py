@@ -79,3 +79,15 @@ def test_no_serious_or_critical_axe_violation_on_the_sign_in_page(dash_duo: Dash
     dash_duo.driver.get(dash_duo.server.url + f"/sign-in?lang={lang}&expired=1")  # with its notice
     problems += _audit(dash_duo, f"sign-in {lang} with a notice")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_serious_or_critical_axe_violation_with_a_custom_period(dash_duo: DashComposite, published_home: Home,
+                                                                   lang: str) -> None:
+    """The custom period shows the date-range picker, whose markup the other views never draw."""
+    start_signed_in(dash_duo, create_dashboard(published_home), published_home, "admin")
+    search = "preset=custom&from=2023-01-01&to=2023-03-31" + ("&lang=en" if lang == "en" else "")
+    dash_duo.driver.get(dash_duo.server_url + f"/?{search}")
+    rendered(dash_duo)
+    problems = _audit(dash_duo, f"admin {lang} /?{search}")
+    assert not problems, "\n".join(problems)
