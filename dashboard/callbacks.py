@@ -164,7 +164,7 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         Output("period-value-box", "style"), Output("label-custom", "children"), Output("custom-box", "style"),
         Output("label-comparison", "children"), *[Output(f"label-{d}", "children") for d in FILTER_DIMENSIONS],
         *[Output(f"filter-{d}", "placeholder") for d in FILTER_DIMENSIONS],
-        Output("clear-filters", "children"),
+        Output("clear-filters", "children"), Output("filter-box-centre", "style"),
         Input("url", "pathname"), Input("url", "search"),
     )
     def translate_controls(pathname: str | None, search: str | None) -> tuple:
@@ -179,8 +179,18 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
             None if view.preset == "custom" else HIDDEN,
             t("comparison", lang), *[filter_label(d, lang) for d in FILTER_DIMENSIONS],
             *[t("all", lang) for _ in FILTER_DIMENSIONS],
-            t("clear_filters", lang),
+            t("clear_filters", lang), None if _several_centres(view) else HIDDEN,
         )
+
+    def _several_centres(view: ViewState) -> bool:
+        """Whether the centre filter has a choice to offer: two centres with data in the user's scope
+        (one centre's dashboard has no centre widget), or a centre already chosen in the URL."""
+        if view.filters.get("centre"):
+            return True
+        scope = current_scope()
+        if scope is None or not source.published():
+            return False
+        return len(source.present_values("centre", scope)) > 1
 
     @app.callback(
         Output("content", "children"), Output("privacy-banner", "children"), Output("privacy-label", "children"),

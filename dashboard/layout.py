@@ -59,7 +59,7 @@ def shell(app_title: str, project_from: date, project_to: date, *, may_switch_pr
     the report buttons it may use, and `account` (name and sign-out) at the end of the header.
     """
     filters = [
-        html.Div(className="filter", children=[
+        html.Div(className="filter", id=f"filter-box-{dimension}", children=[
             html.Label(id=f"label-{dimension}", htmlFor=f"filter-{dimension}"),
             # Options come with the first callback, for the signed-in user's scope (never all values here).
             dcc.Dropdown(id=f"filter-{dimension}", multi=True, clearable=True, options=[]),

@@ -231,6 +231,7 @@ def test_the_browser_shows_the_comparison_and_the_centre_filter_changes_it(natio
     assert _table_rows(board, "centre-comparison") == expected
     assert expected[ULK_LABEL] == ("7", "6", "3,0", "23\u00a0%") and set(expected) == {ULK_LABEL, LBK_LABEL}
     board.wait_for_text_to_equal("#kpi-value-clients_reached", "10", timeout=TIMEOUT)
+    assert board.find_element("#filter-box-centre").is_displayed()
     # The centre filter (chosen in its dropdown): one centre's figures, no comparison, in the URL.
     board.find_element("#filter-centre").click()
     option = WebDriverWait(board.driver, TIMEOUT).until(lambda d: d.find_element(
@@ -284,6 +285,9 @@ def test_the_browser_shows_one_centre_as_before(dash_duo: DashComposite, publish
     _rendered(dash_duo)
     WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: d.find_elements(By.ID, "card-project-to-date"))
     assert not dash_duo.driver.find_elements(By.ID, "card-centre-comparison")
+    # No centre widget: the centre filter would offer the one centre there is.
+    WebDriverWait(dash_duo.driver, TIMEOUT).until(
+        lambda d: not d.find_element(By.ID, "filter-box-centre").is_displayed())
     dash_duo.driver.get(dash_duo.server_url + "/reach")
     _rendered(dash_duo)
     WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: _customdata(dash_duo, "reach-district"))
