@@ -16,7 +16,7 @@ from dash import html
 
 from dashboard.components import notice
 from dashboard.i18n import t
-from pipelines.delivery_calendar import Calendar, Cell, Deliveries, Status, due_date, read_deliveries
+from pipelines.delivery_calendar import Calendar, Cell, Deliveries, Status, due_date, missing_items, read_deliveries
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date
 from pipelines.metrics.catalogue import month_label
@@ -96,15 +96,6 @@ def calendar_table(calendar: Calendar, lang: str) -> html.Div:
                     **{"aria-label": t("calendar_region", lang)})
 
 
-def _items(missing: dict[str, list[date]], lang: str) -> str:
-    """`LBK (úno 2023); PHA, STC (led 2023, úno 2023)`: centres missing the same months named together."""
-    groups: dict[tuple[date, ...], list[str]] = {}
-    for centre, months in missing.items():
-        groups.setdefault(tuple(months), []).append(centre)
-    return "; ".join(f"{', '.join(centres)} ({', '.join(month_label(m.strftime('%Y-%m'), lang) for m in months)})"
-                     for months, centres in groups.items())
-
-
 def incomplete_notice(ctx: PageContext) -> list[html.Div]:
     """A warning naming the centres and months of the selected period not yet delivered (none: nothing)."""
     lang = ctx.lang
@@ -116,7 +107,7 @@ def incomplete_notice(ctx: PageContext) -> list[html.Div]:
     missing = calendar.incomplete(ctx.period.date_from, ctx.period.date_to, chosen)
     if not missing:
         return []
-    box = notice(t("incomplete_notice", lang).format(items=_items(missing, lang)), "warning")
+    box = notice(t("incomplete_notice", lang).format(items=missing_items(missing, lang)), "warning")
     box.id = "incomplete-notice"
     return [box]
 
