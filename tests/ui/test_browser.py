@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from dash.testing.composite import DashComposite
@@ -18,25 +18,19 @@ from dashboard.state.url import path_of
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
 from support.access import start_signed_in
+from support.browser import rendered, url_query
 from support.dashboard import as_shown, reach_metrics
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 60
 
 
-def _rendered(dash_duo: DashComposite) -> None:
-    """Content is on the page and no callback is still running."""
-    wait = WebDriverWait(dash_duo.driver, TIMEOUT)
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#content > *")) > 0)
-    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
 
 
-def _query(dash_duo: DashComposite) -> dict[str, list[str]]:
-    return parse_qs(urlparse(dash_duo.driver.current_url).query)
 
 
 def _wait_for_query(dash_duo: DashComposite, name: str, value: str) -> None:
-    WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: _query(dash_duo).get(name) == [value])
+    WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: url_query(dash_duo).get(name) == [value])
 
 
 def _kpi_text(dash_duo: DashComposite, metric: str) -> str:
@@ -59,14 +53,14 @@ def board(dash_duo: DashComposite, published_home: Home) -> DashComposite:
 def test_every_page_loads_without_console_errors(board: DashComposite) -> None:
     for page in PAGES:
         board.driver.get(board.server_url + path_of(page))
-        _rendered(board)
+        rendered(board)
         assert board.find_element(f"#nav-{page}").get_attribute("class").endswith("active")
         assert board.get_logs() == [], page
 
 
 def test_a_filter_change_updates_kpis_to_what_reach_metrics_prints(board: DashComposite, published_home: Home) -> None:
     board.driver.get(board.server_url + "/")
-    _rendered(board)
+    rendered(board)
     board.find_element("#filter-district").click()
     option = WebDriverWait(board.driver, TIMEOUT).until(lambda d: d.find_element(
         By.XPATH, "//*[contains(@class, 'dash-dropdown-option') and normalize-space(.)='Ústí nad Labem']"))
@@ -82,13 +76,13 @@ def test_a_filter_change_updates_kpis_to_what_reach_metrics_prints(board: DashCo
 
 def test_language_switch(board: DashComposite, published_home: Home) -> None:
     board.driver.get(board.server_url + "/")
-    _rendered(board)
+    rendered(board)
     assert board.find_element("#nav-overview").text == "Přehled"
     assert _plotly_month_name(board) == "leden"  # Plotly's Czech locale, served from the app's assets
     board.driver.find_element(By.XPATH, "//*[@id='lang']//label[normalize-space(.)='EN']").click()
     board.wait_for_text_to_equal("#nav-overview", "Overview", timeout=TIMEOUT)
     _wait_for_query(board, "lang", "en")
-    _rendered(board)
+    rendered(board)
     board.wait_for_text_to_equal("#kpi-clients_reached .kpi-name", "Clients reached", timeout=TIMEOUT)
     WebDriverWait(board.driver, TIMEOUT).until(lambda d: _plotly_month_name(board) == "January")
     contacts = reach_metrics(published_home, ("contacts",), {})["contacts"]
@@ -99,7 +93,7 @@ def test_language_switch(board: DashComposite, published_home: Home) -> None:
 def test_a_link_restores_the_same_view(board: DashComposite, published_home: Home) -> None:
     link = "/reach?preset=quarter&pv=2022-Q4&cmp=year&nationality=UA&lang=en"
     board.driver.get(board.server_url + link)
-    _rendered(board)
+    rendered(board)
     board.wait_for_text_to_equal("#preset", "Quarter", timeout=TIMEOUT)
     board.wait_for_text_to_equal("#period-value", "2022 Q4", timeout=TIMEOUT)
     board.wait_for_text_to_equal("#comparison", "Same period a year earlier", timeout=TIMEOUT)
@@ -107,10 +101,10 @@ def test_a_link_restores_the_same_view(board: DashComposite, published_home: Hom
     assert board.find_element("#nav-reach").get_attribute("class").endswith("active")
     assert board.find_element("#period-line").text.startswith("Period: 1 Oct 2022 – 31 Dec 2022")
     assert urlparse(board.driver.current_url).path == "/reach"
-    assert _query(board)["nationality"] == ["UA"]
+    assert url_query(board)["nationality"] == ["UA"]
     # The page link keeps the filters: the overview shows the KPIs of the same view.
     board.find_element("#nav-overview").click()
-    _rendered(board)
+    rendered(board)
     expected = reach_metrics(published_home, ("clients_reached",), {"nationality": ("UA",)},
                              date_from=date(2022, 10, 1), date_to=date(2022, 12, 31))
     board.wait_for_text_to_equal("#kpi-value-clients_reached", as_shown(expected["clients_reached"], "en"),
@@ -119,12 +113,12 @@ def test_a_link_restores_the_same_view(board: DashComposite, published_home: Hom
 
 def test_a_click_on_a_chart_filters_by_it(board: DashComposite) -> None:
     board.driver.get(board.server_url + "/reach")
-    _rendered(board)
+    rendered(board)
     first_bar = board.driver.find_element(By.CSS_SELECTOR, ".chart-card .js-plotly-plot .point path")
     before = _first_chart_text(board)
     ActionChains(board.driver).move_to_element(first_bar).click().perform()
     _wait_for_query(board, "nationality", "UA")  # the largest nationality of the sample is Ukraine
-    _rendered(board)
+    rendered(board)
     assert "Ukrajina" in board.find_element("#filter-nationality").text
     assert _first_chart_text(board) != before
     assert board.get_logs() == []
@@ -137,10 +131,10 @@ def _first_chart_text(board: DashComposite) -> str:
 
 def test_privacy_mode_can_be_switched_off_on_this_screen_and_says_so(board: DashComposite) -> None:
     board.driver.get(board.server_url + "/")
-    _rendered(board)
+    rendered(board)
     assert board.find_element("#privacy-label").text == t("privacy_on", "cs")
     board.driver.find_element(By.CSS_SELECTOR, "#privacy input").click()
     # Switched off: the label says exact figures, the banner says they hold on this screen only.
     board.wait_for_text_to_equal("#privacy-label", t("privacy_off", "cs"), timeout=TIMEOUT)
     board.wait_for_contains_text("#privacy-banner", t("privacy_off_warning", "cs"), timeout=TIMEOUT)
-    assert "privacy" not in _query(board)  # never in a shared link
+    assert "privacy" not in url_query(board)  # never in a shared link

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from accessibility._browser import AXE_SCRIPT, AXE_TAGS, FAILING_IMPACTS, describe
@@ -43,6 +42,7 @@ from pipelines.reference.tiles import region_tiles
 from pipelines.targets import load_targets
 from reach.dashboard import create_dashboard
 from support.access import start_signed_in
+from support.browser import rendered, url_query
 from support.marts import MartBuilder, home_with_marts
 
 TIMEOUT = 60
@@ -182,14 +182,8 @@ def test_one_centre_loaded_the_overview_and_map_are_as_before(published_home: Ho
 # --- in a real headless Chromium ---------------------------------------------------------------------------
 
 
-def _rendered(dash_duo: DashComposite) -> None:
-    wait = WebDriverWait(dash_duo.driver, TIMEOUT)
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#content > *")) > 0)
-    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
 
 
-def _query(dash_duo: DashComposite) -> dict[str, list[str]]:
-    return parse_qs(urlparse(dash_duo.driver.current_url).query)
 
 
 def _customdata(dash_duo: DashComposite, chart: str) -> list[list[str]]:
@@ -221,11 +215,11 @@ def national(dash_duo: DashComposite, two_centres, monkeypatch: pytest.MonkeyPat
 def test_the_browser_shows_the_comparison_and_the_centre_filter_changes_it(national) -> None:
     board, home, targets = national
     board.driver.get(board.server_url + "/" + JANUARY)
-    _rendered(board)
+    rendered(board)
     # So few people are "too few" when protected: the admin switches protection off to see the figures.
     board.driver.find_element(By.CSS_SELECTOR, "#privacy input").click()
     board.wait_for_text_to_equal("#privacy-label", t("privacy_off", "cs"), timeout=TIMEOUT)
-    _rendered(board)
+    rendered(board)
     WebDriverWait(board.driver, TIMEOUT).until(lambda d: _table_rows(board, "centre-comparison"))
     expected = _rows(COMPARISON, _context(home, targets))  # exact, as the metric layer gives them
     assert _table_rows(board, "centre-comparison") == expected
@@ -237,9 +231,9 @@ def test_the_browser_shows_the_comparison_and_the_centre_filter_changes_it(natio
     option = WebDriverWait(board.driver, TIMEOUT).until(lambda d: d.find_element(
         By.XPATH, f"//*[contains(@class, 'dash-dropdown-option') and normalize-space(.)='{LBK_LABEL}']"))
     option.click()
-    WebDriverWait(board.driver, TIMEOUT).until(lambda d: _query(board).get("centre") == ["LBK"])
+    WebDriverWait(board.driver, TIMEOUT).until(lambda d: url_query(board).get("centre") == ["LBK"])
     board.wait_for_text_to_equal("#kpi-value-clients_reached", "3", timeout=TIMEOUT)
-    _rendered(board)
+    rendered(board)
     assert not board.driver.find_elements(By.ID, "card-centre-comparison")
     assert board.get_logs() == []
 
@@ -248,15 +242,15 @@ def test_the_browser_shows_the_comparison_and_the_centre_filter_changes_it(natio
 def test_the_browser_draws_the_regions_and_a_click_drills_down(national) -> None:
     board, _, _ = national
     board.driver.get(board.server_url + "/reach" + JANUARY)
-    _rendered(board)
+    rendered(board)
     wait = WebDriverWait(board.driver, TIMEOUT)
     wait.until(lambda d: _customdata(board, "reach-district"))
     assert _customdata(board, "reach-district") == [["region", code] for code in region_tiles()]
     liberec = list(region_tiles()).index("CZ051")
     points = board.driver.find_elements(By.CSS_SELECTOR, "#card-reach-district .js-plotly-plot .scatterlayer .point")
     ActionChains(board.driver).move_to_element(points[liberec]).click().perform()
-    wait.until(lambda d: _query(board).get("region") == ["CZ051"])
-    _rendered(board)
+    wait.until(lambda d: url_query(board).get("region") == ["CZ051"])
+    rendered(board)
     districts = {d.code for d in districts_of_region("CZ051")}
     wait.until(lambda d: {code for _, code in _customdata(board, "reach-district") or []} == districts)
     assert "Liberecký kraj" in board.find_element("#filter-region").text
@@ -267,14 +261,14 @@ def test_the_browser_draws_the_regions_and_a_click_drills_down(national) -> None
 def test_a_link_with_a_centre_and_a_region_restores_the_view(national) -> None:
     board, _, _ = national
     board.driver.get(board.server_url + "/reach" + JANUARY + "&centre=ULK&region=CZ042&lang=en")
-    _rendered(board)
+    rendered(board)
     board.wait_for_contains_text("#filter-centre", "ULK", timeout=TIMEOUT)
     assert "Ústí nad Labem Region" in board.find_element("#filter-region").text
     assert board.find_element("#nav-reach").get_attribute("class").endswith("active")
     WebDriverWait(board.driver, TIMEOUT).until(lambda d: _customdata(board, "reach-district"))
     assert {code for _, code in _customdata(board, "reach-district")} == {
         d.code for d in districts_of_region("CZ042")}
-    assert _query(board)["centre"] == ["ULK"] and _query(board)["region"] == ["CZ042"]
+    assert url_query(board)["centre"] == ["ULK"] and url_query(board)["region"] == ["CZ042"]
     assert board.get_logs() == []
 
 
@@ -282,14 +276,14 @@ def test_a_link_with_a_centre_and_a_region_restores_the_view(national) -> None:
 def test_the_browser_shows_one_centre_as_before(dash_duo: DashComposite, published_home: Home) -> None:
     start_signed_in(dash_duo, create_dashboard(published_home), published_home)
     dash_duo.driver.get(dash_duo.server_url + "/")
-    _rendered(dash_duo)
+    rendered(dash_duo)
     WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: d.find_elements(By.ID, "card-project-to-date"))
     assert not dash_duo.driver.find_elements(By.ID, "card-centre-comparison")
     # No centre widget: the centre filter would offer the one centre there is.
     WebDriverWait(dash_duo.driver, TIMEOUT).until(
         lambda d: not d.find_element(By.ID, "filter-box-centre").is_displayed())
     dash_duo.driver.get(dash_duo.server_url + "/reach")
-    _rendered(dash_duo)
+    rendered(dash_duo)
     WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: _customdata(dash_duo, "reach-district"))
     assert {code for _, code in _customdata(dash_duo, "reach-district")} == {
         d.code for d in districts_of_region("CZ042")}
@@ -311,13 +305,13 @@ def _axe_on(board: DashComposite, selector: str) -> list[dict]:
 def test_the_national_overview_and_regions_map_are_axe_clean(national) -> None:
     board, _, _ = national
     board.driver.get(board.server_url + "/" + JANUARY)
-    _rendered(board)
+    rendered(board)
     board.driver.find_element(By.CSS_SELECTOR, "#privacy input").click()  # the comparison with its figures
     board.wait_for_text_to_equal("#privacy-label", t("privacy_off", "cs"), timeout=TIMEOUT)
     problems = []
     for path, card in (("/", "card-centre-comparison"), ("/reach", "card-reach-district")):
         board.driver.get(board.server_url + path + JANUARY + "&lang=en")
-        _rendered(board)
+        rendered(board)
         WebDriverWait(board.driver, TIMEOUT).until(lambda d, card=card: d.find_elements(By.ID, card))
         board.driver.execute_script(
             "document.querySelectorAll('details.chart-table').forEach(function (d) { d.open = true; })")
