@@ -14,7 +14,7 @@ import duckdb
 
 from pipelines.access import Scope
 from pipelines.errors import ReachError
-from pipelines.metrics import MetricQuery, compute
+from pipelines.metrics import MetricQuery, MetricResult, compute
 from pipelines.metrics.protection import Protection
 from pipelines.reference.centres import centre
 from pipelines.reference.labels import label
@@ -40,9 +40,12 @@ def _query(scope: Scope, date_from: date, date_to: date, metrics: tuple[str, ...
                        where=dict(where or {}), protection=Protection.EXACT, scope=scope)
 
 
-def indicator_value(con: duckdb.DuckDBPyConnection, indicator: Indicator, date_from: date, date_to: date, *,
-                    scope: Scope) -> Cell:
-    result = compute(con, _query(scope, date_from, date_to, (indicator.metric,), where=indicator.where))
+def indicator_result(con: duckdb.DuckDBPyConnection, indicator: Indicator, date_from: date, date_to: date, *,
+                     scope: Scope) -> MetricResult:
+    return compute(con, _query(scope, date_from, date_to, (indicator.metric,), where=indicator.where))
+
+
+def _value(result: MetricResult, indicator: Indicator) -> Cell:
     cells = column_cells(result, indicator.metric)
     return cells[0] if cells else 0
 
@@ -117,15 +120,18 @@ def gather_ministry(con: duckdb.DuckDBPyConnection, framework: Framework, target
     main = framework.indicator(framework.breakdown_indicator)
     value = {"date_from": date_from, "date_to": date_to, "scope": scope}
     codes, sheets = centre_sheets(con, framework, **value)
+    results = {i.code: indicator_result(con, i, **value)
+               for i in (*framework.indicators, *framework.reported_separately)}
     return MinistryData(
         framework=framework, date_from=date_from, date_to=date_to,
-        indicators=tuple(IndicatorValue(i, indicator_value(con, i, **value)) for i in framework.indicators),
-        separate=tuple(IndicatorValue(i, indicator_value(con, i, **value)) for i in framework.reported_separately),
+        indicators=tuple(IndicatorValue(i, _value(results[i.code], i)) for i in framework.indicators),
+        separate=tuple(IndicatorValue(i, _value(results[i.code], i)) for i in framework.reported_separately),
         breakdowns=tuple(breakdown(con, main, dim, **value) for dim in framework.breakdown_dimensions),
         targets=targets,
         target_rows=target_rows(con, targets, **value),
         provenance=read_provenance(con, scope),
         centre_codes=codes, national=scope.everything, centres=sheets,
         incomplete=incomplete_months(con, scope, date_from, date_to),
-        people_across_centres=compute(con, _query(scope, date_from, date_to, (main.metric,))).people_across_centres,
+        # The breakdown indicator's own result says how its people are counted across centres (linkage.py).
+        people_across_centres=results[main.code].people_across_centres,
     )

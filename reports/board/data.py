@@ -39,9 +39,9 @@ def _compute(con: duckdb.DuckDBPyConnection, scope: Scope, date_from: date, date
 
 
 def _kpis(con: duckdb.DuckDBPyConnection, scope: Scope, targets: ProjectTargets, date_from: date, date_to: date,
-          has_data: bool) -> tuple[Kpi, ...]:
+          has_data: bool, now: MetricResult) -> tuple[Kpi, ...]:
+    """The KPIs: `now` is the period's KPI_METRICS, the previous period's are computed here."""
     previous = previous_of(date_from, date_to)
-    now = _compute(con, scope, date_from, date_to, KPI_METRICS)
     before = _compute(con, scope, previous.date_from, previous.date_to, KPI_METRICS)
     # Before the first delivery there is nothing to compare with: no figure, never a 0.
     return tuple(
@@ -123,9 +123,12 @@ def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_f
                        ("course_participants", "enrolments", "course_completions", "level_gains"),
                        ("service",), {"service": COURSE_TYPES})
     has_data = comparison_has_data(previous_of(date_from, date_to), coverage)
+    # The KPIs count people (clients_reached) over the pack's scope, unfiltered: their result says
+    # how people are counted across centres (pipelines/metrics/linkage.py) for the whole pack.
+    now = _compute(con, scope, date_from, date_to, KPI_METRICS)
     return BoardData(
         date_from=date_from, date_to=date_to, targets=targets,
-        kpis=_kpis(con, scope, targets, date_from, date_to, has_data),
+        kpis=_kpis(con, scope, targets, date_from, date_to, has_data, now),
         comparisons=tuple(_comparison(con, scope, m, d, date_from, date_to, has_data) for m, d in COMPARED),
         charts=_charts(con, scope, date_from, date_to),
         provenance=provenance,
@@ -133,5 +136,5 @@ def gather_board(con: duckdb.DuckDBPyConnection, targets: ProjectTargets, date_f
         comparison_has_data=has_data,
         project=_project(con, scope, targets, centres, coverage, date_to),
         incomplete=incomplete_months(con, scope, date_from, date_to),
-        people_summed=_compute(con, scope, date_from, date_to, ("clients_reached",)).people_summed_over_centres,
+        people_summed=now.people_summed_over_centres,
     )
