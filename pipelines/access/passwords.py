@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -10,8 +12,14 @@ from pipelines.errors import ReachError
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # a longer "password" is a denial-of-service attempt on the hash, not a password
 _HASHER = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
-# Verified when the account does not exist, so an unknown name takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not a password of any account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the account does not exist, so an unknown name takes as long as a wrong password.
+    Computed on first use, not at import (an Argon2 hash takes about 0.4 s: every `reach` command and
+    report imports this module, few verify a password)."""
+    return _HASHER.hash("not a password of any account")
 
 
 def check_password_policy(password: str) -> None:
@@ -31,6 +39,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if len(password) > MAX_LENGTH:
         return False
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
