@@ -21,6 +21,7 @@ from charts import figures
 from dashboard.accessibility import register_accessibility
 from dashboard.auth import current_role, current_scope, record
 from dashboard.auth.texts import word
+from dashboard.card_cache import kept_card
 from dashboard.components import chart_card, notice
 from dashboard.data import ChartData, WarehouseSource
 from dashboard.delivery_calendar import incomplete_notice
@@ -47,7 +48,7 @@ from dashboard.state.url import (
     resolve_period,
     to_search,
 )
-from pipelines.access import Scope
+from pipelines.access import Role, Scope
 from pipelines.errors import ReachError
 from pipelines.formatting import fmt_date, fmt_period
 from pipelines.metrics.catalogue import METRICS_BY_NAME
@@ -299,19 +300,25 @@ def render_content(context: PageContext) -> list[Any]:
     return parts
 
 
-def _chart_card(chart: Chart, context: PageContext) -> html.Div:
+def _chart_card(chart: Chart, context: PageContext) -> html.Section:
+    """The chart's card, drawn once per build, scope, role and view (dashboard/card_cache.py)."""
     lang = context.lang
+    role = current_role()
     try:
-        data = chart.load(context)
-        figure = chart.draw(data, context)
-        role = current_role()
-        return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden, sparse=data.sparse,
-                          ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters,
-                          exports=role is not None and role.may_export_charts,
-                          trace=_traced_metric(data, context))
-    except ReachError as error:
+        return kept_card(chart.id, context, role, lambda: _drawn_card(chart, context, role))
+    except ReachError as error:  # not kept: said again on every view (its cause may be gone by then)
         figure = figures.empty_figure(str(error), lang)
         return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)
+
+
+def _drawn_card(chart: Chart, context: PageContext, role: Role | None) -> html.Section:
+    lang = context.lang
+    data = chart.load(context)
+    figure = chart.draw(data, context)
+    return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden, sparse=data.sparse,
+                      ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters,
+                      exports=role is not None and role.may_export_charts,
+                      trace=_traced_metric(data, context))
 
 
 def _traced_metric(data: ChartData, context: PageContext) -> str | None:

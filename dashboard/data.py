@@ -23,7 +23,7 @@ import contextvars
 import itertools
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -265,6 +265,11 @@ class WarehouseSource:
             return None
         with self._generation() as generation:
             return generation.built_at
+
+    def build(self) -> Hashable:
+        """The id of the build being read (the pinned generation's, within a request): the caches' key."""
+        with self._generation() as generation:
+            return generation.build
 
     def _cached(self, what: str, scope: Scope, read: Any) -> Any:
         """`read(cursor)` once per generation and scope (another scope never sees this one's answer)."""

@@ -10,6 +10,8 @@ different scopes never share an entry, and neither do protected and exact figure
 
 When a new build is published the entries of every other build are dropped (`publish`), and an
 answer read from a replaced build (a request that pinned it before the publish) is not kept.
+A cache `derived` from this one (the drawn chart cards, dashboard/card_cache.py) follows it: every
+publish and every clear of this one is applied to it too.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class ResultCache:
         self._build: Hashable | None = None
         self.hits = 0
         self.misses = 0
+        self._derived: dict[str, ResultCache] = {}  # caches made from these answers (derived)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -66,6 +69,8 @@ class ResultCache:
             self._build = build
             for key in [key for key in self._entries if key[0] != build]:
                 del self._entries[key]
+            for cache in self._derived.values():  # under this lock: two publishes reach them in order
+                cache.publish(build)
 
     def get_or_compute(self, build: Hashable, what: str, query: MetricQuery, compute: Callable[[], T]) -> T:
         """The answer kept for (build, what, query), else `compute()` (kept while `build` is the current one).
@@ -73,7 +78,11 @@ class ResultCache:
         An exception from `compute` is raised and nothing is kept. Two threads asking the same new
         key at once may both compute it; the answers are equal, the later one is kept.
         """
-        key = (build, what, *query_key(query))
+        return self.get_or_compute_key(build, (what, *query_key(query)), compute)
+
+    def get_or_compute_key(self, build: Hashable, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """Like get_or_compute, for a caller that makes the rest of the key itself (dashboard/card_cache.py)."""
+        key = (build, *key)
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
@@ -89,6 +98,19 @@ class ResultCache:
                     self._entries.popitem(last=False)
         return value
 
+    def derived(self, name: str, max_entries: int) -> ResultCache:
+        """The cache `name` of what is made from this one's answers (drawn chart cards), made on first use:
+        it is told of every publish and every clear of this one, so it never outlives the answers it was
+        made from."""
+        with self._lock:
+            if name not in self._derived:
+                cache = ResultCache(max_entries)
+                cache.publish(self._build)
+                self._derived[name] = cache
+            return self._derived[name]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            for cache in self._derived.values():
+                cache.clear()

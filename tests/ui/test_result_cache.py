@@ -9,21 +9,29 @@ is published the way `reach build` publishes one: a whole file renamed onto ware
 
 from __future__ import annotations
 
+import contextvars
 import os
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from dash import html
 
-from dashboard.data import WarehouseSource
+from dashboard.callbacks import Board, render_content
+from dashboard.card_cache import SHARED_PARTS, card_key
+from dashboard.data import ChartData, WarehouseSource
+from dashboard.pages import PAGE_MODULES
+from dashboard.pages.base import Chart, PageContext
 from dashboard.result_cache import ResultCache, query_key
-from pipelines.access import EVERYTHING, Scope
+from dashboard.state.url import Period, ViewState, parse_view
+from pipelines.access import EVERYTHING, Role, Scope
 from pipelines.disclosure.record_keys import add_record_keys
 from pipelines.disclosure.secret import secret_for_build
 from pipelines.home import Home
 from pipelines.metrics import MetricQuery, compute, open_warehouse
 from pipelines.metrics.protection import Protection
+from pipelines.targets import load_targets
 from reach.dashboard import create_dashboard
 from support import callbacks
 from support.access import signed_in_client
@@ -206,3 +214,184 @@ def test_through_the_app_each_user_gets_their_own_scope_and_the_new_build(
     assert shown("ULK") == expected("ULK") != first["ULK"]
     assert shown("LBK") == expected("LBK")
 
+
+
+# --- drawn chart cards (dashboard/card_cache.py) ----------------------------------------------------------
+
+
+def _counted_draws(monkeypatch: pytest.MonkeyPatch, page: str) -> list[str]:
+    """The ids of the page's charts each time one is drawn: every chart's own drawer, wrapped to count."""
+    drawn: list[str] = []
+
+    def counted(chart: Chart) -> Chart:
+        def draw(data: ChartData, ctx: PageContext) -> object:
+            drawn.append(chart.id)
+            return chart.draw(data, ctx)
+        return replace(chart, draw=draw)
+
+    module = PAGE_MODULES[page]
+    monkeypatch.setattr(module, "CHARTS", tuple(counted(chart) for chart in module.CHARTS))
+    return drawn
+
+
+def _export_buttons(answer: dict[str, object]) -> int:
+    return sum(1 for c in callbacks.components(answer)
+               if isinstance(c["props"].get("id"), dict) and c["props"]["id"].get("type") == "export")
+
+
+def test_a_card_is_drawn_once_per_build_scope_role_and_view(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Reach page through the app: asked again, the same cards without drawing; for another scope, another
+    role, exact figures, another language or any other view, cards drawn for it; after a new build, new cards."""
+    drawn = _counted_draws(monkeypatch, "reach")
+    app = create_dashboard(home)
+    users = {name: signed_in_client(app, home, role, name=f"{role}-{name}", centres=centres)
+             for name, role, centres in (("ULK", "coordinator", ("ULK",)), ("LBK", "coordinator", ("LBK",)),
+                                         ("analyst", "analyst", ("ULK",)), ("ministry", "ministry", ()))}
+
+    def page(user: str, search: str = SEARCH, privacy: tuple[str, ...] = ("on",)) -> tuple[dict[str, object], int]:
+        before = len(drawn)
+        answer = callbacks.render(app, users[user], "reach", search, list(privacy))
+        return answer, len(drawn) - before
+
+    first, charts = page("ULK")
+    assert charts == len(PAGE_MODULES["reach"].CHARTS)
+    again, count = page("ULK")
+    assert count == 0 and callbacks.text_of(again) == callbacks.text_of(first)
+
+    # Another scope: its own cards, with its own figures (LBK's people live in another district).
+    other, count = page("LBK")
+    assert count == charts
+    assert callbacks.drawn(other, "reach-district") != callbacks.drawn(first, "reach-district")
+    # Another role with the same scope, and exact figures: drawn for them, never the coordinator's.
+    assert page("analyst")[1] == charts
+    assert page("analyst", privacy=())[1] == charts
+    ministry, count = page("ministry")
+    assert count == charts and _export_buttons(ministry) == 0 < _export_buttons(first)
+
+    # The language and every other part of the view give cards of their own.
+    english, count = page("ULK", SEARCH + "&lang=en")
+    assert count == charts
+    assert "Clients reached by service" in callbacks.text_of(english)
+    assert "Clients reached by service" not in callbacks.text_of(first)
+    for variant in ("&district=CZ0427", "&cmp=none", "&cmp=year",
+                    "&district=CZ0427&lang=en"):
+        assert page("ULK", SEARCH + variant)[1] == charts, variant
+    assert page("ULK", "?preset=custom&from=2022-09-01&to=2023-07-31")[1] == charts
+
+    # A new build: nothing drawn from the old one is served, and the new figures are drawn.
+    _publish(home, {"ULK": SECOND_BUILD_ULK, "LBK": PEOPLE["LBK"]})
+    after, count = page("ULK")
+    assert count == charts
+    assert callbacks.drawn(after, "reach-district") != callbacks.drawn(first, "reach-district")
+    assert page("ULK")[1] == 0  # kept for the new build
+
+
+def test_a_served_card_is_the_one_drawn_afresh(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After other scopes asked the same view, each user's cached Overview cards equal the cards drawn
+    for them with every cache emptied."""
+    drawn = _counted_draws(monkeypatch, "overview")
+    sources: list[WarehouseSource] = []
+
+    class Recorded(WarehouseSource):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            sources.append(self)
+
+    monkeypatch.setattr("dashboard.app.WarehouseSource", Recorded)
+    app = create_dashboard(home)
+    [source] = sources
+    users = {centre: signed_in_client(app, home, "coordinator", name=f"coordinator-{centre}", centres=(centre,))
+             for centre in ("ULK", "LBK")}
+    cached = {}
+    for centre in ("ULK", "LBK", "ULK", "LBK"):
+        cached[centre] = callbacks.text_of(callbacks.render(app, users[centre], "overview", SEARCH, ["on"]))
+    assert cached["ULK"] != cached["LBK"]
+    count = len(drawn)
+    for centre in ("LBK", "ULK"):
+        source.results.clear()  # the cards go with the results they were drawn from
+        fresh = callbacks.text_of(callbacks.render(app, users[centre], "overview", SEARCH, ["on"]))
+        assert fresh == cached[centre], centre
+    assert len(drawn) > count
+
+
+def _context(**changes: object) -> PageContext:
+    view = ViewState(page="reach", preset="custom", custom_from=FROM, custom_to=TO, filters={"sex": ("female",)})
+    context = PageContext(None, view, Period(FROM, TO), None, Protection.PROTECTED,  # type: ignore[arg-type]
+                          None, None, scope=ULK)  # type: ignore[arg-type]
+    return replace(context, **changes)
+
+
+def test_the_card_key_holds_the_role_the_day_and_every_part_of_the_view_and_context() -> None:
+    base = _context()
+    view = base.view
+    views = {
+        "page": replace(view, page="overview"), "preset": replace(view, preset="project"),
+        "period_value": replace(view, period_value="2023"), "custom_from": replace(view, custom_from=date(2022, 9, 1)),
+        "custom_to": replace(view, custom_to=date(2023, 6, 30)), "comparison": replace(view, comparison="none"),
+        "filters": replace(view, filters={"sex": ("male",)}), "lang": replace(view, lang="en"),
+        "ignored": replace(view, ignored=("from",)),
+    }
+    assert set(views) == {f.name for f in fields(ViewState)}  # a new part of the view needs a variant here
+    contexts = {
+        "view": [_context(view=v) for v in views.values()],
+        "period": [_context(period=Period(FROM, date(2023, 6, 30)))],
+        "comparison": [_context(comparison=Period(date(2021, 8, 1), date(2022, 7, 31)))],
+        "protection": [_context(protection=Protection.EXACT)],
+        "comparison_has_data": [_context(comparison_has_data=False)],
+        "scope": [_context(scope=LBK), _context(scope=EVERYTHING),
+                  _context(scope=Scope(frozenset({"ULK"}), frozenset({"CZ0427"})))],
+    }
+    assert set(contexts) == {f.name for f in fields(PageContext)} - SHARED_PARTS
+    today = date(2026, 12, 2)
+    keys = [card_key("reach-service", c, Role.COORDINATOR, today) for cs in contexts.values() for c in cs]
+    keys += [card_key("reach-service", base, role, today) for role in (Role.ANALYST, Role.MINISTRY, None)]
+    keys += [card_key("reach-service", base, Role.COORDINATOR, date(2026, 12, 3)),
+             card_key("reach-district", base, Role.COORDINATOR, today)]
+    assert len(set(keys) | {card_key("reach-service", base, Role.COORDINATOR, today)}) == 1 + len(keys)
+    # The same view written again (filters given in another order) is the same card.
+    two = _context(view=replace(view, filters={"sex": ("female",), "district": ("CZ0427",)}))
+    owt = _context(view=replace(view, filters={"district": ("CZ0427",), "sex": ("female",)}))
+    assert card_key("c", two, Role.COORDINATOR, today) == card_key("c", owt, Role.COORDINATOR, today)
+    with pytest.raises(TypeError):
+        card_key("c", _context(scope=None), Role.COORDINATOR, today)
+
+
+def test_a_derived_cache_follows_every_publish_and_clear_of_its_results() -> None:
+    results = ResultCache()
+    results.publish("build-1")
+    cards = results.derived("cards", 2)
+    assert results.derived("cards", 2) is cards  # one per name
+    card = cards.get_or_compute_key("build-1", ("card", "a"), object)
+    assert cards.get_or_compute_key("build-1", ("card", "a"), object) is card
+    results.publish("build-2")
+    assert len(cards) == 0
+    cards.get_or_compute_key("build-1", ("card", "a"), object)  # drawn from a replaced build: not kept
+    assert len(cards) == 0
+    for name in ("a", "b", "c"):
+        cards.get_or_compute_key("build-2", ("card", name), object)
+    assert len(cards) == 2  # bounded
+    results.clear()
+    assert len(cards) == 0
+
+
+def test_a_card_drawn_from_a_replaced_build_is_not_served_for_the_new_one(home: Home) -> None:
+    """A request pinned to the old build before the publish draws its cards from it, after another request
+    already reads the new build: the requests that come after get cards of the new build."""
+    source = WarehouseSource(home)
+    board = Board(source, load_targets(), None)
+    context = board.context(parse_view("/reach", SEARCH), Protection.PROTECTED, ULK)
+
+    def summaries() -> dict[str, str]:
+        return {c.id: c.children for c in html.Div(render_content(context))._traverse()
+                if isinstance(getattr(c, "id", None), str) and c.id.startswith("summary-")}
+
+    first = summaries()
+    with source.pinned():
+        source.build()  # pins the first build
+        _publish(home, {"ULK": SECOND_BUILD_ULK, "LBK": PEOPLE["LBK"]})
+        contextvars.Context().run(source.build)  # another request, unpinned: opens the new build
+        assert summaries() == first  # the pinned request sees its own build whole
+    after = summaries()
+    assert after["summary-reach-service"] != first["summary-reach-service"]
+    assert after == summaries()
+    source.close()
