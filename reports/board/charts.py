@@ -150,17 +150,21 @@ class ChartBrowser:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="reach-chart-browser", daemon=True)
         self._thread.start()
+        self._browser: kaleido.Kaleido | None = None  # set on the loop's thread as the start begins
+        self._starting: asyncio.Task[Any] | None = None
+        self._used = False
         self._opening: Future[kaleido.Kaleido] = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
         self._closing: Future[None] | None = None
 
-    @staticmethod
-    async def _open() -> kaleido.Kaleido:
-        browser = _OnePageKaleido(mathjax=False)
-        await browser.open()
-        return browser
+    async def _open(self) -> kaleido.Kaleido:
+        self._starting = asyncio.current_task()
+        self._browser = _OnePageKaleido(mathjax=False)
+        await self._browser.open()
+        return self._browser
 
     def write(self, specs: list[dict[str, Any]]) -> None:
         """Draw every spec (kaleido's {"fig", "path", "opts"}) in one batch."""
+        self._used = True
         try:
             browser = self._opening.result(timeout=BROWSER_START_SECONDS)
             asyncio.run_coroutine_threadsafe(
@@ -174,10 +178,28 @@ class ChartBrowser:
             self._closing = asyncio.run_coroutine_threadsafe(self._close(), self._loop)
 
     async def _close(self) -> None:
+        if not self._used:
+            await self._abandon()
+            return
         opening = asyncio.wrap_future(self._opening)
         with contextlib.suppress(Exception):  # a browser that never started has nothing to close
             browser = await asyncio.wait_for(opening, BROWSER_START_SECONDS)
             await asyncio.wait_for(browser.close(), BROWSER_START_SECONDS)
+
+    async def _abandon(self) -> None:
+        """Close a session nothing was drawn with (every chart came from the cache): if it is still
+        starting, without waiting for plotly.js to load (most of a start), as soon as the Chromium
+        process exists to be closed."""
+        deadline = self._loop.time() + BROWSER_START_SECONDS
+        while getattr(self._browser, "subprocess", None) is None and not self._opening.done() \
+                and self._loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        if self._starting is not None:
+            self._starting.cancel()  # ends in kaleido's own error, or in the browser up if it was just done
+            await asyncio.wait([self._starting], timeout=BROWSER_START_SECONDS)
+        if self._browser is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._browser.close(), BROWSER_START_SECONDS)
 
     def close(self) -> None:
         """Close Chromium (waiting for it if it is still starting) and stop the thread."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -14,13 +14,23 @@ from pipelines.access import Scope
 from pipelines.errors import ReachError
 from pipelines.targets import ProjectTargets, load_targets
 from reports.board.chart_cache import ChartCache
-from reports.board.charts import ChartBrowser, build_figures, render
+from reports.board.charts import Chart, ChartBrowser, build_figures, render
 from reports.board.data import gather_board
 from reports.board.highlights import highlights
-from reports.board.pdf import write_pdf
-from reports.board.pptx import write_pptx
+from reports.board.model import BoardData
 
-WRITERS = {".pdf": write_pdf, ".pptx": write_pptx}
+FORMATS = (".pdf", ".pptx")
+Writer = Callable[[BoardData, dict[str, Chart], list[str], str, Path], Path]
+
+
+def _writer(suffix: str) -> Writer:
+    """The writer of a format, imported only when that format is asked for (WeasyPrint takes about
+    0.5 s to import, python-pptx 0.05 s): write_board_packs imports it while Chromium starts."""
+    if suffix == ".pdf":
+        from reports.board.pdf import write_pdf
+        return write_pdf
+    from reports.board.pptx import write_pptx
+    return write_pptx
 
 
 def write_board_pack(
@@ -58,7 +68,7 @@ def write_board_packs(
     if not paths:
         raise ReachError("The board pack needs a file to be written to (.pdf or .pptx).")
     for path in paths:
-        if path.suffix.lower() not in WRITERS:
+        if path.suffix.lower() not in FORMATS:
             raise ReachError(f"The board pack is a .pdf or .pptx file; '{path}' has another extension.")
     if lang not in ("cs", "en"):
         raise ReachError(f"The board pack's language is cs or en, not '{lang}'.")
@@ -72,12 +82,14 @@ def write_board_packs(
         # were drawn before and are all in the cache (a chart missing after all gets a session then).
         browser = None if cache and request and cache.noted(request) else stack.enter_context(ChartBrowser())
         data = gather_board(con, targets or load_targets(), date_from, date_to, scope=scope)
-        drawn = render(build_figures(data, lang), folder, lang, browser, cache, request)
+        figs = build_figures(data, lang)
+        writers = {path: _writer(path.suffix.lower()) for path in paths}  # imported before Chromium is waited for
+        drawn = render(figs, folder, lang, browser, cache, request)
         charts = {chart.key: chart for chart in drawn}
         if browser is not None:
             browser.release()  # Chromium closes while the documents are laid out
         found = highlights(data, lang)
         for path in paths:
             path.parent.mkdir(parents=True, exist_ok=True)
-            WRITERS[path.suffix.lower()](data, charts, found, lang, path)
+            writers[path](data, charts, found, lang, path)
     return paths

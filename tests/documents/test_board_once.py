@@ -108,6 +108,37 @@ def test_a_chart_removed_from_the_cache_is_drawn_again(own_home: Home, tmp_path:
     assert _pictures(tmp_path / "again.pptx") == _pictures(tmp_path / "first.pptx")
 
 
+def test_a_pack_whose_charts_are_all_cached_draws_none_and_stops_its_browser(
+        own_home: Home, tmp_path: Path, counted: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request not noted (e.g. a new build with the same figures) starts Chromium in advance; when every
+    chart then comes from the cache, that start is stopped (charts.ChartBrowser._abandon), not used."""
+    browsers: list[kaleido.Kaleido] = []
+    stopped: list[ChartBrowser] = []
+    counting_open, abandon = kaleido.Kaleido.open, ChartBrowser._abandon
+
+    async def kept_open(self: kaleido.Kaleido) -> None:
+        browsers.append(self)
+        await counting_open(self)
+
+    async def counted_abandon(self: ChartBrowser) -> None:
+        stopped.append(self)
+        await abandon(self)
+
+    monkeypatch.setattr(kaleido.Kaleido, "open", kept_open)
+    monkeypatch.setattr(ChartBrowser, "_abandon", counted_abandon)
+    assert _board(own_home, "--out", str(tmp_path / "first.pptx")) == 0
+    notes = list((own_home.root / FOLDER).glob("*.json"))
+    assert notes
+    for note in notes:
+        note.unlink()
+    assert _board(own_home, "--out", str(tmp_path / "again.pptx")) == 0
+    assert counted == {"browser_starts": 2, "batches": 1, "figures": len(charts.TITLES)}
+    assert len(stopped) == 1  # the second pack's session, unused
+    assert _pictures(tmp_path / "again.pptx") == _pictures(tmp_path / "first.pptx")
+    # Both Chromium processes have ended (the stopped one was started: it had a process to end).
+    assert len(browsers) == 2 and all(b.subprocess.poll() is not None for b in browsers)
+
+
 def test_a_cache_that_cannot_be_written_leaves_the_pack_whole(tmp_path: Path) -> None:
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder would be")
