@@ -21,8 +21,11 @@ Measured per scale:
 - plain DuckDB: hand-written SQL for the Overview's figures (six KPIs for the period and the
   comparison period, and the monthly trend by target group) on one open read-only connection,
   with the same district filter; p50 and p95;
-- first page load in headless Chromium: from navigation until the Overview's content is drawn
-  and no callback is loading (fresh browser session each time); p50 and p95 of `--loads` runs.
+- first page load in headless Chromium (fresh browser session each time; p50 and p95 of `--loads`
+  runs after one that warms the server): from submitting the sign-in form until the Overview's
+  content is drawn and no callback is loading (the figure of before), until its charts are drawn
+  (browser clock), the split of that time into its phases, and from navigating a signed-in session
+  to the drawn Overview, with an empty and with a warm HTTP cache (`first_load`).
 Writes bench/results/dashboard.json.
 """
 
@@ -219,7 +222,120 @@ def plain_latency(home: Path, repeat: int) -> dict[str, float]:
         con.close()
 
 
-def first_load(home: Path, loads: int) -> dict[str, float]:
+# Installed in every page before its own scripts (CDP Page.addScriptToEvaluateOnNewDocument): marks
+# in the page's clock (ms since its navigation started) for the split of a first load. Callbacks:
+# each `_dash-update-component` fetch with its output and start/end; marks: the first time the
+# Overview's KPIs are in #content, plotly.js has run, every chart in #content is drawn (a .main-svg
+# in each .dash-graph), and that with no callback loading; long tasks: main-thread time in tasks
+# over 50 ms (scripts, React, Plotly).
+PROBE = """
+(function () {
+  var P = window.__loadProbe = {callbacks: [], marks: {}, longTasks: 0};
+  function mark(name) { if (!(name in P.marks)) { P.marks[name] = performance.now(); } }
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) { P.longTasks += e.duration; });
+    }).observe({type: "longtask", buffered: true});
+  } catch (e) {}
+  var fetch = window.fetch;
+  window.fetch = function (url, init) {
+    var entry = null;
+    if (String(url).indexOf("_dash-update-component") >= 0 && init && typeof init.body === "string") {
+      var output = "";
+      try { output = String(JSON.parse(init.body).output || ""); } catch (e) {}
+      entry = {output: output.slice(0, 120), start: performance.now()};
+      P.callbacks.push(entry);
+    }
+    var answer = fetch.apply(this, arguments);
+    if (entry) { answer.then(function () { entry.end = performance.now(); }, function () {}); }
+    return answer;
+  };
+  function check() {
+    var content = document.getElementById("content");
+    if (content && content.querySelector(".kpi-row")) { mark("kpis_drawn"); }
+    if (window.Plotly && typeof window.Plotly.react === "function") { mark("plotly_ready"); }
+    if (content && P.marks.kpis_drawn !== undefined) {
+      var graphs = content.querySelectorAll(".dash-graph");
+      var drawn = Array.prototype.filter.call(graphs, function (g) { return g.querySelector(".main-svg"); });
+      if (graphs.length > 0 && drawn.length === graphs.length) {
+        mark("charts_drawn");
+        if (!document.querySelector("[data-dash-is-loading='true']")) { mark("charts_drawn_idle"); }
+      }
+    }
+    if (P.marks.charts_drawn_idle === undefined) { requestAnimationFrame(check); }
+  }
+  requestAnimationFrame(check);
+})();
+"""
+READ_PROBE = """
+const nav = performance.getEntriesByType('navigation')[0];
+const resource = name => performance.getEntriesByType('resource').find(r => r.name.includes(name));
+const layout = resource('/_dash-layout'), dependencies = resource('/_dash-dependencies');
+return {origin: performance.timeOrigin, probe: window.__loadProbe,
+        nav: {redirectStart: nav.redirectStart, redirectEnd: nav.redirectEnd, responseEnd: nav.responseEnd,
+              domInteractive: nav.domInteractive},
+        layoutEnd: Math.max(layout ? layout.responseEnd : 0, dependencies ? dependencies.responseEnd : 0)};
+"""
+CONTENT_OUTPUT = "content.children"  # the page-rendering callback's first output
+
+
+def callback_rounds(callbacks: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The callbacks grouped into round trips: one starts a new round when it is sent after every
+    callback of the round before has been answered (Dash sends a callback once its inputs are known)."""
+    rounds: list[list[dict[str, Any]]] = []
+    for callback in sorted(callbacks, key=lambda c: c["start"]):
+        if rounds and callback["start"] < max(c.get("end", c["start"]) for c in rounds[-1]):
+            rounds[-1].append(callback)
+        else:
+            rounds.append([callback])
+    return rounds
+
+
+def load_split(data: dict[str, Any], clicked: float | None) -> dict[str, float]:
+    """One load's phases in ms from `clicked` (page-clock ms of the form's submission, on the clock of
+    the sign-in page; None: a navigation, measured from its start)."""
+    probe, nav, marks = data["probe"], data["nav"], data["probe"]["marks"]
+    zero = (clicked - data["origin"]) if clicked is not None else 0.0
+    rounds = callback_rounds(probe["callbacks"])
+    content = next(i for i, r in enumerate(rounds) if any(c["output"].startswith(f"..{CONTENT_OUTPUT}")
+                                                         or c["output"].startswith(CONTENT_OUTPUT) for c in r))
+    content_call = next(c for c in rounds[content] if CONTENT_OUTPUT in c["output"].split("...")[0])
+    split = {
+        "html_received": nav["responseEnd"] - zero,
+        "scripts_run": nav["domInteractive"] - zero,  # Dash's bundles fetched and run
+        "layout_and_dependencies": data["layoutEnd"] - zero,  # _dash-layout, _dash-dependencies answered
+        "first_callback_sent": rounds[0][0]["start"] - zero,
+        "content_callback_sent": content_call["start"] - zero,
+        "content_callback_answered": content_call["end"] - zero,
+        "kpis_drawn": marks["kpis_drawn"] - zero,
+        "plotly_ready": marks["plotly_ready"] - zero,
+        "charts_drawn": marks["charts_drawn_idle"] - zero,
+        "callback_rounds_until_content": content + 1,
+        "callbacks": len(probe["callbacks"]),
+        "main_thread_long_tasks": probe["longTasks"],
+    }
+    if clicked is not None:  # the form's POST (Argon2 verification) and its 303 to the Overview
+        split["sign_in_answered"] = nav["redirectEnd"] - zero
+    return split
+
+
+def medians(splits: list[dict[str, float]]) -> dict[str, float]:
+    return {key: round(statistics.median(s[key] for s in splits), 1) for key in splits[0]}
+
+
+def first_load(home: Path, loads: int) -> dict[str, object]:
+    """First page load in headless Chromium, fresh browser sessions (an empty HTTP cache each).
+
+    - `first_page_load_browser` (the figure of before, same code): from submitting the sign-in form
+      until the Overview's KPIs are in the page and no callback is loading, on Python's clock polled by
+      WebDriverWait every 0.5 s. The charts may not be drawn yet by then (plotly.js still loading).
+    - `first_page_load_charts_drawn`: the same start, until every chart of the Overview is drawn and no
+      callback is loading, on the browser's clock (no polling): the issue's "until charts are drawn".
+    - `first_page_load_split`: medians of that load's phases, ms after the form's submission.
+    - `signed_in_navigation_*`: in the same, signed-in browser, from navigating to the Overview until
+      its charts are drawn: `cold` with the HTTP cache emptied first (as the first load, without the
+      sign-in), `warm` with Dash's scripts and plotly.js in the cache (a later visit).
+    """
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
     from waitress.server import create_server
@@ -235,25 +351,50 @@ def first_load(home: Path, loads: int) -> dict[str, float]:
     server = create_server(app.server, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     url = f"http://127.0.0.1:{server.effective_port}/"  # type: ignore[union-attr]
-    times = []
+    times: list[float] = []
+    splits: list[dict[str, float]] = []
+    navigations: dict[str, list[dict[str, float]]] = {"cold": [], "warm": []}
+
+    def drawn(driver: Any) -> dict[str, Any]:
+        WebDriverWait(driver, 300, poll_frequency=0.05).until(lambda d: d.execute_script(
+            "return !!(window.__loadProbe && window.__loadProbe.marks.charts_drawn_idle !== undefined)"))
+        return driver.execute_script(READ_PROBE)
+
     try:
         for _ in range(loads + 1):
             driver = browser()
             try:
+                driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
                 driver.get(url + "sign-in")
                 driver.find_element(By.ID, "name").send_keys("bench-coordinator")
                 driver.find_element(By.ID, "password").send_keys(PASSWORD)
+                clicked = driver.execute_script("return performance.timeOrigin + performance.now()")
                 started = time.perf_counter()  # from submitting the sign-in form to the drawn Overview
                 driver.find_element(By.ID, "sign-in-submit").click()
                 wait = WebDriverWait(driver, 300)
                 wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#content .kpi-row")) > 0)
                 wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
                 times.append(time.perf_counter() - started)
+                splits.append(load_split(drawn(driver), clicked))
+                for kind in ("cold", "warm"):
+                    if kind == "cold":
+                        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+                    driver.get(url)
+                    navigations[kind].append(load_split(drawn(driver), None))
             finally:
                 driver.quit()
     finally:
         server.close()
-    return percentiles(times[1:])  # the first load also warms the server (and the result cache)
+    # The first load also warms the server (and the result cache).
+    charts = [s["charts_drawn"] / 1000 for s in splits[1:]]
+    return {
+        "first_page_load_browser": percentiles(times[1:]),
+        "first_page_load_charts_drawn": percentiles(charts),
+        "first_page_load_split_ms": medians(splits[1:]),
+        **{f"signed_in_navigation_{kind}": percentiles([s["charts_drawn"] / 1000 for s in found[1:]])
+           for kind, found in navigations.items()},
+        **{f"signed_in_navigation_{kind}_split_ms": medians(found[1:]) for kind, found in navigations.items()},
+    }
 
 
 def main() -> None:
@@ -300,7 +441,7 @@ def main() -> None:
                 "overview_plain_duckdb": plain_latency(home, args.repeat),
             }
             if not args.no_browser:
-                figures["first_page_load_browser"] = first_load(home, args.loads)
+                figures.update(first_load(home, args.loads))
             figures["load_average_1min_after"] = round(os.getloadavg()[0], 2)
             overview, plain = figures["overview_filter_callback"], figures["overview_plain_duckdb"]
             figures["ratio_overview_callback_vs_plain_p50"] = round(overview["p50_s"] / plain["p50_s"], 1)

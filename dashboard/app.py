@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import plotly
+from dash.fingerprint import build_fingerprint
 from flask import Response, abort, send_from_directory
 
 from dashboard.admin.accounts_view import register_account_callbacks
@@ -28,6 +30,7 @@ from pipelines.safe_text import STATIC_PAGE_CSP
 from pipelines.targets import load_targets
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+PLOTLY_JS = "package_data/plotly.min.js"  # in the plotly package, as Dash serves it
 
 
 def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: Build | None = None) -> dash.Dash:
@@ -49,6 +52,7 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: 
         update_title=None,
     )
     install(app, home, access)
+    _preload_plotly(app)
 
     def layout() -> dash.html.Div:
         """Built per request for the signed-in role: its switch, its report buttons, its name."""
@@ -65,6 +69,19 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: 
     register_account_callbacks(app, home)  # the Administration page's accounts (issue 12)
     _serve_quality_docs(app, home)
     return app
+
+
+def _preload_plotly(app: dash.Dash) -> None:
+    """plotly.js fetched from the page's start, beside Dash's scripts, and started by
+    assets/plotly-early.js before the renderer, instead of when the first chart mounts (after the
+    page's callbacks: on the critical path of the first view). The fingerprinted address: cached
+    for a year (Dash's rule for those), a new one with each plotly version."""
+    modified = int((Path(plotly.__file__).parent / PLOTLY_JS).stat().st_mtime)
+    url = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/" + build_fingerprint(
+        PLOTLY_JS, plotly.__version__, modified)
+    app.registered_paths["plotly"].add(PLOTLY_JS)
+    app.index_string = dash.dash._default_index.replace(  # type: ignore[attr-defined]
+        "{%css%}", f'{{%css%}}\n        <link rel="preload" as="script" id="plotly-early" href="{url}">')
 
 
 def _serve_quality_docs(app: dash.Dash, home: Home) -> None:
