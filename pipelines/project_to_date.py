@@ -1,12 +1,14 @@
 """Project to date: per target metric, the cumulative figure from the project's start to the end of
 each month, the straight-line pace to the target and a projection to the project's end.
 
-Every figure is one metric query (pipelines.metrics) over the period project start .. end of the
-month, so unique people are counted once over the whole span, never summed over months; the
-caller's compute function, protection, scope and filters apply as to any figure (a protected
-figure is perturbed and may be hidden like every other; a filter that does not apply to a metric
-is left out for it and reported). The rules (docs/decisions.md, "Targets per centre and the
-project to date"):
+Every month's figure is that of the period project start .. end of the month, so unique people
+are counted once over the whole span, never summed over months. All months come from one metric
+query per group of filters, grouped by the cumulative month (pipelines.metrics.query.TO_MONTH),
+whose group of a month is the same population, cell key, protection and flags as a one-period
+query of its span; the caller's compute function, protection, scope and filters apply as to any
+figure (a protected figure is perturbed and may be hidden like every other; a filter that does
+not apply to a metric is left out for it and reported). The rules (docs/decisions.md, "Targets
+per centre and the project to date"):
 
 - pace at month m = the target pro rata to the project days from the start to the end of m
   (`ProjectTargets.pro_rata`), none where the target is missing or does not add up, and none
@@ -30,6 +32,7 @@ from pipelines.access import Scope
 from pipelines.metrics import MetricQuery, MetricResult, Protection
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
 from pipelines.metrics.protection import SHOWN
+from pipelines.metrics.query import TO_MONTH
 from pipelines.targets import ProjectTargets
 
 Compute = Callable[[MetricQuery], MetricResult]
@@ -150,15 +153,16 @@ def project_to_date(compute: Compute, targets: ProjectTargets, *, scope: Scope,
     values: dict[str, list[float | None]] = {m: [] for m in metrics}
     flags: dict[str, list[str]] = {m: [] for m in metrics}
     sparse = False
-    for _, month_end in with_data:
-        for usable, names in groups.items():
-            result = compute(MetricQuery(date_from=start, date_to=min(month_end, last), metrics=tuple(names),
-                                         where={d: filters[d] for d in usable}, protection=protection, scope=scope))
-            sparse = sparse or result.sparse
-            for metric in names:
-                shown = result.frame.height > 0
-                values[metric].append(result.frame[metric][0] if shown else None)
-                flags[metric].append(result.flags[metric][0] if shown else "x")
+    for usable, names in groups.items() if with_data else ():
+        result = compute(MetricQuery(date_from=start, date_to=min(with_data[-1][1], last), metrics=tuple(names),
+                                     by=(TO_MONTH,), where={d: filters[d] for d in usable}, protection=protection,
+                                     scope=scope))
+        if result.frame[TO_MONTH].to_list() != [month for month, _ in with_data]:
+            raise AssertionError("the cumulative query's months are not the project's months with data")
+        sparse = sparse or result.sparse
+        for metric in names:
+            values[metric] = result.frame[metric].to_list()
+            flags[metric] = result.flags[metric].to_list()
     items = []
     for metric in metrics:
         whole = selection.for_view(metric, None, start, end)

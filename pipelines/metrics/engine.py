@@ -8,7 +8,7 @@ import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import numpy as np
@@ -25,12 +25,13 @@ from pipelines.metrics.protection import (
     SPARSE_BELOW,
     SUMS_MIN_PEOPLE,
 )
-from pipelines.metrics.query import MetricQuery, ResolvedQuery, resolve
+from pipelines.metrics.query import TO_MONTH, MetricQuery, ResolvedQuery, resolve
 from pipelines.metrics.result import MetricResult
 from pipelines.metrics.sql import (
     FAMILIES,
     GATE,
     KEY_PREFIX,
+    PERIOD_END,
     Protected,
     family_sql,
     gate_column,
@@ -44,6 +45,8 @@ _ADDITIVE = (Kind.UNIQUE, Kind.COUNT, Kind.SUM)  # absent from a group means 0 o
 def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
     resolved = _clamped(con, resolve(query))
     across = counting(con, resolved)
+    if resolved.cumulative:
+        return _compute_cumulative(con, resolved, query.date_to, across)
     figures = _figures(con, resolved, national=across is Counting.ONCE)
     frame = figures.frame
     names = tuple(m.name for m in resolved.metrics)
@@ -62,6 +65,53 @@ def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
         sparse=sparse,
         people_across_centres=across,
     )
+
+
+def _compute_cumulative(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, date_to: date,
+                        across: Counting) -> MetricResult:
+    """A query grouped by the cumulative month (query.TO_MONTH): one SQL per family over every month's span.
+
+    The group of month m holds the rows of date_from .. min(end of m, the clamped date_to), so each is
+    the population of the one-period query of that span (whose date_to `_clamped` clamps the same way):
+    the same counts, cell keys and sums, each group sparse or not as that query is (its people counts as
+    published below SPARSE_BELOW: every figure hidden), and the same rules, no group left out.
+    """
+    query = resolved.query
+    months = _months(query.date_from, date_to)
+    ends = [min(end, query.date_to) for _, end in months]
+    figures = _figures(con, resolved, national=across is Counting.ONCE, ends=ends)
+    names = tuple(m.name for m in resolved.metrics)
+    by_end = {end: index for index, end in enumerate(figures.frame.get_column(PERIOD_END).to_list())}
+    rows = [by_end[end.isoformat()] for end in ends]
+    frame = figures.frame[rows].with_columns(pl.Series(TO_MONTH, [month for month, _ in months], pl.String))
+    sparse = [False] * frame.height
+    if resolved.protected:
+        people = [p.name for p in dict.fromkeys(_people_metric(m.family) for m in resolved.metrics) if p is not None]
+        if people:
+            counts = zip(*(frame.get_column(name).to_list() for name in people), strict=True)
+            sparse = [max(group) < SPARSE_BELOW for group in counts]
+        frame, flags = _rules(frame, resolved, keep_zero_rows=True)
+        if any(sparse):
+            frame = frame.with_columns(pl.when(pl.Series(sparse)).then(None).otherwise(pl.col(n)).alias(n)
+                                       for n in names)
+            flags = flags.with_columns(pl.when(pl.Series(sparse)).then(pl.lit(HIDDEN)).otherwise(pl.col(n)).alias(n)
+                                       for n in names)
+    else:
+        flags = pl.DataFrame({n: [SHOWN] * frame.height for n in names}, schema=dict.fromkeys(names, pl.String))
+    return MetricResult(
+        by=resolved.by, metrics=names, frame=_columns(frame, [TO_MONTH, *names]), flags=_columns(flags, names),
+        protection=query.protection, sparse=any(sparse), people_across_centres=across,
+    )
+
+
+def _months(date_from: date, date_to: date) -> list[tuple[str, date]]:
+    """(YYYY-MM, its last day) for every month from date_from's to date_to's."""
+    months, year, month = [], date_from.year, date_from.month
+    while (year, month) <= (date_to.year, date_to.month):
+        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        months.append((f"{year:04d}-{month:02d}", following - timedelta(days=1)))
+        year, month = following.year, following.month
+    return months
 
 
 def _columns(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
@@ -98,13 +148,14 @@ def _clamped(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> Resolve
 
 
 def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, population: tuple[Metric, ...] = (),
-             national: bool = False) -> _Figures:
+             national: bool = False, ends: Sequence[date] = ()) -> _Figures:
     """Every requested metric (plus the people count a derived metric rests on), one row per group, ordered.
 
     With `population`: those people counts only, filtered but neither broken down nor excluded.
     `national`: people known by their national code (linkage.py), each counted once across centres.
+    `ends`: a cumulative query, one row per end (column PERIOD_END), each with its families' people counts.
     """
-    by = () if population else resolved.by
+    by = () if population else (PERIOD_END,) if ends else resolved.by
     exclude = {} if population else resolved.exclude
     per_family: dict[Family, list[Metric]] = {}
     for metric in population or resolved.metrics:
@@ -112,8 +163,9 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
     # Groups that split people into disjoint sets give the view's population for free: its count is the
     # sum of the groups' counts and its cell key the sum of their keys (_is_sparse).
     # Nationally a person's client records in two centres may fall in two groups (their districts differ).
-    disjoint = (resolved.protected and not population and _partitions_people(by, exclude)
-                and not (national and by))
+    # A cumulative query's group is a view of its own: its people counts are its population.
+    disjoint = resolved.protected and not population and (bool(ends) or (
+        _partitions_people(by, exclude) and not (national and by)))
     merged: pl.DataFrame | None = None
     row: dict[str, pl.Series] = {}  # without groups: every family's one row, side by side
     floors: dict[Family, int] = {}
@@ -131,11 +183,17 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
         bound = family_sql(
             family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, rates,
             scope=resolved.query.scope, exclude=exclude, protected=resolved.protected, national=national,
+            ends=ends,
         )
+        schema, rows = _rows(con, bound.text, bound.parameters)
+        if ends:  # an end no row reaches: the figures of no rows, as the one-period query gives them
+            at_end = list(schema).index(PERIOD_END)
+            found = {row[at_end] for row in rows}
+            rows += [tuple(end if i == at_end else None for i in range(len(schema)))
+                     for end in sorted(set(ends)) if end not in found]
         if bound.protected is None:
-            part = _run(con, bound.text, bound.parameters)
+            part = pl.DataFrame(rows, schema=schema, orient="row")
         else:
-            schema, rows = _rows(con, bound.text, bound.parameters)
             at = {name: index for index, name in enumerate(schema)}
             # Every count of distinct people of a family counts some of the family's people in the view.
             counted = [at[n] for n in measures if METRICS_BY_NAME[n].kind is Kind.UNIQUE]
@@ -144,7 +202,7 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
                 floors[family] = max(row[i] or 0 for row in rows for i in counted)
             if people is not None:
                 count, key = at[people.name], at[bound.protected.keys[people.name]]
-                totals[family] = (sum(row[count] for row in rows), sum(row[key] or 0 for row in rows))
+                totals[family] = (sum(row[count] or 0 for row in rows), sum(row[key] or 0 for row in rows))
             part = _perturbed(con, schema, rows, bound.protected, rates)
         if not by:  # one row each, side by side (a column already there is kept)
             row |= {c: part.get_column(c) for c in part.columns if c not in row}
@@ -275,8 +333,10 @@ def _sparse(frame: pl.DataFrame, resolved: ResolvedQuery) -> tuple[pl.DataFrame,
     return empty, pl.DataFrame({n: [HIDDEN] * empty.height for n in names}, schema=dict.fromkeys(names, pl.String))
 
 
-def _rules(frame: pl.DataFrame, resolved: ResolvedQuery) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Records, sums and medians only where enough people (perturbed) stand behind them; rounding; no zero rows.
+def _rules(frame: pl.DataFrame, resolved: ResolvedQuery, *, keep_zero_rows: bool = False
+           ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Records, sums and medians only where enough people (perturbed) stand behind them; rounding; no zero rows
+    (`keep_zero_rows`: each row is a view of its own, as a cumulative query's groups are).
 
     On Python lists, the two frames made from rows: the rows are few, and frames of columns and vectorised
     calls cost more than the rules themselves.
@@ -300,7 +360,7 @@ def _rules(frame: pl.DataFrame, resolved: ResolvedQuery) -> tuple[pl.DataFrame, 
     done = list(zip(*(frame.get_column(d).to_list() for d in resolved.by), *values.values(), strict=True))
     flags = list(zip(*([SHOWN if s else HIDDEN for s in shown[n]] if n in shown else [SHOWN] * frame.height
                        for n in names), strict=True))
-    if resolved.by:
+    if resolved.by and not keep_zero_rows:
         # A true 0 has no row: a row whose every figure is 0 or hidden would tell a 1 or 2 from nothing.
         kept = [any(figures) for figures in zip(*values.values(), strict=True)]
         done = [row for row, keep in zip(done, kept, strict=True) if keep]

@@ -24,6 +24,13 @@ from pipelines.metrics.protection import Protection, check_bounds
 from pipelines.reference.districts import districts
 from pipelines.reference.regions import regions
 
+# The cumulative month grouping (project to date): `by=(TO_MONTH,)` gives one group per month the period
+# touches (YYYY-MM), holding the figures of date_from .. the end of that month (or date_to, if earlier),
+# each group the same population, protection and flags as the one-period query of that span. Not a
+# dimension of the catalogue (a person is in every group from their first one on): alone in `by`, and
+# without `exclude` (a group's sparse rule reads its own people counts, docs/decisions.md).
+TO_MONTH = "to_month"
+
 
 @dataclass(frozen=True)
 class MetricQuery:
@@ -54,6 +61,11 @@ class ResolvedQuery:
     def protected(self) -> bool:
         return self.query.protection is Protection.PROTECTED
 
+    @property
+    def cumulative(self) -> bool:
+        """Grouped by the cumulative month (TO_MONTH): one group per month, from date_from to its end."""
+        return self.by == (TO_MONTH,)
+
 
 def resolve(query: MetricQuery) -> ResolvedQuery:
     if not isinstance(query.scope, Scope):  # e.g. None: never read as "no restriction"
@@ -63,8 +75,12 @@ def resolve(query: MetricQuery) -> ResolvedQuery:
     if query.date_from > query.date_to:
         raise UsageError(f"The period starts ({query.date_from}) after it ends ({query.date_to}).")
     by = tuple(query.by)
+    if TO_MONTH in by and (by != (TO_MONTH,) or query.exclude):
+        raise UsageError(f"The cumulative grouping {TO_MONTH} cannot be combined with another in --by "
+                         "or with an exclusion.")
     for name in by:
-        _known_dimension(name, "--by")
+        if name != TO_MONTH:
+            _known_dimension(name, "--by")
     if len(set(by)) != len(by):
         raise UsageError(f"A dimension is named twice in --by: {', '.join(by)}.")
     where = {name: tuple(_normalise_value(name, v) for v in values) for name, values in query.where.items()}
@@ -72,7 +88,7 @@ def resolve(query: MetricQuery) -> ResolvedQuery:
         if not values:
             raise UsageError(f"The filter on '{name}' names no value.")
     exclude = {name: tuple(_normalise_value(name, v) for v in values) for name, values in query.exclude.items()}
-    used = tuple(dict.fromkeys([*by, *where, *exclude]))
+    used = tuple(d for d in dict.fromkeys([*by, *where, *exclude]) if d != TO_MONTH)  # TO_MONTH: every metric
     if query.protection is Protection.PROTECTED:
         check_bounds((*by, *exclude), where)
     if query.metrics:

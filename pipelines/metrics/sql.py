@@ -35,6 +35,9 @@ class FamilySql:
     source: str  # the fact table, alias f (dim_client is joined as c only when a column needs it)
     in_period: str  # WHERE condition selecting the period's rows
     inputs: dict[str, str]  # row values the measures aggregate
+    # The row's date from which it is in every period (with the same start) ending then: `in_period` with a
+    # later end is `in_period` and `start <= end` (a cumulative query's groups, family_sql's `ends`).
+    start: str
     # Every measure counts people: rows are first made distinct per (group, client) and the
     # measures count those rows, reading registered_on joined after that (one DISTINCT aggregate
     # per measure is several times slower in DuckDB).
@@ -66,27 +69,32 @@ FAMILIES: dict[Family, FamilySql] = {
         source="fct_activities f",
         in_period="f.active_from <= $date_to AND f.active_to >= $date_from",
         inputs={"client_key": "f.client_key"},
+        start="f.active_from",
         people_only=True,
     ),
     Family.CONTACTS: FamilySql(
         source="fct_contacts f",
         in_period="f.contact_date BETWEEN $date_from AND $date_to",
         inputs={"client_key": "f.client_key", "duration_min": "f.duration_min", "is_interpreted": "f.interpreted"},
+        start="f.contact_date",
     ),
     Family.COURSES: FamilySql(
         source="fct_course_enrolments f",
         in_period="f.starts_on <= $date_to AND f.course_active_to >= $date_from",
         inputs={"client_key": "f.client_key", "completed": "f.completed", "level_gain": "f.level_gain"},
+        start="f.starts_on",
     ),
     Family.EVENTS: FamilySql(
         source="fct_events f",
         in_period="f.event_date BETWEEN $date_from AND $date_to",
         inputs={"participants": "f.participants", "participants_foreign": "f.participants_foreign"},
+        start="f.event_date",
     ),
     Family.OUTCOMES: FamilySql(
         source="fct_outcomes f",
         in_period="f.outcome_date BETWEEN $date_from AND $date_to",
         inputs={"client_key": "f.client_key", "days": "f.days_from_registration"},
+        start="f.outcome_date",
     ),
 }
 
@@ -142,6 +150,14 @@ def _measure(name: str, by: Sequence[str]) -> str:
     return metric.monthly_measure if "month" in by and metric.monthly_measure else metric.measure
 
 
+PERIOD_END = "period_end"  # a cumulative query's group: the end of its period (family_sql's `ends`)
+
+
+def _cumulative(sql: str, alias: str, end: str) -> str:
+    """`sql` with the period's end read as the group's end (the column `end`, of `alias`)."""
+    return sql.replace("$date_to", f"{alias}{end}").replace("$to_year", f"year({alias}{end})")
+
+
 GATE = "__gate_"  # the perturbed people count behind a record count or a sum (protected queries)
 KEY_PREFIX = "__ck_"  # cell key columns, dropped once the counts are looked up
 
@@ -163,6 +179,7 @@ def family_sql(
     exclude: dict[str, tuple[str, ...]] | None = None,
     protected: bool = False,
     national: bool = False,
+    ends: Sequence[date] = (),
 ) -> BoundSql:
     """One grouped query of a family: a column per dimension of `by`, then one per measure, then per rate.
 
@@ -173,13 +190,19 @@ def family_sql(
     and rates are left to the engine, which computes them from the perturbed counts (`rates_sql`).
     `national`: a person is known by the national code (the linkage key, pipelines/metrics/linkage.py),
     so one served by several centres counts once; the first registration is the person's (dim_person).
+    `ends`: a cumulative query (`by` is then (PERIOD_END,)): one group per end (none after date_to), holding
+    the rows of the period date_from .. that end, every use of the period's end ($date_to, $to_year) read
+    as the group's end (`_cumulative`), so a group is the one-period query of its span.
     """
     spec = FAMILIES[family]
     exclude = exclude or {}
     parameters: dict[str, object] = {"date_from": date_from, "date_to": date_to}
     in_scope = scope_condition(family, scope, parameters)
-    needed = list(dict.fromkeys([*by, *where, *exclude]))
-    chosen = {name: _measure(name, by) for name in measures}
+    if ends and tuple(by) != (PERIOD_END,):
+        raise ValueError(f"a cumulative query is grouped by {PERIOD_END} alone, not {', '.join(by)}")
+    needed = [d for d in dict.fromkeys([*by, *where, *exclude]) if not (ends and d == PERIOD_END)]
+    chosen = {name: _cumulative(_measure(name, by), "", PERIOD_END) if ends else _measure(name, by)
+              for name in measures}
     aggregates = [f"{chosen[name]} AS {name}" for name in measures]
     read = list(chosen.values())
     split = None
@@ -205,11 +228,19 @@ def family_sql(
         if (spec.people_only and n == person) or any(re.search(rf"\b{n}\b", a) for a in read)
     }
     columns = [f"{dimension_expression(family, d)} AS {d}" for d in needed]
+    # A cumulative query whose rows' values do not depend on the period's end (no age, no months of a
+    # range) counts its people from one row per (person, first end) (`_cumulative_people`).
+    steady = bool(ends) and all(_cumulative(c, "m.", PERIOD_END) == c for c in columns)
+    if ends:
+        columns = [f"m.{PERIOD_END} AS {PERIOD_END}", *(_cumulative(c, "m.", PERIOD_END) for c in columns)]
     if any("$to_year" in c for c in columns):  # age at the period's end
         parameters["to_year"] = date_to.year
     columns += [f"{expression} AS {name}" for name, expression in inputs.items()]
     uses_client = any(_USES_CLIENT.search(c) for c in [*columns, in_scope])
     source = spec.source + (f" {_WITH_CLIENT}" if uses_client else "")
+    plain_source = source
+    if ends:  # each row once per end from its own on (the family's period condition with that end)
+        source += f" JOIN period_ends m ON {_cumulative(spec.in_period, 'm.', PERIOD_END)}"
     columns = columns or ["1 AS one_row"]  # count(*) alone reads no column
     conditions = []
     for index, (dimension, values) in enumerate(where.items()):
@@ -228,19 +259,33 @@ def family_sql(
         conditions.append(f"{dimension} NOT IN ({', '.join(names)})")
     rows = f"{spec.in_period} AND {in_scope}" if in_scope else spec.in_period
     period_rows = f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {source} WHERE {rows})\n"
+    if ends:
+        listed = []
+        for position, end in enumerate(sorted(set(ends))):
+            parameters[f"e{position}"] = end
+            listed.append(f"(CAST($e{position} AS DATE))")
+        period_rows = (f"WITH period_ends AS (SELECT * FROM (VALUES {', '.join(listed)}) AS e({PERIOD_END}))\n, "
+                       + period_rows.removeprefix("WITH "))
+    if steady:  # each row once, with its first end: the end of its month, within the period
+        plain = [c for c in columns if not c.startswith(f"m.{PERIOD_END} ")] or ["1 AS one_row"]
+        bucket = f"least(last_day(greatest({spec.start}, $date_from)), $date_to) AS __first"
+        period_rows += (f", first_rows AS (SELECT {', '.join([*plain, bucket])} FROM {plain_source}"
+                        f" WHERE {rows})\n")
     filtered = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     grouping = f"\nGROUP BY {', '.join(by)}" if by else ""
     if spec.people_only:
         registrations = "dim_person r ON r.person_code" if national else "dim_client r ON r.client_key"
         registration = f" JOIN {registrations} = people.client_key" if registers else ""
+        people = (_cumulative_people(person, {}, {}, filtered) if steady else None) or (
+            f", people AS (SELECT DISTINCT {', '.join([*by, person])} FROM period_rows{filtered})\n")
         grouped = (
             period_rows
-            + f", people AS (SELECT DISTINCT {', '.join([*by, person])} FROM period_rows{filtered})\n"
+            + people
             + f"SELECT {', '.join([*(f'people.{d} AS {d}' for d in by), *aggregates])} FROM people{registration}"
             + (f"\nGROUP BY {', '.join(f'people.{d}' for d in by)}" if by else "")
         )
     elif split is not None and split.people:
-        grouped = period_rows + _rows_beside_people(by, split, filtered)
+        grouped = period_rows + _rows_beside_people(by, split, filtered, steady=steady)
     else:
         grouped = period_rows + f"SELECT {', '.join([*by, *aggregates])} FROM period_rows" + filtered + grouping
     if rates and not protected:
@@ -248,29 +293,117 @@ def family_sql(
     return BoundSql(grouped, parameters, split.plan if split is not None else None)
 
 
-def _rows_beside_people(by: Sequence[str], split: _Split, filtered: str) -> str:
+def _rows_beside_people(by: Sequence[str], split: _Split, filtered: str, *, steady: bool = False) -> str:
     """A protected record family's row: the aggregates over its rows beside those over one row per
     (group, person), where a count of distinct people is a plain count and its key a plain sum (DuckDB
     builds a hash table per DISTINCT aggregate and filter; here there is one, the people), and a sum's
-    largest contribution of one person the largest of the people's sums."""
+    largest contribution of one person the largest of the people's sums. `steady`: a cumulative query's
+    people rows come from one row per (person, first end) (`_cumulative_people`) where its sums allow."""
     grouping = f" GROUP BY {', '.join(by)}" if by else ""
     per_person = [*by, "person_code"]
     flags = [f"bool_or({condition}) AS {flag}" for condition, flag in split.flags.items()]
     flags += [f"{sql} AS {name}" for name, sql in split.units.items()]
-    people = (f", people AS (SELECT {', '.join([*per_person, *flags])} FROM period_rows{filtered}"
+    people = (_cumulative_people("person_code", split.flags, split.units, filtered) if steady else None) or (
+              f", people AS (SELECT {', '.join([*per_person, *flags])} FROM period_rows{filtered}"
               f" GROUP BY {', '.join(per_person)})\n" if flags else
               f", people AS (SELECT DISTINCT {', '.join(per_person)} FROM period_rows{filtered})\n")
     counted = f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.people.items())])} FROM people{grouping}"
     if not split.rows:
         return people + counted
-    records = f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.rows.items())])} FROM period_rows"
+    records = (f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.rows.items())])} FROM period_rows"
+               + filtered + grouping)
+    records = (_cumulative_records(split.rows, filtered) if steady else None) or records
     # The same groups on both sides (every row names a person): one row each, matched on the groups.
     join = ("JOIN people_counts p ON " + " AND ".join(f"g.{d} IS NOT DISTINCT FROM p.{d}" for d in by)
             if by else "CROSS JOIN people_counts p")
     columns = [*(f"g.{d} AS {d}" for d in by),
                *(f"{'p' if n in split.people else 'g'}.{n} AS {n}" for n in split.order)]
-    return (people + f", people_counts AS ({counted})\n, record_counts AS ({records}{filtered}{grouping})\n"
+    return (people + f", people_counts AS ({counted})\n, record_counts AS ({records})\n"
             f"SELECT {', '.join(columns)} FROM record_counts g {join}")
+
+
+def _cumulative_people(person: str, flags: dict[str, str], units: dict[str, str], filtered: str) -> str | None:
+    """A cumulative query's `people`: one row per (end, person) with a row up to that end, each flag (a
+    condition -> its column) true where one of the person's rows up to that end meets it, each unit (column
+    -> the sum over the person's rows) over those rows; from `first_rows`, each row once with its first end.
+
+    The person's rows are summed per first end, then cumulated over their first ends (a window per
+    person), and each (person, first end) stands for the ends up to the person's next first end: no
+    row per (end, row), as the join of `period_rows` has. None where a unit is not sums of the rows
+    (`_decomposed`): the caller groups `period_rows` then.
+    """
+    end = f"m.{PERIOD_END} AS {PERIOD_END}"
+    if not flags and not units:
+        return (f", person_first AS (SELECT {person}, min(__first) AS __first FROM first_rows{filtered}"
+                f" GROUP BY {person})\n"
+                f", people AS (SELECT {end}, s.{person} AS {person} FROM person_first s"
+                f" JOIN period_ends m ON m.{PERIOD_END} >= s.__first)\n")
+    found = _decomposed(units)
+    if found is None:
+        return None
+    parts, totals, finals = found
+    summed = [f"bool_or({condition}) AS {flag}" for condition, flag in flags.items()]
+    summed += [f"{sql} AS {name}" for name, sql in parts.items()]
+    cumulated = [f"bool_or({flag}) OVER w AS {flag}" for flag in flags.values()]
+    cumulated += [f"{totals[name]} OVER w AS {name}" for name in parts]
+    columns = [f"s.{flag} AS {flag}" for flag in flags.values()] + [f"{sql} AS {n}" for n, sql in finals.items()]
+    return (f", person_firsts AS (SELECT {', '.join([person, '__first', *summed])} FROM first_rows{filtered}"
+            f" GROUP BY {person}, __first)\n"
+            f", person_steps AS (SELECT {', '.join([person, '__first', 'lead(__first) OVER w AS __next', *cumulated])}"
+            f" FROM person_firsts WINDOW w AS (PARTITION BY {person} ORDER BY __first))\n"
+            f", people AS (SELECT {', '.join([end, f's.{person} AS {person}', *columns])} FROM person_steps s"
+            f" JOIN period_ends m ON m.{PERIOD_END} >= s.__first"
+            f" WHERE s.__next IS NULL OR m.{PERIOD_END} < s.__next)\n")
+
+
+def _cumulative_records(records: dict[str, str], filtered: str) -> str | None:
+    """A cumulative query's `record_counts` (one row per end reached, its aggregates over the rows up to that
+    end) from the aggregates per first end; None where an aggregate is not sums of the rows (`_decomposed`)."""
+    found = _decomposed(records)
+    if found is None:
+        return None
+    parts, totals, finals = found
+    summed = [f"{sql} AS {name}" for name, sql in parts.items()]
+    cumulated = [f"{totals[name]} AS {name}" for name in parts]
+    return (f"WITH record_firsts AS (SELECT {', '.join(['__first', *summed])} FROM first_rows{filtered}"
+            f" GROUP BY __first)\n"
+            f", record_steps AS (SELECT {', '.join([f'm.{PERIOD_END} AS {PERIOD_END}', *cumulated])}"
+            f" FROM record_firsts JOIN period_ends m ON m.{PERIOD_END} >= __first GROUP BY m.{PERIOD_END})\n"
+            f"SELECT {', '.join([f's.{PERIOD_END} AS {PERIOD_END}', *(f'{sql} AS {n}' for n, sql in finals.items())])}"
+            f" FROM record_steps s")
+
+
+# A sum or a count of rows, with its FILTER (conditions of the catalogue's measures hold no parentheses).
+_SUMMED = re.compile(r"\b(sum\([^()]*\)|count\(\*\))( FILTER \(WHERE [^()]*\))?")
+_CALL = re.compile(r"\b([a-z_]+)\s*\(", re.IGNORECASE)
+_SCALAR = {"round", "coalesce", "cast", "greatest", "least", "abs"}  # what a decomposed aggregate may apply
+
+
+def _decomposed(aggregates: dict[str, str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]] | None:
+    """Aggregates made of sums (of integer row values: the sums of parts are the same numbers) and counts of
+    rows, each with its FILTER (`round(coalesce(sum(x), 0) / 60.0, 1)`), as (parts: column -> an aggregate
+    that adds up over disjoint rows; per part its total, an aggregate over the parts' column, with the
+    part's type; per aggregate its expression over the totals, as columns of `s`). None for anything else
+    (a DISTINCT, a median, ...)."""
+    parts: dict[str, str] = {}
+    totals: dict[str, str] = {}
+    finals: dict[str, str] = {}
+    for name, sql in aggregates.items():
+        if re.search(r"\b(DISTINCT|OVER)\b", sql, re.IGNORECASE):
+            return None
+
+        def part(match: re.Match[str]) -> str:
+            column = f"__part{len(parts)}"
+            parts[column] = match.group(0)
+            # A sum of counts is a HUGEINT in DuckDB: back to the count's BIGINT.
+            totals[column] = f"CAST(sum({column}) AS BIGINT)" if match.group(1) == "count(*)" else f"sum({column})"
+            return f"s.{column}"
+
+        final = _SUMMED.sub(part, sql)
+        if "FILTER" in final.upper() or any(c.group(1).lower() not in _SCALAR for c in _CALL.finditer(final)):
+            return None
+        finals[name] = final
+    return parts, totals, finals
 
 
 @dataclass(frozen=True)
