@@ -2,13 +2,15 @@
 
 1. dbt (`seed` + `run` + `test`, as one `dbt build`) writes <home>/builds/<build-id>.duckdb
    with <home>/raw.duckdb attached read-only as database `raw`. Incrementally where it can: the new
-   file starts as a copy of the published warehouse's intermediate tables and the incremental
-   models resolve only what new deliveries touched; from scratch (`--full-refresh`) with --full,
-   after a set-aside or restore, or a change of the project (reach/build_state.py).
+   file starts as a copy of the published warehouse's intermediate tables and seeds, the seeds are
+   not loaded again and the incremental models resolve only what new deliveries touched; from
+   scratch (`--full-refresh`) with --full, after a set-aside or restore, or a change of the project
+   (reach/build_state.py).
 2. Record keys (pipelines/disclosure/record_keys.py): every person and record of the new file gets
    its key from the home's perturbation secret, which never reaches dbt, a log or the file (only
    its fingerprint does; a lost secret stops the build before dbt runs, naming the way out).
-3. The quality gate (expectations.runner.run_gate) validates that file.
+3. The quality gate (expectations.runner.run_gate) validates that file; its libraries were imported
+   in a background thread while dbt ran (expectations/warm.py).
 4. os.replace renames it onto <home>/warehouse.duckdb: readers see the old warehouse or the
    new one, never a half-built one. Any failure leaves the published warehouse untouched.
 
@@ -57,7 +59,7 @@ from pipelines.disclosure.secret import replace_secret, secret_for_build
 from pipelines.errors import QualityGateFailed, ReachError
 from pipelines.home import Home
 from pipelines.raw_views import write_source_views
-from reach.build_state import plan_build, record_inputs, start_from_published, take_incremental_work
+from reach.build_state import SEED_SELECTOR, plan_build, record_inputs, start_from_published, take_incremental_work
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]  # the repo root holds dbt_project.yml
 DBT_THREADS = 2
@@ -87,6 +89,7 @@ class DbtOutcome:
     tests_warned: int = 0
     failures: list[str] = field(default_factory=list)
     kind: str = ""  # full or incremental, and why (reach/build_state.py)
+    seeds_kept: bool = False  # incremental: the seeds taken over from the published warehouse, not loaded
     # incremental model -> (records resolved again, rows written); empty in a full build
     incremental_work: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -106,8 +109,10 @@ class BuildSummary:
         leftovers = (f"Removed {len(self.removed_leftovers)} file(s) left by builds that did not finish: "
                      f"{', '.join(self.removed_leftovers)}.\n" if self.removed_leftovers else "")
         return leftovers + (
-            f"Build {self.build_id}, {self.dbt.kind}: {self.dbt.seeds} seeds and {self.dbt.models} models built, "
-            f"{self.dbt.tests_passed} dbt tests passed"
+            f"Build {self.build_id}, {self.dbt.kind}: "
+            + (f"{self.dbt.models} models built (seeds unchanged, kept), " if self.dbt.seeds_kept
+               else f"{self.dbt.seeds} seeds and {self.dbt.models} models built, ")
+            + f"{self.dbt.tests_passed} dbt tests passed"
             + (f" ({self.dbt.tests_warned} with warnings)" if self.dbt.tests_warned else "")
             + "".join(f"; {model}: {resolved:,} records resolved again, {written:,} rows written"
                       for model, (resolved, written) in self.dbt.incremental_work.items())
@@ -134,6 +139,16 @@ def run_quality_gate(build_db: Path, home: Home,
             f"{build_db} was not checked and not published."
         ) from None
     return run_gate(build_db, home, progress=progress)
+
+
+def _start_gate_imports() -> Callable[[], None]:
+    """The gate's libraries imported in a background thread while dbt runs (expectations/warm.py);
+    returns the wait for them. Nothing to wait for where the gate is not installed (the gate says so)."""
+    try:
+        from expectations.warm import start_importing
+    except ModuleNotFoundError:
+        return lambda: None
+    return start_importing().wait
 
 
 def new_build_id() -> str:
@@ -182,6 +197,8 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
     try:
         report(BuildProgress(DBT))
         plan = plan_build(home, PROJECT_DIR, full=full)
+        from dbt.cli.main import dbtRunner  # noqa: F401 - dbt's imports done before the gate's start
+        gate_imports_done = _start_gate_imports()
         outcome = run_dbt(home, build_db, target_dir, full=full, incremental=plan.incremental,
                           progress=lambda done, total: report(BuildProgress(DBT, done, total)))
         outcome.kind = plan.text()
@@ -190,6 +207,7 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
         add_record_keys(build_db, secret)
         dbt_done = time.perf_counter()
         report(BuildProgress(GATE))
+        gate_imports_done()
         gate_result = gate(build_db, home)
         gate_done = time.perf_counter()
         if not gate_result.passed:
@@ -296,7 +314,8 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
 
     Call under build_lock (dbt writes under fixed names in builds/). `full` parses the project from
     scratch instead of reusing the kept manifest. `incremental` starts from the published warehouse
-    (reach/build_state.py); otherwise every model is built from scratch (--full-refresh).
+    (reach/build_state.py) and leaves the seeds and their own tests out (they are the published
+    file's); otherwise every seed and model is built from scratch (--full-refresh).
     `progress(nodes done, nodes)`: when dbt starts the first node, then after each node.
     """
     from dbt.cli.main import dbtRunner
@@ -309,8 +328,9 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
         "--log-path", str(home.logs_dir),
         "--threads", str(DBT_THREADS),
         "--no-partial-parse" if full else "--partial-parse",
+        "--no-write-json",  # the results are read in-process; the target folder is removed afterwards
         "--quiet",
-    ] + ([] if incremental else ["--full-refresh"])
+    ] + (["--exclude", SEED_SELECTOR] if incremental else ["--full-refresh"])
     dbt_db = home.builds_dir / BUILDING_FILE
     sources_db = home.builds_dir / BUILDING_SOURCES_FILE
     kept_manifest = _kept_manifest(home)
@@ -336,6 +356,7 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
         shutil.copyfile(parsed, kept_manifest.with_suffix(".tmp"))
         os.replace(kept_manifest.with_suffix(".tmp"), kept_manifest)
     outcome = _read_results(result.result)
+    outcome.seeds_kept = incremental
     if result.exception is None and build_db.exists():
         outcome.incremental_work = take_incremental_work(build_db)
     printed = console.getvalue()

@@ -2,8 +2,11 @@
 
 An incremental build starts its new file as a copy of the published warehouse (a file copy runs at
 disk speed; the published file is never opened for writing) and keeps only its `intermediate`
-schema: the incremental models there (macros/incremental.sql) resolve again only the records that
-deliveries loaded since then touched; everything else dbt rebuilds as before. Every build records
+schema and the seeds (`reference`): the incremental models there (macros/incremental.sql) resolve
+again only the records that deliveries loaded since then touched; the seeds are neither loaded nor
+tested again (SEED_SELECTOR), since an incremental build means the seeds are the ones the published
+file was built and tested with (they are part of the fingerprint); everything else dbt rebuilds as
+before. Every build records
 in `build_state.inputs` of its file the project's fingerprint and the deliveries it read, so the
 next build can tell whether the published tables are a valid starting point. It is not when:
 
@@ -31,7 +34,11 @@ from pipelines.ingest.raw_schema import connect_raw_layer
 STATE_SCHEMA = "build_state"
 INPUTS_TABLE = f"{STATE_SCHEMA}.inputs"
 WORK_TABLE = f"{STATE_SCHEMA}.incremental_work"  # written by the replace_keys strategy (macros/incremental.sql)
-KEPT_SCHEMA = "intermediate"  # what an incremental build takes over from the published warehouse
+KEPT_SCHEMA = "intermediate"  # the incremental models' tables, which an incremental build takes over
+SEEDS_SCHEMA = "reference"  # the seeds (dbt_project.yml), also taken over by an incremental build
+# What `dbt build` leaves out in an incremental build: the seeds and the tests whose only parents are
+# seeds (dbt excludes a test with its excluded parents; a test also naming a model still runs).
+SEED_SELECTOR = "resource_type:seed"
 PROJECT_PARTS = ("models", "macros", "seeds", "data_tests", "dbt_project.yml", "profiles.yml")
 
 
@@ -104,13 +111,14 @@ def plan_build(home: Home, project_dir: Path, *, full: bool) -> BuildPlan:
 
 
 def start_from_published(warehouse_db: Path, build_db: Path) -> None:
-    """The new build file as a copy of the published warehouse keeping only KEPT_SCHEMA's tables."""
+    """The new build file as a copy of the published warehouse keeping only the tables of KEPT_SCHEMA
+    and SEEDS_SCHEMA."""
     try:
         shutil.copyfile(warehouse_db, build_db)
         with duckdb.connect(str(build_db)) as con:
             catalog = con.execute("SELECT current_database()").fetchall()[0][0]
             tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
-                                 "AND schema_name <> ?", [catalog, KEPT_SCHEMA]).fetchall()
+                                 "AND schema_name NOT IN (?, ?)", [catalog, KEPT_SCHEMA, SEEDS_SCHEMA]).fetchall()
             for schema, table in tables:  # names from the file's own catalog
                 con.execute(f'DROP TABLE "{schema}"."{table}"')
             con.execute("CHECKPOINT")

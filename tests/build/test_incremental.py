@@ -4,7 +4,8 @@ One home takes a sequence of deliveries built one after the other (a delivery se
 correction of an earlier month's record, a client's change of district, an orphan's client
 arriving, a retraction of a client cascading to their records, a retracted contact); a copy of it
 is then built from scratch (`reach build --full`). Every table of the main and intermediate
-schemas must hold the same rows (EXCEPT ALL both ways), and the incremental builds must have
+schemas, and of the seeds' (`reference`, which an incremental build takes over), must hold the same
+rows (EXCEPT ALL both ways), and the incremental builds must have
 resolved only the records the new deliveries touched (counted by the replace_keys strategy).
 """
 
@@ -96,8 +97,8 @@ def november() -> Delivery:
 def tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:
     rows = con.execute(
         "SELECT schema_name || '.' || table_name, column_name FROM duckdb_columns() "
-        "WHERE database_name = ? AND schema_name IN ('main', 'intermediate') ORDER BY schema_name, table_name, "
-        "column_index", [catalog]).fetchall()
+        "WHERE database_name = ? AND schema_name IN ('main', 'intermediate', 'reference') "
+        "ORDER BY schema_name, table_name, column_index", [catalog]).fetchall()
     out: dict[str, list[str]] = {}
     for table, column in rows:
         if table.split(".")[1] not in GATE_RECORDS:
@@ -128,6 +129,7 @@ def test_incremental_builds_publish_what_a_full_build_does(tmp_path: Path) -> No
     write_raw(home, august())
     first = build_warehouse(home)
     assert first.dbt.kind.startswith("full build (no published warehouse")
+    assert first.dbt.seeds > 0 and not first.dbt.seeds_kept
 
     write_raw(home, mistaken_september())
     assert build_warehouse(home).dbt.kind.startswith("incremental build (1 new delivery")
@@ -151,6 +153,8 @@ def test_incremental_builds_publish_what_a_full_build_does(tmp_path: Path) -> No
     # a3 and b5 delivered; c1 (cyril-01 retracted); b1, b3 not: boris-01 was not delivered again.
     assert november_build.dbt.incremental_work["int_contacts"] == (3, 1)
     assert november_build.dbt.incremental_work["int_outcomes"] == (1, 0)
+    # The seeds came with the published file (compared with the full build's below), not from dbt.
+    assert november_build.dbt.seeds_kept and november_build.dbt.seeds == 0
 
     # What the sequence must have done, so the comparison below compares something.
     assert query(home, "SELECT service, duration_min FROM fct_contacts WHERE contact_id = 'a1'") == [

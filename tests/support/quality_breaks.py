@@ -277,8 +277,6 @@ DBT_BREAKS: dict[tuple[str, str | None, str], Break] = {
     ("dim_client", "client_key", "not_null"): _mart("dim_client", M_CLIENT, "client_key = NULL"),
     ("dim_client", "client_key", "expression_is_true"): _mart("dim_client", M_CLIENT, "client_id = 'other01'"),
     ("dim_client", "centre", "relationships"): _mart("dim_client", M_CLIENT, "centre = 'XYZ'"),
-    ("dim_client", "district", "relationships"): _mart("dim_client", M_CLIENT, "district = 'CZ9999'"),
-    ("dim_client", "region", "relationships"): _mart("dim_client", M_CLIENT, "region = 'CZ099'"),
     ("fct_contacts", "contact_key", "unique"): _duplicate("fct_contacts", M_CONTACT),
     ("fct_contacts", "contact_key", "not_null"): _mart("fct_contacts", M_CONTACT, "contact_key = NULL"),
     ("fct_contacts", "client_key", "not_null"): _mart("fct_contacts", M_CONTACT, "client_key = NULL"),
@@ -289,7 +287,6 @@ DBT_BREAKS: dict[tuple[str, str | None, str], Break] = {
     ("fct_course_enrolments", "client_key", "relationships"): _mart("fct_course_enrolments", M_ENROLMENT, NOBODY),
     ("fct_events", "event_key", "unique"): _duplicate("fct_events", M_EVENT),
     ("fct_events", "event_key", "not_null"): _mart("fct_events", M_EVENT, "event_key = NULL"),
-    ("fct_events", "district", "relationships"): _mart("fct_events", M_EVENT, "district = 'CZ9999'"),
     ("fct_event_participation", "participation_key", "unique"): _duplicate("fct_event_participation", M_PARTICIPANT),
     ("fct_event_participation", "client_key", "not_null"):
         _mart("fct_event_participation", M_PARTICIPANT, "client_key = NULL"),
