@@ -38,7 +38,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; with no hash (unknown account) the same work is done and False returned."""
     if len(password) > MAX_LENGTH:
         return False
+    dummy = _dummy_hash()  # also when the account exists: the first verification is as slow for both
     try:
-        return _HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return _HASHER.verify(password_hash or dummy, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
