@@ -1,7 +1,10 @@
 """Time of `reach report ministry` and `reach report board` (PDF and PPTX) at two scales.
 
     .venv/bin/python bench/bench_reports.py [--repeat 3] [--scales regional national]
-        [--home-regional DIR] [--home-national DIR] [--cache DIR]
+        [--home-regional DIR] [--home-national DIR] [--cache DIR] [--cases NAME ...] [--no-phases]
+        [--results FILE]
+
+A given home is written to: its chart cache (`<home>/cache/board-charts/`) is emptied and filled.
 
 Scales (12 months from 2022-08, generator seed 7), as bench/_common.py sets them: regional ~4,400
 clients (one centre's region-year, facts.md), national ~44,000 (SUZ's 10 regions in 2024). A
@@ -14,7 +17,9 @@ reported, each beside its target (issue 14) with the ratio, and the load average
 pack is written as PDF, as PPTX and as both at once (`--out x.pdf --out x.pptx`: one Chromium
 session), each with the chart cache beside the warehouse emptied before every run (a pack asked
 for the first time: Chromium draws every chart), and PDF and PPTX again with the cache kept (the
-same pack asked for again: no Chromium, reports/board/chart_cache.py). For the board pack the
+same pack asked for again: no Chromium, reports/board/chart_cache.py), and the PDF with the
+images kept but the notes of requests removed (a new build with the same figures: Chromium is
+started in advance and stopped unused). For the board pack the
 phases are timed too: the figures from the metric API (the
 floor: the DuckDB queries of the same figures), Chromium's start (overlapping the figures), the
 chart batch, the PDF layout. Writes bench/results/reports.json (scales not measured this run are
@@ -46,17 +51,22 @@ from _common import (
 )
 
 RESULTS = RESULTS_DIR / "reports.json"
+COLD, UNNOTED, KEPT = "emptied before each run", "images kept, notes of requests removed before each run", "kept"
 # Issue 14's targets (seconds): regional year, national decade.
 TARGETS = {"board": {"regional": 4.0, "national": 6.0}, "ministry": {"regional": 1.0, "national": 3.0}}
 
 
-def run_report(home: Path, kind: str, outs: list[Path], *extra: str, cold: bool = False) -> float:
-    """One `reach report` in-process; `cold`: with the board pack's chart cache emptied first."""
+def run_report(home: Path, kind: str, outs: list[Path], *extra: str, cache: str = KEPT) -> float:
+    """One `reach report` in-process; the board pack's chart cache `cache`: COLD (emptied first),
+    UNNOTED (its images kept, the notes of requests removed: a new build with the same figures) or KEPT."""
     from reach.cli import main
     from reports.board.chart_cache import FOLDER
 
-    if cold:
+    if cache == COLD:
         shutil.rmtree(home / FOLDER, ignore_errors=True)
+    elif cache == UNNOTED:
+        for note in (home / FOLDER).glob("*.json"):
+            note.unlink()
     targets = [a for out in outs for a in ("--out", str(out))]
     started = time.perf_counter()
     code = main(["--home", str(home), "report", kind, "--from", PERIOD[0], "--to", PERIOD[1], *targets, *extra])
@@ -106,24 +116,32 @@ def _p95(runs: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def measure(home: Path, repeat: int, scale: str) -> dict[str, object]:
-    # name: (kind, files, extra arguments, chart cache emptied before each run)
+CASES = ("ministry_xlsx", "board_pdf_cs", "board_pptx_en", "board_pdf_and_pptx_cs",
+         "board_pdf_cs_charts_cached", "board_pptx_en_charts_cached", "board_pdf_cs_charts_cached_not_noted")
+
+
+def measure(home: Path, repeat: int, scale: str, only: tuple[str, ...] = (),
+            phases: bool = True) -> dict[str, object]:
+    # name: (kind, files, extra arguments, the chart cache before each run)
     cases = {
-        "ministry_xlsx": ("ministry", ["ministry.xlsx"], (), False),
-        "board_pdf_cs": ("board", ["board.pdf"], (), True),
-        "board_pptx_en": ("board", ["board.pptx"], ("--lang", "en"), True),
-        "board_pdf_and_pptx_cs": ("board", ["both.pdf", "both.pptx"], (), True),
-        "board_pdf_cs_charts_cached": ("board", ["board.pdf"], (), False),
-        "board_pptx_en_charts_cached": ("board", ["board.pptx"], ("--lang", "en"), False),
+        "ministry_xlsx": ("ministry", ["ministry.xlsx"], (), KEPT),
+        "board_pdf_cs": ("board", ["board.pdf"], (), COLD),
+        "board_pptx_en": ("board", ["board.pptx"], ("--lang", "en"), COLD),
+        "board_pdf_and_pptx_cs": ("board", ["both.pdf", "both.pptx"], (), COLD),
+        "board_pdf_cs_charts_cached": ("board", ["board.pdf"], (), KEPT),
+        "board_pptx_en_charts_cached": ("board", ["board.pptx"], ("--lang", "en"), KEPT),
+        "board_pdf_cs_charts_cached_not_noted": ("board", ["board.pdf"], (), UNNOTED),
     }
+    if only:
+        cases = {name: case for name, case in cases.items() if name in only}
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="reach-bench-reports-") as folder:
         out_dir = Path(folder)
-        for name, (kind, file_names, extra, cold) in cases.items():
-            if kind == "board" and not cold:  # the same pack asked before: its charts are in the cache
+        for name, (kind, file_names, extra, cache) in cases.items():
+            if kind == "board" and cache != COLD:  # the same pack asked before: its charts are in the cache
                 run_report(home, kind, [out_dir / f for f in file_names], *extra)
             load_before = os.getloadavg()[0]
-            runs = [run_report(home, kind, [out_dir / f for f in file_names], *extra, cold=cold)
+            runs = [run_report(home, kind, [out_dir / f for f in file_names], *extra, cache=cache)
                     for _ in range(repeat)]
             median, target = statistics.median(runs), TARGETS[kind][scale]
             figures[name] = {
@@ -135,19 +153,25 @@ def measure(home: Path, repeat: int, scale: str) -> dict[str, object]:
                 "ratio_median_to_target": round(median / target, 2),
                 "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                 "bytes": sum((out_dir / f).stat().st_size for f in file_names),
-            } | ({"chart_cache": "emptied before each run" if cold else "kept"} if kind == "board" else {})
+            } | ({"chart_cache": cache} if kind == "board" else {})
             print(f"  {name}: first {runs[0]:.2f} s, median {median:.2f} s (target {target:g} s)", flush=True)
-        figures["board_phases"] = board_phases(home, out_dir)
+        if phases:
+            figures["board_phases"] = board_phases(home, out_dir)
     return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cases", nargs="+", choices=CASES, default=CASES,
+                        help="the cases to run (all by default)")
+    parser.add_argument("--no-phases", action="store_true", help="skip the board pack's phases")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help=f"the JSON written (default {RESULTS.relative_to(RESULTS.parents[2])})")
     add_scale_arguments(parser, Path(tempfile.gettempdir()) / "reach-bench-reports")
     args = parser.parse_args()
 
-    earlier = read_results(RESULTS).get("scales", {})
+    earlier = read_results(args.results).get("scales", {})
     results: dict[str, object] = {
         "what": "reach report ministry (.xlsx) and board (.pdf cs, .pptx en, both at once) for the project year, "
                 "CLI in-process; first run, median and p95 of repeated runs beside the target; board packs with "
@@ -166,10 +190,10 @@ def main() -> int:
         results["scales"][scale] = {  # type: ignore[index]
             "date": date.today().isoformat(),
             "clients_generated": SCALES[scale], "rows": warehouse_rows(home / "warehouse.duckdb"),
-            "reports": measure(home, args.repeat, scale),
+            "reports": measure(home, args.repeat, scale, tuple(args.cases), not args.no_phases),
         }
-    write_results(RESULTS, results)
-    print(f"written {RESULTS}")
+    write_results(args.results, results)
+    print(f"written {args.results}")
     return 0
 
 
