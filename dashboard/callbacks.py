@@ -21,7 +21,7 @@ from charts import figures
 from dashboard.accessibility import register_accessibility
 from dashboard.auth import current_role, current_scope, record
 from dashboard.auth.texts import word
-from dashboard.card_cache import kept_card
+from dashboard.card_cache import card_kept_after, kept_card
 from dashboard.components import chart_card, notice
 from dashboard.data import ChartData, WarehouseSource
 from dashboard.delivery_calendar import incomplete_notice
@@ -280,32 +280,46 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
 
 
 def render_content(context: PageContext) -> list[Any]:
-    """The page's header (KPI cards, tables) and its chart cards."""
+    """The page's header (KPI cards, tables) and its chart cards (those kept for this view, the others drawn)."""
     module = PAGE_MODULES[context.view.page]
     parts: list[Any] = []
     header = getattr(module, "header", None)
-    # The page's queries are independent: DuckDB runs them side by side on separate cursors.
-    with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
-        # Each task runs in a copy of this context, so it reads the build this request pinned.
-        pending_header = (pool.submit(contextvars.copy_context().run, header, context)
-                          if header is not None else None)
-        pending_cards = [pool.submit(contextvars.copy_context().run, _chart_card, chart, context)
-                         for chart in module.CHARTS if chart.shown_in(context)]
-        if pending_header is not None:
-            parts.append(pending_header.result())
-        cards = [pending.result() for pending in pending_cards]
+    role = current_role()
+    charts = [chart for chart in module.CHARTS if chart.shown_in(context)]
+    kept = {chart.id: _kept_card(chart, context, role) for chart in charts}
+    to_draw = [chart for chart in charts if kept[chart.id] is None]
+    if to_draw:
+        # The page's queries are independent: DuckDB runs them side by side on separate cursors.
+        with ThreadPoolExecutor(max_workers=PAGE_WORKERS) as pool:
+            # Each task runs in a copy of this context, so it reads the build this request pinned.
+            pending_header = (pool.submit(contextvars.copy_context().run, header, context)
+                              if header is not None else None)
+            pending = {chart.id: pool.submit(contextvars.copy_context().run, _chart_card, chart, context, role)
+                       for chart in to_draw}
+            if pending_header is not None:
+                parts.append(pending_header.result())
+            kept.update({chart_id: task.result() for chart_id, task in pending.items()})
+    elif header is not None:  # every card kept: no worker threads to start
+        parts.append(header(context))
+    cards = [kept[chart.id] for chart in charts]
     if cards:
         parts.append(html.Div(t("click_hint", context.lang), className="hint"))
         parts.append(html.Div(cards, className="chart-grid"))
     return parts
 
 
-def _chart_card(chart: Chart, context: PageContext) -> html.Section:
+def _kept_card(chart: Chart, context: PageContext, role: Role | None) -> html.Section | None:
+    try:
+        return kept_card(chart.id, context, role)
+    except ReachError:  # no build to read: drawn below, which says why
+        return None
+
+
+def _chart_card(chart: Chart, context: PageContext, role: Role | None) -> html.Section:
     """The chart's card, drawn once per build, scope, role and view (dashboard/card_cache.py)."""
     lang = context.lang
-    role = current_role()
     try:
-        return kept_card(chart.id, context, role, lambda: _drawn_card(chart, context, role))
+        return card_kept_after(chart.id, context, role, lambda: _drawn_card(chart, context, role))
     except ReachError as error:  # not kept: said again on every view (its cause may be gone by then)
         figure = figures.empty_figure(str(error), lang)
         return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)

@@ -27,7 +27,8 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
-from dash import html
+import plotly.graph_objects as go
+from dash import dcc, html
 
 from dashboard.pages.base import PageContext
 from dashboard.result_cache import ResultCache
@@ -71,10 +72,27 @@ def cards_of(context: PageContext) -> ResultCache:
     return context.source.results.derived("cards", MAX_CARDS)
 
 
-def kept_card(chart_id: str, context: PageContext, role: Role | None, draw: Callable[[], html.Section]) -> html.Section:
+def kept_card(chart_id: str, context: PageContext, role: Role | None) -> html.Section | None:
+    """The card kept for this chart, build, role and context, else None (nothing is drawn)."""
+    key = card_key(chart_id, context, role, date.today())
+    card = cards_of(context).kept(context.source.build(), key)
+    return card if isinstance(card, html.Section) else None
+
+
+def card_kept_after(chart_id: str, context: PageContext, role: Role | None,
+                    draw: Callable[[], html.Section]) -> html.Section:
     """The card kept for this chart, build, role and context, else `draw()` (kept while its build is current).
 
     An exception from `draw` (a view the metric layer refuses) is raised and nothing is kept.
     """
     key = card_key(chart_id, context, role, date.today())
-    return cards_of(context).get_or_compute_key(context.source.build(), key, draw)
+    return cards_of(context).get_or_compute_key(context.source.build(), key, lambda: plain_figures(draw()))
+
+
+def plain_figures(card: html.Section) -> html.Section:
+    """The card with its figures as plain data: a kept card is sent many times, and a Plotly `Figure`
+    copies all its data each time it is serialised (`to_plotly_json`); the JSON sent is the same."""
+    for component in card._traverse():
+        if isinstance(component, dcc.Graph) and isinstance(component.figure, go.Figure):
+            component.figure = component.figure.to_plotly_json()
+    return card

@@ -98,6 +98,16 @@ class ResultCache:
                     self._entries.popitem(last=False)
         return value
 
+    def kept(self, build: Hashable, key: tuple[Hashable, ...]) -> object | None:
+        """The entry kept for (build, *key) (counted as a hit), else None; nothing is computed."""
+        key = (build, *key)
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return self._entries[key]
+
     def derived(self, name: str, max_entries: int) -> ResultCache:
         """The cache `name` of what is made from this one's answers (drawn chart cards), made on first use:
         it is told of every publish and every clear of this one, so it never outlives the answers it was

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import contextvars
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 
+import plotly.graph_objects as go
+import polars as pl
 import pytest
 from dash import html
+from plotly.io.json import to_json_plotly as to_json
 
+from charts import figures
 from dashboard.callbacks import Board, render_content
-from dashboard.card_cache import SHARED_PARTS, card_key
+from dashboard.card_cache import SHARED_PARTS, card_key, plain_figures
+from dashboard.components import chart_card
 from dashboard.data import ChartData, WarehouseSource
 from dashboard.pages import PAGE_MODULES
 from dashboard.pages.base import Chart, PageContext
@@ -243,6 +249,14 @@ def test_a_card_is_drawn_once_per_build_scope_role_and_view(home: Home, monkeypa
     """The Reach page through the app: asked again, the same cards without drawing; for another scope, another
     role, exact figures, another language or any other view, cards drawn for it; after a new build, new cards."""
     drawn = _counted_draws(monkeypatch, "reach")
+    pools: list[object] = []
+
+    class CountedPool(ThreadPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            pools.append(self)
+
+    monkeypatch.setattr("dashboard.callbacks.ThreadPoolExecutor", CountedPool)
     app = create_dashboard(home)
     users = {name: signed_in_client(app, home, role, name=f"{role}-{name}", centres=centres)
              for name, role, centres in (("ULK", "coordinator", ("ULK",)), ("LBK", "coordinator", ("LBK",)),
@@ -255,8 +269,10 @@ def test_a_card_is_drawn_once_per_build_scope_role_and_view(home: Home, monkeypa
 
     first, charts = page("ULK")
     assert charts == len(PAGE_MODULES["reach"].CHARTS)
+    started = len(pools)
     again, count = page("ULK")
     assert count == 0 and callbacks.text_of(again) == callbacks.text_of(first)
+    assert len(pools) == started  # every card kept: no worker threads started
 
     # Another scope: its own cards, with its own figures (LBK's people live in another district).
     other, count = page("LBK")
@@ -395,3 +411,16 @@ def test_a_card_drawn_from_a_replaced_build_is_not_served_for_the_new_one(home: 
     assert after["summary-reach-service"] != first["summary-reach-service"]
     assert after == summaries()
     source.close()
+
+
+def test_a_kept_cards_figure_is_sent_as_the_figure_itself() -> None:
+    """Kept cards hold their figures as plain data (a Figure copies itself on every serialisation): the
+    JSON the browser gets is the same."""
+    figure = figures.bar_by_dimension(pl.DataFrame({"sex": ["female", "male"], "clients_reached": [30, 45],
+                                                    "clients_reached__flag": ["", ""]}),
+                                      "sex", "clients_reached", "cs")
+    card = chart_card("reach-sex", "Pohlaví", figure, "cs")
+    sent = to_json(card)
+    plain = plain_figures(card)
+    assert to_json(plain) == sent
+    assert not any(isinstance(getattr(c, "figure", None), go.Figure) for c in plain._traverse())
