@@ -424,3 +424,26 @@ def test_a_kept_cards_figure_is_sent_as_the_figure_itself() -> None:
     plain = plain_figures(card)
     assert to_json(plain) == sent
     assert not any(isinstance(getattr(c, "figure", None), go.Figure) for c in plain._traverse())
+
+
+def test_cards_asked_at_once_by_several_threads_are_each_their_own_scopes(home: Home) -> None:
+    """Threads asking the Reach page for two scopes at once (one cache, first views racing to draw and keep
+    the same cards) each get the cards of their own scope, the same as drawn one at a time."""
+    source = WarehouseSource(home)
+    board = Board(source, load_targets(), None)
+    contexts = {name: board.context(parse_view("/reach", SEARCH), Protection.PROTECTED, scope)
+                for name, scope in (("ULK", ULK), ("LBK", LBK))}
+
+    def summaries(name: str) -> dict[str, str]:
+        with source.pinned():  # one request
+            return {c.id: c.children for c in html.Div(render_content(contexts[name]))._traverse()
+                    if isinstance(getattr(c, "id", None), str) and c.id.startswith("summary-")}
+
+    names = ["ULK", "LBK"] * 4
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        answers = list(pool.map(summaries, names))
+    source.results.clear()
+    alone = {name: summaries(name) for name in ("ULK", "LBK")}
+    assert alone["ULK"] != alone["LBK"]
+    assert answers == [alone[name] for name in names]
+    source.close()
