@@ -1,5 +1,7 @@
 """The dashboard's result cache (dashboard/result_cache.py): a hit is the same answer, a new build is never
-served from an older one's entries, and no scope is served another's.
+served from an older one's entries, and no scope is served another's; and the drawn chart cards kept beside
+it (dashboard/card_cache.py): counted by wrapping each chart's own drawer, a card is drawn once per build,
+scope, role and view, and never served to another.
 
 A hand-made home (support.marts, fixed test secret) with two centres: ULK's clients live in Ústí
 (CZ0427), LBK's in Liberec (CZ0513), in numbers that differ by more than any perturbation (30 and
