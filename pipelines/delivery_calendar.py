@@ -31,7 +31,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -79,8 +79,19 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """The due day from config/deliveries.yaml (or the file named by env REACH_DELIVERIES)."""
     chosen = Path(path or os.environ.get(SETTINGS_ENV) or DEFAULT_SETTINGS)
     try:
-        data = yaml.safe_load(chosen.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+        text = chosen.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ReachError(f"Cannot read the delivery settings {chosen}: {error}") from None
+    return _settings_of(str(chosen), text)
+
+
+@lru_cache(maxsize=8)
+def _settings_of(chosen: str, text: str) -> Settings:
+    """The file's text parsed once (the dashboard asks on every page; reading is cheap, YAML is
+    not): keyed by the text, so an edit takes effect at once. Errors are not kept by lru_cache."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
         raise ReachError(f"Cannot read the delivery settings {chosen}: {error}") from None
     due_day = data.get("due_day", Settings.due_day) if isinstance(data, dict) else None
     if isinstance(due_day, bool) or not isinstance(due_day, int) or not 1 <= due_day <= MAX_DUE_DAY:

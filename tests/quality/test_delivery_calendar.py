@@ -170,6 +170,12 @@ def test_the_due_date_rule_and_its_setting(tmp_path: Path) -> None:
         chosen.write_text(wrong, encoding="utf-8")
         with pytest.raises(ReachError, match="due_day must be"):
             load_settings(chosen)
+    # Parsed once per text (the dashboard asks on every page), so an edit still takes effect at once,
+    # even one of the same length written within the same file-system tick.
+    chosen.write_text("due_day: 15\n", encoding="utf-8")
+    assert load_settings(chosen) == Settings(15)
+    chosen.write_text("due_day: 16\n", encoding="utf-8")
+    assert load_settings(chosen) == Settings(16)
 
 
 def test_one_centre_alone_is_the_only_row(tmp_path: Path) -> None:
