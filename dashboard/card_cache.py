@@ -86,13 +86,23 @@ def card_kept_after(chart_id: str, context: PageContext, role: Role | None,
     An exception from `draw` (a view the metric layer refuses) is raised and nothing is kept.
     """
     key = card_key(chart_id, context, role, date.today())
-    return cards_of(context).get_or_compute_key(context.source.build(), key, lambda: plain_figures(draw()))
+    return cards_of(context).get_or_compute_key(context.source.build(), key,
+                                                lambda: plain_figures(draw(), shared=context.geojson))
 
 
-def plain_figures(card: html.Section) -> html.Section:
+def plain_figures(card: html.Section, *, shared: Mapping[str, Any] | None = None) -> html.Section:
     """The card with its figures as plain data: a kept card is sent many times, and a Plotly `Figure`
-    copies all its data each time it is serialised (`to_plotly_json`); the JSON sent is the same."""
+    copies all its data each time it is serialised (`to_plotly_json`); the JSON sent is the same.
+
+    `shared`: the app's district map. A map trace holds its own copy of it (Plotly copies it; an
+    operator's map may be megabytes, twice that as Python objects), so a trace whose map equals it
+    holds the app's one instead: the kept cards are bounded in number, and then not each a map.
+    """
     for component in card._traverse():
         if isinstance(component, dcc.Graph) and isinstance(component.figure, go.Figure):
             component.figure = component.figure.to_plotly_json()
+            if shared is not None:
+                for trace in component.figure.get("data", ()):
+                    if trace.get("geojson") is not None and trace["geojson"] == shared:
+                        trace["geojson"] = shared
     return card

@@ -428,6 +428,38 @@ def test_a_kept_cards_figure_is_sent_as_the_figure_itself() -> None:
     assert not any(isinstance(getattr(c, "figure", None), go.Figure) for c in plain._traverse())
 
 
+def test_a_kept_map_card_holds_the_apps_district_map_not_a_copy(home: Home) -> None:
+    """A kept card is bounded in number, not in size: its map trace holds the app's district map (an
+    operator's map may be megabytes), not Plotly's copy of it; the JSON sent is the one of the drawn card."""
+    shapes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": code},
+         "geometry": {"type": "Polygon", "coordinates": [[[13.0 + i, 50.0], [13.5 + i, 50.0], [13.0 + i, 50.5],
+                                                          [13.0 + i, 50.0]]]}}
+        for i, code in enumerate(("CZ0427", "CZ0513"))]}
+    source = WarehouseSource(home)
+    board = Board(source, load_targets(), shapes)
+    context = board.context(parse_view("/reach", SEARCH), Protection.PROTECTED, ULK)
+    with source.pinned():
+        drawn = to_json(html.Div(render_content(context)))
+        kept = to_json(html.Div(render_content(context)))  # every card kept now
+        [section] = [c for c in html.Div(render_content(context))._traverse()
+                     if isinstance(c, html.Section) and "reach-district" in to_json(c)]
+    assert kept == drawn
+    traces = [trace for c in section._traverse() if isinstance(getattr(c, "figure", None), dict)
+              for trace in c.figure["data"] if "geojson" in trace]
+    assert traces and all(trace["geojson"] is shapes for trace in traces)
+    other = {**shapes, "features": shapes["features"][:1]}  # another map is kept as it is
+    card = chart_card("reach-district", "Okresy", figures.district_choropleth(
+        pl.DataFrame({"district": ["CZ0427"], "clients_reached": [30], "clients_reached__flag": [""]}),
+        "clients_reached", other, "cs"), "cs")
+    sent = to_json(card)
+    plain = plain_figures(card, shared=shapes)
+    assert to_json(plain) == sent
+    assert all(t["geojson"] is not shapes and t["geojson"] == other
+               for c in plain._traverse() if isinstance(getattr(c, "figure", None), dict) for t in c.figure["data"])
+    source.close()
+
+
 def test_cards_asked_at_once_by_several_threads_are_each_their_own_scopes(home: Home) -> None:
     """Threads asking the Reach page for two scopes at once (one cache, first views racing to draw and keep
     the same cards) each get the cards of their own scope, the same as drawn one at a time."""
