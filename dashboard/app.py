@@ -11,7 +11,7 @@ from pathlib import Path
 import dash
 import plotly
 from dash.fingerprint import build_fingerprint
-from flask import Response, abort, send_from_directory
+from flask import Response, abort, request, send_from_directory
 
 from dashboard.admin.accounts_view import register_account_callbacks
 from dashboard.auth import current_account, current_scope, install
@@ -53,6 +53,7 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: 
     )
     install(app, home, access)
     _preload_plotly(app)
+    _cache_assets(app)
 
     def layout() -> dash.html.Div:
         """Built per request for the signed-in role: its switch, its report buttons, its name."""
@@ -72,16 +73,34 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: 
 
 
 def _preload_plotly(app: dash.Dash) -> None:
-    """plotly.js fetched from the page's start, beside Dash's scripts, and started by
-    assets/plotly-early.js before the renderer, instead of when the first chart mounts (after the
-    page's callbacks: on the critical path of the first view). The fingerprinted address: cached
-    for a year (Dash's rule for those), a new one with each plotly version."""
+    """plotly.js fetched from the page's start, beside Dash's scripts, instead of when the first chart
+    mounts (after the page's callbacks: on the critical path of the first view); assets/plotly-early.js
+    runs it when the first chart asks. The fingerprinted address: cached for a year (Dash's rule for
+    those), a new one with each plotly version."""
     modified = int((Path(plotly.__file__).parent / PLOTLY_JS).stat().st_mtime)
     url = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/" + build_fingerprint(
         PLOTLY_JS, plotly.__version__, modified)
     app.registered_paths["plotly"].add(PLOTLY_JS)
     app.index_string = dash.dash._default_index.replace(  # type: ignore[attr-defined]
         "{%css%}", f'{{%css%}}\n        <link rel="preload" as="script" id="plotly-early" href="{url}">')
+
+
+def _cache_assets(app: dash.Dash) -> None:
+    """The app's own scripts and styles cached for a year when asked for under Dash's address of
+    their current version (`?m=` their modification time; an edited file gets a new address), so a
+    later visit does not revalidate each of them. Any other request of them stays `no-cache`."""
+    prefix = f"{app.config.routes_pathname_prefix}{app.config.assets_url_path.strip('/')}/"
+
+    @app.server.after_request
+    def cache_versioned(response: Response) -> Response:
+        stamp = request.args.get("m")
+        if stamp and response.status_code == 200 and request.path.startswith(prefix):
+            file = (ASSETS / request.path.removeprefix(prefix)).resolve()
+            if file.is_relative_to(ASSETS) and file.is_file() and stamp == str(file.stat().st_mtime):
+                response.cache_control.no_cache = None
+                response.cache_control.max_age = 31_536_000
+                response.cache_control.immutable = True
+        return response
 
 
 def _serve_quality_docs(app: dash.Dash, home: Home) -> None:
