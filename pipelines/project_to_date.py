@@ -21,7 +21,6 @@ per centre and the project to date"):
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +30,7 @@ import polars as pl
 from pipelines.access import Scope
 from pipelines.metrics import MetricQuery, MetricResult, Protection
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
+from pipelines.metrics.periods import months_touched
 from pipelines.metrics.protection import SHOWN
 from pipelines.metrics.query import TO_MONTH
 from pipelines.targets import ProjectTargets
@@ -109,12 +109,7 @@ class ProjectToDate:
 
 def month_ends(date_from: date, date_to: date) -> tuple[tuple[str, date], ...]:
     """(YYYY-MM, last day of that month within the span) for every month the span touches."""
-    months, year, month = [], date_from.year, date_from.month
-    while (year, month) <= (date_to.year, date_to.month):
-        end = date(year, month, calendar.monthrange(year, month)[1])
-        months.append((f"{year:04d}-{month:02d}", min(end, date_to)))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return tuple(months)
+    return tuple((month, min(end, date_to)) for month, end in months_touched(date_from, date_to))
 
 
 def projection(latest: float | None, date_from: date, latest_end: date, date_to: date) -> float | None:

@@ -8,7 +8,7 @@ import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import numpy as np
@@ -18,6 +18,7 @@ from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Family, Kind, Metric
 from pipelines.metrics.cell_key import perturb_rows, perturbed_sums, published_counts, published_table
 from pipelines.metrics.linkage import Counting, counting
+from pipelines.metrics.periods import months_touched
 from pipelines.metrics.protection import (
     HIDDEN,
     RECORDS_MIN_PEOPLE,
@@ -77,7 +78,7 @@ def _compute_cumulative(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery,
     published below SPARSE_BELOW: every figure hidden), and the same rules, no group left out.
     """
     query = resolved.query
-    months = _months(query.date_from, date_to)
+    months = months_touched(query.date_from, date_to)
     ends = [min(end, query.date_to) for _, end in months]
     figures = _figures(con, resolved, national=across is Counting.ONCE, ends=ends)
     names = tuple(m.name for m in resolved.metrics)
@@ -102,16 +103,6 @@ def _compute_cumulative(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery,
         by=resolved.by, metrics=names, frame=_columns(frame, [TO_MONTH, *names]), flags=_columns(flags, names),
         protection=query.protection, sparse=any(sparse), people_across_centres=across,
     )
-
-
-def _months(date_from: date, date_to: date) -> list[tuple[str, date]]:
-    """(YYYY-MM, its last day) for every month from date_from's to date_to's."""
-    months, year, month = [], date_from.year, date_from.month
-    while (year, month) <= (date_to.year, date_to.month):
-        following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-        months.append((f"{year:04d}-{month:02d}", following - timedelta(days=1)))
-        year, month = following.year, following.month
-    return months
 
 
 def _columns(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:

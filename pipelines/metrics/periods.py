@@ -134,6 +134,16 @@ def no_comparison_data(lang: str) -> str:
     return cs if lang == "cs" else en
 
 
+def months_touched(date_from: date, date_to: date) -> tuple[tuple[str, date], ...]:
+    """(YYYY-MM, the month's last day) for every month from date_from's to date_to's."""
+    first, last = date_from.replace(day=1), date_to.replace(day=1)
+    months = []
+    while first <= last:
+        months.append((f"{first.year:04d}-{first.month:02d}", _month_end(first)))
+        first = _add_months(first, 1)
+    return tuple(months)
+
+
 def _add_months(first: date, months: int) -> date:
     index = first.year * 12 + first.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
