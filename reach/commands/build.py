@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from pipelines.home import Home
-from reach.build import build_warehouse, generate_docs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, home: Home) -> int:
     from rich.console import Console
 
+    from reach.build import build_warehouse, generate_docs
     from reach.progress import SHOW_AFTER_SECONDS, BuildProgressDisplay, wanted
 
     # The stream itself, not stderr=True: dbt runs with sys.stderr redirected (reach/build.py _dbt_console),

@@ -8,7 +8,6 @@ from pathlib import Path
 from pipelines.contract import DEFAULT_CENTRE
 from pipelines.errors import ReachError
 from pipelines.home import Home
-from pipelines.ingest import format_report, load_paths
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, home: Home) -> int:
     from rich.console import Console
 
+    from pipelines.ingest import format_report, load_paths
     from reach.progress import SHOW_AFTER_SECONDS, LoadProgressDisplay, wanted
 
     console = Console(stderr=True, force_terminal=True if args.progress else None)
