@@ -22,10 +22,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
-from _common import RESULTS_DIR, ROOT, machine, write_results
+from _common import RESULTS_DIR, ROOT, machine, read_results, write_results
 
 RESULTS = RESULTS_DIR / "national.json"
 FULL_CLIENTS = 600_000
@@ -85,11 +86,54 @@ def _rows(sample: Path) -> dict[str, int]:
     return rows
 
 
+def _last_delivery(home: Path) -> str:
+    """The ID of the delivery loaded last (the newest month of the centre loaded last)."""
+    import duckdb
+
+    with duckdb.connect(str(home / "raw.duckdb"), read_only=True) as con:
+        return str(con.execute("SELECT delivery_id FROM meta.deliveries ORDER BY load_seq DESC LIMIT 1")
+                   .fetchone()[0])
+
+
+def rebuild(source: Path) -> None:
+    """The builds of a loaded national home (a copy of it; `source` is not written): a full build
+    without its newest delivery, then the delivery restored and the incremental build after it, as
+    a month's routine is: the target figure "`reach build` after one new monthly delivery"."""
+    work = Path(tempfile.mkdtemp(prefix="reach-bench-rebuild-"))
+    home = work / "home"
+    try:
+        shutil.copytree(source, home)
+        newest = _last_delivery(home)
+        reason = ["--reason", "bench: the month before the new delivery"]
+        subprocess.run([*REACH, "--home", str(home), "deliveries", "set-aside", newest, *reason],
+                       cwd=ROOT, check=True, capture_output=True)
+        full = run_step("build --full without the newest delivery", ["--home", str(home), "build", "--full"])
+        subprocess.run([*REACH, "--home", str(home), "deliveries", "restore", newest, *reason],
+                       cwd=ROOT, check=True, capture_output=True)
+        incremental = run_step("build after one new monthly delivery", ["--home", str(home), "build"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results = read_results(RESULTS)
+    results["rebuild"] = {
+        "home": str(source), "delivery_restored": newest,
+        "full_build": full, "build_after_new_month": incremental, "machine": machine(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    write_results(RESULTS, results)
+    print(json.dumps({k: results["rebuild"][k]["seconds"] for k in ("full_build", "build_after_new_month")}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 600,000 clients (default 1)")
     parser.add_argument("--keep", type=Path, default=None, help="work in DIR and keep it (default: a temporary folder)")
+    parser.add_argument("--rebuild", type=Path, default=None, metavar="HOME",
+                        help="only the builds of an already loaded national home (see rebuild); kept in the "
+                             "results beside the last whole run")
     args = parser.parse_args()
+    if args.rebuild is not None:
+        rebuild(args.rebuild)
+        return
     clients = max(14, round(FULL_CLIENTS * args.scale))
     work = args.keep or Path(tempfile.mkdtemp(prefix="reach-bench-national-"))
     sample, home = work / "sample", work / "home"
