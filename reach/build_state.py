@@ -36,8 +36,9 @@ INPUTS_TABLE = f"{STATE_SCHEMA}.inputs"
 WORK_TABLE = f"{STATE_SCHEMA}.incremental_work"  # written by the replace_keys strategy (macros/incremental.sql)
 KEPT_SCHEMA = "intermediate"  # the incremental models' tables, which an incremental build takes over
 SEEDS_SCHEMA = "reference"  # the seeds (dbt_project.yml), also taken over by an incremental build
-# What `dbt build` leaves out in an incremental build: the seeds and the tests whose only parents are
-# seeds (dbt excludes a test with its excluded parents; a test also naming a model still runs).
+# What `dbt build` leaves out in an incremental build: the seeds and every test with a seed among its
+# parents (dbt's default "eager" indirect selection excludes a test with any excluded parent). Today
+# those are the seeds' own tests only: no model test or singular test refers to a seed.
 SEED_SELECTOR = "resource_type:seed"
 PROJECT_PARTS = ("models", "macros", "seeds", "data_tests", "dbt_project.yml", "profiles.yml")
 
