@@ -90,10 +90,15 @@ def to_xlsx(frame: pl.DataFrame, sheet: str, lang: str, note: str = "") -> bytes
 
 
 def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """The header names made distinct as Excel compares them, ignoring case (a table's "month" code
+    column and its label "Month" would otherwise be one header twice)."""
+    seen: set[str] = set()
     result = []
     for name in names:
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        result.append(name if count == 0 else f"{name} ({count + 1})")
+        unique, count = name, 1
+        while unique.casefold() in seen:
+            count += 1
+            unique = f"{name} ({count})"
+        seen.add(unique.casefold())
+        result.append(unique)
     return result

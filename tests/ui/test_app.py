@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import shutil
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -102,6 +103,17 @@ def test_export_carries_published_cells_and_czech_labels(published_home: Home) -
     workbook = pl.read_excel(io.BytesIO(to_xlsx(table, "reach-residence", "cs")))
     assert workbook.columns[:2] == ["residence_status", "Pobytový status"]
     assert workbook.height == table.height
+
+
+def test_export_headers_are_distinct_as_excel_compares_them() -> None:
+    """English labels can equal a code column's name but for case ("month" and "Month"): the
+    workbook's headers must still differ ignoring case, or Excel's table repeats a header."""
+    table = pl.DataFrame({"month": ["2023-01"], "month_label": ["January 2023"], "clients_reached": ["5"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # xlsxwriter warns on a duplicate table header
+        workbook = pl.read_excel(io.BytesIO(to_xlsx(table, "reach-trend", "en")))
+    assert workbook.columns == ["month", "Month (2)", "Clients reached"]
+    assert workbook.row(0) == ("2023-01", "January 2023", "5")
 
 
 def test_source_reopens_when_a_new_build_replaces_the_file(published_home: Home, tmp_path: Path) -> None:
