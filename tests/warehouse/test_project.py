@@ -98,3 +98,27 @@ def test_profile_writes_nothing_outside_the_build() -> None:
 def test_project_dir_is_the_repo_root() -> None:
     assert (PROJECT_DIR / "dbt_project.yml").is_file()
     assert Path(__file__).resolve().parents[2] == PROJECT_DIR
+
+
+def test_no_model_test_has_a_seed_among_its_parents() -> None:
+    """An incremental build keeps the published seeds and runs `dbt build --exclude resource_type:seed`
+    (reach/build_state.py): dbt then also leaves out every test with a seed among its parents, so such
+    a test would run in full builds only. Keep seeds out of the models' and singular tests (a unit
+    test's `given` inputs are not parents: unit tests hang off their model)."""
+    seeds = {path.stem for path in (PROJECT_DIR / "seeds").glob("*.csv")}
+    assert seeds, "no seeds found"
+
+    def seed_refs(text: str) -> set[str]:
+        return set(re.findall(r"ref\(\s*['\"]([a-z_]+)['\"]\s*\)", text)) & seeds
+
+    found = {}
+    for name, sql in model_files().items():
+        [model] = model_yaml(sql)["models"]
+        tests = [model.get("data_tests", []), *(column.get("data_tests", []) for column in model["columns"])]
+        if refs := seed_refs(yaml.safe_dump(tests)):
+            found[name] = refs
+    for singular in (PROJECT_DIR / "data_tests").glob("*.sql"):
+        if refs := seed_refs(singular.read_text(encoding="utf-8")):
+            found[singular.name] = refs
+    assert found == {}
+    assert seed_refs("relationships: {to: ref('ref_districts'), field: district_code}") == {"ref_districts"}
