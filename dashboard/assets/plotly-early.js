@@ -14,6 +14,9 @@
     var started = false;
     var settled = null;  // [ok, value] once plotly.js has run or failed to load
     function settle(ok, value) {
+        if (settled) {
+            return;
+        }
         settled = [ok, value];
         waiting.splice(0).forEach(function (pair) { pair[ok ? 0 : 1](value); });
     }
@@ -30,6 +33,12 @@
             return;
         }
         started = true;
+        setTimeout(function () {  // as Dash's own loader: a stalled fetch ends in the charts' error
+            if (!settled) {
+                window.Plotly = undefined;
+                settle(false, new Error("plotly.js did not load after 30 seconds"));
+            }
+        }, 30000);
         load(early.href, function () {  // the way Dash loads it, once more; then the charts say it failed
             load(window._dashPlotlyJSURL || early.href, function (error) {
                 window.Plotly = undefined;
