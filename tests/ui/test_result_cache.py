@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -185,11 +186,9 @@ def test_the_cache_is_bounded_least_recently_used_first() -> None:
     assert len(cache) == 0
 
 
-def test_through_the_app_each_user_gets_their_own_scope_and_the_new_build(
-        home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two coordinators of different centres post the same callback to the same app (one cache): each
-    gets the figures of their own centre, again (from the cache) after the other asked, and the new
-    ones once a build is published."""
+def _app_with_its_source(home: Home, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, WarehouseSource, dict[str, Any]]:
+    """The real app, the one WarehouseSource it reads through (to empty its caches) and a signed-in
+    coordinator of each centre."""
     sources: list[WarehouseSource] = []
 
     class Recorded(WarehouseSource):
@@ -202,6 +201,15 @@ def test_through_the_app_each_user_gets_their_own_scope_and_the_new_build(
     [source] = sources
     users = {centre: signed_in_client(app, home, "coordinator", name=f"coordinator-{centre}", centres=(centre,))
              for centre in ("ULK", "LBK")}
+    return app, source, users
+
+
+def test_through_the_app_each_user_gets_their_own_scope_and_the_new_build(
+        home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two coordinators of different centres post the same callback to the same app (one cache): each
+    gets the figures of their own centre, again (from the cache) after the other asked, and the new
+    ones once a build is published."""
+    app, source, users = _app_with_its_source(home, monkeypatch)
 
     def shown(centre: str) -> str:
         answer = callbacks.render(app, users[centre], "overview", SEARCH, ["on"])
@@ -308,18 +316,7 @@ def test_a_served_card_is_the_one_drawn_afresh(home: Home, monkeypatch: pytest.M
     """After other scopes asked the same view, each user's cached Overview cards equal the cards drawn
     for them with every cache emptied."""
     drawn = _counted_draws(monkeypatch, "overview")
-    sources: list[WarehouseSource] = []
-
-    class Recorded(WarehouseSource):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            sources.append(self)
-
-    monkeypatch.setattr("dashboard.app.WarehouseSource", Recorded)
-    app = create_dashboard(home)
-    [source] = sources
-    users = {centre: signed_in_client(app, home, "coordinator", name=f"coordinator-{centre}", centres=(centre,))
-             for centre in ("ULK", "LBK")}
+    app, source, users = _app_with_its_source(home, monkeypatch)
     cached = {}
     for centre in ("ULK", "LBK", "ULK", "LBK"):
         cached[centre] = callbacks.text_of(callbacks.render(app, users[centre], "overview", SEARCH, ["on"]))
