@@ -5,7 +5,9 @@ one per metric. A value hidden by suppression is null; an optional `<metric>__fl
 ("" shown, "<5" small, "x" hidden) lets the hover say why a value is missing.
 Every bar and tile carries `customdata = [dimension, code]` so a click can filter by it.
 Labels and messages are escaped for Plotly, which draws tags such as <b> or <a href> in text.
-These signatures are used by reports/: keep them stable.
+These signatures are used by reports/: keep them stable. Each figure is written as plain dicts
+(charts/plain.py: plotly's object API validated every property on every update, more time than
+the queries behind the chart).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.colors import hex_to_rgb as _hex_tuple
 from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
+from charts.plain import figure as _figure
+from charts.plain import subplot_grid, update_axes
 from charts.theme import (
     EMPTY_TILE,
     INK,
@@ -68,12 +71,10 @@ def format_value(value: float | None, flag: str | None, lang: str, *, digits: in
 
 def empty_figure(message: str, lang: str, *, title: str | None = None, height: int | None = 360) -> go.Figure:
     """A chart-sized placeholder that says why there is nothing to draw."""
-    figure = go.Figure()
-    figure.add_annotation(text=plotly_text(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                          font={"size": 16, "color": MUTED})
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
-    return apply_theme(figure, lang, title=title, height=height)
+    layout = {"annotations": [{"text": plotly_text(message), "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
+                               "yref": "paper", "font": {"size": 16, "color": MUTED}}],
+              "xaxis": {"visible": False}, "yaxis": {"visible": False}}
+    return _figure([], apply_theme(layout, lang, title=title, height=height))
 
 
 def _flags(frame: pl.DataFrame, metric: str) -> list[str]:
@@ -107,17 +108,17 @@ def bar_by_dimension(frame: pl.DataFrame, dimension: str, metric: str, lang: str
     labels = [_label(dimension, code, lang) for code in codes]
     texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
     colours = [MUTED if code == REST_CODE else colour for code in codes]
-    figure = go.Figure(go.Bar(
+    bar = {
         # A hidden value is drawn as a zero-length bar so its "<5" / "hidden" label still shows.
-        x=[v if v is not None else 0 for v in values], y=labels, orientation="h", text=texts,
-        textposition="outside", cliponaxis=False,
-        marker_color=colours, customdata=[[dimension, code] for code in codes],
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
-    figure.update_yaxes(autorange="reversed", title=None)
-    figure.update_xaxes(title=metric_name(metric, lang), showgrid=True, rangemode="tozero")
+        "type": "bar", "x": [v if v is not None else 0 for v in values], "y": labels, "orientation": "h",
+        "text": texts, "textposition": "outside", "cliponaxis": False,
+        "marker": {"color": colours}, "customdata": [[dimension, code] for code in codes],
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    layout = {"yaxis": {"autorange": "reversed", "title": {}},
+              "xaxis": {"title": {"text": metric_name(metric, lang)}, "showgrid": True, "rangemode": "tozero"}}
     bar_height = max(300, 60 + 34 * len(codes)) if height is None else height
-    return apply_theme(figure, lang, title=title, height=bar_height)
+    return _figure([bar], apply_theme(layout, lang, title=title, height=bar_height))
 
 
 def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_reached",
@@ -125,27 +126,28 @@ def trend_by_group(frame: pl.DataFrame, lang: str, *, metric: str = "clients_rea
     """Monthly lines of a metric, one line per group (target group by default)."""
     if not _has_values(frame, metric):
         return empty_figure(t("empty_period", lang), lang, title=title)
-    figure = go.Figure()
+    traces = []
     months = sorted(frame["month"].unique().to_list())
     ticks = [_label("month", m, lang) for m in months]
     groups = ranked(frame.group_by(group).agg(pl.col(metric).sum()), group, metric)[group].to_list()
+    parts = {key[0]: part for key, part in frame.sort("month").partition_by(group, as_dict=True).items()}
     for index, code in enumerate(groups):
-        part = frame.filter(pl.col(group) == code).sort("month")
-        if part[metric].drop_nulls().is_empty():
+        part = parts.get(code) if code is not None else None  # a null group matched no row before: none drawn
+        if part is None or part[metric].drop_nulls().is_empty():
             continue  # every value hidden: the privacy note says so, an empty legend entry would not
         flags = _flags(part, metric)
-        figure.add_trace(go.Scatter(
-            x=[_label("month", m, lang) for m in part["month"].to_list()], y=part[metric].to_list(),
-            name=_label(group, code, lang), mode="lines+markers",
-            line={"width": 3, "color": SERIES[index % len(SERIES)], "dash": LINE_DASHES[index % len(LINE_DASHES)]},
-            marker={"symbol": MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)], "size": 9},
-            customdata=[[group, code] for _ in range(part.height)],
-            text=[format_value(v, f, lang) for v, f in zip(part[metric].to_list(), flags, strict=True)],
-            hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
-        ))
-    figure.update_xaxes(categoryorder="array", categoryarray=ticks, title=None)
-    figure.update_yaxes(title=metric_name(metric, lang), rangemode="tozero")
-    return apply_theme(figure, lang, title=title)
+        traces.append({
+            "type": "scatter", "x": [_label("month", m, lang) for m in part["month"].to_list()],
+            "y": part[metric].to_list(), "name": _label(group, code, lang), "mode": "lines+markers",
+            "line": {"width": 3, "color": SERIES[index % len(SERIES)], "dash": LINE_DASHES[index % len(LINE_DASHES)]},
+            "marker": {"symbol": MARKER_SYMBOLS[index % len(MARKER_SYMBOLS)], "size": 9},
+            "customdata": [[group, code] for _ in range(part.height)],
+            "text": [format_value(v, f, lang) for v, f in zip(part[metric].to_list(), flags, strict=True)],
+            "hovertemplate": "%{fullData.name}, %{x}: %{text}<extra></extra>",
+        })
+    layout = {"xaxis": {"categoryorder": "array", "categoryarray": ticks, "title": {}},
+              "yaxis": {"title": {"text": metric_name(metric, lang)}, "rangemode": "tozero"}}
+    return _figure(traces, apply_theme(layout, lang, title=title))
 
 
 def _tile_colours(values: Sequence[float | None]) -> list[str]:
@@ -207,30 +209,34 @@ def _tile_map(frame: pl.DataFrame, dimension: str, tiles: dict[str, tuple[float,
     values = [by_code.get(code, {}).get(metric) for code in codes]
     flags = [by_code.get(code, {}).get(flag_column(metric)) or "" for code in codes]
     colours = _tile_colours(values)
-    figure = go.Figure()
+    shapes, annotations = [], []
     for code, colour, value, flag in zip(codes, colours, values, flags, strict=True):
         col, row = tiles[code]
-        figure.add_shape(type="rect", x0=col - 0.47, x1=col + 0.47, y0=-row - 0.47, y1=-row + 0.47,
-                         fillcolor=colour, line={"color": "white", "width": 3}, layer="below")
+        shapes.append({"type": "rect", "x0": col - 0.47, "x1": col + 0.47, "y0": -row - 0.47, "y1": -row + 0.47,
+                       "fillcolor": colour, "line": {"color": "white", "width": 3}, "layer": "below"})
         dark = value is not None and colour != EMPTY_TILE and _is_dark(colour)
         text_colour = "white" if dark else INK
-        figure.add_annotation(x=col, y=-row + 0.16, text=f"<b>{_tile_name(dimension, code, lang)}</b>",
-                              showarrow=False, font={"size": name_size, "color": text_colour})
-        figure.add_annotation(x=col, y=-row - 0.2 if dimension == "region" else -row - 0.14,
-                              text=format_value(value, flag, lang, digits=digits),
-                              showarrow=False, font={"size": value_size, "color": text_colour})
+        annotations.append({"x": col, "y": -row + 0.16, "text": f"<b>{_tile_name(dimension, code, lang)}</b>",
+                            "showarrow": False, "font": {"size": name_size, "color": text_colour}})
+        annotations.append({"x": col, "y": -row - 0.2 if dimension == "region" else -row - 0.14,
+                            "text": format_value(value, flag, lang, digits=digits),
+                            "showarrow": False, "font": {"size": value_size, "color": text_colour}})
     texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, flags, strict=True)]
     # Invisible square markers make the whole tile hoverable and clickable.
-    figure.add_trace(go.Scatter(
-        x=[tiles[c][0] for c in codes], y=[-tiles[c][1] for c in codes], mode="markers",
-        marker={"symbol": "square", "size": marker_size, "color": "rgba(0,0,0,0)"},
-        customdata=[[dimension, c] for c in codes], text=[_label(dimension, c, lang) for c in codes],
-        hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>", showlegend=False,
-        name=metric_name(metric, lang),  # names the value column of the chart's table view
-    ))
+    markers = {
+        "type": "scatter", "x": [tiles[c][0] for c in codes], "y": [-tiles[c][1] for c in codes], "mode": "markers",
+        "marker": {"symbol": "square", "size": marker_size, "color": "rgba(0,0,0,0)"},
+        "customdata": [[dimension, c] for c in codes], "text": [_label(dimension, c, lang) for c in codes],
+        "hovertext": texts, "hovertemplate": "%{text}: %{hovertext}<extra></extra>", "showlegend": False,
+        "name": metric_name(metric, lang),  # names the value column of the chart's table view
+    }
     last_col, last_row = max(c for c, _ in tiles.values()), max(r for _, r in tiles.values())
-    figure.update_xaxes(visible=False, range=[-0.6, last_col + 0.6], fixedrange=True)
-    figure.update_yaxes(visible=False, range=[-last_row - 0.6, 0.6], fixedrange=True, scaleanchor="x", scaleratio=1)
+    layout: dict[str, Any] = {
+        "shapes": shapes, "annotations": annotations,
+        "xaxis": {"visible": False, "range": [-0.6, last_col + 0.6], "fixedrange": True},
+        "yaxis": {"visible": False, "range": [-last_row - 0.6, 0.6], "fixedrange": True, "scaleanchor": "x",
+                  "scaleratio": 1},
+    }
     # Clients living elsewhere (another region's districts) or not stated: a note, the largest first.
     rest = [r for r in frame.iter_rows(named=True) if r.get(dimension) not in tiles
             and (r.get(metric) is not None or r.get(flag_column(metric)))] if dimension in frame.columns else []
@@ -241,9 +247,10 @@ def _tile_map(frame: pl.DataFrame, dimension: str, tiles: dict[str, tuple[float,
                  for r in rest[:NOTE_PLACES]]
         if len(rest) > NOTE_PLACES:
             parts.append(t("more_places", lang).format(count=len(rest) - NOTE_PLACES))
-        figure.add_annotation(x=last_col + 0.6, y=-last_row - 0.55, xanchor="right", yanchor="bottom", showarrow=False,
-                              text=" · ".join(parts), font={"size": 13, "color": MUTED}, name="note")
-    return apply_theme(figure, lang, title=title, height=440)
+        annotations.append({"x": last_col + 0.6, "y": -last_row - 0.55, "xanchor": "right", "yanchor": "bottom",
+                            "showarrow": False, "text": " · ".join(parts), "font": {"size": 13, "color": MUTED},
+                            "name": "note"})
+    return _figure([markers], apply_theme(layout, lang, title=title, height=440))
 
 
 def hex_to_rgb(colour: str) -> str:
@@ -270,16 +277,16 @@ def district_choropleth(frame: pl.DataFrame, metric: str, geojson: dict[str, Any
     codes = data["district"].to_list()
     values = data[metric].to_list()
     texts = [format_value(v, f, lang) for v, f in zip(values, _flags(data, metric), strict=True)]
-    figure = go.Figure(go.Choroplethmap(
-        geojson=geojson, featureidkey=feature_id, locations=codes, z=[v if v is not None else 0 for v in values],
-        colorscale=[list(stop) for stop in SEQUENTIAL], marker_line_color="white", marker_line_width=2,
-        customdata=[["district", c] for c in codes], text=[_label("district", c, lang) for c in codes],
-        hovertext=texts, hovertemplate="%{text}: %{hovertext}<extra></extra>",
-        colorbar={"title": {"text": metric_name(metric, lang)}},
-    ))
-    figure.update_layout(map={"style": "white-bg", "center": center or {"lat": 50.55, "lon": 13.85},
-                              "zoom": zoom})
-    return apply_theme(figure, lang, title=title, height=480)
+    choropleth = {
+        "type": "choroplethmap", "geojson": geojson, "featureidkey": feature_id, "locations": codes,
+        "z": [v if v is not None else 0 for v in values], "colorscale": [list(stop) for stop in SEQUENTIAL],
+        "marker": {"line": {"color": "white", "width": 2}},
+        "customdata": [["district", c] for c in codes], "text": [_label("district", c, lang) for c in codes],
+        "hovertext": texts, "hovertemplate": "%{text}: %{hovertext}<extra></extra>",
+        "colorbar": {"title": {"text": metric_name(metric, lang)}},
+    }
+    layout = {"map": {"style": "white-bg", "center": center or {"lat": 50.55, "lon": 13.85}, "zoom": zoom}}
+    return _figure([choropleth], apply_theme(layout, lang, title=title, height=480))
 
 
 def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_reached",
@@ -287,7 +294,7 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
     """Age bands on the vertical axis, men to the left and women to the right (other/unknown as a note)."""
     if not _has_values(frame, metric):
         return empty_figure(t("empty_period", lang), lang, title=title)
-    figure = go.Figure()
+    traces = []
     codes = dimension_values("age_band")
     bands = [_label("age_band", band, lang) for band in codes]
     for sex, sign in (("male", -1), ("female", 1)):
@@ -297,20 +304,24 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
         flags = [by_band.get(b, {}).get(flag_column(metric)) or "" for b in codes]
         # A hidden value is a zero-length bar nudged to its own side, so "<5" sits left for men and
         # right for women; a band nobody is in gets no label at all.
-        figure.add_trace(go.Bar(
-            y=bands, x=[sign * v if v is not None else sign * 1e-9 for v in values], orientation="h",
-            name=_label("sex", sex, lang), marker_color=SEX_COLOURS[sex], marker_pattern_shape=SEX_PATTERNS[sex],
-            text=[format_value(v, f, lang) if v is not None or f else "" for v, f in zip(values, flags, strict=True)],
-            textposition="outside", cliponaxis=False,
-            customdata=[["age_band", b] for b in codes],
-            hovertemplate="%{fullData.name}, %{y}: %{text}<extra></extra>",
-        ))
+        traces.append({
+            "type": "bar", "y": bands, "x": [sign * v if v is not None else sign * 1e-9 for v in values],
+            "orientation": "h", "name": _label("sex", sex, lang),
+            "marker": {"color": SEX_COLOURS[sex], "pattern": {"shape": SEX_PATTERNS[sex]}},
+            "text": [format_value(v, f, lang) if v is not None or f else ""
+                     for v, f in zip(values, flags, strict=True)],
+            "textposition": "outside", "cliponaxis": False,
+            "customdata": [["age_band", b] for b in codes],
+            "hovertemplate": "%{fullData.name}, %{y}: %{text}<extra></extra>",
+        })
     top = max([abs(v) for v in frame[metric].drop_nulls().to_list()] or [1])
     ticks = _symmetric_ticks(top)
-    figure.update_layout(barmode="overlay", bargap=0.15)
-    figure.update_xaxes(range=[-top * 1.3, top * 1.3], tickvals=ticks,
-                        ticktext=[fmt_int(abs(v), lang) for v in ticks], title=metric_name(metric, lang))
-    figure.update_yaxes(categoryorder="array", categoryarray=bands, title=None)
+    layout: dict[str, Any] = {
+        "barmode": "overlay", "bargap": 0.15,
+        "xaxis": {"range": [-top * 1.3, top * 1.3], "tickvals": ticks,
+                  "ticktext": [fmt_int(abs(v), lang) for v in ticks], "title": {"text": metric_name(metric, lang)}},
+        "yaxis": {"categoryorder": "array", "categoryarray": bands, "title": {}},
+    }
     others = frame.filter(~pl.col("sex").is_in(["male", "female"]))
     if not others.is_empty():
         parts = []
@@ -322,9 +333,10 @@ def age_sex_pyramid(frame: pl.DataFrame, lang: str, *, metric: str = "clients_re
             flags = [f for f in _flags(rows, metric) if f]
             text = fmt_int(sum(values), lang) if None not in values else format_value(None, flags[0], lang)
             parts.append(f"{_label('sex', sex, lang)}: {text}")
-        figure.add_annotation(text=" · ".join(parts), x=1, y=-0.12, xref="paper", yref="paper", showarrow=False,
-                              xanchor="right", yanchor="top", font={"size": 13, "color": MUTED}, name="note")
-    return apply_theme(figure, lang, title=title)
+        layout["annotations"] = [{"text": " · ".join(parts), "x": 1, "y": -0.12, "xref": "paper", "yref": "paper",
+                                  "showarrow": False, "xanchor": "right", "yanchor": "top",
+                                  "font": {"size": 13, "color": MUTED}, "name": "note"}]
+    return _figure(traces, apply_theme(layout, lang, title=title))
 
 
 def _symmetric_ticks(top: float) -> list[float]:
@@ -351,25 +363,32 @@ def service_bars(frame: pl.DataFrame, lang: str, *, metrics: Sequence[str] = ("c
         return empty_figure(t("empty_period", lang), lang, title=title)
     data = ranked(frame, dimension, present[0])
     labels = [_label(dimension, c, lang) for c in data[dimension].to_list()]
-    figure = make_subplots(rows=1, cols=len(present), shared_yaxes=True, horizontal_spacing=0.06,
-                           subplot_titles=[metric_name(m, lang) for m in present])
+    layout, refs = subplot_grid(1, len(present), [metric_name(m, lang) for m in present], shared_yaxes=True,
+                                horizontal_spacing=0.06)
+    traces = []
     for index, metric in enumerate(present, start=1):
         digits = 1 if metric == "service_hours" else 0
         values = data[metric].to_list()
-        figure.add_trace(go.Bar(
-            x=[v if v is not None else 0 for v in values], y=labels, orientation="h", marker_color=SERIES[index - 1],
-            name=metric_name(metric, lang),
-            text=[format_value(v, f, lang, digits=digits) for v, f in zip(values, _flags(data, metric), strict=True)],
-            textposition="outside", cliponaxis=False, showlegend=False,
-            customdata=[[dimension, c] for c in data[dimension].to_list()],
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        ), row=1, col=index)
+        traces.append({
+            "type": "bar", "x": [v if v is not None else 0 for v in values], "y": labels, "orientation": "h",
+            "marker": {"color": SERIES[index - 1]}, "name": metric_name(metric, lang),
+            "text": [format_value(v, f, lang, digits=digits)
+                     for v, f in zip(values, _flags(data, metric), strict=True)],
+            "textposition": "outside", "cliponaxis": False, "showlegend": False,
+            "customdata": [[dimension, c] for c in data[dimension].to_list()],
+            "hovertemplate": "%{y}: %{text}<extra></extra>", **refs[0][index - 1],
+        })
         top = max([v for v in values if v is not None] or [1])
-        figure.update_xaxes(range=[0, top * 1.3], row=1, col=index)
-    figure.update_yaxes(autorange="reversed")
-    apply_theme(figure, lang, title=title, height=max(320, 90 + 36 * len(labels)))
-    figure.update_layout(margin={"t": 80 if title else 40})  # room for the subplot titles
-    return figure
+        layout[_axis_key(refs[0][index - 1]["xaxis"])]["range"] = [0, top * 1.3]
+    update_axes(layout, "y", autorange="reversed")
+    apply_theme(layout, lang, title=title, height=max(320, 90 + 36 * len(labels)))
+    layout["margin"]["t"] = 80 if title else 40  # room for the subplot titles
+    return _figure(traces, layout)
+
+
+def _axis_key(reference: str) -> str:
+    """The layout key of a trace's axis reference: "x" -> "xaxis", "y3" -> "yaxis3"."""
+    return f"{reference[0]}axis{reference[1:]}"
 
 
 def outcome_bars(frame: pl.DataFrame, lang: str, *, metric: str = "outcomes", title: str | None = None) -> go.Figure:
@@ -397,15 +416,17 @@ def cefr_flow(frame: pl.DataFrame, lang: str, *, metric: str = "enrolments", tit
         texts.append(t_row)
     x_labels = [_label("level_out", lv, lang) for lv in present_out]
     y_labels = [_label("level_in", lv, lang) for lv in present_in]
-    figure = go.Figure(go.Heatmap(
-        z=z, x=x_labels, y=y_labels, text=texts, texttemplate="%{text}", textfont={"size": 15, "color": INK},
-        colorscale=[list(stop) for stop in SEQUENTIAL], showscale=False, xgap=3, ygap=3,
-        hovertemplate=f"{dimension_name('level_in', lang)} %{{y}} → {dimension_name('level_out', lang)} %{{x}}: "
-                      "%{text}<extra></extra>",
-    ))
-    figure.update_xaxes(title=dimension_name("level_out", lang), side="bottom", type="category")
-    figure.update_yaxes(title=dimension_name("level_in", lang), autorange="reversed", type="category")
-    return apply_theme(figure, lang, title=title)
+    heatmap = {
+        "type": "heatmap", "z": z, "x": x_labels, "y": y_labels, "text": texts, "texttemplate": "%{text}",
+        "textfont": {"size": 15, "color": INK}, "colorscale": [list(stop) for stop in SEQUENTIAL], "showscale": False,
+        "xgap": 3, "ygap": 3,
+        "hovertemplate": f"{dimension_name('level_in', lang)} %{{y}} → {dimension_name('level_out', lang)} %{{x}}: "
+                         "%{text}<extra></extra>",
+    }
+    layout = {"xaxis": {"title": {"text": dimension_name("level_out", lang)}, "side": "bottom", "type": "category"},
+              "yaxis": {"title": {"text": dimension_name("level_in", lang)}, "autorange": "reversed",
+                        "type": "category"}}
+    return _figure([heatmap], apply_theme(layout, lang, title=title))
 
 
 def month_heatmap(frame: pl.DataFrame, row: str, metric: str, lang: str, *, title: str | None = None) -> go.Figure:
@@ -417,15 +438,14 @@ def month_heatmap(frame: pl.DataFrame, row: str, metric: str, lang: str, *, titl
     cells = {(r[row], r["month"]): r[metric] for r in frame.iter_rows(named=True)}
     z = [[cells.get((name, m)) for m in months] for name in rows]
     texts = [[fmt_int(v, lang) if v is not None else "" for v in line] for line in z]
-    figure = go.Figure(go.Heatmap(
-        z=z, x=[_label("month", m, lang) for m in months], y=[_label(row, r, lang) for r in rows],
-        text=texts, texttemplate="%{text}", textfont={"color": INK}, colorscale=[list(stop) for stop in SEQUENTIAL],
-        showscale=False,
-        xgap=2, ygap=2, hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
-    ))
-    figure.update_xaxes(type="category")
-    figure.update_yaxes(type="category", autorange="reversed")
-    return apply_theme(figure, lang, title=title, height=max(260, 120 + 40 * len(rows)))
+    heatmap = {
+        "type": "heatmap", "z": z, "x": [_label("month", m, lang) for m in months],
+        "y": [_label(row, r, lang) for r in rows], "text": texts, "texttemplate": "%{text}", "textfont": {"color": INK},
+        "colorscale": [list(stop) for stop in SEQUENTIAL], "showscale": False,
+        "xgap": 2, "ygap": 2, "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
+    }
+    layout = {"xaxis": {"type": "category"}, "yaxis": {"type": "category", "autorange": "reversed"}}
+    return _figure([heatmap], apply_theme(layout, lang, title=title, height=max(260, 120 + 40 * len(rows))))
 
 
 # The project-to-date chart's own words: its three series and the note on targets that do not add up.
@@ -458,35 +478,40 @@ def project_to_date(frame: pl.DataFrame, lang: str, *, title: str | None = None)
     months = sorted(frame["month"].unique().to_list())
     ticks = [_label("month", m, lang) for m in months]
     rows = -(-len(metrics) // PROJECT_COLUMNS)
+    parts = {key[0]: part for key, part in frame.sort("month").partition_by("metric", as_dict=True).items()}
     names = []
     for metric in metrics:
-        part = frame.filter(pl.col("metric") == metric)
+        part = parts[metric]
         note = f" ({_project_word('not_additive', lang)})" if part["not_additive"].any() else ""
         names.append(plotly_text(metric_name(metric, lang) + note))
-    figure = make_subplots(rows=rows, cols=PROJECT_COLUMNS, subplot_titles=names, horizontal_spacing=0.08,
-                           vertical_spacing=0.16 if rows > 1 else 0.1)
+    layout, refs = subplot_grid(rows, PROJECT_COLUMNS, names, horizontal_spacing=0.08,
+                                vertical_spacing=0.16 if rows > 1 else 0.1)
     styles = {"cumulative": (PRIMARY, "solid"), "pace": (MUTED, "dash"), "projection": (SERIES[1], "dot")}
-    for key, (colour, dash) in styles.items():  # the legend, once: the series of every small chart
-        figure.add_trace(go.Scatter(x=[], y=[], name=_project_word(key, lang), mode="lines",
-                                    line={"color": colour, "dash": dash, "width": 3}, legendgroup=key))
+    # The legend, once: the series of every small chart.
+    traces: list[dict[str, Any]] = [
+        {"type": "scatter", "x": [], "y": [], "name": _project_word(key, lang), "mode": "lines",
+         "line": {"color": colour, "dash": dash, "width": 3}, "legendgroup": key}
+        for key, (colour, dash) in styles.items()]
     for index, metric in enumerate(metrics):
-        row, col = index // PROJECT_COLUMNS + 1, index % PROJECT_COLUMNS + 1
-        part = frame.filter(pl.col("metric") == metric).sort("month")
+        cell = refs[index // PROJECT_COLUMNS][index % PROJECT_COLUMNS]
+        part = parts[metric]
         name = metric_name(metric, lang)
         series = _project_series(part, lang)
         for key, (codes, x, y, text) in series.items():
             colour, dash = styles[key]
-            figure.add_trace(go.Scatter(
-                x=x, y=y, text=text, name=plotly_text(f"{name} – {_project_word(key, lang)}"),
-                customdata=[["month", code] for code in codes],  # month is no filter: a click does nothing
-                mode="lines+markers" if key == "cumulative" else "lines", legendgroup=key, showlegend=False,
-                line={"color": colour, "dash": dash, "width": 3 if key == "cumulative" else 2},
-                hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
-            ), row=row, col=col)
-        figure.update_xaxes(categoryorder="array", categoryarray=ticks, type="category", row=row, col=col)
-        figure.update_yaxes(rangemode="tozero", row=row, col=col)
-    figure.update_annotations(font={"size": 14})
-    return apply_theme(figure, lang, title=title, height=140 + 300 * rows)
+            traces.append({
+                "type": "scatter", "x": x, "y": y, "text": text,
+                "name": plotly_text(f"{name} – {_project_word(key, lang)}"),
+                "customdata": [["month", code] for code in codes],  # month is no filter: a click does nothing
+                "mode": "lines+markers" if key == "cumulative" else "lines", "legendgroup": key, "showlegend": False,
+                "line": {"color": colour, "dash": dash, "width": 3 if key == "cumulative" else 2},
+                "hovertemplate": "%{fullData.name}, %{x}: %{text}<extra></extra>", **cell,
+            })
+        layout[_axis_key(cell["xaxis"])].update(categoryorder="array", categoryarray=ticks, type="category")
+        layout[_axis_key(cell["yaxis"])]["rangemode"] = "tozero"
+    for annotation in layout.get("annotations", []):
+        annotation["font"]["size"] = 14
+    return _figure(traces, apply_theme(layout, lang, title=title, height=140 + 300 * rows))
 
 
 def _project_series(part: pl.DataFrame, lang: str) -> dict[str, tuple[list[str], list[str], list[float | None],
@@ -538,8 +563,9 @@ def centre_comparison(frame: pl.DataFrame, lang: str, *, title: str | None = Non
     codes = data["centre"].to_list()
     labels = [_label("centre", code, lang) for code in codes]
     names = [fulfilment_name(lang) if m == FULFILMENT else metric_name(m, lang) for m in columns]
-    figure = make_subplots(rows=1, cols=len(columns), shared_yaxes=True, horizontal_spacing=0.05,
-                           subplot_titles=[plotly_text(name) for name in names])
+    layout, refs = subplot_grid(1, len(columns), [plotly_text(name) for name in names], shared_yaxes=True,
+                                horizontal_spacing=0.05)
+    traces = []
     for index, (metric, name) in enumerate(zip(columns, names, strict=True), start=1):
         values = data[metric].to_list()
         if metric == FULFILMENT:
@@ -547,17 +573,21 @@ def centre_comparison(frame: pl.DataFrame, lang: str, *, title: str | None = Non
         else:
             digits = 1 if metric == "reach_per_1000_foreign" else 0
             texts = [format_value(v, f, lang, digits=digits) for v, f in zip(values, _flags(data, metric), strict=True)]
-        figure.add_trace(go.Bar(
-            x=[v if v is not None else 0 for v in values], y=labels, orientation="h",
-            marker_color=SERIES[(index - 1) % len(SERIES)], name=plotly_text(name), text=texts,
-            textposition="outside", cliponaxis=False, showlegend=False,
-            customdata=[["centre", code] for code in codes], hovertemplate="%{y}: %{text}<extra></extra>",
-        ), row=1, col=index)
+        traces.append({
+            "type": "bar", "x": [v if v is not None else 0 for v in values], "y": labels, "orientation": "h",
+            "marker": {"color": SERIES[(index - 1) % len(SERIES)]}, "name": plotly_text(name), "text": texts,
+            "textposition": "outside", "cliponaxis": False, "showlegend": False,
+            "customdata": [["centre", code] for code in codes], "hovertemplate": "%{y}: %{text}<extra></extra>",
+            **refs[0][index - 1],
+        })
         top = max([v for v in values if v is not None] or [1])
-        figure.update_xaxes(range=[0, (top or 1) * 1.4], row=1, col=index,
-                            tickformat=".0%" if metric == FULFILMENT else None)
-    figure.update_yaxes(autorange="reversed")
-    figure.update_annotations(font={"size": 13})
-    apply_theme(figure, lang, title=title, height=max(300, 100 + 40 * len(labels)))
-    figure.update_layout(margin={"t": 80 if title else 50})  # room for the subplot titles
-    return figure
+        axis = layout[_axis_key(refs[0][index - 1]["xaxis"])]
+        axis["range"] = [0, (top or 1) * 1.4]
+        if metric == FULFILMENT:
+            axis["tickformat"] = ".0%"
+    update_axes(layout, "y", autorange="reversed")
+    for annotation in layout.get("annotations", []):
+        annotation["font"]["size"] = 13
+    apply_theme(layout, lang, title=title, height=max(300, 100 + 40 * len(labels)))
+    layout["margin"]["t"] = 80 if title else 50  # room for the subplot titles
+    return _figure(traces, layout)

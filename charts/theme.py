@@ -8,8 +8,12 @@ lines also differ by marker and dash, so no series is told apart by colour alone
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from charts.plain import merge, update_axes
 
 INK = "#1b2a3a"  # body text
 BACKGROUND = "#ffffff"  # plot and card background
@@ -67,21 +71,25 @@ def _template() -> go.layout.Template:
 
 
 TEMPLATE = _template()
+TEMPLATE_JSON = TEMPLATE.to_plotly_json()  # what each figure's layout carries
 
 
-def apply_theme(figure: go.Figure, lang: str, *, title: str | None = None, height: int | None = 420) -> go.Figure:
-    figure.update_layout(
-        template=TEMPLATE,
-        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
-        title={"text": title, "font": {"size": TITLE_SIZE}, "x": 0.0, "xanchor": "left"} if title else None,
-        separators=separators(lang),
-        colorway=list(SERIES),
-        margin={"l": 10, "r": 20, "t": 56 if title else 16, "b": 10},
-        hoverlabel={"font": {"family": FONT_FAMILY, "size": FONT_SIZE}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0},
-        height=height,
-        transition={"duration": 0},  # no animation: the reduced-motion setting is respected by default
-    )
-    figure.update_xaxes(automargin=True)
-    figure.update_yaxes(automargin=True)
-    return figure
+def apply_theme(layout: dict[str, Any], lang: str, *, title: str | None = None,
+                height: int | None = 420) -> dict[str, Any]:
+    """`layout` (a figure's layout dict, charts/plain.py) with the theme merged in, as every chart is drawn."""
+    merge(layout, {
+        "template": TEMPLATE_JSON,
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
+        "title": {"text": title, "font": {"size": TITLE_SIZE}, "x": 0.0, "xanchor": "left"} if title else {},
+        "separators": separators(lang),
+        "colorway": list(SERIES),
+        "margin": {"l": 10, "r": 20, "t": 56 if title else 16, "b": 10},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": FONT_SIZE}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0.0},
+        "transition": {"duration": 0},  # no animation: the reduced-motion setting is respected by default
+    })
+    if height is not None:
+        layout["height"] = height
+    update_axes(layout, "x", automargin=True)
+    update_axes(layout, "y", automargin=True)
+    return layout

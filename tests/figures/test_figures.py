@@ -148,3 +148,16 @@ def test_equal_values_are_ranked_by_code_whatever_order_they_arrive_in() -> None
                                                            "clients_reached", "cs").data[0].customdata)
               for p in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1])}
     assert orders == {("UA", "MN", "RU", "VN")}
+
+
+def test_the_validation_of_every_figure_here_covers_every_builder_and_catches_a_misspelt_property() -> None:
+    from tests.figures.conftest import assert_valid, builders
+
+    assert {"bar_by_dimension", "trend_by_group", "district_tile_map", "region_tile_map", "district_choropleth",
+            "age_sex_pyramid", "service_bars", "outcome_bars", "cefr_flow", "month_heatmap", "project_to_date",
+            "centre_comparison", "empty_figure"} <= set(builders())
+    from charts.plain import figure
+
+    assert_valid(figure([{"type": "bar", "x": [1], "y": ["a"]}], {"height": 300}))
+    with pytest.raises(ValueError, match=r"colour|color"):
+        assert_valid(figure([{"type": "bar", "x": [1], "y": ["a"], "colour": "red"}], {}))
