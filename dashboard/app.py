@@ -31,6 +31,11 @@ from pipelines.targets import load_targets
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PLOTLY_JS = "package_data/plotly.min.js"  # in the plotly package, as Dash serves it
+# plotly.js's own "cartesian" build of the same version (npm plotly.js-cartesian-dist-min, MIT; see
+# assets/vendor/README.md): the bar, scatter and heatmap traces every chart here is drawn with, 1.5 of
+# the full build's 4.8 MB, about a third of the time to run it on a first load (docs/performance.md).
+# Only a district map (an operator's GeoJSON: a choroplethmap on the Reach page) needs the full build.
+CARTESIAN_JS = "vendor/plotly-cartesian.min.js"  # in assets/, not run as a page script (assets_path_ignore)
 
 
 def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: Build | None = None) -> dash.Dash:
@@ -50,9 +55,10 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: 
         suppress_callback_exceptions=True,
         title=t("app_title", "cs"),
         update_title=None,
+        assets_path_ignore=["vendor"],  # served when asked for (plotly-early.js), never run on every page
     )
     install(app, home, access)
-    _preload_plotly(app)
+    _preload_plotly(app, maps=geojson is not None)
     _cache_assets(app)
 
     def layout() -> dash.html.Div:
@@ -72,15 +78,23 @@ def create_app(home: Home, writers: ReportWriters, access: AccessConfig, build: 
     return app
 
 
-def _preload_plotly(app: dash.Dash) -> None:
+def plotly_url(app: dash.Dash, *, maps: bool) -> str:
+    """The address of the plotly.js the charts are drawn with: the cartesian build, or with `maps` (a
+    district GeoJSON is configured) the full one. Both addresses carry the file's version (Dash's
+    fingerprint, the asset's `?m=`), so each is cached for a year and a new file gets a new address."""
+    if not maps:
+        return f"{app.get_asset_url(CARTESIAN_JS)}?m={(ASSETS / CARTESIAN_JS).stat().st_mtime}"  # as _cache_assets
+    modified_full = int((Path(plotly.__file__).parent / PLOTLY_JS).stat().st_mtime)
+    app.registered_paths["plotly"].add(PLOTLY_JS)
+    return f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/" + build_fingerprint(
+        PLOTLY_JS, plotly.__version__, modified_full)
+
+
+def _preload_plotly(app: dash.Dash, *, maps: bool) -> None:
     """plotly.js fetched from the page's start, beside Dash's scripts, instead of when the first chart
     mounts (after the page's callbacks: on the critical path of the first view); assets/plotly-early.js
-    runs it when the first chart asks. The fingerprinted address: cached for a year (Dash's rule for
-    those), a new one with each plotly version."""
-    modified = int((Path(plotly.__file__).parent / PLOTLY_JS).stat().st_mtime)
-    url = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/" + build_fingerprint(
-        PLOTLY_JS, plotly.__version__, modified)
-    app.registered_paths["plotly"].add(PLOTLY_JS)
+    runs it when the first chart asks."""
+    url = plotly_url(app, maps=maps)
     app.index_string = dash.dash._default_index.replace(  # type: ignore[attr-defined]
         "{%css%}", f'{{%css%}}\n        <link rel="preload" as="script" id="plotly-early" href="{url}">')
 

@@ -13,6 +13,7 @@ import plotly.io as pio
 import pytest
 
 from charts import figures
+from charts.theme import _TRACE_KINDS
 
 
 def builders() -> dict[str, Callable[..., go.Figure]]:
@@ -36,6 +37,8 @@ def assert_valid(figure: go.Figure) -> None:
     """Plotly's validation accepts every property and value, and changes none of them."""
     drawn = json.loads(pio.to_json(figure, validate=False))
     validated = go.Figure(figure.to_plotly_json())  # raises ValueError on a misspelt property or a bad value
+    # The kinds the lean template styles, and the dashboard's plotly.js build draws (tests/ui/test_plotly_bundle.py).
+    assert {trace["type"] for trace in drawn["data"]} <= set(_TRACE_KINDS)
     assert _without_empty(json.loads(pio.to_json(validated))) == _without_empty(drawn)
 
 
