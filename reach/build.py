@@ -59,7 +59,13 @@ from pipelines.disclosure.secret import replace_secret, secret_for_build
 from pipelines.errors import QualityGateFailed, ReachError
 from pipelines.home import Home
 from pipelines.raw_views import write_source_views
-from reach.build_state import SEED_SELECTOR, plan_build, record_inputs, start_from_published, take_incremental_work
+from reach.build_state import (
+    INCREMENTAL_EXCLUDE,
+    plan_build,
+    record_inputs,
+    start_from_published,
+    take_incremental_work,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]  # the repo root holds dbt_project.yml
 DBT_THREADS = 2
@@ -314,7 +320,7 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
 
     Call under build_lock (dbt writes under fixed names in builds/). `full` parses the project from
     scratch instead of reusing the kept manifest. `incremental` starts from the published warehouse
-    (reach/build_state.py) and leaves the seeds and their own tests out (they are the published
+    (reach/build_state.py) and leaves the seeds, their own tests and the unit tests out (they are the published
     file's); otherwise every seed and model is built from scratch (--full-refresh).
     `progress(nodes done, nodes)`: when dbt starts the first node, then after each node.
     """
@@ -330,7 +336,7 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
         "--no-partial-parse" if full else "--partial-parse",
         "--no-write-json",  # the results are read in-process; the target folder is removed afterwards
         "--quiet",
-    ] + (["--exclude", SEED_SELECTOR] if incremental else ["--full-refresh"])
+    ] + (["--exclude", *INCREMENTAL_EXCLUDE] if incremental else ["--full-refresh"])
     dbt_db = home.builds_dir / BUILDING_FILE
     sources_db = home.builds_dir / BUILDING_SOURCES_FILE
     kept_manifest = _kept_manifest(home)
@@ -355,7 +361,7 @@ def run_dbt(home: Home, build_db: Path, target_dir: Path, *, full: bool = False,
         kept_manifest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(parsed, kept_manifest.with_suffix(".tmp"))
         os.replace(kept_manifest.with_suffix(".tmp"), kept_manifest)
-    outcome = _read_results(result.result)
+    outcome = _read_results(result.result, build_db)
     outcome.seeds_kept = incremental
     if result.exception is None and build_db.exists():
         outcome.incremental_work = take_incremental_work(build_db)
@@ -487,14 +493,14 @@ def _close_dbt_database() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def _read_results(run_result: object) -> DbtOutcome:
+def _read_results(run_result: object, build_db: Path) -> DbtOutcome:
     outcome = DbtOutcome()
     for node_result in getattr(run_result, "results", None) or []:
         node = node_result.node
         status = str(node_result.status)
         kind = str(node.resource_type)
         if status in ("error", "fail", "runtime error"):
-            outcome.failures.append(_describe_failure(node_result))
+            outcome.failures += _describe_failure(node_result, build_db)
         elif kind == "model":
             outcome.models += 1
         elif kind == "seed":
@@ -507,19 +513,41 @@ def _read_results(run_result: object) -> DbtOutcome:
     return outcome
 
 
-def _describe_failure(node_result: object) -> str:
-    """'test relationships on fct_activities.service: 1 failing row' rather than dbt's node name."""
+def _describe_failure(node_result: object, build_db: Path) -> list[str]:
+    """'test relationships on fct_activities.service: 1 failing row' rather than dbt's node name: one
+    line per broken rule of a model's keys test (data_tests/generic/keys.sql)."""
     node = node_result.node
     metadata = getattr(node, "test_metadata", None)
-    if metadata is not None:
-        attached = (getattr(node, "attached_node", None) or "").rsplit(".", 1)[-1] or "?"
-        column = getattr(node, "column_name", None)
-        where = f"{attached}.{column}" if column else attached
-        failures = getattr(node_result, "failures", None)
-        rows = f"{failures} failing row{'s' if failures != 1 else ''}" if failures else str(node_result.status)
-        return f"test {metadata.name} on {where}: {rows}"
-    message = " ".join(str(node_result.message or node_result.status).split())
-    return f"{node.resource_type} {node.name}: {message}"
+    if metadata is None:
+        message = " ".join(str(node_result.message or node_result.status).split())
+        return [f"{node.resource_type} {node.name}: {message}"]
+    attached = (getattr(node, "attached_node", None) or "").rsplit(".", 1)[-1] or "?"
+    failures = getattr(node_result, "failures", None)
+    if metadata.name == KEYS_TEST and failures and build_db.exists():
+        return [f"test {rule} on {attached}.{column}: {_rows(count)}"
+                for rule, column, count in broken_key_rules(node, build_db)]
+    column = getattr(node, "column_name", None)
+    where = f"{attached}.{column}" if column else attached
+    return [f"test {metadata.name} on {where}: {_rows(failures) if failures else node_result.status}"]
+
+
+def _rows(count: int) -> str:
+    return f"{count} failing row{'s' if count != 1 else ''}"
+
+
+KEYS_TEST = "keys"  # the one generic test a model's keys and relationships are declared in
+
+
+def broken_key_rules(node: object, database: Path) -> list[tuple[str, str, int]]:
+    """(rule, column(s), failing rows) of a failed keys test: its compiled query run again, read-only,
+    on the file it ran on (attached under the catalog name the query names)."""
+    catalog = str(node.database)  # type: ignore[attr-defined]
+    with duckdb.connect() as con:
+        quoted = str(database).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS \"{catalog}\" (READ_ONLY)")
+        rows = con.execute(f"select rule, column_name, failing_rows from ({node.compiled_code}) "  # type: ignore[attr-defined]
+                           "order by rule, column_name").fetchall()
+    return [(rule, column, int(count)) for rule, column, count in rows]
 
 
 def assert_self_contained(build_db: Path) -> None:

@@ -4,8 +4,10 @@ An incremental build starts its new file as a copy of the published warehouse (a
 disk speed; the published file is never opened for writing) and keeps only its `intermediate`
 schema and the seeds (`reference`): the incremental models there (macros/incremental.sql) resolve
 again only the records that deliveries loaded since then touched; the seeds are neither loaded nor
-tested again (SEED_SELECTOR), since an incremental build means the seeds are the ones the published
-file was built and tested with (they are part of the fingerprint); everything else dbt rebuilds as
+tested again (INCREMENTAL_EXCLUDE), since an incremental build means the seeds are the ones the published
+file was built and tested with (they are part of the fingerprint); nor are dbt's unit tests run
+again: they test the project's SQL on fixed inputs, never the data, and the fingerprint says the
+project is the one they passed on; everything else dbt rebuilds as
 before. Every build records
 in `build_state.inputs` of its file the project's fingerprint and the deliveries it read, so the
 next build can tell whether the published tables are a valid starting point. It is not when:
@@ -37,9 +39,11 @@ WORK_TABLE = f"{STATE_SCHEMA}.incremental_work"  # written by the replace_keys s
 KEPT_SCHEMA = "intermediate"  # the incremental models' tables, which an incremental build takes over
 SEEDS_SCHEMA = "reference"  # the seeds (dbt_project.yml), also taken over by an incremental build
 # What `dbt build` leaves out in an incremental build: the seeds and every test with a seed among its
-# parents (dbt's default "eager" indirect selection excludes a test with any excluded parent). Today
-# those are the seeds' own tests only: no model test or singular test refers to a seed.
+# parents (dbt's default "eager" indirect selection excludes a test with any excluded parent; today
+# those are the seeds' own tests only: no model test or singular test refers to a seed), and the unit
+# tests (the same project passed them in the build that published the file).
 SEED_SELECTOR = "resource_type:seed"
+INCREMENTAL_EXCLUDE = (SEED_SELECTOR, "resource_type:unit_test")
 PROJECT_PARTS = ("models", "macros", "seeds", "data_tests", "dbt_project.yml", "profiles.yml")
 
 

@@ -270,12 +270,13 @@ BREAKS: dict[tuple[str, str], Break] = {
 }
 
 # The rules dbt owns (keys, uniqueness, relationships; docs/quality.md, "Who checks what"):
-# one break each, keyed by (model, column or None, dbt test). tests/test_dbt_quality.py puts each
-# into a copy of the clean build and runs `dbt test` on the model: the named test must fail.
-DBT_BREAKS: dict[tuple[str, str | None, str], Break] = {
+# one break of each kind of rule on every model that declares it, keyed by (model, column or columns,
+# rule of the model's keys test: data_tests/generic/keys.sql). tests/warehouse/test_quality.py puts each
+# into a copy of the clean build and runs `dbt test` on the model: the named rule must fail.
+DBT_BREAKS: dict[tuple[str, str, str], Break] = {
     ("dim_client", "client_key", "unique"): _duplicate("dim_client", M_CLIENT),
     ("dim_client", "client_key", "not_null"): _mart("dim_client", M_CLIENT, "client_key = NULL"),
-    ("dim_client", "client_key", "expression_is_true"): _mart("dim_client", M_CLIENT, "client_id = 'other01'"),
+    ("dim_client", "client_key", "composed"): _mart("dim_client", M_CLIENT, "client_id = 'other01'"),
     ("dim_client", "centre", "relationships"): _mart("dim_client", M_CLIENT, "centre = 'XYZ'"),
     ("fct_contacts", "contact_key", "unique"): _duplicate("fct_contacts", M_CONTACT),
     ("fct_contacts", "contact_key", "not_null"): _mart("fct_contacts", M_CONTACT, "contact_key = NULL"),
@@ -292,12 +293,13 @@ DBT_BREAKS: dict[tuple[str, str | None, str], Break] = {
         _mart("fct_event_participation", M_PARTICIPANT, "client_key = NULL"),
     ("fct_event_participation", "client_key", "relationships"):
         _mart("fct_event_participation", M_PARTICIPANT, NOBODY),
-    ("fct_event_participation", None, "participations_name_a_current_event"):
+    ("fct_event_participation", "centre, event_id", "relationships"):
         _mart("fct_event_participation", M_PARTICIPANT, "event_id = 'event-404'"),
     ("fct_outcomes", "outcome_key", "unique"): _duplicate("fct_outcomes", M_OUTCOME),
     ("fct_outcomes", "outcome_key", "not_null"): _mart("fct_outcomes", M_OUTCOME, "outcome_key = NULL"),
     ("fct_outcomes", "client_key", "relationships"): _mart("fct_outcomes", M_OUTCOME, NOBODY),
     ("fct_activities", "client_key", "relationships"): _mart("fct_activities", M_ACTIVITY, NOBODY),
     ("fct_activities", "service", "relationships"): _mart("fct_activities", M_ACTIVITY, "service = 'therapy'"),
-    ("fct_activities", None, "activities_unique"): _duplicate("fct_activities", M_ACTIVITY),
+    ("fct_activities", "activity_kind, centre, activity_id, client_key", "unique"):
+        _duplicate("fct_activities", M_ACTIVITY),
 }

@@ -13,8 +13,9 @@ from reach.build import PROJECT_DIR
 MODELS_DIR = PROJECT_DIR / "models"
 SUITES_DIR = PROJECT_DIR / "expectations" / "suites"
 LAYERS = {"staging": "stg_", "intermediate": "int_", "marts": ("dim_", "fct_"), "marts/operations": "mart_"}
-# The rules dbt owns (docs/quality.md, "Who checks what"); every other kind of rule is GX's.
-DBT_TESTS = {"unique", "not_null", "relationships", "expression_is_true"}
+# The rules dbt owns (docs/quality.md, "Who checks what"), all in one `keys` test a model
+# (data_tests/generic/keys.sql); every other kind of rule is GX's.
+KEY_RULES = {"not_null", "unique", "relationships", "composed"}
 
 
 def model_files() -> dict[str, Path]:
@@ -29,8 +30,16 @@ def model_yaml(sql: Path) -> dict[str, Any]:
     return document
 
 
-def column_tests(column: dict[str, Any]) -> list[str]:
-    return [test if isinstance(test, str) else next(iter(test)) for test in column.get("data_tests", [])]
+def model_tests(model: dict[str, Any]) -> list[str]:
+    return [test if isinstance(test, str) else next(iter(test)) for test in model.get("data_tests", [])]
+
+
+def key_rules(model: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of the model's keys test (empty when it has none)."""
+    for test in model.get("data_tests", []):
+        if isinstance(test, dict) and "keys" in test:
+            return test["keys"]["arguments"]
+    return {}
 
 
 def test_every_model_has_its_yaml_beside_it() -> None:
@@ -66,17 +75,29 @@ def test_the_dag_runs_from_sources_to_marts() -> None:
 
 
 def test_dbt_keeps_only_keys_and_relationships() -> None:
-    """Value sets, ranges and completeness are GX's: no accepted_values or other test in dbt."""
+    """Value sets, ranges and completeness are GX's: a model declares at most one test, `keys`, with
+    key rules only, and its columns none (one dbt node a model: dbt's cost is per node)."""
     for name, sql in model_files().items():
-        for column in model_yaml(sql)["models"][0]["columns"]:
-            assert set(column_tests(column)) <= DBT_TESTS, f"{name}.{column['name']}: {column_tests(column)}"
+        [model] = model_yaml(sql)["models"]
+        assert set(model_tests(model)) <= {"keys"} and len(model_tests(model)) <= 1, f"{name}: {model_tests(model)}"
+        assert set(key_rules(model)) <= KEY_RULES, f"{name}: {sorted(key_rules(model))}"
+        columns = {column["name"] for column in model["columns"]}
+        named = [*key_rules(model).get("not_null", []), *key_rules(model).get("composed", {})]
+        for key in key_rules(model).get("unique", []):
+            named += [key] if isinstance(key, str) else key
+        for relationship in key_rules(model).get("relationships", []):
+            named += [relationship["column"]] if isinstance(relationship["column"], str) else relationship["column"]
+        assert set(named) <= columns, f"{name}: {sorted(set(named) - columns)} not among its columns"
+        for column in model["columns"]:
+            assert "data_tests" not in column, f"{name}.{column['name']}: a column test (declare it in keys)"
 
 
 def test_marts_have_key_tests() -> None:
     for name in ("dim_client", "fct_contacts", "fct_course_enrolments", "fct_event_participation", "fct_events",
                  "fct_outcomes", "dim_country", "dim_district", "dim_service", "dim_outcome", "dim_date"):
-        first = model_yaml(model_files()[name])["models"][0]["columns"][0]
-        assert {"unique", "not_null"} <= set(column_tests(first)), name
+        [model] = model_yaml(model_files()[name])["models"]
+        key = model["columns"][0]["name"]
+        assert key in key_rules(model)["unique"] and key in key_rules(model)["not_null"], name
 
 
 def test_gx_suites_hold_no_key_or_relationship_rules_of_the_marts() -> None:
@@ -115,7 +136,8 @@ def test_no_model_test_has_a_seed_among_its_parents() -> None:
     for name, sql in model_files().items():
         [model] = model_yaml(sql)["models"]
         tests = [model.get("data_tests", []), *(column.get("data_tests", []) for column in model["columns"])]
-        if refs := seed_refs(yaml.safe_dump(tests)):
+        targets = [f"ref('{r['to']}')" for r in key_rules(model).get("relationships", [])]  # keys names models bare
+        if refs := seed_refs(yaml.safe_dump(tests) + " ".join(targets)):
             found[name] = refs
     for singular in (PROJECT_DIR / "data_tests").glob("*.sql"):
         if refs := seed_refs(singular.read_text(encoding="utf-8")):

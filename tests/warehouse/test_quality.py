@@ -15,7 +15,7 @@ from support.quality import write_clean_raw
 
 from pipelines.home import Home
 from pipelines.raw_views import write_source_views
-from reach.build import _DBT_LOCK, PROJECT_DIR, _close_dbt_database, run_dbt
+from reach.build import _DBT_LOCK, KEYS_TEST, PROJECT_DIR, _close_dbt_database, broken_key_rules, run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -63,7 +63,8 @@ class _dbt:
 
 
 def failing_tests(home: Home, build_db: Path, manifest: object, model: str) -> Iterator[tuple[str | None, str]]:
-    """(column, test name) of every data test of `model` that fails on `build_db`."""
+    """(column, rule) of every rule of `model` that fails on `build_db`: each broken rule of its keys
+    test as the build names it (reach.build.broken_key_rules), any other data test by its name."""
     from dbt.cli.main import dbtRunner
 
     with _dbt(home, build_db):
@@ -74,7 +75,10 @@ def failing_tests(home: Home, build_db: Path, manifest: object, model: str) -> I
         if str(node_result.status) in ("fail", "error"):
             node = node_result.node
             metadata = getattr(node, "test_metadata", None)
-            yield getattr(node, "column_name", None), metadata.name if metadata else node.name
+            if metadata is not None and metadata.name == KEYS_TEST:
+                yield from ((column, rule) for rule, column, _ in broken_key_rules(node, build_db))
+            else:
+                yield getattr(node, "column_name", None), metadata.name if metadata else node.name
 
 
 def test_clean_build_passes_every_test(clean_build: tuple[Home, Path, object]) -> None:
