@@ -81,6 +81,8 @@ def test_dbt_keeps_only_keys_and_relationships() -> None:
         [model] = model_yaml(sql)["models"]
         assert set(model_tests(model)) <= {"keys"} and len(model_tests(model)) <= 1, f"{name}: {model_tests(model)}"
         assert set(key_rules(model)) <= KEY_RULES, f"{name}: {sorted(key_rules(model))}"
+        for test in model.get("data_tests", []):  # named after its model in dbt's output and the logs
+            assert test["keys"].get("name") == f"keys_{name}", name
         columns = {column["name"] for column in model["columns"]}
         named = [*key_rules(model).get("not_null", []), *key_rules(model).get("composed", {})]
         for key in key_rules(model).get("unique", []):
