@@ -36,6 +36,8 @@ RULES = """## Using dimensions
   by the dimensions. Dimension values are codes (labels: `pipelines.metrics.catalogue.code_label`,
   from `pipelines.reference.labels`). `reach metrics --list` prints every metric and dimension
   with its Czech and English name.
+- `--by to_month` (alone, not a dimension) gives each month's figure from `--from` to the end of
+  that month (or `--to`): the project to date, each month the figure of that one-period query.
 - A dimension applies to a metric when the metric's records carry it (table below). If a
   metric is named with `--metric` and a `--by` or `--where` dimension does not apply to it,
   the command fails naming the metric and the dimension. Without `--metric`, metrics a

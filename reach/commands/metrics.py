@@ -28,7 +28,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="date_from", type=iso_date, metavar="D", help="first day (required for figures)")
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="D", help="last day (required for figures)")
     parser.add_argument("--metric", action="append", default=[], metavar="M", help="repeatable")
-    parser.add_argument("--by", default="", metavar="DIM[,DIM]")
+    parser.add_argument("--by", default="", metavar="DIM[,DIM]",
+                        help="dimensions of the breakdown (see --list); to_month, alone: each month's figure "
+                             "from --from to the end of that month (the project to date)")
     parser.add_argument("--where", action="append", default=[], metavar="DIM=VALUE", help="repeatable")
     parser.add_argument("--format", choices=("csv", "json"), default="csv")
     parser.add_argument(
