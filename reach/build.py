@@ -54,6 +54,7 @@ import duckdb
 from pipelines.build_progress import DBT, GATE, PUBLISH, PUBLISHED, RECORD_KEYS, BuildProgress, BuildReport
 from pipelines.changes import record_headlines
 from pipelines.delivery_calendar import record_brought
+from pipelines.disclosure.ptable import CACHE_FOLDER
 from pipelines.disclosure.record_keys import add_record_keys, recorded_fingerprint
 from pipelines.disclosure.secret import replace_secret, secret_for_build
 from pipelines.errors import QualityGateFailed, ReachError
@@ -210,7 +211,7 @@ def _build(home: Home, gate: Gate, started: float, removed: tuple[str, ...], ful
         outcome.kind = plan.text()
         record_inputs(build_db, plan.fingerprint)  # what the next build compares with
         report(BuildProgress(RECORD_KEYS))
-        add_record_keys(build_db, secret)
+        add_record_keys(build_db, secret, home.root / CACHE_FOLDER)
         dbt_done = time.perf_counter()
         report(BuildProgress(GATE))
         gate_imports_done()

@@ -14,8 +14,12 @@ The parameters are in config/ptable.yaml (one reviewed file).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +111,35 @@ def load_parameters(path: Path = PARAMETERS_FILE) -> PtableParameters:
 def ptable() -> Ptable:
     """The table of the reviewed parameters (built once per process; deterministic)."""
     return build_ptable(load_parameters())
+
+
+# Where a build keeps the tables it made, inside the warehouse home (`cached_ptable`).
+CACHE_FOLDER = Path("cache") / "ptable"
+
+
+def cached_ptable(cache_dir: Path, parameters: PtableParameters | None = None) -> Ptable:
+    """`build_ptable(parameters)` (default: the reviewed file's), kept in `cache_dir`: building it
+    solves an optimisation per row (1 to 2 s, most of the build's record-key step at regional
+    scale). Keyed by the parameters, this module's code and the NumPy and SciPy versions, so any of
+    them changing builds it anew; a file that cannot be read is built again and replaced."""
+    parameters = parameters or load_parameters()
+    digest = hashlib.sha256(json.dumps(
+        [asdict(parameters), hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+         version("numpy"), version("scipy")], sort_keys=True).encode()).hexdigest()[:24]
+    path = cache_dir / f"ptable-{digest}.json"
+    try:
+        rows = tuple(PtableRow(int(r["count"]), tuple(map(int, r["published"])), tuple(map(int, r["keys"])))
+                     for r in json.loads(path.read_text(encoding="utf-8")))
+        if rows and all(sum(row.keys) == parameters.key_range for row in rows):
+            return Ptable(parameters, rows)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    table = build_ptable(parameters)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps([asdict(row) for row in table.rows]), encoding="utf-8")
+    os.replace(partial, path)
+    return table
 
 
 def build_ptable(parameters: PtableParameters) -> Ptable:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.disclosure.ptable import ptable
+from pipelines.disclosure.ptable import cached_ptable, ptable
 from pipelines.disclosure.secret import fingerprint, hmac_parameters, record_key_sql
 from pipelines.errors import ReachError
 
@@ -80,9 +80,10 @@ def recorded_fingerprint(warehouse_db: Path) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
-def add_record_keys(build_db: Path, secret: bytes) -> None:
-    """Add the record keys and the fingerprint to the new build file (see the module's docstring)."""
-    table = ptable()
+def add_record_keys(build_db: Path, secret: bytes, ptable_cache: Path | None = None) -> None:
+    """Add the record keys and the fingerprint to the new build file (see the module's docstring);
+    `ptable_cache`: where the perturbation table is kept between builds (ptable.cached_ptable)."""
+    table = ptable() if ptable_cache is None else cached_ptable(ptable_cache)
     key_range = table.parameters.key_range
     parameters = hmac_parameters(secret)
     with duckdb.connect(str(build_db)) as con:

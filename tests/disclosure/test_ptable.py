@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from pipelines.disclosure.ptable import build_ptable, load_parameters, ptable
+from pipelines.disclosure.ptable import build_ptable, cached_ptable, load_parameters, ptable
 from pipelines.errors import ReachError
 
 TABLE = ptable()
@@ -107,3 +107,18 @@ def test_other_parameters_build_a_table_with_the_same_properties() -> None:
     for row in wider.rows:
         assert sum(row.keys) == RANGE and not set(row.published) & {1, 2, 3}
     assert wider.perturb(0, 123) == 0
+
+
+def test_the_kept_table_is_the_built_one_and_other_parameters_are_not_served_it(tmp_path) -> None:
+    """A build keeps the table in its home (cached_ptable): the second build reads exactly the rows the
+    first one built; other parameters get their own table; a damaged file is built again."""
+    first = cached_ptable(tmp_path)
+    [kept] = tmp_path.glob("ptable-*.json")
+    assert first.rows == TABLE.rows and cached_ptable(tmp_path).rows == TABLE.rows
+    wider = replace(TABLE.parameters, max_deviation=3, variance=2.0, forbidden_values=(1, 2, 3))
+    assert cached_ptable(tmp_path, wider).rows == build_ptable(wider).rows
+    assert len(list(tmp_path.glob("ptable-*.json"))) == 2
+    kept.write_text('[{"count": 0, "published": [0], "keys": [5]}]')  # keys no longer cover the range
+    assert cached_ptable(tmp_path).rows == TABLE.rows
+    kept.write_text("not json")
+    assert cached_ptable(tmp_path).rows == TABLE.rows and kept.read_text().startswith("[")
