@@ -4,6 +4,9 @@ GX's SQL datasource over duckdb-engine returns empty metric results (GX issues #
 so every expectation is evaluated by GX's pandas engine instead, with memory kept bounded:
 - row expectations run on the suite's projected columns only, in chunks of CHUNK_ROWS rows
   streamed from DuckDB as Arrow record batches; counts and samples are summed over chunks.
+  Where an expectation's meaning is plain in SQL, DuckDB first selects the rows it could find
+  unexpected (expectations/prefilter.py) and only those go to GX; the rest count as examined
+  and expected.
   Each chunk is validated with GX's BOOLEAN_ONLY result format (success); the expectations that
   failed on it are validated again on the same chunk with BASIC (unexpected and element
   counts, exceptions), and those with unexpected rows, while their sample is not full, with
@@ -25,6 +28,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from expectations import prefilter
 from expectations.identifiers import identifier_scan_query
 from expectations.results import SAMPLE_SIZE, Outcome
 from expectations.spec import CheckSpec, ExpectationSpec, SuiteSpec
@@ -149,24 +153,51 @@ class Engine:
 
     def _row_expectations(self, suite: SuiteSpec) -> list[Outcome]:
         tallies = {e.id: _Tally(e) for e in suite.expectations}
+        projection = self._projection_sql(suite)
+        # A cursor of its own: a streaming result must not block other statements on the connection.
+        cursor = self.con.cursor()
         try:
-            # A cursor of its own: a streaming result must not block other statements on the connection.
-            reader = self.con.cursor().sql(self._projection_sql(suite)).to_arrow_reader(self.chunk_rows)
+            relation = cursor.sql(projection)
+            types = {column: str(kind) for column, kind in zip(relation.columns, relation.types, strict=True)}
         except duckdb.Error as error:
             # A missing table or column is a structural break: every expectation on it fails.
             return [t.failed(suite.name, f"could not read {suite.table}: {error}") for t in tallies.values()]
         specs = {e.id: (e.id, e.expect, e.kwargs) for e in suite.expectations}
         try:
-            gx_suite = self._gx_suite(suite.name, list(specs.values()))
+            self._gx_suite(suite.name, list(specs.values()))
         except Exception as error:  # GX raises its own types for unknown expectations or bad kwargs
             raise ReachError(f"Suite file {suite.path}: an expectation cannot be built ({error}).") from error
-        seen_chunk = False
-        for record_batch in reader:
-            seen_chunk = True
-            self._tally_chunk(record_batch.to_pandas(), suite.name, gx_suite, specs, tallies)
-        if not seen_chunk:  # an empty table still gets its expectations evaluated
-            self._tally_chunk(reader.schema.empty_table().to_pandas(), suite.name, gx_suite, specs, tallies)
+        filters = {e.id: prefilter.candidates(e, types, f"p{n}") for n, e in enumerate(suite.expectations)}
+        narrow = {i: spec for i, spec in specs.items() if filters[i] is not None}
+        wide = {i: spec for i, spec in specs.items() if filters[i] is None}
+        if wide:  # every row goes to GX
+            self._stream(cursor.sql(projection), suite.name, wide, tallies)
+        if narrow:  # only the candidates go to GX; the other rows are examined and expected
+            predicates = [f for f in filters.values() if f is not None]
+            where = " OR ".join(predicate for predicate, _ in predicates)
+            params = {name: value for _, values in predicates for name, value in values.items()}
+            # One pass counts the rows and the candidates (mostly none: then no second pass).
+            [(rows, found)] = cursor.sql(f"SELECT count(*), count(*) FILTER (WHERE {where}) FROM ({projection})",
+                                         params=params or None).fetchall()
+            selected = f"SELECT * FROM ({projection}) WHERE {where}" if found else f"{projection} LIMIT 0"
+            sent = self._stream(cursor.sql(selected, params=(params or None) if found else None),
+                                suite.name, narrow, tallies)
+            for rule_id in narrow:
+                tallies[rule_id].passed(int(rows) - sent)
         return [t.outcome(suite.name) for t in tallies.values()]
+
+    def _stream(self, relation: duckdb.DuckDBPyRelation, suite_name: str,
+                specs: dict[str, tuple[str, str, dict[str, Any]]], tallies: dict[str, _Tally]) -> int:
+        """Validate `specs` on the relation's rows chunk by chunk; the number of rows sent to GX."""
+        gx_suite = self._gx_suite(suite_name, list(specs.values()))
+        reader = relation.to_arrow_reader(self.chunk_rows)
+        sent = 0
+        for record_batch in reader:
+            sent += record_batch.num_rows
+            self._tally_chunk(record_batch.to_pandas(), suite_name, gx_suite, specs, tallies)
+        if not sent:  # no rows still get their expectations evaluated (GX reports a bad argument)
+            self._tally_chunk(reader.schema.empty_table().to_pandas(), suite_name, gx_suite, specs, tallies)
+        return sent
 
     def _tally_chunk(self, frame: pd.DataFrame, suite_name: str, gx_suite: Any,
                      specs: dict[str, tuple[str, str, dict[str, Any]]], tallies: dict[str, _Tally]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from pipelines.contract import CLIENT_ID_PATTERN, FILES, UNKNOWN
+from pipelines.contract import CLIENT_ID_PATTERN, FILES, LINKAGE_KEY_PATTERN, UNKNOWN
 from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import dimension_values
 from pipelines.reference.districts import districts
@@ -31,6 +31,8 @@ _SUITE_KEYS = {"suite", "description", "scope", "table", "row_label", "columns",
 _EXPECTATION_KEYS = {"id", "severity", "description", "expect", "kwargs"}
 _CHECK_KEYS = {"id", "severity", "description", "query", "kind", "max_violations", "options"}
 CHECK_KINDS = ("query", "identifier_scan")
+# The export contract's patterns, named in suites as `regex: "{name}"`.
+PATTERNS = {"{client_id_pattern}": CLIENT_ID_PATTERN, "{linkage_key_pattern}": LINKAGE_KEY_PATTERN}
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def value_lists() -> dict[str, list[str]]:
 
 
 def _resolve_kwargs(kwargs: dict[str, Any], where: str) -> dict[str, Any]:
-    """Turn `{list: NAME, plus: [...]}` into concrete value lists and `{pattern: client_id}` into regex."""
+    """Turn `{list: NAME, plus: [...]}` into concrete value lists and a pattern's name into its regex."""
     resolved = dict(kwargs)
     value_set = resolved.get("value_set")
     if isinstance(value_set, dict):
@@ -107,8 +109,8 @@ def _resolve_kwargs(kwargs: dict[str, Any], where: str) -> dict[str, Any]:
         if name not in value_lists():
             raise ReachError(f"{where}: unknown value list {name!r}; known: {', '.join(sorted(value_lists()))}.")
         resolved["value_set"] = [*value_lists()[name], *value_set.get("plus", [])]
-    if resolved.get("regex") == "{client_id_pattern}":
-        resolved["regex"] = CLIENT_ID_PATTERN
+    if resolved.get("regex") in PATTERNS:
+        resolved["regex"] = PATTERNS[resolved["regex"]]
     return resolved
 
 

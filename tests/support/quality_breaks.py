@@ -76,6 +76,7 @@ BREAKS: dict[tuple[str, str], Break] = {
     # raw.clients
     ("raw_clients", "client_id_present"): _raw("clients", CLIENT, "client_id = NULL"),
     ("raw_clients", "client_id_pseudonym_shape"): _raw("clients", CLIENT, "client_id = 'bad id!'"),
+    ("raw_clients", "linkage_key_digest_shape"): _raw("clients", CLIENT, "linkage_key = 'Olena Kovalenko 1990'"),
     ("raw_clients", "registered_on_present"): _raw("clients", CLIENT, "registered_on = NULL"),
     ("raw_clients", "registered_on_not_future"): _raw("clients", CLIENT, f"registered_on = {FUTURE}"),
     ("raw_clients", "birth_year_from_1900"): _raw("clients", CLIENT, "birth_year = 1850"),
@@ -155,6 +156,10 @@ BREAKS: dict[tuple[str, str], Break] = {
                "99, 'Datum', '31.2.2022', 'not a date', '{}', loaded_at FROM meta.load_files "
                "WHERE load_seq = 1 AND file_name = 'kontakty.csv'"),
     # dim_client
+    ("mart_dim_client", "linkage_key_digest_shape"):
+        _mart("dim_client", M_CLIENT,
+              "linkage_key = 'Olena Kovalenko 1990', national_key = 'linkage:Olena Kovalenko 1990'"),
+    ("mart_dim_client", "national_key_derived"): _mart("dim_client", M_CLIENT, "national_key = 'Olena Kovalenko'"),
     ("mart_dim_client", "nationality_valid"): _mart("dim_client", M_CLIENT, "nationality = 'Ukrajina'"),
     ("mart_dim_client", "district_valid"): _mart("dim_client", M_CLIENT, "district = 'CZ9999'"),
     ("mart_dim_client", "region_valid"): _mart("dim_client", M_CLIENT, "region = 'CZ099'"),
