@@ -26,6 +26,7 @@ data; a reader narrows it to the user's scope (`Calendar.within`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -331,20 +332,70 @@ class Deliveries:
 
 
 BROUGHT_TABLE = "delivery_months"  # what the build's deliveries brought, written by the build (record_brought)
+BROUGHT_METHOD_TABLE = "delivery_months_method"  # how it was worked out (_method): reused only by the same method
+
+
+def _method() -> str:
+    """A digest of how the brought months are worked out: a build reuses an earlier build's only if equal."""
+    text = "\n".join(_brought_sql(table, column) for table, column in sorted(DATED.items()))
+    return hashlib.sha256(f"{text}\n{REGISTRATIONS}".encode()).hexdigest()
+
+
+def brought_since(raw_db: Path, deliveries: Sequence[Delivery], earlier: Sequence[Delivery],
+                  earlier_brought: Sequence[Brought]) -> list[Brought]:
+    """What `deliveries` brought, as brought_months says, reusing what an earlier build worked out.
+
+    What a delivery brings depends only on its centre's deliveries up to it in load order (each
+    record is compared with its versions before): so where a centre's deliveries begin with the
+    same ones as the earlier build's (`earlier`, with `earlier_brought`), those keep their months;
+    only a centre with a new, restored or set-aside delivery is read from the raw layer again. A
+    month's routine (one new delivery) reads one centre's records instead of every centre's."""
+    reused: set[int] = set()
+    for centre in {d.centre for d in deliveries}:
+        now = sorted((d for d in deliveries if d.centre == centre), key=lambda d: d.load_seq)
+        before = sorted((d for d in earlier if d.centre == centre), key=lambda d: d.load_seq)
+        for current, previous in zip(now, before, strict=False):
+            if current != previous:
+                break
+            reused.add(current.load_seq)
+    changed = {d.centre for d in deliveries if d.load_seq not in reused}
+    fresh = brought_months(raw_db, [d for d in deliveries if d.centre in changed]) if changed else []
+    found = [b for b in earlier_brought if b.load_seq in reused] + [b for b in fresh if b.load_seq not in reused]
+    return sorted(found, key=lambda b: (b.centre, b.month, b.load_seq, b.activity))
+
+
+def _earlier(warehouse_db: Path) -> tuple[list[Delivery], list[Brought]]:
+    """The deliveries and brought months the published warehouse recorded by this method; none if it
+    has none, used another method, or cannot be read now (then everything is worked out again)."""
+    if not warehouse_db.exists():
+        return [], []
+    try:
+        with duckdb.connect(str(warehouse_db), read_only=True) as con:
+            if not _has_table(con, BROUGHT_METHOD_TABLE):
+                return [], []
+            if con.execute(f"SELECT method FROM {BROUGHT_METHOD_TABLE}").fetchall() != [(_method(),)]:
+                return [], []
+            return included_deliveries(con), _recorded_brought(con) or []
+    except duckdb.Error:
+        return [], []
 
 
 def record_brought(build_db: Path, home: Home) -> None:
     """Write what the deliveries of the new build file brought into it (table BROUGHT_TABLE), so readers
     (every `reach metrics`, the dashboard's first view of a build) read a small table, not the raw layer.
+    What the published warehouse recorded is reused where it still holds (brought_since).
     Called by reach/build.py before publishing."""
+    earlier, earlier_brought = _earlier(home.warehouse_db)
     con = duckdb.connect(str(build_db))
     try:
-        brought = brought_months(home.raw_db, included_deliveries(con))
+        brought = brought_since(home.raw_db, included_deliveries(con), earlier, earlier_brought)
         con.execute(f"CREATE OR REPLACE TABLE {BROUGHT_TABLE} (centre VARCHAR NOT NULL, month DATE NOT NULL, "
                     "load_seq BIGINT NOT NULL, activity BOOLEAN NOT NULL)")
         if brought:
             con.executemany(f"INSERT INTO {BROUGHT_TABLE} VALUES (?, ?, ?, ?)",
                             [(b.centre, b.month, b.load_seq, b.activity) for b in brought])
+        con.execute(f"CREATE OR REPLACE TABLE {BROUGHT_METHOD_TABLE} AS SELECT $method AS method",
+                    {"method": _method()})
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -46,6 +46,7 @@ from pipelines.delivery_calendar import (
     Settings,
     Status,
     brought_months,
+    brought_since,
     build_calendar,
     delivered_span,
     due_date,
@@ -185,3 +186,35 @@ def test_one_centre_alone_is_the_only_row(tmp_path: Path) -> None:
     alone = build_calendar([lbk], brought, delivered_span(brought), Settings(10), TODAY)
     assert alone.centres == ("LBK",)
     assert alone.cell("LBK", date(2023, 1, 1)).status is ON
+
+
+def test_a_build_reuses_what_the_earlier_build_worked_out_where_it_still_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever the earlier build counted (a month less, a delivery set aside then restored, one
+    # restored that is now set aside), reusing its months gives what working all out again gives.
+    home = Home(tmp_path)
+    deliveries = _raw_layer(home)
+    everything = brought_months(home.raw_db, deliveries)
+    by_seq = {d.load_seq: d for d in deliveries}
+    read: list[set[str]] = []
+    real = brought_months
+
+    def reading(raw_db: Path, chosen: list[Delivery]) -> list[Brought]:
+        read.append({d.centre for d in chosen})
+        return real(raw_db, chosen)
+
+    monkeypatch.setattr("pipelines.delivery_calendar.brought_months", reading)
+    for earlier_seqs, now_seqs, centres_read in [
+        ({1, 2, 3, 4, 5, 7}, {1, 2, 3, 4, 5, 7, 8}, {"PHA"}),  # PHA's new month: only PHA is read
+        ({1, 3, 4, 5, 7, 8}, {1, 2, 3, 4, 5, 7, 8}, {"ULK"}),  # ULK's delivery 2 restored
+        ({1, 2, 3, 4, 5, 7, 8}, {1, 3, 4, 5, 7, 8}, {"ULK"}),  # ... and set aside again
+        ({1, 2, 3, 4, 5, 7, 8}, {1, 2, 3, 4, 5, 7, 8}, set()),  # nothing new: nothing read
+        (set(), {1, 2, 3, 4, 5, 7, 8}, {"ULK", "LBK", "PHA"}),  # no earlier build
+    ]:
+        earlier = [by_seq[s] for s in sorted(earlier_seqs)]
+        now = [by_seq[s] for s in sorted(now_seqs)]
+        read.clear()
+        reused = brought_since(home.raw_db, now, earlier, real(home.raw_db, earlier))
+        assert reused == real(home.raw_db, now), (earlier_seqs, now_seqs)
+        assert set().union(*read) == centres_read
+    assert brought_since(home.raw_db, deliveries, [], []) == everything
