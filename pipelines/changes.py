@@ -35,7 +35,7 @@ import duckdb
 
 from pipelines.access import EVERYTHING
 from pipelines.contract import FILES, ExportFile
-from pipelines.database import attach
+from pipelines.database import attach, insert_rows
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.ingest.raw_schema import RAW_CATALOG, connect_raw_layer
@@ -209,7 +209,7 @@ def record_headlines(build_db: Path, home: Home) -> None:
             rows = [(loaded_through, row["centre"], row["month"], metric, row[metric])
                     for row in frame.iter_rows(named=True) for metric in HEADLINES if row[metric] is not None]
             if rows:
-                con.executemany(f"INSERT INTO {HISTORY_TABLE} VALUES (?, ?, ?, ?, ?)", rows)
+                insert_rows(con, HISTORY_TABLE, ("loaded_through", "centre", "month", "metric", "value"), rows)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 
 import duckdb
 
@@ -23,3 +24,15 @@ def attach(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], alias: 
         raise ValueError(f"not a plain catalog alias: {alias!r}")
     mode = " (READ_ONLY)" if read_only else ""
     con.execute(f"ATTACH ? AS {alias}{mode}", [os.fspath(path)])
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[object]]) -> None:
+    """Append `rows` to `table` (a table of ours) in one statement, each column one list parameter:
+    executemany costs about 0.6 ms a row (13,000 delivery months were 13 s of a national build)."""
+    if not rows:
+        return
+    values = {f"c{n}": list(column) for n, column in enumerate(zip(*rows, strict=True))}
+    names = ", ".join(identifier(c) for c in columns)
+    select = ", ".join(f"unnest(${name})" for name in values)
+    con.execute(f"INSERT INTO {table} ({names}) SELECT {select}", values)

@@ -42,7 +42,7 @@ import yaml
 from pipelines.access import Scope
 from pipelines.changes import RECORD_DATE
 from pipelines.contract import FILES
-from pipelines.database import identifier
+from pipelines.database import identifier, insert_rows
 from pipelines.errors import ReachError
 from pipelines.home import Home
 from pipelines.ingest.raw_schema import connect_raw_layer
@@ -392,8 +392,8 @@ def record_brought(build_db: Path, home: Home) -> None:
         con.execute(f"CREATE OR REPLACE TABLE {BROUGHT_TABLE} (centre VARCHAR NOT NULL, month DATE NOT NULL, "
                     "load_seq BIGINT NOT NULL, activity BOOLEAN NOT NULL)")
         if brought:
-            con.executemany(f"INSERT INTO {BROUGHT_TABLE} VALUES (?, ?, ?, ?)",
-                            [(b.centre, b.month, b.load_seq, b.activity) for b in brought])
+            insert_rows(con, BROUGHT_TABLE, ("centre", "month", "load_seq", "activity"),
+                        [(b.centre, b.month, b.load_seq, b.activity) for b in brought])
         con.execute(f"CREATE OR REPLACE TABLE {BROUGHT_METHOD_TABLE} AS SELECT $method AS method",
                     {"method": _method()})
         con.execute("CHECKPOINT")
