@@ -87,12 +87,8 @@ def add_record_keys(build_db: Path, secret: bytes, ptable_cache: Path | None = N
     key_range = table.parameters.key_range
     parameters = hmac_parameters(secret)
     with duckdb.connect(str(build_db)) as con:
-        person_key = record_key_sql("client", "client_key", key_range)
-        _rewrite(con, "dim_client", f"{person_key}::INTEGER AS record_key", parameters)
-        # The rank makes person_code unique per person; modulo the key range it is the person's key.
-        _rewrite(con, "dim_client", f"(dense_rank() OVER (ORDER BY t.client_key))::BIGINT * {key_range} "
-                                    "+ t.record_key AS person_code", {})
-        _add_national_codes(con, key_range, parameters)
+        _add_client_codes(con, key_range, parameters)
+        _add_people_tables(con)
         for fact in FACTS:
             columns = ["p.person_code", "p.national_code"] if fact.names_client else []
             if fact.record_kind and fact.record_column:
@@ -114,14 +110,28 @@ def add_record_keys(build_db: Path, secret: bytes, ptable_cache: Path | None = N
         con.execute("CHECKPOINT")
 
 
-def _add_national_codes(con: duckdb.DuckDBPyConnection, key_range: int, parameters: dict[str, object]) -> None:
-    """dim_client's national_key and national_code, dim_person and people_linkage (see the module's docstring)."""
-    person_key = record_key_sql("client", "t.national_key", key_range)
-    _rewrite(con, "dim_client", f"{NATIONAL_KEY_SQL} AS national_key", {})
+def _add_client_codes(con: duckdb.DuckDBPyConnection, key_range: int, parameters: dict[str, object]) -> None:
+    """dim_client's record_key, person_code, national_key and national_code (the module's docstring),
+    in one rewrite of the table (four rewrites were 3-4 s of a national build)."""
+    person_key = record_key_sql("client", "t.client_key", key_range)
+    national_person_key = record_key_sql("client", "k.national_key", key_range)
+    # The ranks make each code unique per person; modulo the key range a code is the person's key.
     # Without a linkage key the national key is the client_key, whose key record_key already is.
-    _rewrite(con, "dim_client", f"(dense_rank() OVER (ORDER BY t.national_key))::BIGINT * {key_range} + CASE WHEN "
-                                f"t.linkage_key IS NULL THEN t.record_key ELSE {person_key} END AS national_code",
-             parameters)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE dim_client AS
+        SELECT k.* EXCLUDE (_row, national_key),
+               (dense_rank() OVER (ORDER BY k.client_key))::BIGINT * {key_range} + k.record_key AS person_code,
+               k.national_key,
+               (dense_rank() OVER (ORDER BY k.national_key))::BIGINT * {key_range} + CASE WHEN k.linkage_key IS NULL
+                   THEN k.record_key ELSE {national_person_key} END AS national_code
+        FROM (SELECT t.*, {person_key}::INTEGER AS record_key, {NATIONAL_KEY_SQL} AS national_key, t.rowid AS _row
+              FROM dim_client t) k
+        ORDER BY k._row
+    """, parameters)
+
+
+def _add_people_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """dim_person and people_linkage (see the module's docstring)."""
     con.execute(f"CREATE OR REPLACE TABLE {PERSON_TABLE} AS SELECT national_code AS person_code, "
                 "any_value(national_key) AS national_key, min(registered_on) AS registered_on "
                 "FROM dim_client GROUP BY national_code ORDER BY national_code")
