@@ -39,9 +39,14 @@ def _wait(board: DashComposite, css: str, timeout: float = TIMEOUT):
 
 
 def _text(board: DashComposite, css: str, contains: str, timeout: float = TIMEOUT) -> str:
-    _waiter(board.driver, timeout).until(
-        lambda d: any(contains in e.text for e in d.find_elements(By.CSS_SELECTOR, css)))
-    return next(e.text for e in board.driver.find_elements(By.CSS_SELECTOR, css) if contains in e.text)
+    # The texts are read in one script: the status is redrawn at each build step, so an element
+    # found by one lookup can be gone by the next (a faster build made CI hit a stale element).
+    def found(driver: object) -> str | None:
+        texts = board.driver.execute_script(
+            "return Array.from(document.querySelectorAll(arguments[0]), e => e.innerText)", css)
+        return next((t.strip() for t in texts if contains in t), None)
+
+    return str(_waiter(board.driver, timeout).until(found))
 
 
 def _open(board: DashComposite, path: str) -> None:
