@@ -171,7 +171,7 @@ class Engine:
         narrow = {i: spec for i, spec in specs.items() if filters[i] is not None}
         wide = {i: spec for i, spec in specs.items() if filters[i] is None}
         if wide:  # every row goes to GX
-            self._stream(cursor.sql(projection), suite.name, wide, tallies)
+            self._stream(relation, suite.name, wide, tallies)
         if narrow:  # only the candidates go to GX; the other rows are examined and expected
             predicates = [f for f in filters.values() if f is not None]
             where = " OR ".join(predicate for predicate, _ in predicates)

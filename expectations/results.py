@@ -8,6 +8,8 @@ from datetime import datetime
 
 import duckdb
 
+from pipelines.database import insert_rows
+
 SAMPLE_SIZE = 10  # failing keys kept per expectation
 
 RUNS_DDL = """
@@ -37,6 +39,8 @@ CREATE TABLE IF NOT EXISTS {schema}.quality_results (
     exception VARCHAR                  -- set when the expectation could not be evaluated (counts as failed)
 );
 """
+RESULT_COLUMNS = ("run_id", "suite", "expectation", "expectation_type", "severity", "description", "success",
+                  "observed_value", "element_count", "unexpected_count", "failing_sample", "exception")
 
 
 @dataclass
@@ -108,9 +112,7 @@ def store(con: duckdb.DuckDBPyConnection, schema: str, result: GateResult) -> No
         [result.run_id, result.context, result.target, result.started_at, result.finished_at,
          result.passed, len(result.outcomes), len(result.errors), len(result.warnings)],
     )
-    con.executemany(
-        f"INSERT INTO {schema}.quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[result.run_id, o.suite, o.expectation, o.expectation_type, o.severity, o.description, o.success,
-          o.observed_value, o.element_count, o.unexpected_count, o.failing_sample[:SAMPLE_SIZE], o.exception]
-         for o in result.outcomes],
-    )
+    insert_rows(con, f"{schema}.quality_results", RESULT_COLUMNS,
+                [[result.run_id, o.suite, o.expectation, o.expectation_type, o.severity, o.description, o.success,
+                  o.observed_value, o.element_count, o.unexpected_count, list(o.failing_sample[:SAMPLE_SIZE]),
+                  o.exception] for o in result.outcomes])

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.database import insert_rows
 from pipelines.disclosure.ptable import cached_ptable, ptable
 from pipelines.disclosure.secret import fingerprint, hmac_parameters, record_key_sql
 from pipelines.errors import ReachError
@@ -95,7 +96,8 @@ def add_record_keys(build_db: Path, secret: bytes, ptable_cache: Path | None = N
                     "$key_range::INTEGER AS key_range", {"fingerprint": fingerprint(secret), "key_range": key_range})
         con.execute(f"CREATE OR REPLACE TABLE {PTABLE_TABLE} (row_count INTEGER, first_key INTEGER, "
                     "last_key INTEGER, deviation INTEGER)")
-        con.executemany(f"INSERT INTO {PTABLE_TABLE} VALUES (?, ?, ?, ?)", [list(i) for i in table.intervals()])
+        insert_rows(con, PTABLE_TABLE, ("row_count", "first_key", "last_key", "deviation"),
+                    [list(i) for i in table.intervals()])
         con.execute("CHECKPOINT")
 
 
