@@ -13,3 +13,5 @@ select
     interpreted
 from {{ ref('int_contacts') }}
 where counts
+-- Stored by centre and date, as fct_activities is: a period's rows lie together.
+order by centre, contact_date
