@@ -114,5 +114,5 @@ def store(con: duckdb.DuckDBPyConnection, schema: str, result: GateResult) -> No
     )
     insert_rows(con, f"{schema}.quality_results", RESULT_COLUMNS,
                 [[result.run_id, o.suite, o.expectation, o.expectation_type, o.severity, o.description, o.success,
-                  o.observed_value, o.element_count, o.unexpected_count, list(o.failing_sample[:SAMPLE_SIZE]),
+                  o.observed_value, o.element_count, o.unexpected_count, o.failing_sample[:SAMPLE_SIZE],
                   o.exception] for o in result.outcomes])
