@@ -54,7 +54,9 @@ class FamilySql:
         return not self.people_only
 
 
-_WITH_CLIENT = "JOIN dim_client c ON c.client_key = f.client_key"
+# person_code is one integer per client (record_keys.py: rank of client_key × key range + key), so
+# joining on it joins the same rows as client_key does, and an integer join is about five times faster.
+_WITH_CLIENT = "JOIN dim_client c ON c.person_code = f.person_code"
 _NATIONAL_CODE = "f.national_code"  # one number per person across centres (record_keys.py)
 _USES_CLIENT = re.compile(r"\bc\.")
 # Rates are per area (Metric.requires: district or region): `d` is the row of the grouped row's district,
@@ -208,10 +210,8 @@ def family_sql(
     split = None
     registers = spec.people_only and any("registered_on" in chosen[m] for m in measures)
     # Who a row names: a protected query knows a person by person_code (an integer, one per client,
-    # record_keys.py), which counts and groups the same people as the client_key string, faster; but
-    # joined to dim_client for the registration date, client_key is the cheaper key at regional scale,
-    # and the people's codes come with the join.
-    person = "person_code" if protected and spec.names_people and not registers else "client_key"
+    # record_keys.py), which counts, groups and joins the same people as the client_key string, faster.
+    person = "person_code" if protected and spec.names_people else "client_key"
     # Nationally a person is their national code, under the names the measures read.
     available = {**spec.inputs, "client_key": _NATIONAL_CODE} if national and spec.names_people else spec.inputs
     if protected:
@@ -274,8 +274,8 @@ def family_sql(
     filtered = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     grouping = f"\nGROUP BY {', '.join(by)}" if by else ""
     if spec.people_only:
-        registrations = "dim_person r ON r.person_code" if national else "dim_client r ON r.client_key"
-        registration = f" JOIN {registrations} = people.client_key" if registers else ""
+        registrations = "dim_person r ON r.person_code" if national else f"dim_client r ON r.{person}"
+        registration = f" JOIN {registrations} = people.{person}" if registers else ""
         people = (_cumulative_people(person, {}, {}, filtered) if steady else None) or (
             f", people AS (SELECT DISTINCT {', '.join([*by, person])} FROM period_rows{filtered})\n")
         grouped = (
