@@ -60,30 +60,32 @@ COMPARISON = (date(2021, 8, 1), date(2022, 7, 31))
 TARGETS = {scale: {"callback_p95_s": p95, "ratio_callback_vs_plain_p50": 1.5}
            for scale, p95 in (("regional", 0.05), ("national", 0.15))}
 
-_CLIENTS = "(SELECT client_key, registered_on, target_group FROM dim_client WHERE $d IS NULL OR district = $d)"
+# Clients by person_code (one integer per client, as the metric layer joins them): the floor is the
+# fastest plain form of the same figures, not the client_key string's slower join.
+_CLIENTS = "(SELECT person_code, registered_on, target_group FROM dim_client WHERE $d IS NULL OR district = $d)"
 PLAIN_KPIS = f"""
 WITH c AS {_CLIENTS}
 SELECT
-  (SELECT count(DISTINCT a.client_key) FROM fct_activities a JOIN c USING (client_key)
+  (SELECT count(DISTINCT a.person_code) FROM fct_activities a JOIN c USING (person_code)
      WHERE a.active_from <= $to AND a.active_to >= $from) AS clients_reached,
-  (SELECT count(DISTINCT a.client_key) FROM fct_activities a JOIN c USING (client_key)
+  (SELECT count(DISTINCT a.person_code) FROM fct_activities a JOIN c USING (person_code)
      WHERE a.active_from <= $to AND a.active_to >= $from AND c.registered_on BETWEEN $from AND $to) AS new_clients,
-  (SELECT count(*) FROM fct_contacts f JOIN c USING (client_key) WHERE f.contact_date BETWEEN $from AND $to)
+  (SELECT count(*) FROM fct_contacts f JOIN c USING (person_code) WHERE f.contact_date BETWEEN $from AND $to)
      AS contacts,
-  (SELECT round(sum(duration_min) / 60.0, 1) FROM fct_contacts f JOIN c USING (client_key)
+  (SELECT round(sum(duration_min) / 60.0, 1) FROM fct_contacts f JOIN c USING (person_code)
      WHERE f.contact_date BETWEEN $from AND $to) AS service_hours,
-  (SELECT count(DISTINCT e.client_key) FROM fct_course_enrolments e JOIN c USING (client_key)
+  (SELECT count(DISTINCT e.person_code) FROM fct_course_enrolments e JOIN c USING (person_code)
      WHERE e.starts_on <= $to AND e.course_active_to >= $from) AS course_participants,
-  (SELECT count(DISTINCT o.client_key) FROM fct_outcomes o JOIN c USING (client_key)
+  (SELECT count(DISTINCT o.person_code) FROM fct_outcomes o JOIN c USING (person_code)
      WHERE o.outcome_date BETWEEN $from AND $to) AS clients_with_outcome
 """
 PLAIN_TREND = f"""
 WITH c AS {_CLIENTS}
-SELECT month, target_group, count(DISTINCT client_key) AS clients_reached FROM (
-  SELECT a.client_key, c.target_group, strftime(unnest(generate_series(
+SELECT month, target_group, count(DISTINCT person_code) AS clients_reached FROM (
+  SELECT a.person_code, c.target_group, strftime(unnest(generate_series(
       date_trunc('month', greatest(a.active_from, $from)), date_trunc('month', least(a.active_to, $to)),
       INTERVAL 1 MONTH)), '%Y-%m') AS month
-  FROM fct_activities a JOIN c USING (client_key) WHERE a.active_from <= $to AND a.active_to >= $from)
+  FROM fct_activities a JOIN c USING (person_code) WHERE a.active_from <= $to AND a.active_to >= $from)
 GROUP BY ALL ORDER BY ALL
 """
 
