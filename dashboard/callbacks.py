@@ -8,6 +8,7 @@ and hands it to every read (figures, months, coverage, filter options, exports, 
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -15,14 +16,15 @@ from typing import Any
 
 import dash
 import polars as pl
-from dash import ALL, Input, Output, State, ctx, html, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, html, no_update
 
 from charts import figures
+from charts.text import chart_table
 from dashboard.accessibility import register_accessibility
 from dashboard.auth import current_role, current_scope, record
 from dashboard.auth.texts import word
 from dashboard.card_cache import card_kept_after, kept_card
-from dashboard.components import chart_card, notice
+from dashboard.components import TABLE_BODY, TABLE_OPENED, chart_card, notice, table_view
 from dashboard.data import ChartData, WarehouseSource
 from dashboard.delivery_calendar import incomplete_notice
 from dashboard.exports import export_table, to_csv, to_xlsx, with_incomplete
@@ -202,9 +204,8 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         scope = current_scope()
         view = board.with_default_period(parse_view(pathname, search), scope)
         role = current_role()
-        # Only a role that may switch protection off gets exact figures; for any other the switch is ignored.
-        exact = not privacy and role is not None and role.may_switch_protection
-        protection = Protection.EXACT if exact else Protection.PROTECTED
+        protection = _shown_protection(privacy, role)
+        exact = protection is Protection.EXACT
         lang = view.lang
         privacy_label = t("privacy_off" if exact else "privacy_on", lang)
         # Once per page: protected figures carry noise, so parts need not add up (disclosure.md).
@@ -245,6 +246,28 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         return to_search(view)
 
     @app.callback(
+        Output({"type": TABLE_BODY, "chart": MATCH}, "children"),
+        Input({"type": TABLE_OPENED, "chart": MATCH}, "data"),
+        State("url", "pathname"), State("url", "search"), State("privacy", "value"),
+        prevent_initial_call=True,
+    )
+    def open_table_view(opened: object, pathname: str | None, search: str | None,
+                        privacy: list[str] | None) -> Any:
+        """A chart's table view, asked for when it is opened (assets/a11y.js), with the page's protection."""
+        trigger = ctx.triggered_id
+        chart, role = chart_by_id(trigger["chart"]) if trigger else None, current_role()
+        if not opened or chart is None or role is None or not page_allowed(page_of(chart), role):
+            return no_update
+        scope = current_scope()
+        view = board.with_default_period(parse_view(pathname, search), scope)
+        context = board.context(view, _shown_protection(privacy, role), scope)
+        try:
+            return chart_table_view(chart, context)
+        except ReachError as error:  # the card says so too; the table view says why it is empty
+            return html.Div(html.P(str(error), className="note"), className="table-shown",
+                            **{"data-view": view_key(context)})
+
+    @app.callback(
         Output("download", "data"),
         Input({"type": "export", "chart": ALL, "fmt": ALL}, "n_clicks"),
         State("url", "pathname"), State("url", "search"), State("privacy", "value"),
@@ -277,6 +300,12 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         if trigger["fmt"] == "xlsx":
             return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang, note), f"{name}.xlsx")
         return {"content": to_csv(table, note), "filename": f"{name}.csv", "type": "text/csv"}
+
+
+def _shown_protection(privacy: list[str] | None, role: Role | None) -> Protection:
+    """Only a role that may switch protection off gets exact figures; for any other the switch is ignored."""
+    exact = not privacy and role is not None and role.may_switch_protection
+    return Protection.EXACT if exact else Protection.PROTECTED
 
 
 def render_content(context: PageContext) -> list[Any]:
@@ -322,7 +351,7 @@ def _chart_card(chart: Chart, context: PageContext, role: Role | None) -> html.S
         return card_kept_after(chart.id, context, role, lambda: _drawn_card(chart, context, role))
     except ReachError as error:  # not kept: said again on every view (its cause may be gone by then)
         figure = figures.empty_figure(str(error), lang)
-        return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide)
+        return chart_card(chart.id, chart.title_in(lang), figure, lang, wide=chart.wide, view_key=view_key(context))
 
 
 def _drawn_card(chart: Chart, context: PageContext, role: Role | None) -> html.Section:
@@ -330,9 +359,25 @@ def _drawn_card(chart: Chart, context: PageContext, role: Role | None) -> html.S
     data = chart.load(context)
     figure = chart.draw(data, context)
     return chart_card(chart.id, chart.title_in(lang), figure, lang, hidden=data.hidden, sparse=data.sparse,
-                      ignored_filters=data.ignored_filters, wide=chart.wide, filters=context.view.filters,
+                      ignored_filters=data.ignored_filters, wide=chart.wide,
                       exports=role is not None and role.may_export_charts,
-                      trace=_traced_metric(data, context))
+                      trace=_traced_metric(data, context), view_key=view_key(context))
+
+
+def view_key(context: PageContext) -> str:
+    """Which view a card and its table view show (page, filters, period and protection), as a digest:
+    the page never repeats a request's filter values (a crafted one may name another centre)."""
+    view = f"{path_of(context.view.page)}{to_search(context.view)}|{context.protection.value}"
+    return hashlib.blake2b(view.encode(), digest_size=8).hexdigest()
+
+
+def chart_table_view(chart: Chart, context: PageContext) -> html.Div:
+    """The chart's table view: the figures it draws in this view (the result cache has them), as a table
+    whose row buttons are pressed for the view's filters, marked with the view it shows."""
+    lang = context.lang
+    figure = chart.draw(chart.load(context), context)
+    table = table_view(chart.id, chart.title_in(lang), chart_table(figure, lang), lang, context.view.filters)
+    return html.Div(table, className="table-shown", **{"data-view": view_key(context)})
 
 
 def _traced_metric(data: ChartData, context: PageContext) -> str | None:

@@ -24,14 +24,19 @@ def graph_config(lang: str) -> dict[str, object]:
     }
 
 
+TABLE_BODY, TABLE_OPENED = "table-body", "table-opened"  # pattern ids of a table view's body and its request
+
+
 def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidden: bool = False,
                sparse: bool = False, ignored_filters: tuple[str, ...] = (), wide: bool = False,
-               filters: Mapping[str, tuple[str, ...]] | None = None, exports: bool = True,
-               trace: str | None = None) -> html.Section:
+               exports: bool = True, trace: str | None = None, view_key: str = "") -> html.Section:
     """A chart with its title, downloads, a text summary and a "show as table" view of the same figures.
 
     The drawing is hidden from screen readers: the summary and the table say what it shows, and the
-    table's row buttons filter like a click on the row's bar (`filters` says which are pressed).
+    table's row buttons filter like a click on the row's bar. The table (`table_view`) is sent when its
+    view is first opened (assets/a11y.js asks, callbacks.open_table_view answers): its cells were most
+    of a page's components, and React rendered them, hidden, on every first load. `view_key` names the
+    view drawn (callbacks.view_key): a table shown for another view is asked for again.
     """
     notes = []
     if sparse:  # the figure is empty: say why
@@ -60,9 +65,11 @@ def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidde
         html.Div(className="chart-graphic", **{"aria-hidden": "true"}, children=dcc.Graph(
             id={"type": "chart", "chart": chart_id}, figure=figure, config=graph_config(lang), animate=False)),
         *notes,
-        html.Details(className="chart-table", id=f"table-view-{chart_id}", children=[
+        html.Details(className="chart-table", id=f"table-view-{chart_id}",
+                     **{"data-chart": chart_id, "data-view": view_key}, children=[
             html.Summary(t("show_table", lang), className="chart-table-toggle"),
-            table_view(chart_id, title, table, lang, filters or {}),
+            html.Div(id={"type": TABLE_BODY, "chart": chart_id}, className="table-body"),
+            dcc.Store(id={"type": TABLE_OPENED, "chart": chart_id}),
         ]),
     ])
 

@@ -95,6 +95,10 @@ def table_view(driver: webdriver.Chrome, path: Path) -> list[Path]:
         "view.closest('.chart-card').scrollIntoView(); return true;")
     if not opened:
         return []
+    # The table is sent when its view is opened (assets/a11y.js): wait for it, then for the layout.
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+        "var d = document.querySelector('details.chart-table'), shown = d.querySelector('.table-shown');"
+        "return shown !== null && shown.getAttribute('data-view') === d.getAttribute('data-view');"))
     time.sleep(0.3)
     driver.save_screenshot(str(path))
     driver.execute_script("document.querySelector('details.chart-table').open = false; window.scrollTo(0, 0);")

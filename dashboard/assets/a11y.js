@@ -100,10 +100,34 @@
     var pendingFocus = null;
     var FOCUS_WAIT_MS = 15000;  // a redraw slower than this no longer moves the focus
 
+    // A chart's table is sent when its view is open (callbacks.open_table_view answers a change of the
+    // card's "table-opened" store): asked for once per view (the card's data-view: page, filters,
+    // period, protection) unless the table shown is already that view's.
+    var askedView = new WeakMap();  // table body -> the view its table was last asked for
+    function askForTable(details) {
+        var chart = details.getAttribute("data-chart");
+        var view = details.getAttribute("data-view");
+        var body = details.querySelector(".table-body");
+        var dash = window.dash_clientside;
+        if (!chart || !body || !dash || !dash.set_props) {
+            return;
+        }
+        var shown = body.firstElementChild;
+        if (shown && shown.getAttribute("data-view") === view) {
+            askedView.delete(body);
+        } else if (askedView.get(body) !== view) {
+            askedView.set(body, view);
+            dash.set_props({type: "table-opened", chart: chart}, {data: view + "@" + Date.now()});
+        }
+    }
+
     document.addEventListener("toggle", function (event) {
         var details = event.target;
         if (details.matches && details.matches("details.chart-table") && details.id) {
             openTables[details.id] = details.open;
+            if (details.open) {
+                askForTable(details);
+            }
         }
     }, true);
     document.addEventListener("click", function (event) {
@@ -125,6 +149,7 @@
                 details.open = true;
             }
         });
+        document.querySelectorAll("details.chart-table[open]").forEach(askForTable);
         if (pendingFocus) {
             var active = document.activeElement;
             var button = document.getElementById(pendingFocus.id);

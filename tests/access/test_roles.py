@@ -54,6 +54,39 @@ def export(client, chart: str, fmt: str = "csv"):
     return client.post("/_dash-update-component", json=payload)
 
 
+def table_view(client, chart: str, pathname: str, search: str, privacy: object):
+    """A chart's table view as the browser asks for it when the view is opened (assets/a11y.js)."""
+    body, opened = {"chart": chart, "type": "table-body"}, {"chart": chart, "type": "table-opened"}
+    payload = {
+        "output": '{"chart":["MATCH"],"type":"table-body"}.children',
+        "outputs": {"id": body, "property": "children"},
+        "inputs": [{"id": opened, "property": "data", "value": "opened"}],
+        "changedPropIds": [json.dumps(opened, separators=(",", ":"), sort_keys=True) + ".data"],
+        "state": [{"id": "url", "property": "pathname", "value": pathname},
+                  {"id": "url", "property": "search", "value": search},
+                  {"id": "privacy", "property": "value", "value": privacy}],
+    }
+    return client.post("/_dash-update-component", json=payload)
+
+
+def _cells(answer) -> list[str]:
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("Td", "Th") and isinstance(node["props"].get("children"), str):
+                found.append(node["props"]["children"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    walk(answer.get_json()["response"])
+    return found
+
+
 def report(client, button: str):
     buttons = ("report-board-pdf", "report-board-pptx", "report-ministry-xlsx")
     payload = {
@@ -151,3 +184,18 @@ def test_the_admin_page_lists_accounts_and_the_audit_log(app, access_home: Home)
     content = json.dumps(render(admin, "/admin", "?lang=en", ["on"])["content"], ensure_ascii=False)
     assert "admin-accounts" in content and "test-board" in content and "Audit log" in content
     assert content.count("sign_in") >= 2
+
+
+def test_a_table_view_has_the_protection_of_the_page_it_opens_on(app, access_home: Home) -> None:
+    """The table sent when a view is opened: protected for a role without the switch, whatever the request
+    says; exact for an analyst who switched protection off; nothing for a page the role may not open."""
+    analyst = signed_in_client(app, access_home, "analyst")
+    protected = _cells(table_view(analyst, "reach-nationality", "/reach", SMALL, ["on"]))
+    exact = _cells(table_view(analyst, "reach-nationality", "/reach", SMALL, []))
+    assert protected and exact and protected != exact
+    coordinator = signed_in_client(app, access_home, "coordinator")
+    assert _cells(table_view(coordinator, "reach-nationality", "/reach", SMALL, [])) == protected
+    assert _cells(table_view(coordinator, "reach-nationality", "/reach", SMALL, ["on"])) == protected
+    board = signed_in_client(app, access_home, "board")  # the Overview only
+    refused = table_view(board, "reach-nationality", "/reach", SMALL, ["on"])
+    assert refused.status_code in (200, 204) and not (refused.get_json() or {}).get("response")  # no update

@@ -20,6 +20,7 @@ from pipelines.access import Role
 from pipelines.home import Home
 from reach.dashboard import create_dashboard
 from support.access import start_signed_in
+from support.browser import open_table_views
 
 from ._browser import FAILING_IMPACTS, axe_violations, describe, rendered
 
@@ -62,8 +63,7 @@ def test_no_serious_or_critical_axe_violation_on_any_page(dash_duo: DashComposit
             assert board.driver.execute_script("return document.querySelectorAll('h1').length") == 1, page
             problems += _audit(board, f"{role} {lang} {path_of(page)}?{search}")
             if search != query:
-                board.driver.execute_script(
-                    "document.querySelectorAll('details.chart-table').forEach(function (d) { d.open = true; })")
+                open_table_views(board)
                 problems += _audit(board, f"{role} {lang} {path_of(page)}?{search} with the table views open")
     assert not problems, "\n".join(problems)
     assert board.get_logs() == []

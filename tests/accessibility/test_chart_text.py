@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from dash import html
 
 from charts import figures
 from charts.text import chart_table, describe, summary
-from dashboard.callbacks import Board, render_content
+from dashboard.callbacks import Board, chart_table_view, render_content, view_key
 from dashboard.data import WarehouseSource
 from dashboard.pages import PAGE_MODULES
 from dashboard.state.pages import PAGES
@@ -112,8 +113,13 @@ def test_every_chart_has_a_table_view_of_the_figures_it_draws(published_home: Ho
     charts = [chart for chart in PAGE_MODULES[page].CHARTS if chart.shown_in(context)]
     tables = _tables(content[-1]) if charts else []
     assert len(tables) == len(charts)
-    for chart, view in zip(charts, tables, strict=True):
+    for chart, details in zip(charts, tables, strict=True):
+        # The card holds the table view's place, marked with its chart and view; the table comes when opened.
+        assert getattr(details, "data-chart") == chart.id and getattr(details, "data-view") == view_key(context)
+        assert not [c for c in details._traverse() if isinstance(c, html.Table)]
         drawn = chart_table(chart.draw(chart.load(context), context), "cs")
+        view = chart_table_view(chart, context)
+        assert getattr(view, "data-view") == view_key(context)
         shown = _texts(view)
         for row in drawn.rows:  # every label and every value as drawn, protected as drawn
             assert row.label in shown, (chart.id, row.label)

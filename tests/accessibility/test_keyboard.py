@@ -18,6 +18,7 @@ from pipelines.home import Home
 from pipelines.metrics.protection import NOTICE
 from reach.dashboard import create_dashboard
 from support.access import start_signed_in
+from support.browser import tables_shown
 
 from ._browser import (
     FAILING_IMPACTS,
@@ -121,6 +122,7 @@ def test_period_filter_table_view_and_download_with_keys_only(dash_duo: DashComp
     press(dash_duo, Keys.ENTER)
     WebDriverWait(dash_duo.driver, TIMEOUT).until(
         lambda d: d.find_element("id", f"table-view-{CHART}").get_attribute("open") is not None)
+    tables_shown(dash_duo)  # the table is sent when its view is opened
     assert summary.text == "Zobrazit jako tabulku"
     first_row = tab_to(dash_duo, f"#table-view-{CHART} .row-filter")
     code = first_row.text

@@ -21,3 +21,22 @@ def rendered(dash_duo: DashComposite) -> None:
 def url_query(dash_duo: DashComposite) -> dict[str, list[str]]:
     """The current URL's query: the view as the dashboard wrote it."""
     return parse_qs(urlparse(dash_duo.driver.current_url).query)
+
+
+# Every open table view shows the table of the view its card draws (assets/a11y.js asks for it when opened).
+_TABLES_SHOWN = """
+return Array.prototype.every.call(document.querySelectorAll("details.chart-table[open]"), function (d) {
+  var shown = d.querySelector(".table-body > .table-shown");
+  return shown !== null && shown.getAttribute("data-view") === d.getAttribute("data-view");
+});"""
+
+
+def open_table_views(dash_duo: DashComposite, css: str = "details.chart-table") -> None:
+    """Opens the table views `css` selects (as a click on their summary does) and waits for their tables."""
+    dash_duo.driver.execute_script(
+        "document.querySelectorAll(arguments[0]).forEach(function (d) { d.open = true; })", css)
+    tables_shown(dash_duo)
+
+
+def tables_shown(dash_duo: DashComposite) -> None:
+    WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: d.execute_script(_TABLES_SHOWN))

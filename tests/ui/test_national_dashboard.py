@@ -42,7 +42,7 @@ from pipelines.reference.tiles import region_tiles
 from pipelines.targets import load_targets
 from reach.dashboard import create_dashboard
 from support.access import start_signed_in
-from support.browser import rendered, url_query
+from support.browser import open_table_views, rendered, url_query
 from support.marts import MartBuilder, home_with_marts
 
 TIMEOUT = 60
@@ -220,6 +220,7 @@ def test_the_browser_shows_the_comparison_and_the_centre_filter_changes_it(natio
     board.driver.find_element(By.CSS_SELECTOR, "#privacy input").click()
     board.wait_for_text_to_equal("#privacy-label", t("privacy_off", "cs"), timeout=TIMEOUT)
     rendered(board)
+    open_table_views(board, "#table-view-centre-comparison")
     WebDriverWait(board.driver, TIMEOUT).until(lambda d: _table_rows(board, "centre-comparison"))
     expected = _rows(COMPARISON, _context(home, targets))  # exact, as the metric layer gives them
     assert _table_rows(board, "centre-comparison") == expected
@@ -313,8 +314,7 @@ def test_the_national_overview_and_regions_map_are_axe_clean(national) -> None:
         board.driver.get(board.server_url + path + JANUARY + "&lang=en")
         rendered(board)
         WebDriverWait(board.driver, TIMEOUT).until(lambda d, card=card: d.find_elements(By.ID, card))
-        board.driver.execute_script(
-            "document.querySelectorAll('details.chart-table').forEach(function (d) { d.open = true; })")
+        open_table_views(board)
         problems += [v for v in _axe_on(board, f"#{card}") if v["impact"] in FAILING_IMPACTS]
     assert not problems, describe(problems)
     assert board.get_logs() == []

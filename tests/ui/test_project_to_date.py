@@ -26,6 +26,7 @@ from pipelines.metrics.protection import Protection
 from pipelines.targets import load_targets
 from reach.dashboard import create_dashboard
 from support.access import start_signed_in
+from support.browser import open_table_views
 from support.marts import MartBuilder, home_with_marts
 
 TIMEOUT = 60
@@ -115,6 +116,7 @@ def test_the_overview_page_draws_the_project_to_date_chart(dash_duo: DashComposi
     wait.until(lambda d: card.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .scatterlayer .trace"))
     summary = dash_duo.find_element("#summary-project-to-date").text
     assert summary.startswith("Položek: 12.")  # one row per project month
+    open_table_views(dash_duo, "#table-view-project-to-date")
     headers = [h.get_attribute("textContent") for h in card.find_elements(By.CSS_SELECTOR, ".chart-data th")]
     assert "Oslovení klienti – od začátku projektu" in headers
     assert "Oslovení klienti – tempo k cíli" in headers and "Oslovení klienti – projekce do konce" in headers
