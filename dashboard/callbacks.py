@@ -261,6 +261,10 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         scope = current_scope()
         view = board.with_default_period(parse_view(pathname, search), scope)
         context = board.context(view, _shown_protection(privacy, role), scope)
+        if page_of(chart) != view.page or not chart.shown_in(context):  # only a table the page itself shows
+            return no_update
+        if context.protection is Protection.EXACT:  # exact figures are audited wherever they are sent
+            record(source.home, "protection.off", f"table {chart.id}", _view_detail(context))
         try:
             return chart_table_view(chart, context)
         except ReachError as error:  # the card says so too; the table view says why it is empty

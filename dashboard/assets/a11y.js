@@ -125,7 +125,9 @@
         var details = event.target;
         if (details.matches && details.matches("details.chart-table") && details.id) {
             openTables[details.id] = details.open;
-            if (details.open) {
+            var body = details.querySelector(".table-body");
+            if (details.open && body) {
+                askedView.delete(body);  // opened again: asked again unless its table is shown (a lost answer)
                 askForTable(details);
             }
         }
@@ -171,7 +173,7 @@
     }
 
     var OBSERVED = ["role", "aria-selected", "tabindex", "aria-labelledby", "aria-label", "aria-hidden",
-                    "aria-expanded", "aria-haspopup", "aria-disabled"];
+                    "aria-expanded", "aria-haspopup", "aria-disabled", "data-view"];
     var scheduled = false;
     function schedule() {
         if (!scheduled) {

@@ -12,6 +12,7 @@ from pipelines import audit
 from pipelines.home import Home
 from pipelines.metrics.protection import NOTICE
 from support.access import signed_in_client
+from support.callbacks import table_view
 
 OUTPUTS = (("content", "children"), ("privacy-banner", "children"), ("privacy-label", "children"),
            ("period-line", "children"))
@@ -50,21 +51,6 @@ def export(client, chart: str, fmt: str = "csv"):
         "state": [{"id": "url", "property": "pathname", "value": "/"},
                   {"id": "url", "property": "search", "value": ""},
                   {"id": "privacy", "property": "value", "value": []}],
-    }
-    return client.post("/_dash-update-component", json=payload)
-
-
-def table_view(client, chart: str, pathname: str, search: str, privacy: object):
-    """A chart's table view as the browser asks for it when the view is opened (assets/a11y.js)."""
-    body, opened = {"chart": chart, "type": "table-body"}, {"chart": chart, "type": "table-opened"}
-    payload = {
-        "output": '{"chart":["MATCH"],"type":"table-body"}.children',
-        "outputs": {"id": body, "property": "children"},
-        "inputs": [{"id": opened, "property": "data", "value": "opened"}],
-        "changedPropIds": [json.dumps(opened, separators=(",", ":"), sort_keys=True) + ".data"],
-        "state": [{"id": "url", "property": "pathname", "value": pathname},
-                  {"id": "url", "property": "search", "value": search},
-                  {"id": "privacy", "property": "value", "value": privacy}],
     }
     return client.post("/_dash-update-component", json=payload)
 
@@ -190,12 +176,19 @@ def test_a_table_view_has_the_protection_of_the_page_it_opens_on(app, access_hom
     """The table sent when a view is opened: protected for a role without the switch, whatever the request
     says; exact for an analyst who switched protection off; nothing for a page the role may not open."""
     analyst = signed_in_client(app, access_home, "analyst")
-    protected = _cells(table_view(analyst, "reach-nationality", "/reach", SMALL, ["on"]))
-    exact = _cells(table_view(analyst, "reach-nationality", "/reach", SMALL, []))
+    protected = _cells(table_view(analyst, "reach-nationality", "reach", SMALL, ["on"]))
+    exact = _cells(table_view(analyst, "reach-nationality", "reach", SMALL, []))
     assert protected and exact and protected != exact
+    entry = audit.read(access_home).entries[-1]  # exact figures are audited, sent in a table too
+    assert (entry.action, entry.user, entry.object) == ("protection.off", "test-analyst", "table reach-nationality")
+    assert _actions(access_home).count("protection.off") == 1  # the protected table is not
     coordinator = signed_in_client(app, access_home, "coordinator")
-    assert _cells(table_view(coordinator, "reach-nationality", "/reach", SMALL, [])) == protected
-    assert _cells(table_view(coordinator, "reach-nationality", "/reach", SMALL, ["on"])) == protected
+    assert _cells(table_view(coordinator, "reach-nationality", "reach", SMALL, [])) == protected
+    assert _cells(table_view(coordinator, "reach-nationality", "reach", SMALL, ["on"])) == protected
     board = signed_in_client(app, access_home, "board")  # the Overview only
-    refused = table_view(board, "reach-nationality", "/reach", SMALL, ["on"])
+    assert _actions(access_home).count("protection.off") == 1  # a coordinator's crafted "off" is protected
+    # A table only on its own page: the Overview's request for a Reach chart gets nothing.
+    elsewhere = table_view(analyst, "reach-nationality", "overview", SMALL, ["on"])
+    assert not (elsewhere.get_json() or {}).get("response")
+    refused = table_view(board, "reach-nationality", "reach", SMALL, ["on"])
     assert refused.status_code in (200, 204) and not (refused.get_json() or {}).get("response")  # no update

@@ -37,6 +37,7 @@ from support.access import signed_in_client
 from support.callbacks import callback as _callback
 from support.callbacks import payload as _payload
 from support.callbacks import post as _post
+from support.callbacks import table_view
 from support.quality import clean_deliveries
 from support.raw_rows import Delivery, write_raw
 from support.readback import pdf_text
@@ -211,6 +212,11 @@ def test_no_page_shows_a_figure_of_another_centre_or_district(app, request, user
         for search, privacy in itertools.product(SEARCHES, ([], ["on"])):
             url = PERIOD_SEARCH + search.replace("?", "&")
             text = render(app, client, page, url, privacy)
+            # Each chart's table view, as the browser asks for it when opened (sent apart from the page).
+            for chart in PAGE_MODULES[page].CHARTS:
+                answer = table_view(client, chart.id, page, url, privacy)
+                assert answer.status_code in (200, 204), answer.get_data(as_text=True)[:300]
+                text += " " + _text((answer.get_json() or {}).get("response", {}) if answer.status_code == 200 else {})
             assert_nothing_of_others(text, kind, f"{user} {page}{url} privacy={privacy}")
             seen_own |= numbers(text) & OWN[kind]
     assert seen_own == OWN[kind]  # the user's own figures are there: the check can see figures

@@ -116,3 +116,19 @@ def csv_rows(data: bytes) -> tuple[list[dict[str, str]], str]:
     lines = data.decode("utf-8-sig").splitlines()
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[:-1]))))
     return rows, next(csv.reader([lines[-1]]))[0]
+
+
+def table_view(client: Any, chart: str, page: str, search: str, privacy: list[str]) -> Any:
+    """A chart's table view as the browser asks for it when the view is opened (assets/a11y.js): the
+    server's response (test client), whose answer is {} for "no update"."""
+    body, opened = {"chart": chart, "type": "table-body"}, {"chart": chart, "type": "table-opened"}
+    request = {
+        "output": '{"chart":["MATCH"],"type":"table-body"}.children',
+        "outputs": {"id": body, "property": "children"},
+        "inputs": [{"id": opened, "property": "data", "value": "opened"}],
+        "changedPropIds": [json.dumps(opened, separators=(",", ":"), sort_keys=True) + ".data"],
+        "state": [{"id": "url", "property": "pathname", "value": path_of(page)},
+                  {"id": "url", "property": "search", "value": search},
+                  {"id": "privacy", "property": "value", "value": privacy}],
+    }
+    return client.post("/_dash-update-component", json=request)
