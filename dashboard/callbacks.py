@@ -24,7 +24,7 @@ from dashboard.accessibility import register_accessibility
 from dashboard.auth import current_role, current_scope, record
 from dashboard.auth.texts import word
 from dashboard.card_cache import card_kept_after, kept_card
-from dashboard.components import TABLE_BODY, TABLE_OPENED, chart_card, notice, table_view
+from dashboard.components import TABLE_BODY, TABLE_OPENED, chart_card, notice, shown_table, table_view
 from dashboard.data import ChartData, WarehouseSource
 from dashboard.delivery_calendar import incomplete_notice
 from dashboard.exports import export_table, to_csv, to_xlsx, with_incomplete
@@ -268,8 +268,7 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         try:
             return chart_table_view(chart, context)
         except ReachError as error:  # the card says so too; the table view says why it is empty
-            return html.Div(html.P(str(error), className="note"), className="table-shown",
-                            **{"data-view": view_key(context)})
+            return shown_table(html.P(str(error), className="note"), view_key(context))
 
     @app.callback(
         Output("download", "data"),
@@ -381,7 +380,7 @@ def chart_table_view(chart: Chart, context: PageContext) -> html.Div:
     lang = context.lang
     figure = chart.draw(chart.load(context), context)
     table = table_view(chart.id, chart.title_in(lang), chart_table(figure, lang), lang, context.view.filters)
-    return html.Div(table, className="table-shown", **{"data-view": view_key(context)})
+    return shown_table(table, view_key(context))
 
 
 def _traced_metric(data: ChartData, context: PageContext) -> str | None:

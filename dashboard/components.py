@@ -25,6 +25,18 @@ def graph_config(lang: str) -> dict[str, object]:
 
 
 TABLE_BODY, TABLE_OPENED = "table-body", "table-opened"  # pattern ids of a table view's body and its request
+TABLE_SHOWN = "table-shown"  # the class of what a table view's body shows, marked with its view (data-view)
+# A script's test, true once every open table view shows the table of the view its card draws.
+TABLES_SHOWN_JS = f"""
+return Array.prototype.every.call(document.querySelectorAll("details.chart-table[open]"), function (d) {{
+  var shown = d.querySelector(".table-body > .{TABLE_SHOWN}");
+  return shown !== null && shown.getAttribute("data-view") === d.getAttribute("data-view");
+}});"""
+
+
+def shown_table(children: object, view_key: str) -> html.Div:
+    """What a table view's body shows (its table, or why there is none), marked with the view it is of."""
+    return html.Div(children, className=TABLE_SHOWN, **{"data-view": view_key})
 
 
 def chart_card(chart_id: str, title: str, figure: go.Figure, lang: str, *, hidden: bool = False,

@@ -29,6 +29,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from waitress.server import create_server
 
+from dashboard.components import TABLES_SHOWN_JS
 from dashboard.state.pages import PAGES
 from dashboard.state.url import path_of
 from pipelines import audit
@@ -96,9 +97,7 @@ def table_view(driver: webdriver.Chrome, path: Path) -> list[Path]:
     if not opened:
         return []
     # The table is sent when its view is opened (assets/a11y.js): wait for it, then for the layout.
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
-        "var d = document.querySelector('details.chart-table'), shown = d.querySelector('.table-shown');"
-        "return shown !== null && shown.getAttribute('data-view') === d.getAttribute('data-view');"))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(TABLES_SHOWN_JS))
     time.sleep(0.3)
     driver.save_screenshot(str(path))
     driver.execute_script("document.querySelector('details.chart-table').open = false; window.scrollTo(0, 0);")

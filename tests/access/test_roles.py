@@ -12,7 +12,7 @@ from pipelines import audit
 from pipelines.home import Home
 from pipelines.metrics.protection import NOTICE
 from support.access import signed_in_client
-from support.callbacks import table_view
+from support.callbacks import components, table_view
 
 OUTPUTS = (("content", "children"), ("privacy-banner", "children"), ("privacy-label", "children"),
            ("period-line", "children"))
@@ -56,21 +56,10 @@ def export(client, chart: str, fmt: str = "csv"):
 
 
 def _cells(answer) -> list[str]:
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("Td", "Th") and isinstance(node["props"].get("children"), str):
-                found.append(node["props"]["children"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
+    """The table cells' texts of a table view's answer."""
     assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
-    walk(answer.get_json()["response"])
-    return found
+    return [c["props"]["children"] for c in components(answer.get_json()["response"])
+            if c["type"] in ("Td", "Th") and isinstance(c["props"].get("children"), str)]
 
 
 def report(client, button: str):

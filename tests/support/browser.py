@@ -8,6 +8,8 @@ from dash.testing.composite import DashComposite
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard.components import TABLES_SHOWN_JS
+
 TIMEOUT = 60
 
 
@@ -23,13 +25,6 @@ def url_query(dash_duo: DashComposite) -> dict[str, list[str]]:
     return parse_qs(urlparse(dash_duo.driver.current_url).query)
 
 
-# Every open table view shows the table of the view its card draws (assets/a11y.js asks for it when opened).
-_TABLES_SHOWN = """
-return Array.prototype.every.call(document.querySelectorAll("details.chart-table[open]"), function (d) {
-  var shown = d.querySelector(".table-body > .table-shown");
-  return shown !== null && shown.getAttribute("data-view") === d.getAttribute("data-view");
-});"""
-
 
 def open_table_views(dash_duo: DashComposite, css: str = "details.chart-table") -> None:
     """Opens the table views `css` selects (as a click on their summary does) and waits for their tables."""
@@ -39,4 +34,4 @@ def open_table_views(dash_duo: DashComposite, css: str = "details.chart-table") 
 
 
 def tables_shown(dash_duo: DashComposite) -> None:
-    WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: d.execute_script(_TABLES_SHOWN))
+    WebDriverWait(dash_duo.driver, TIMEOUT).until(lambda d: d.execute_script(TABLES_SHOWN_JS))

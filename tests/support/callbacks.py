@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from dashboard.components import TABLE_BODY, TABLE_OPENED
 from dashboard.state.url import path_of
 
 
@@ -121,9 +122,9 @@ def csv_rows(data: bytes) -> tuple[list[dict[str, str]], str]:
 def table_view(client: Any, chart: str, page: str, search: str, privacy: list[str]) -> Any:
     """A chart's table view as the browser asks for it when the view is opened (assets/a11y.js): the
     server's response (test client), whose answer is {} for "no update"."""
-    body, opened = {"chart": chart, "type": "table-body"}, {"chart": chart, "type": "table-opened"}
+    body, opened = {"chart": chart, "type": TABLE_BODY}, {"chart": chart, "type": TABLE_OPENED}
     request = {
-        "output": '{"chart":["MATCH"],"type":"table-body"}.children',
+        "output": json.dumps({"chart": ["MATCH"], "type": TABLE_BODY}, separators=(",", ":")) + ".children",
         "outputs": {"id": body, "property": "children"},
         "inputs": [{"id": opened, "property": "data", "value": "opened"}],
         "changedPropIds": [json.dumps(opened, separators=(",", ":"), sort_keys=True) + ".data"],
