@@ -245,6 +245,16 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
         view = parse_view(pathname, search).with_filter_toggled(dimension, str(code))
         return to_search(view)
 
+    def asked_chart(pathname: str | None, search: str | None) -> tuple[Chart, Role, ViewState, Scope] | None:
+        """The chart whose control triggered the callback, the user's role, the view it was asked in and the
+        user's scope; None without a chart of that id or a signed-in role that may see the chart's page."""
+        trigger = ctx.triggered_id
+        chart, role = chart_by_id(trigger["chart"]) if trigger else None, current_role()
+        if chart is None or role is None or not page_allowed(page_of(chart), role):
+            return None
+        scope = current_scope()
+        return chart, role, board.with_default_period(parse_view(pathname, search), scope), scope
+
     @app.callback(
         Output({"type": TABLE_BODY, "chart": MATCH}, "children"),
         Input({"type": TABLE_OPENED, "chart": MATCH}, "data"),
@@ -254,12 +264,10 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
     def open_table_view(opened: object, pathname: str | None, search: str | None,
                         privacy: list[str] | None) -> Any:
         """A chart's table view, asked for when it is opened (assets/a11y.js), with the page's protection."""
-        trigger = ctx.triggered_id
-        chart, role = chart_by_id(trigger["chart"]) if trigger else None, current_role()
-        if not opened or chart is None or role is None or not page_allowed(page_of(chart), role):
+        asked = asked_chart(pathname, search) if opened else None
+        if asked is None:
             return no_update
-        scope = current_scope()
-        view = board.with_default_period(parse_view(pathname, search), scope)
+        chart, role, view, scope = asked
         context = board.context(view, _shown_protection(privacy, role), scope)
         if page_of(chart) != view.page or not chart.shown_in(context):  # only a table the page itself shows
             return no_update
@@ -278,14 +286,11 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
     )
     def export_chart(clicks: list[int | None], pathname: str | None, search: str | None,
                      privacy: list[str] | None) -> dict[str, Any]:
-        trigger = ctx.triggered_id
-        if not trigger or not any(clicks):
+        asked = asked_chart(pathname, search) if any(clicks) else None
+        if asked is None or not asked[1].may_export_charts:
             return no_update
-        chart, role = chart_by_id(trigger["chart"]), current_role()
-        if chart is None or role is None or not role.may_export_charts or not page_allowed(page_of(chart), role):
-            return no_update
-        scope = current_scope()
-        view = board.with_default_period(parse_view(pathname, search), scope)
+        chart, _role, view, scope = asked
+        fmt = ctx.triggered_id["fmt"]
         # A download is always protected (access.md): exact figures stay on the screen of whoever switched.
         context = board.context(view, Protection.PROTECTED, scope)
         try:
@@ -296,11 +301,11 @@ def register_callbacks(app: dash.Dash, source: WarehouseSource, targets: Project
             data, table, refused = None, pl.DataFrame(), str(error)
         period = f"{context.period.date_from:%Y%m%d}-{context.period.date_to:%Y%m%d}"
         name = f"{chart.id}_{period}"
-        record(source.home, "export.download", f"{name}.{trigger['fmt']}", _view_detail(context))
+        record(source.home, "export.download", f"{name}.{fmt}", _view_detail(context))
         note = refused or NOTICE[view.lang] + (" " + SPARSE_NOTICE[view.lang] if data and data.sparse else "") + (
             " " + SUMMED_NOTICE[view.lang] if data and data.summed else "")
         note = with_incomplete(note, context)  # the months of the period a centre in view has not delivered
-        if trigger["fmt"] == "xlsx":
+        if fmt == "xlsx":
             return dash.dcc.send_bytes(to_xlsx(table, chart.id, view.lang, note), f"{name}.xlsx")
         return {"content": to_csv(table, note), "filename": f"{name}.csv", "type": "text/csv"}
 
