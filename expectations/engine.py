@@ -20,6 +20,7 @@ so every expectation is evaluated by GX's pandas engine instead, with memory kep
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,12 +133,20 @@ class Engine:
 
     # --- row expectations ---------------------------------------------------------------------
 
-    def _gx_suite(self, name: str, specs: list[tuple[str, str, dict[str, Any]]]) -> Any:
-        import great_expectations as gx
-        from great_expectations.expectations.registry import get_expectation_impl
+    @staticmethod
+    def _expectations(suite: SuiteSpec) -> dict[str, Any]:
+        """The suite's row expectations as GX builds them (rule id -> Expectation), built once per suite."""
+        try:
+            return {e.id: build_expectation(e.id, e.expect, e.kwargs) for e in suite.expectations}
+        except Exception as error:  # GX raises its own types for unknown expectations or bad kwargs
+            raise ReachError(f"Suite file {suite.path}: an expectation cannot be built ({error}).") from error
 
-        expectations = [get_expectation_impl(kind)(**kwargs, meta={"id": rule_id}) for rule_id, kind, kwargs in specs]
-        return gx.ExpectationSuite(name=name, expectations=expectations)
+    @staticmethod
+    def _gx_suite(name: str, expectations: list[Any]) -> Any:
+        import great_expectations as gx
+
+        # Copies: GX binds an expectation to the suite it is given to (a suite per chunk and result format).
+        return gx.ExpectationSuite(name=name, expectations=[copy.copy(e) for e in expectations])
 
     def _run(self, frame: pd.DataFrame, gx_suite: Any, result_format: dict[str, Any]) -> dict[str, Any]:
         batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
@@ -162,14 +171,10 @@ class Engine:
         except duckdb.Error as error:
             # A missing table or column is a structural break: every expectation on it fails.
             return [t.failed(suite.name, f"could not read {suite.table}: {error}") for t in tallies.values()]
-        specs = {e.id: (e.id, e.expect, e.kwargs) for e in suite.expectations}
-        try:
-            self._gx_suite(suite.name, list(specs.values()))
-        except Exception as error:  # GX raises its own types for unknown expectations or bad kwargs
-            raise ReachError(f"Suite file {suite.path}: an expectation cannot be built ({error}).") from error
+        built = self._expectations(suite)
         filters = {e.id: prefilter.candidates(e, types, f"p{n}") for n, e in enumerate(suite.expectations)}
-        narrow = {i: spec for i, spec in specs.items() if filters[i] is not None}
-        wide = {i: spec for i, spec in specs.items() if filters[i] is None}
+        narrow = {i: expectation for i, expectation in built.items() if filters[i] is not None}
+        wide = {i: expectation for i, expectation in built.items() if filters[i] is None}
         if wide:  # every row goes to GX
             self._stream(relation, suite.name, wide, tallies)
         if narrow:  # only the candidates go to GX; the other rows are examined and expected
@@ -187,20 +192,21 @@ class Engine:
         return [t.outcome(suite.name) for t in tallies.values()]
 
     def _stream(self, relation: duckdb.DuckDBPyRelation, suite_name: str,
-                specs: dict[str, tuple[str, str, dict[str, Any]]], tallies: dict[str, _Tally]) -> int:
-        """Validate `specs` on the relation's rows chunk by chunk; the number of rows sent to GX."""
-        gx_suite = self._gx_suite(suite_name, list(specs.values()))
+                expectations: dict[str, Any], tallies: dict[str, _Tally]) -> int:
+        """Validate `expectations` (rule id -> Expectation) on the relation's rows chunk by chunk; the number
+        of rows sent to GX."""
+        gx_suite = self._gx_suite(suite_name, list(expectations.values()))
         reader = relation.to_arrow_reader(self.chunk_rows)
         sent = 0
         for record_batch in reader:
             sent += record_batch.num_rows
-            self._tally_chunk(record_batch.to_pandas(), suite_name, gx_suite, specs, tallies)
+            self._tally_chunk(record_batch.to_pandas(), suite_name, gx_suite, expectations, tallies)
         if not sent:  # no rows still get their expectations evaluated (GX reports a bad argument)
-            self._tally_chunk(reader.schema.empty_table().to_pandas(), suite_name, gx_suite, specs, tallies)
+            self._tally_chunk(reader.schema.empty_table().to_pandas(), suite_name, gx_suite, expectations, tallies)
         return sent
 
     def _tally_chunk(self, frame: pd.DataFrame, suite_name: str, gx_suite: Any,
-                     specs: dict[str, tuple[str, str, dict[str, Any]]], tallies: dict[str, _Tally]) -> None:
+                     expectations: dict[str, Any], tallies: dict[str, _Tally]) -> None:
         # Verdicts and counts do not depend on the index; a plain one spares pandas a hash table of
         # the row labels each time GX looks an attribute up on a column (docs/performance.md).
         plain = frame.drop(columns=ROW_LABEL)
@@ -209,11 +215,12 @@ class Engine:
         # others (and reports their exceptions) on the same chunk.
         # (With `mostly` an expectation can pass with unexpected rows: always counted.)
         failed = [rule_id for rule_id, result in verdicts.items()
-                  if not result.success or "mostly" in specs[rule_id][2]]
-        counts = self._run(plain, self._gx_suite(suite_name, [specs[i] for i in failed]), COUNTS) if failed else {}
+                  if not result.success or "mostly" in tallies[rule_id].spec.kwargs]
+        counts = (self._run(plain, self._gx_suite(suite_name, [expectations[i] for i in failed]), COUNTS)
+                  if failed else {})
         # The failing rows (indexed by their labels), from GX on the same chunk, where a sample has room.
         sampled = [rule_id for rule_id, result in counts.items() if tallies[rule_id].wants_rows(result)]
-        rows = self._run(frame.set_index(ROW_LABEL), self._gx_suite(suite_name, [specs[i] for i in sampled]),
+        rows = self._run(frame.set_index(ROW_LABEL), self._gx_suite(suite_name, [expectations[i] for i in sampled]),
                          FAILING_ROWS) if sampled else {}
         for rule_id in verdicts:
             if rule_id in counts:
@@ -267,11 +274,18 @@ class Engine:
         counts = {suite.name: counted for suite, counted in suites}
         frame = pd.DataFrame({f"check_{n}": [counts[suite.name][check.id].count]
                               for n, (suite, check) in enumerate(keys)})
-        specs = [(str(n), "expect_column_values_to_be_between",
-                  {"column": f"check_{n}", "min_value": 0, "max_value": check.max_violations})
-                 for n, (_, check) in enumerate(keys)]
-        results = self._run(frame, self._gx_suite("checks", specs), VERDICT)
+        bounds = [build_expectation(str(n), "expect_column_values_to_be_between",
+                               {"column": f"check_{n}", "min_value": 0, "max_value": check.max_violations})
+                  for n, (_, check) in enumerate(keys)]
+        results = self._run(frame, self._gx_suite("checks", bounds), VERDICT)
         return {(suite.name, check.id): results[str(n)] for n, (suite, check) in enumerate(keys)}
+
+
+def build_expectation(rule_id: str, kind: str, kwargs: dict[str, Any]) -> Any:
+    """GX's Expectation of type `kind` with `kwargs`, its rule id in its meta (results are keyed by it)."""
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    return get_expectation_impl(kind)(**kwargs, meta={"id": rule_id})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 
 import duckdb
@@ -24,23 +24,7 @@ CREATE TABLE IF NOT EXISTS {schema}.quality_runs (
     errors_failed INTEGER NOT NULL,
     warnings_failed INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS {schema}.quality_results (
-    run_id VARCHAR NOT NULL,
-    suite VARCHAR NOT NULL,
-    expectation VARCHAR NOT NULL,
-    expectation_type VARCHAR NOT NULL, -- GX expectation type that decided success
-    severity VARCHAR NOT NULL,         -- error | warning
-    description VARCHAR NOT NULL,
-    success BOOLEAN NOT NULL,
-    observed_value VARCHAR,
-    element_count BIGINT,              -- rows examined (row expectations)
-    unexpected_count BIGINT,           -- failing rows (row expectations) or violations (checks)
-    failing_sample VARCHAR[],          -- up to 10 failing keys: file and row, or record key
-    exception VARCHAR                  -- set when the expectation could not be evaluated (counts as failed)
-);
 """
-RESULT_COLUMNS = ("run_id", "suite", "expectation", "expectation_type", "severity", "description", "success",
-                  "observed_value", "element_count", "unexpected_count", "failing_sample", "exception")
 
 
 @dataclass
@@ -62,6 +46,28 @@ class Outcome:
         detail = self.exception or self.observed_value or ""
         sample = f" e.g. {'; '.join(self.failing_sample[:3])}" if self.failing_sample else ""
         return f"[{self.severity}] {self.suite}.{self.expectation}: {self.description} — {detail}.{sample}"
+
+
+# quality_results: the run's id, then one column per Outcome field in its order (checked below).
+RESULT_TYPES = {
+    "run_id": "VARCHAR NOT NULL",
+    "suite": "VARCHAR NOT NULL",
+    "expectation": "VARCHAR NOT NULL",
+    "expectation_type": "VARCHAR NOT NULL",  # GX expectation type that decided success
+    "severity": "VARCHAR NOT NULL",  # error | warning
+    "description": "VARCHAR NOT NULL",
+    "success": "BOOLEAN NOT NULL",
+    "observed_value": "VARCHAR",
+    "element_count": "BIGINT",  # rows examined (row expectations)
+    "unexpected_count": "BIGINT",  # failing rows (row expectations) or violations (checks)
+    "failing_sample": "VARCHAR[]",  # up to SAMPLE_SIZE failing keys: file and row, or record key
+    "exception": "VARCHAR",  # set when the expectation could not be evaluated (counts as failed)
+}
+_OUTCOME_FIELDS = tuple(f.name for f in fields(Outcome))
+if tuple(RESULT_TYPES) != ("run_id", *_OUTCOME_FIELDS):
+    raise RuntimeError("expectations/results.py: RESULT_TYPES must list run_id and then Outcome's fields in order")
+_RESULTS_DDL = "CREATE TABLE IF NOT EXISTS {schema}.quality_results (\n    " + ",\n    ".join(
+    f"{name} {sql}" for name, sql in RESULT_TYPES.items()) + "\n);"
 
 
 @dataclass
@@ -107,12 +113,12 @@ def store(con: duckdb.DuckDBPyConnection, schema: str, result: GateResult) -> No
     """Append the run and its results to <schema>.quality_runs / quality_results (created if missing)."""
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     con.execute(RUNS_DDL.format(schema=schema))
+    con.execute(_RESULTS_DDL.format(schema=schema))
     con.execute(
         f"INSERT INTO {schema}.quality_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [result.run_id, result.context, result.target, result.started_at, result.finished_at,
          result.passed, len(result.outcomes), len(result.errors), len(result.warnings)],
     )
-    insert_rows(con, f"{schema}.quality_results", RESULT_COLUMNS,
-                [[result.run_id, o.suite, o.expectation, o.expectation_type, o.severity, o.description, o.success,
-                  o.observed_value, o.element_count, o.unexpected_count, o.failing_sample[:SAMPLE_SIZE],
-                  o.exception] for o in result.outcomes])
+    kept = (replace(o, failing_sample=o.failing_sample[:SAMPLE_SIZE]) for o in result.outcomes)
+    insert_rows(con, f"{schema}.quality_results", tuple(RESULT_TYPES),
+                [[result.run_id, *(getattr(o, name) for name in _OUTCOME_FIELDS)] for o in kept])

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from expectations import prefilter
-from expectations.engine import FAILING_ROWS, Engine, Target
+from expectations.engine import FAILING_ROWS, Engine, Target, build_expectation
 from expectations.runner import run_check
 from expectations.spec import SUITES_DIR, ExpectationSpec, SuiteSpec, load_suites
 from pipelines.contract import CLIENT_ID_PATTERN
@@ -93,7 +93,7 @@ def test_every_row_gx_finds_unexpected_is_a_candidate(n: int, expect: str, kwarg
                                            params=params or None).fetchall()}
     # GX on every row at once, with every failing row's label.
     frame = relation.to_arrow_table().to_pandas().set_index("_row")  # as the engine converts
-    (result,) = gate._run(frame, gate._gx_suite("awkward", [(rule.id, expect, kwargs)]),
+    (result,) = gate._run(frame, gate._gx_suite("awkward", [build_expectation(rule.id, expect, kwargs)]),
                           {**FAILING_ROWS, "partial_unexpected_count": 100}).values()
     assert result.exception_info.get("raised_exception") is not True
     unexpected = {int(item["_row"]) if isinstance(item, dict) else int(item)
