@@ -14,9 +14,12 @@ select
     enrolments.level_gain,
     enrolments.completed,
     enrolments.exam,
-    courses.branch
+    courses.branch,
+    {{ client_attributes('clients') }}
 from {{ ref('int_course_enrolments') }} as enrolments
 inner join {{ ref('int_courses') }} as courses
     on courses.centre = enrolments.centre
     and courses.course_id = enrolments.course_id
+left join {{ ref('int_clients') }} as clients
+    on clients.client_key = enrolments.client_key
 where enrolments.counts

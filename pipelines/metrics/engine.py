@@ -29,6 +29,7 @@ from pipelines.metrics.protection import (
 from pipelines.metrics.query import TO_MONTH, MetricQuery, ResolvedQuery, resolve
 from pipelines.metrics.result import MetricResult
 from pipelines.metrics.sql import (
+    CARRIED_PREFIX,
     FAMILIES,
     GATE,
     KEY_PREFIX,
@@ -138,6 +139,26 @@ def _clamped(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> Resolve
     return replace(resolved, query=replace(query, date_to=max(last, query.date_from)))
 
 
+_CARRIED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[str, frozenset[str]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def carried_attributes(con: duckdb.DuckDBPyConnection, family: Family) -> frozenset[str]:
+    """The client attributes the family's fact table carries (sql.CARRIED_PREFIX: dim_client's columns copied
+    onto the facts by the build); none in a file built before, whose queries join dim_client for them."""
+    if con not in _CARRIED:  # a connection reads one published file for its whole life
+        _, rows = _rows(con, "SELECT table_name, column_name FROM information_schema.columns "
+                             "WHERE table_catalog = current_database() AND table_schema = 'main'", {})
+        columns: dict[str, set[str]] = {}
+        for table, column in rows:
+            columns.setdefault(table, set()).add(column)
+        client = columns.get("dim_client", set())
+        _CARRIED[con] = {table: frozenset(c.removeprefix(CARRIED_PREFIX) for c in names if c.startswith(CARRIED_PREFIX)
+                                          and c.removeprefix(CARRIED_PREFIX) in client)
+                         for table, names in columns.items()}
+    return _CARRIED[con].get(FAMILIES[family].table, frozenset())
+
+
 def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, population: tuple[Metric, ...] = (),
              national: bool = False, ends: Sequence[date] = ()) -> _Figures:
     """Every requested metric (plus the people count a derived metric rests on), one row per group, ordered.
@@ -174,7 +195,7 @@ def _figures(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, *, populat
         bound = family_sql(
             family, resolved.query.date_from, resolved.query.date_to, by, resolved.where, measures, rates,
             scope=resolved.query.scope, exclude=exclude, protected=resolved.protected, national=national,
-            ends=ends,
+            ends=ends, carried=carried_attributes(con, family),
         )
         schema, rows = _rows(con, bound.text, bound.parameters)
         if ends:  # an end no row reaches: the figures of no rows, as the one-period query gives them

@@ -44,6 +44,11 @@ class FamilySql:
     people_only: bool = field(default=False)
 
     @property
+    def table(self) -> str:
+        """The fact table (the source without its alias)."""
+        return self.source.split()[0]
+
+    @property
     def names_people(self) -> bool:
         """Its rows name a client (events do not: their head counts are not people the data knows)."""
         return "client_key" in self.inputs
@@ -59,6 +64,16 @@ class FamilySql:
 _WITH_CLIENT = "JOIN dim_client c ON c.person_code = f.person_code"
 _NATIONAL_CODE = "f.national_code"  # one number per person across centres (record_keys.py)
 _USES_CLIENT = re.compile(r"\bc\.")
+# A client fact's copy of a client attribute (models/marts, macro client_attributes): column c.<attribute>
+# of dim_client is f.client_<attribute> of the fact row, read there without joining dim_client.
+CARRIED_PREFIX = "client_"
+
+
+def _on_fact(sql: str, carried: frozenset[str]) -> str:
+    """`sql` with each client attribute of `carried` read from the fact row's copy."""
+    if not carried:
+        return sql
+    return re.sub(rf"\bc\.({'|'.join(sorted(carried))})\b", lambda found: f"f.{CARRIED_PREFIX}{found.group(1)}", sql)
 # Rates are per area (Metric.requires: district or region): `d` is the row of the grouped row's district,
 # else its region, with that area's foreign residents. A district code begins with its region's code, so
 # where the row has both the larger code is the district (an unknown district, 'unknown', is larger still).
@@ -182,6 +197,7 @@ def family_sql(
     protected: bool = False,
     national: bool = False,
     ends: Sequence[date] = (),
+    carried: frozenset[str] = frozenset(),
 ) -> BoundSql:
     """One grouped query of a family: a column per dimension of `by`, then one per measure, then per rate.
 
@@ -195,6 +211,8 @@ def family_sql(
     `ends`: a cumulative query (`by` is then (PERIOD_END,)): one group per end (none after date_to), holding
     the rows of the period date_from .. that end, every use of the period's end ($date_to, $to_year) read
     as the group's end (`_cumulative`), so a group is the one-period query of its span.
+    `carried`: the client attributes the family's fact table carries (`CARRIED_PREFIX`), read from its rows:
+    a dimension or scope reading only those needs no join with dim_client; the same values either way.
     """
     spec = FAMILIES[family]
     exclude = exclude or {}
@@ -228,6 +246,7 @@ def family_sql(
         if (spec.people_only and n == person) or any(re.search(rf"\b{n}\b", a) for a in read)
     }
     columns = [f"{dimension_expression(family, d)} AS {d}" for d in needed]
+    columns, in_scope = [_on_fact(c, carried) for c in columns], _on_fact(in_scope, carried)
     # A cumulative query whose rows' values do not depend on the period's end (no age, no months of a
     # range) counts its people from one row per (person, first end) (`_cumulative_people`).
     steady = bool(ends) and all(_cumulative(c, "m.", PERIOD_END) == c for c in columns)
