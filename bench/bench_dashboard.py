@@ -62,7 +62,7 @@ TARGETS = {scale: {"callback_p95_s": p95, "ratio_callback_vs_plain_p50": 1.5}
 
 # The fastest plain form of the same figures, as the metric layer reads them: people by person_code (one
 # integer per client), the client's district and target group from the fact rows' copies (client_*,
-# pipelines/disclosure/record_keys.py), dim_client joined only for the registration of new clients.
+# macros/client_attributes.sql), dim_client joined only for the registration of new clients.
 _IN_DISTRICT = "($d IS NULL OR client_district = $d)"
 PLAIN_KPIS = f"""
 SELECT

@@ -153,8 +153,8 @@ def carried_attributes(con: duckdb.DuckDBPyConnection, family: Family) -> frozen
         for table, column in rows:
             columns.setdefault(table, set()).add(column)
         client = columns.get("dim_client", set())
-        _CARRIED[con] = {table: frozenset(c.removeprefix(CARRIED_PREFIX) for c in names if c.startswith(CARRIED_PREFIX)
-                                          and c.removeprefix(CARRIED_PREFIX) in client)
+        _CARRIED[con] = {table: frozenset(client.intersection(c.removeprefix(CARRIED_PREFIX) for c in names
+                                                              if c.startswith(CARRIED_PREFIX)))
                          for table, names in columns.items()}
     return _CARRIED[con].get(FAMILIES[family].table, frozenset())
 

@@ -74,6 +74,8 @@ def _on_fact(sql: str, carried: frozenset[str]) -> str:
     if not carried:
         return sql
     return re.sub(rf"\bc\.({'|'.join(sorted(carried))})\b", lambda found: f"f.{CARRIED_PREFIX}{found.group(1)}", sql)
+
+
 # Rates are per area (Metric.requires: district or region): `d` is the row of the grouped row's district,
 # else its region, with that area's foreign residents. A district code begins with its region's code, so
 # where the row has both the larger code is the district (an unknown district, 'unknown', is larger still).
