@@ -297,14 +297,19 @@ def family_sql(
     if spec.people_only:
         registrations = "dim_person r ON r.person_code" if national else f"dim_client r ON r.{person}"
         registration = f" JOIN {registrations} = people.{person}" if registers else ""
-        people = (_cumulative_people(person, {}, {}, filtered) if steady else None) or (
-            f", people AS (SELECT DISTINCT {', '.join([*by, person])} FROM period_rows{filtered})\n")
-        grouped = (
-            period_rows
-            + people
-            + f"SELECT {', '.join([*(f'people.{d} AS {d}' for d in by), *aggregates])} FROM people{registration}"
-            + (f"\nGROUP BY {', '.join(f'people.{d}' for d in by)}" if by else "")
-        )
+        counted = _cumulative_people_counts(person, aggregates, registrations if registers else None,
+                                            filtered) if steady else None
+        if counted is not None:
+            grouped = period_rows + counted
+        else:
+            people = (_cumulative_people(person, {}, {}, filtered) if steady else None) or (
+                f", people AS (SELECT DISTINCT {', '.join([*by, person])} FROM period_rows{filtered})\n")
+            grouped = (
+                period_rows
+                + people
+                + f"SELECT {', '.join([*(f'people.{d} AS {d}' for d in by), *aggregates])} FROM people{registration}"
+                + (f"\nGROUP BY {', '.join(f'people.{d}' for d in by)}" if by else "")
+            )
     elif split is not None and split.people:
         grouped = period_rows + _rows_beside_people(by, split, filtered, steady=steady)
     else:
@@ -375,6 +380,45 @@ def _cumulative_people(person: str, flags: dict[str, str], units: dict[str, str]
             f", people AS (SELECT {', '.join([end, f's.{person} AS {person}', *columns])} FROM person_steps s"
             f" JOIN period_ends m ON m.{PERIOD_END} >= s.__first"
             f" WHERE s.__next IS NULL OR m.{PERIOD_END} < s.__next)\n")
+
+
+# A people-only family's aggregate over its people rows, as a cumulative query has it: a count of the people
+# or a sum of their codes (a cell key), of all of them or of those registered from the period's start to
+# the group's end (new clients).
+_PEOPLE_AGGREGATE = re.compile(
+    r"(?P<kind>count\(\*\)|sum\((?:r|people)\.person_code\))"
+    rf"(?P<registered> FILTER \(WHERE registered_on BETWEEN \$date_from AND {PERIOD_END}\))? AS (?P<name>\w+)")
+
+
+def _cumulative_people_counts(person: str, aggregates: Sequence[str], registrations: str | None,
+                              filtered: str) -> str | None:
+    """A people-only cumulative query's `people` and final row, without a row per (end, person): each person
+    once with their first end and, registered within the period, the end their registration falls in (the
+    first end from which they are new: ends are month ends, the last one the period's end, as `__first`
+    assumes); the people counted per such pair, and each end's figures summed over the pairs up to it.
+    `registrations`: the registration table joined on the person (`registered_on`), None if no aggregate
+    reads it. None where an aggregate is not a count of the people or a sum of their codes, with or without
+    the registration condition (`_PEOPLE_AGGREGATE`): the caller expands the people per end then."""
+    found = [_PEOPLE_AGGREGATE.fullmatch(a) for a in aggregates]
+    if not all(found):
+        return None
+    registered = (", CASE WHEN r.registered_on BETWEEN $date_from AND $date_to"
+                  " THEN least(last_day(r.registered_on), $date_to) END AS __registered") if registrations else ""
+    joined = f" JOIN {registrations} = s.{person}" if registrations else ""
+    # The codes summed are the people rows' (the registration's person_code is the same number: the join key).
+    codes = ", sum(s.person_code) AS __codes" if any(m["kind"] != "count(*)" for m in found) else ""
+    columns = []
+    for match in found:
+        condition = f" FILTER (WHERE __registered <= m.{PERIOD_END})" if match["registered"] else ""
+        total = (f"CAST(coalesce(sum(__people){condition}, 0) AS BIGINT)" if match["kind"] == "count(*)"
+                 else f"sum(__codes){condition}")
+        columns.append(f"{total} AS {match['name']}")
+    return (f", person_first AS (SELECT {person}, min(__first) AS __first FROM first_rows{filtered}"
+            f" GROUP BY {person})\n"
+            f", starts AS (SELECT s.__first AS __first{registered}, count(*) AS __people{codes}"
+            f" FROM person_first s{joined} GROUP BY ALL)\n"
+            f"SELECT m.{PERIOD_END} AS {PERIOD_END}, {', '.join(columns)}"
+            f" FROM starts JOIN period_ends m ON m.{PERIOD_END} >= starts.__first GROUP BY m.{PERIOD_END}")
 
 
 def _cumulative_records(records: dict[str, str], filtered: str) -> str | None:

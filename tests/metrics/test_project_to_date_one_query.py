@@ -29,6 +29,7 @@ from pipelines.metrics import METRICS, MetricQuery, compute, open_warehouse
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
 from pipelines.metrics.protection import HIDDEN, Protection
 from pipelines.metrics.query import TO_MONTH
+from pipelines.metrics.sql import PERIOD_END, Family, _cumulative_people_counts, family_sql
 from pipelines.project_to_date import month_ends, project_to_date
 from pipelines.targets import load_targets
 from support.marts import MartBuilder, home_with_marts
@@ -197,6 +198,19 @@ def test_the_oracle_sees_what_it_must(con) -> None:
                                     where={"age_band": ("30-44",)}, protection=Protection.EXACT,
                                     scope=EVERYTHING)).frame["clients_reached"].to_list()
     assert aged[1] == 0 < aged[2]  # born in 1993: 29 in 2022, 30 in 2023
+
+
+@pytest.mark.parametrize("protected", [False, True])
+@pytest.mark.parametrize("national", [False, True])
+def test_the_cumulative_people_are_counted_once_each(protected, national) -> None:
+    """The people-only family's cumulative query, which the cases above check against their oracle, reads
+    each person once, with their first end and the end their registration falls in (`starts`), not once
+    per end reached (`people`); any other aggregate over the people keeps the row per end."""
+    ends = [end for _, end in month_ends(START, END)]
+    counted = family_sql(Family.ACTIVITIES, START, END, (PERIOD_END,), {}, ["clients_reached", "new_clients"],
+                         scope=EVERYTHING, protected=protected, national=national, ends=ends)
+    assert "starts AS" in counted.text and "people AS" not in counted.text, counted.text
+    assert _cumulative_people_counts("person_code", ["count(DISTINCT person_code) AS n"], None, "") is None
 
 
 @pytest.mark.parametrize("protection", list(Protection))
