@@ -270,14 +270,14 @@ def family_sql(
             key = f"w{index}_{position}"
             parameters[key] = value
             names.append(f"${key}")
-        conditions.append(f"{dimension} IN ({', '.join(names)})")
+        conditions.append(f"{DIMENSIONS_BY_NAME[dimension].code(dimension)} IN ({', '.join(names)})")
     for index, (dimension, values) in enumerate(exclude.items()):
         names = []
         for position, value in enumerate(values):
             key = f"x{index}_{position}"
             parameters[key] = value
             names.append(f"${key}")
-        conditions.append(f"{dimension} NOT IN ({', '.join(names)})")
+        conditions.append(f"{DIMENSIONS_BY_NAME[dimension].code(dimension)} NOT IN ({', '.join(names)})")
     rows = f"{spec.in_period} AND {in_scope}" if in_scope else spec.in_period
     period_rows = f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {source} WHERE {rows})\n"
     if ends:
@@ -316,6 +316,10 @@ def family_sql(
         grouped = period_rows + f"SELECT {', '.join([*by, *aggregates])} FROM period_rows" + filtered + grouping
     if rates and not protected:
         grouped = rates_sql(rates, f"({grouped})")
+    written = [f"{DIMENSIONS_BY_NAME[d].code(d)} AS {d}" for d in by if d in DIMENSIONS_BY_NAME
+               and DIMENSIONS_BY_NAME[d].written]
+    if written:  # each group's value written as its code once, after grouping
+        grouped = f"SELECT * REPLACE ({', '.join(written)}) FROM ({grouped})"
     return BoundSql(grouped, parameters, split.plan if split is not None else None)
 
 

@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 
 from pipelines.errors import ReachError
-from pipelines.metrics.catalogue import METRICS_BY_NAME, Family, applies
+from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS_BY_NAME, Family, applies
 from pipelines.metrics.cell_key import key_range, published_table
 from pipelines.metrics.engine import compute
 from pipelines.metrics.protection import RECORDS_MIN_PEOPLE, Protection
@@ -172,7 +172,7 @@ def _files_sql(con: duckdb.DuckDBPyConnection, query: MetricQuery, where: dict[s
         for position, value in enumerate(values):
             parameters[f"w{index}_{position}"] = value
             names.append(f"$w{index}_{position}")
-        conditions.append(f"{dimension} IN ({', '.join(names)})")
+        conditions.append(f"{DIMENSIONS_BY_NAME[dimension].code(dimension)} IN ({', '.join(names)})")
     rows = f"{spec.in_period} AND {in_scope}" if in_scope else spec.in_period
     filtered = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     sql = (f"WITH period_rows AS (SELECT {', '.join(columns)} FROM {source} WHERE {rows}),\n"

@@ -39,10 +39,18 @@ def _boolean(column: str) -> str:
     return f"CASE WHEN f.{column} THEN 'true' WHEN NOT f.{column} THEN 'false' ELSE '{UNKNOWN}' END"
 
 
+MONTH_CODE = "strftime({}, '%Y-%m')"  # a month (its first day) as the month dimension's code
+
+
+def _month_of(day: str) -> str:
+    """The month of a date, as its first day (the month dimension's grouped value)."""
+    return f"date_trunc('month', {day})"
+
+
 def _months_of_range(start: str, end: str) -> str:
     """Months a dated range touches within the period: a course counts in every month it runs."""
-    return (f"strftime(unnest(generate_series(date_trunc('month', greatest({start}, $date_from)),"
-            f" date_trunc('month', least({end}, $date_to)), INTERVAL 1 MONTH)), '%Y-%m')")
+    return (f"unnest(generate_series({_month_of(f'greatest({start}, $date_from)')},"
+            f" {_month_of(f'least({end}, $date_to)')}, INTERVAL 1 MONTH))")
 
 
 def _listed(values: dict[str, str], *more: str) -> Callable[[], tuple[str, ...]]:
@@ -147,10 +155,11 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "YYYY-MM aktivity; kurz se počítá v každém měsíci, kdy v období probíhá.",
         "YYYY-MM of the activity; a course counts in every month it runs within the period.",
         {Family.ACTIVITIES: _months_of_range("f.active_from", "f.active_to"),
-         Family.CONTACTS: "strftime(f.contact_date, '%Y-%m')",
+         Family.CONTACTS: _month_of("f.contact_date"),
          Family.COURSES: _months_of_range("f.starts_on", "f.course_active_to"),
-         Family.EVENTS: "strftime(f.event_date, '%Y-%m')",
-         Family.OUTCOMES: "strftime(f.outcome_date, '%Y-%m')"},
+         Family.EVENTS: _month_of("f.event_date"),
+         Family.OUTCOMES: _month_of("f.outcome_date")},
+        written=MONTH_CODE,
     ),
     Dimension(
         "centre", "Centrum", "Centre", "Kód centra zadaný při načtení.", "Centre code given at load.",

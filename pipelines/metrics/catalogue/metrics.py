@@ -24,7 +24,7 @@ METRICS: tuple[Metric, ...] = (
         "Clients reached whose registration date lies in the period.",
         measure=f"count(*) FILTER (WHERE {_IN_PERIOD})",
         # Per month, a new client is one reached in the month it registered (within the period).
-        monthly_measure=f"count(*) FILTER (WHERE {_IN_PERIOD} AND strftime(registered_on, '%Y-%m') = month)",
+        monthly_measure=f"count(*) FILTER (WHERE {_IN_PERIOD} AND date_trunc('month', registered_on) = month)",
     ),
     Metric(
         "contacts", Family.CONTACTS, Kind.COUNT, "Kontakty", "Contacts",

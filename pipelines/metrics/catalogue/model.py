@@ -102,14 +102,22 @@ class Dimension:
     bands: Bands | None = None  # banded: the codes and the SQL come from the bands
     partitions_clients: bool = False  # each client has exactly one value (complementary suppression)
     extension: bool = False
+    # SQL writing a grouped value as its code, `{}` the value (a month grouped as a date, written YYYY-MM
+    # once per group: cheaper than a text per row); None: the source's value is the code.
+    written: str | None = None
     families: frozenset[Family] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "families", frozenset(self.source))
 
     def expression(self, family: Family) -> str:
+        """The SQL of the value rows are grouped by (its code once `code` writes it)."""
         raw = self.source[family]
         return self.bands.sql(raw) if self.bands else raw
+
+    def code(self, value: str) -> str:
+        """The SQL of the code of `value`, an expression or column of this dimension's grouped value."""
+        return self.written.format(value) if self.written else value
 
     def codes(self) -> tuple[str, ...]:
         """Every value in display order (bands in order, unknown last); () where values are open."""
