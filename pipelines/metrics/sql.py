@@ -229,13 +229,18 @@ def family_sql(
     read = list(chosen.values())
     split = None
     registers = spec.people_only and any("registered_on" in chosen[m] for m in measures)
+    # Each measure reading the registration counts only people registered from the period's start to its
+    # end (or a group's end within it): only those registrations need joining, to every person reached.
+    in_period_only = registers and all(_registered_in_period(chosen[m]) for m in measures
+                                       if "registered_on" in chosen[m])
     # Who a row names: a protected query knows a person by person_code (an integer, one per client,
     # record_keys.py), which counts, groups and joins the same people as the client_key string, faster.
     person = "person_code" if protected and spec.names_people else "client_key"
     # Nationally a person is their national code, under the names the measures read.
     available = {**spec.inputs, "client_key": _NATIONAL_CODE} if national and spec.names_people else spec.inputs
     if protected:
-        split = _protected_measures(spec, chosen, codes="r.person_code" if registers else "people.person_code")
+        split = _protected_measures(spec, chosen, codes="r.person_code" if registers and not in_period_only
+                                    else "people.person_code")
         aggregates = [f"{split.rows[name]} AS {name}" for name in split.order if name in split.rows]
         read = [*split.rows.values(), *split.flags, *split.units.values(), *split.people.values(),
                 *(["person_code"] if split.people else [])]
@@ -295,9 +300,14 @@ def family_sql(
     filtered = f"\nWHERE {' AND '.join(conditions)}" if conditions else ""
     grouping = f"\nGROUP BY {', '.join(by)}" if by else ""
     if spec.people_only:
-        registrations = "dim_person r ON r.person_code" if national else f"dim_client r ON r.{person}"
-        registration = f" JOIN {registrations} = people.{person}" if registers else ""
-        counted = _cumulative_people_counts(person, aggregates, registrations if registers else None,
+        table, key = ("dim_person", "person_code") if national else ("dim_client", person)
+        # The registrations of the period (a small share of the table), each joined to its person if reached.
+        of_period = (f"(SELECT {key}, registered_on FROM {table} WHERE registered_on BETWEEN $date_from AND $date_to)"
+                     f" r ON r.{key}")
+        registration = "" if not registers else (
+            f" LEFT JOIN {of_period} = people.{person}" if in_period_only else
+            f" JOIN {table} r ON r.{key} = people.{person}")
+        counted = _cumulative_people_counts(person, aggregates, of_period if registers else None,
                                             filtered) if steady else None
         if counted is not None:
             grouped = period_rows + counted
@@ -386,6 +396,19 @@ def _cumulative_people(person: str, flags: dict[str, str], units: dict[str, str]
             f" WHERE s.__next IS NULL OR m.{PERIOD_END} < s.__next)\n")
 
 
+# A count of the people registered from the period's start to its end (or to a group's end within it),
+# then perhaps more conditions, all of which must hold (no OR).
+_REGISTERED_IN_PERIOD = re.compile(
+    rf"count\(\*\) FILTER \(WHERE registered_on BETWEEN \$date_from AND (?:\$date_to|{PERIOD_END})(?: AND [^()]*"
+    r"(?:\([^()]*\)[^()]*)*)?\)")
+
+
+def _registered_in_period(measure: str) -> bool:
+    """Whether `measure` counts only people registered within the period (`_REGISTERED_IN_PERIOD`): a
+    person registered at any other time is never counted, so only those registrations need joining."""
+    return bool(_REGISTERED_IN_PERIOD.fullmatch(measure)) and not re.search(r"\bOR\b", measure, re.IGNORECASE)
+
+
 # A people-only family's aggregate over its people rows, as a cumulative query has it: a count of the people
 # or a sum of their codes (a cell key), of all of them or of those registered from the period's start to
 # the group's end (new clients).
@@ -400,15 +423,16 @@ def _cumulative_people_counts(person: str, aggregates: Sequence[str], registrati
     once with their first end and, registered within the period, the end their registration falls in (the
     first end from which they are new: ends are month ends, the last one the period's end, as `__first`
     assumes); the people counted per such pair, and each end's figures summed over the pairs up to it.
-    `registrations`: the registration table joined on the person (`registered_on`), None if no aggregate
-    reads it. None where an aggregate is not a count of the people or a sum of their codes, with or without
-    the registration condition (`_PEOPLE_AGGREGATE`): the caller expands the people per end then."""
+    `registrations`: the period's registrations (`registered_on`), left-joined on the person, None if no
+    aggregate reads them. None where an aggregate is not a count of the people or a sum of their codes, with
+    or without the registration condition (`_PEOPLE_AGGREGATE`): the caller expands the people per end then."""
     found = [_PEOPLE_AGGREGATE.fullmatch(a) for a in aggregates]
     if not all(found):
         return None
-    registered = (", CASE WHEN r.registered_on BETWEEN $date_from AND $date_to"
-                  " THEN least(last_day(r.registered_on), $date_to) END AS __registered") if registrations else ""
-    joined = f" JOIN {registrations} = s.{person}" if registrations else ""
+    # (least() passes over a NULL: a person with no registration in the period must stay NULL.)
+    registered = (", CASE WHEN r.registered_on IS NOT NULL THEN least(last_day(r.registered_on), $date_to) END"
+                  " AS __registered") if registrations else ""
+    joined = f" LEFT JOIN {registrations} = s.{person}" if registrations else ""
     # The codes summed are the people rows' (the registration's person_code is the same number: the join key).
     codes = ", sum(s.person_code) AS __codes" if any(m["kind"] != "count(*)" for m in found) else ""
     columns = []
