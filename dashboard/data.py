@@ -39,7 +39,7 @@ from pipelines.access import Scope
 from pipelines.database import attach
 from pipelines.errors import ReachError
 from pipelines.home import Home
-from pipelines.metrics import MetricQuery, MetricResult, compute
+from pipelines.metrics import MetricQuery, MetricResult, compute, people_summed_over_centres
 from pipelines.metrics.catalogue import METRICS_BY_NAME, applies
 from pipelines.metrics.periods import Coverage, data_coverage
 from pipelines.metrics.protection import Protection
@@ -363,22 +363,22 @@ class WarehouseSource:
         with self.pinned():  # the groups of one chart come from one build
             return self._kept("figures", query, lambda _generation: self._figures(query))
 
+    def people_summed(self, query: MetricQuery) -> bool:
+        """Whether `figures(query)` would count people as sums over centres (ChartData.summed), known
+        without computing it (pipelines.metrics.people_summed_over_centres)."""
+        def read(generation: _Generation) -> bool:
+            with generation.cursor() as cursor:
+                return any(people_summed_over_centres(cursor, group) for group in _filter_groups(query)[0])
+
+        return self._kept("summed", query, read)
+
     def _figures(self, query: MetricQuery) -> ChartData:
-        groups: dict[tuple[str, ...], list[str]] = {}
-        ignored: set[str] = set()
-        for name in query.metrics:
-            metric = METRICS_BY_NAME[name]
-            usable = tuple(d for d in query.where if applies(metric, d))
-            ignored.update(d for d in query.where if d not in usable)
-            groups.setdefault(usable, []).append(name)
+        groups, ignored = _filter_groups(query)
         frames: list[pl.DataFrame] = []
         published: list[pl.DataFrame] = []
         sparse = summed = False
-        for usable, names in groups.items():
-            result = self.compute(MetricQuery(
-                date_from=query.date_from, date_to=query.date_to, metrics=tuple(names), by=query.by,
-                where={d: query.where[d] for d in usable}, protection=query.protection, scope=query.scope,
-            ))
+        for group in groups:
+            result = self.compute(group)
             frames.append(merge_flags(result))
             published.append(result.published())
             sparse = sparse or result.sparse
@@ -387,6 +387,21 @@ class WarehouseSource:
         flags = [c for c in frame.columns if c.endswith("__flag")]
         hidden = bool(flags) and frame.select(pl.any_horizontal([pl.col(c) != "" for c in flags]).any()).item()
         return ChartData(frame, shown, bool(hidden), tuple(sorted(ignored)), sparse=sparse, summed=summed)
+
+
+def _filter_groups(query: MetricQuery) -> tuple[list[MetricQuery], set[str]]:
+    """The query per group of its metrics to which the same of its filters apply (each with those filters
+    only), and the filters that do not apply to some metric (`WarehouseSource.figures`)."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    ignored: set[str] = set()
+    for name in query.metrics:
+        metric = METRICS_BY_NAME[name]
+        usable = tuple(d for d in query.where if applies(metric, d))
+        ignored.update(d for d in query.where if d not in usable)
+        groups.setdefault(usable, []).append(name)
+    return [MetricQuery(date_from=query.date_from, date_to=query.date_to, metrics=tuple(names), by=query.by,
+                        where={d: query.where[d] for d in usable}, protection=query.protection, scope=query.scope)
+            for usable, names in groups.items()], ignored
 
 
 def _join(frames: list[pl.DataFrame], by: tuple[str, ...]) -> pl.DataFrame:

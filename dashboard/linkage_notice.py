@@ -2,7 +2,8 @@
 
 Shown on every figures page whose view covers several centres not all of which deliver the national
 linkage key: there a person served by two centres counts twice, and the reader must know it. Whether
-it applies is what the metric layer says of the view's count of people reached.
+it applies is what the metric layer says of the view's count of people reached, asked without computing
+that count (it depends on the view's scope and centres only).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pipelines.metrics.linkage import SUMMED_NOTICE
 
 def summed_notice(context: PageContext) -> list[html.Div]:
     try:
-        summed = context.figures(("clients_reached",)).summed
+        summed = context.source.people_summed(context.query(("clients_reached",)))
     except ReachError:  # a view the metric layer refuses says so on its charts
         return []
     return [notice(SUMMED_NOTICE[context.lang], "info")] if summed else []

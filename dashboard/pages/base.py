@@ -43,13 +43,16 @@ class PageContext:
     def figures(self, metrics: tuple[str, ...], by: tuple[str, ...] = (), *,
                 where: Mapping[str, tuple[str, ...]] | None = None, period: Period | None = None) -> ChartData:
         """Metrics for the view's period and filters (plus `where`) within the scope, protected unless exact."""
+        return self.source.figures(self.query(metrics, by, where=where, period=period))
+
+    def query(self, metrics: tuple[str, ...], by: tuple[str, ...] = (), *,
+              where: Mapping[str, tuple[str, ...]] | None = None, period: Period | None = None) -> MetricQuery:
+        """The metric query of `figures`."""
         chosen = period or self.period
         filters = dict(self.view.filters)
         filters.update(where or {})
-        return self.source.figures(MetricQuery(
-            date_from=chosen.date_from, date_to=chosen.date_to, metrics=metrics, by=by,
-            where=filters, protection=self.protection, scope=self.scope,
-        ))
+        return MetricQuery(date_from=chosen.date_from, date_to=chosen.date_to, metrics=metrics, by=by,
+                           where=filters, protection=self.protection, scope=self.scope)
 
 
 Loader = Callable[[PageContext], ChartData]

@@ -8,7 +8,7 @@
 """
 
 from pipelines.metrics.catalogue import DIMENSIONS, METRICS, UNIQUE_PEOPLE_METRICS, Dimension, Metric
-from pipelines.metrics.engine import compute
+from pipelines.metrics.engine import compute, people_summed_over_centres
 from pipelines.metrics.protection import Protection
 from pipelines.metrics.query import MetricQuery
 from pipelines.metrics.result import MetricResult
@@ -25,4 +25,5 @@ __all__ = [
     "Protection",
     "compute",
     "open_warehouse",
+    "people_summed_over_centres",
 ]

@@ -17,7 +17,7 @@ import polars as pl
 from pipelines.errors import ReachError
 from pipelines.metrics.catalogue import DIMENSIONS_BY_NAME, METRICS, METRICS_BY_NAME, Family, Kind, Metric
 from pipelines.metrics.cell_key import perturb_rows, perturbed_sums, published_counts, published_table
-from pipelines.metrics.linkage import Counting, counting
+from pipelines.metrics.linkage import Counting, counting, people_summed
 from pipelines.metrics.periods import months_touched
 from pipelines.metrics.protection import (
     HIDDEN,
@@ -67,6 +67,13 @@ def compute(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricResult:
         sparse=sparse,
         people_across_centres=across,
     )
+
+
+def people_summed_over_centres(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> bool:
+    """What `compute(con, query).people_summed_over_centres` says, known without computing the figures:
+    how counts of people treat several centres depends on the query's scope and centres, not its data."""
+    resolved = resolve(query)
+    return people_summed(counting(con, resolved), (m.name for m in resolved.metrics))
 
 
 def _compute_cumulative(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery, date_to: date,

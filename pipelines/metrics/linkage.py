@@ -13,11 +13,13 @@ period (docs/decisions.md): a centre either delivers the Národní klíč or doe
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 import duckdb
 
+from pipelines.metrics.catalogue import METRICS_BY_NAME, Kind
 from pipelines.metrics.query import ResolvedQuery
 
 # How surfaces label counts of people that are sums over centres (stated once; the workbook, the board
@@ -80,3 +82,9 @@ def counting(con: duckdb.DuckDBPyConnection, resolved: ResolvedQuery) -> Countin
     if len(centres) < 2:
         return Counting.ONE_CENTRE
     return Counting.ONCE if all(known[c].linked for c in centres) else Counting.SUMMED
+
+
+def people_summed(across: Counting, metrics: Iterable[str]) -> bool:
+    """Counts of people over several centres not all of which deliver the linkage key: the sum of the
+    centres' unique clients (a person served by two counts twice); surfaces say so (SUMMED_NOTICE)."""
+    return across is Counting.SUMMED and any(METRICS_BY_NAME[m].kind is Kind.UNIQUE for m in metrics)

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pipelines.metrics.catalogue import METRICS_BY_NAME, Kind
-from pipelines.metrics.linkage import Counting
+from pipelines.metrics.linkage import Counting, people_summed
 from pipelines.metrics.protection import SHOWN, Protection
 
 
@@ -26,10 +25,8 @@ class MetricResult:
 
     @property
     def people_summed_over_centres(self) -> bool:
-        """Counts of people over several centres not all of which deliver the linkage key: the sum of the
-        centres' unique clients (a person served by two counts twice); surfaces say so (SUMMED_NOTICE)."""
-        return self.people_across_centres is Counting.SUMMED and any(
-            METRICS_BY_NAME[m].kind is Kind.UNIQUE for m in self.metrics)
+        """Whether the counts of people are sums over centres (linkage.people_summed)."""
+        return people_summed(self.people_across_centres, self.metrics)
 
     def published(self) -> pl.DataFrame:
         """Every cell as a string as published: the number, "x" where not shown, or "" where there is no value."""

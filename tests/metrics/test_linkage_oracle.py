@@ -36,7 +36,7 @@ import pytest
 from pipelines.access import EVERYTHING, Scope
 from pipelines.disclosure.ptable import ptable
 from pipelines.home import Home
-from pipelines.metrics import MetricQuery, compute, open_warehouse
+from pipelines.metrics import MetricQuery, compute, open_warehouse, people_summed_over_centres
 from pipelines.metrics.linkage import SUMMED_NOTICE
 from pipelines.metrics.protection import Protection
 from reach.cli import main
@@ -185,3 +185,19 @@ def test_protected_national_counts_are_perturbed_counts_of_the_persons(tmp_path:
         assert shared == [(2, 1, 2)]
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("home", ["linked", "unlinked"])
+def test_whether_people_are_summed_is_known_without_computing(home: str, request: pytest.FixtureRequest) -> None:
+    """The page notice asks the metric layer before any figure is computed: the same answer as the result's."""
+    con = request.getfixturevalue(home)
+    queries = [
+        _query(("clients_reached",)), _query(("clients_reached", "contacts")), _query(("contacts",)),
+        _query(("clients_reached",), ("centre",)), _query(("clients_reached",), ("district",)),
+        _query(("new_clients",), scope=Scope(frozenset({"ULK"}))),
+        _query(("clients_reached",), where={"centre": ("LBK",)}),
+        _query(("clients_reached",), where={"centre": ("LBK", "ULK")}),
+    ]
+    answers = [people_summed_over_centres(con, q) for q in queries]
+    assert answers == [compute(con, q).people_summed_over_centres for q in queries]
+    assert any(answers) is (home == "unlinked")
