@@ -197,7 +197,7 @@ def dashboard_with_source(home: Path) -> tuple[Any, Any]:
     """The real app and the one WarehouseSource it reads through (to empty its result cache)."""
     import dashboard.app
     from pipelines.home import Home
-    from reach.dashboard import create_dashboard
+    from reach.dashboard import create_dashboard, settle_before_serving
 
     made: list[Any] = []
     plain = dashboard.app.WarehouseSource
@@ -212,6 +212,7 @@ def dashboard_with_source(home: Path) -> tuple[Any, Any]:
         app = create_dashboard(Home(home))
     finally:
         dashboard.app.WarehouseSource = plain
+    settle_before_serving()  # as `reach serve` does before its first request
     [source] = made
     return app, source
 
@@ -404,10 +405,11 @@ def first_load(home: Path, loads: int) -> dict[str, object]:
     from waitress.server import create_server
 
     from pipelines.home import Home
-    from reach.dashboard import create_dashboard
+    from reach.dashboard import create_dashboard, settle_before_serving
     from reach.screenshots import browser
 
     app = create_dashboard(Home(home))
+    settle_before_serving()  # as `reach serve` does
     signed_in(app, home, "coordinator")  # makes the account
     # Each load is a fresh browser session asking the same first view: from the second on, its figures
     # come from the result cache, as they would for the second user to open the dashboard after a build.

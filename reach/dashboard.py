@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,12 @@ def build_from_dashboard(home: Home, progress: BuildReport) -> str:
 def create_dashboard(home: Home, access: AccessConfig | None = None) -> dash.Dash:
     """`access`: the sign-in settings; by default those of <home>/access.toml and the environment."""
     return create_app(home, WRITERS, access or AccessConfig.load(home), build_from_dashboard)
+
+
+def settle_before_serving() -> None:
+    """Called once the app is made, before the first request: what start-up made (Dash, Plotly's
+    validators, the app: about 150,000 objects) lives as long as the server, so it is frozen out of the
+    garbage collector's full passes, each of which walked all of it (about 100 ms once every twenty page
+    views, a pause in one answer; docs/performance.md). Later objects are collected as ever."""
+    gc.collect()
+    gc.freeze()

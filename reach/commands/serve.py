@@ -37,9 +37,10 @@ def run(args: argparse.Namespace, home: Home) -> int:
     from waitress import serve
 
     from pipelines.uploads import MIB, UploadLimits
-    from reach.dashboard import create_dashboard
+    from reach.dashboard import create_dashboard, settle_before_serving
 
     app = create_dashboard(home)
+    settle_before_serving()
     print(f"Dashboard at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stdout, flush=True)
     try:
         # No request body larger than an upload may be (REACH_UPLOAD_MAX_MB): waitress refuses it before buffering it.
