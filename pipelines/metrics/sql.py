@@ -343,11 +343,16 @@ def _rows_beside_people(by: Sequence[str], split: _Split, filtered: str, *, stea
     per_person = [*by, "person_code"]
     flags = [f"bool_or({condition}) AS {flag}" for condition, flag in split.flags.items()]
     flags += [f"{sql} AS {name}" for name, sql in split.units.items()]
-    people = (_cumulative_people("person_code", split.flags, split.units, filtered) if steady else None) or (
-              f", people AS (SELECT {', '.join([*per_person, *flags])} FROM period_rows{filtered}"
-              f" GROUP BY {', '.join(per_person)})\n" if flags else
-              f", people AS (SELECT DISTINCT {', '.join(per_person)} FROM period_rows{filtered})\n")
-    counted = f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.people.items())])} FROM people{grouping}"
+    by_steps = _cumulative_people_by_steps(split.flags, split.units, filtered, split.people) if steady else None
+    if by_steps is not None:
+        people, counted = by_steps
+    else:
+        people = (_cumulative_people("person_code", split.flags, split.units, filtered) if steady else None) or (
+                  f", people AS (SELECT {', '.join([*per_person, *flags])} FROM period_rows{filtered}"
+                  f" GROUP BY {', '.join(per_person)})\n" if flags else
+                  f", people AS (SELECT DISTINCT {', '.join(per_person)} FROM period_rows{filtered})\n")
+        counted = (f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.people.items())])}"
+                   f" FROM people{grouping}")
     if not split.rows:
         return people + counted
     records = (f"SELECT {', '.join([*by, *(f'{sql} AS {n}' for n, sql in split.rows.items())])} FROM period_rows"
@@ -362,22 +367,43 @@ def _rows_beside_people(by: Sequence[str], split: _Split, filtered: str, *, stea
             f"SELECT {', '.join(columns)} FROM record_counts g {join}")
 
 
-def _cumulative_people(person: str, flags: dict[str, str], units: dict[str, str], filtered: str) -> str | None:
-    """A cumulative query's `people`: one row per (end, person) with a row up to that end, each flag (a
-    condition -> its column) true where one of the person's rows up to that end meets it, each unit (column
-    -> the sum over the person's rows) over those rows; from `first_rows`, each row once with its first end.
+# An aggregate over the people rows of a protected record family (`_protected_measures`): a count of them,
+# a sum of their codes or the largest of a unit, of all of them or of those with a flag.
+_PEOPLE_ROWS_AGGREGATE = re.compile(r"(?P<kind>count|sum|max)\((?:\*|[\w.]+)\)(?: FILTER \(WHERE \w+\))?")
+_COMBINED = {"count": "CAST(sum({}) AS BIGINT)", "sum": "sum({})", "max": "max({})"}  # per end, over the steps
 
-    The person's rows are summed per first end, then cumulated over their first ends (a window per
-    person), and each (person, first end) stands for the ends up to the person's next first end: no
-    row per (end, row), as the join of `period_rows` has. None where a unit is not sums of the rows
-    (`_decomposed`): the caller groups `period_rows` then.
-    """
-    end = f"m.{PERIOD_END} AS {PERIOD_END}"
+
+def _cumulative_people_by_steps(flags: dict[str, str], units: dict[str, str], filtered: str,
+                                aggregates: dict[str, str]) -> tuple[str, str] | None:
+    """A cumulative query's people aggregates (`aggregates`: column -> SQL over the people rows) without a
+    row per (end, person): each (person, first end) row of `_person_steps` stands for the ends from its
+    first end up to the person's next, so the rows sharing that span are aggregated once, and each end
+    combines the spans that hold it (counts and sums added, the largest the largest). Returns the CTEs and
+    the SELECT of `people_counts`; None where an aggregate is of another kind or a unit not a sum."""
+    found = {name: _PEOPLE_ROWS_AGGREGATE.fullmatch(sql) for name, sql in aggregates.items()}
+    steps = _person_steps("person_code", flags, units, filtered)
+    if steps is None or not all(found.values()):
+        return None
+    ctes, columns = steps
+    spans = [f"{sql} AS {name}" for name, sql in aggregates.items()]
+    combined = [f"{_COMBINED[match['kind']].format(f'i.{name}')} AS {name}" for name, match in found.items()]
+    ctes += (f", people_spans AS (SELECT people.__first AS __first, people.__next AS __next, {', '.join(spans)}"
+             f" FROM (SELECT {', '.join([*(f's.{c} AS {c}' for c in ('person_code', '__first', '__next')), *columns])}"
+             f" FROM person_steps s) people GROUP BY people.__first, people.__next)\n")
+    counted = (f"SELECT m.{PERIOD_END} AS {PERIOD_END}, {', '.join(combined)} FROM people_spans i"
+               f" JOIN period_ends m ON m.{PERIOD_END} >= i.__first AND (i.__next IS NULL OR m.{PERIOD_END} < i.__next)"
+               f" GROUP BY m.{PERIOD_END}")
+    return ctes, counted
+
+
+def _person_steps(person: str, flags: dict[str, str], units: dict[str, str], filtered: str
+                  ) -> tuple[str, list[str]] | None:
+    """`person_steps`: one row per (person, first end) with the person's next first end (`__next`, NULL for
+    the last), and the columns of the person's rows up to it (each flag, each unit's final value) as SQL
+    over `s`; None where a unit is not sums of the rows (`_decomposed`)."""
     if not flags and not units:
-        return (f", person_first AS (SELECT {person}, min(__first) AS __first FROM first_rows{filtered}"
-                f" GROUP BY {person})\n"
-                f", people AS (SELECT {end}, s.{person} AS {person} FROM person_first s"
-                f" JOIN period_ends m ON m.{PERIOD_END} >= s.__first)\n")
+        return (f", person_steps AS (SELECT {person}, min(__first) AS __first, NULL::DATE AS __next"
+                f" FROM first_rows{filtered} GROUP BY {person})\n"), []
     found = _decomposed(units)
     if found is None:
         return None
@@ -390,10 +416,27 @@ def _cumulative_people(person: str, flags: dict[str, str], units: dict[str, str]
     return (f", person_firsts AS (SELECT {', '.join([person, '__first', *summed])} FROM first_rows{filtered}"
             f" GROUP BY {person}, __first)\n"
             f", person_steps AS (SELECT {', '.join([person, '__first', 'lead(__first) OVER w AS __next', *cumulated])}"
-            f" FROM person_firsts WINDOW w AS (PARTITION BY {person} ORDER BY __first))\n"
-            f", people AS (SELECT {', '.join([end, f's.{person} AS {person}', *columns])} FROM person_steps s"
-            f" JOIN period_ends m ON m.{PERIOD_END} >= s.__first"
-            f" WHERE s.__next IS NULL OR m.{PERIOD_END} < s.__next)\n")
+            f" FROM person_firsts WINDOW w AS (PARTITION BY {person} ORDER BY __first))\n"), columns
+
+
+def _cumulative_people(person: str, flags: dict[str, str], units: dict[str, str], filtered: str) -> str | None:
+    """A cumulative query's `people`: one row per (end, person) with a row up to that end, each flag (a
+    condition -> its column) true where one of the person's rows up to that end meets it, each unit (column
+    -> the sum over the person's rows) over those rows; from `first_rows`, each row once with its first end.
+
+    The person's rows are summed per first end, then cumulated over their first ends (`_person_steps`),
+    and each (person, first end) stands for the ends up to the person's next first end: no row per
+    (end, row), as the join of `period_rows` has. None where a unit is not sums of the rows
+    (`_decomposed`): the caller groups `period_rows` then.
+    """
+    steps = _person_steps(person, flags, units, filtered)
+    if steps is None:
+        return None
+    ctes, columns = steps
+    selected = [f"m.{PERIOD_END} AS {PERIOD_END}", f"s.{person} AS {person}", *columns]
+    return ctes + (f", people AS (SELECT {', '.join(selected)}"
+                   f" FROM person_steps s JOIN period_ends m ON m.{PERIOD_END} >= s.__first"
+                   f" WHERE s.__next IS NULL OR m.{PERIOD_END} < s.__next)\n")
 
 
 # A count of the people registered from the period's start to its end (or to a group's end within it),

@@ -211,6 +211,13 @@ def test_the_cumulative_people_are_counted_once_each(protected, national) -> Non
                          scope=EVERYTHING, protected=protected, national=national, ends=ends)
     assert "starts AS" in counted.text and "people AS" not in counted.text, counted.text
     assert _cumulative_people_counts("person_code", ["count(DISTINCT person_code) AS n"], None, "") is None
+    # A protected record family's people (clients contacted, the largest contribution to service hours):
+    # aggregated once per span of a person's first ends, each end combining the spans that hold it.
+    if protected:
+        contacts = family_sql(Family.CONTACTS, START, END, (PERIOD_END,), {},
+                              ["contacts", "service_hours", "clients_contacted"], scope=EVERYTHING, protected=True,
+                              national=national, ends=ends)
+        assert "people_spans AS" in contacts.text and "people AS" not in contacts.text, contacts.text
 
 
 @pytest.mark.parametrize("protection", list(Protection))
