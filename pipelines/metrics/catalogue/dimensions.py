@@ -48,8 +48,8 @@ def _month_of(day: str) -> str:
 
 
 def _months_of_range(start: str, end: str) -> str:
-    """Months a dated range touches within the period: a course counts in every month it runs. Most
-    ranges (a contact's day) lie in one month: its list is made without a series."""
+    """Months a dated range touches within the period: a course counts in every month it runs. A range
+    within one month (a contact's day, nearly every row) has its list made without a series."""
     first, last = _month_of(f"greatest({start}, $date_from)"), _month_of(f"least({end}, $date_to)")
     return (f"unnest(CASE WHEN {first} = {last} THEN [{first}]"
             f" ELSE generate_series({first}, {last}, INTERVAL 1 MONTH) END)")
