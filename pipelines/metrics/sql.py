@@ -396,14 +396,19 @@ def _cumulative_people_by_steps(flags: dict[str, str], units: dict[str, str], fi
     return ctes, counted
 
 
+def _first_steps(person: str, filtered: str) -> str:
+    """`person_steps` where nothing is cumulated: each person once, with their first end (no next)."""
+    return (f", person_steps AS (SELECT {person}, min(__first) AS __first, NULL::DATE AS __next"
+            f" FROM first_rows{filtered} GROUP BY {person})\n")
+
+
 def _person_steps(person: str, flags: dict[str, str], units: dict[str, str], filtered: str
                   ) -> tuple[str, list[str]] | None:
     """`person_steps`: one row per (person, first end) with the person's next first end (`__next`, NULL for
     the last), and the columns of the person's rows up to it (each flag, each unit's final value) as SQL
     over `s`; None where a unit is not sums of the rows (`_decomposed`)."""
     if not flags and not units:
-        return (f", person_steps AS (SELECT {person}, min(__first) AS __first, NULL::DATE AS __next"
-                f" FROM first_rows{filtered} GROUP BY {person})\n"), []
+        return _first_steps(person, filtered), []
     found = _decomposed(units)
     if found is None:
         return None
@@ -484,10 +489,9 @@ def _cumulative_people_counts(person: str, aggregates: Sequence[str], registrati
         total = (f"CAST(coalesce(sum(__people){condition}, 0) AS BIGINT)" if match["kind"] == "count(*)"
                  else f"sum(__codes){condition}")
         columns.append(f"{total} AS {match['name']}")
-    return (f", person_first AS (SELECT {person}, min(__first) AS __first FROM first_rows{filtered}"
-            f" GROUP BY {person})\n"
-            f", starts AS (SELECT s.__first AS __first{registered}, count(*) AS __people{codes}"
-            f" FROM person_first s{joined} GROUP BY ALL)\n"
+    return (_first_steps(person, filtered)
+            + f", starts AS (SELECT s.__first AS __first{registered}, count(*) AS __people{codes}"
+            f" FROM person_steps s{joined} GROUP BY ALL)\n"
             f"SELECT m.{PERIOD_END} AS {PERIOD_END}, {', '.join(columns)}"
             f" FROM starts JOIN period_ends m ON m.{PERIOD_END} >= starts.__first GROUP BY m.{PERIOD_END}")
 
